@@ -1,0 +1,39 @@
+/**
+ * Error codes a client can receive, in an acknowledgement or a `call:error` event.
+ * The message next to a code is written for a person; the code is what programs branch on.
+ */
+export const ErrorCode = {
+  /** The payload failed validation (wrong types, missing fields, out-of-range values). */
+  BadRequest: 'BAD_REQUEST',
+  /** The payload is larger than the server accepts. */
+  PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  /** Too many requests of this kind from this connection in a short time. */
+  RateLimited: 'RATE_LIMITED',
+  /** A request that needs a joined room arrived before `room:join` (or after leaving). */
+  NotInRoom: 'NOT_IN_ROOM',
+  /** `room:join` on a connection that is already in a room. */
+  AlreadyInRoom: 'ALREADY_IN_ROOM',
+  /** The room has reached its participant limit. */
+  RoomFull: 'ROOM_FULL',
+  /** The sender id does not name a participant of my room. */
+  UnknownParticipant: 'UNKNOWN_PARTICIPANT',
+  /** The SDP offer was rejected by the media server. */
+  InvalidSdp: 'INVALID_SDP',
+  /** An offer for an endpoint that was already negotiated (Kurento cannot renegotiate). */
+  AlreadyNegotiated: 'ALREADY_NEGOTIATED',
+  /** The media server cannot be reached right now; retry later. */
+  MediaServerUnavailable: 'MEDIA_SERVER_UNAVAILABLE',
+  /** The media server answered with an error. */
+  MediaError: 'MEDIA_ERROR',
+  /** The server is shutting down. */
+  ShuttingDown: 'SHUTTING_DOWN',
+  /** Anything else; details are in the server log, never in the message. */
+  Internal: 'INTERNAL',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export interface ProtocolError {
+  code: ErrorCode;
+  message: string;
+}

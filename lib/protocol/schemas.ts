@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/** Limits shared by the server (to enforce) and the browser (to keep requests valid). */
+export const limits = {
+  roomIdMaxLength: 64,
+  displayNameMaxLength: 40,
+  sdpMaxLength: 32 * 1024,
+  candidateMaxLength: 512,
+  /** Socket.IO `maxHttpBufferSize`: no single message may exceed this. */
+  messageMaxBytes: 64 * 1024,
+} as const;
+
+export const roomIdSchema = z
+  .string()
+  .min(1)
+  .max(limits.roomIdMaxLength)
+  .regex(/^[A-Za-z0-9_-]+$/, 'room ids use letters, digits, "-" and "_"');
+
+export const participantIdSchema = z.string().min(1).max(64);
+
+export const displayNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'a display name is required')
+  .max(limits.displayNameMaxLength);
+
+export const joinRoomSchema = z.object({
+  roomId: roomIdSchema,
+  displayName: displayNameSchema,
+  audioMuted: z.boolean().default(false),
+  videoMuted: z.boolean().default(false),
+});
+export type JoinRoomRequest = z.input<typeof joinRoomSchema>;
+
+export const sdpOfferSchema = z.object({
+  senderId: participantIdSchema,
+  sdp: z
+    .string()
+    .max(limits.sdpMaxLength)
+    .refine((sdp) => sdp.startsWith('v=0'), 'an SDP offer starts with "v=0"'),
+});
+export type SdpOfferRequest = z.input<typeof sdpOfferSchema>;
+
+export const iceCandidateSchema = z.object({
+  candidate: z.string().max(limits.candidateMaxLength),
+  sdpMid: z.string().max(32).nullable().optional(),
+  sdpMLineIndex: z.number().int().min(0).max(16).nullable().optional(),
+});
+export type IceCandidate = z.infer<typeof iceCandidateSchema>;
+
+export const addIceCandidateSchema = z.object({
+  senderId: participantIdSchema,
+  candidate: iceCandidateSchema,
+});
+export type AddIceCandidateRequest = z.input<typeof addIceCandidateSchema>;
+
+export const setMuteSchema = z.object({
+  audioMuted: z.boolean(),
+  videoMuted: z.boolean(),
+});
+export type SetMuteRequest = z.input<typeof setMuteSchema>;
