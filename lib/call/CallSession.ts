@@ -1,0 +1,301 @@
+import type { IceCandidate, JoinRoomResult, ParticipantInfo } from '@/lib/protocol';
+import type { CallStoreApi } from '@/lib/store/createCallStore';
+import type { PeerConnectionState } from '@/lib/store/types';
+import { audioLevel, speakingThreshold } from './audioLevel';
+import { toCallError } from './CallError';
+import { DeferredLifecycle } from './DeferredLifecycle';
+import { LocalTracks, type LocalTracksInit } from './LocalTracks';
+import { PeerLink } from './PeerLink';
+import { RetrySchedule } from './RetrySchedule';
+import { SignalingClient } from './SignalingClient';
+import { StreamRegistry } from './StreamRegistry';
+import { describeMediaError } from './mediaProblems';
+
+export interface CallSessionOptions {
+  roomId: string;
+  displayName: string;
+  media: LocalTracksInit & { audioOutputId: string | null };
+  /** Injected by tests; the default connects to the page's own origin. */
+  createSignaling?: () => SignalingClient;
+}
+
+/**
+ * The call without React: owns the socket, one sendonly RTCPeerConnection for my media, one
+ * recvonly per remote participant, and every MediaStream. It writes plain snapshots to the store.
+ */
+export class CallSession {
+  readonly streams = new StreamRegistry();
+  readonly #store: CallStoreApi;
+  readonly #options: CallSessionOptions;
+  readonly #local: LocalTracks;
+  readonly #links = new Map<string, PeerLink>();
+  readonly #retry = new RetrySchedule();
+  #signaling: SignalingClient | null = null;
+  #selfId: string | null = null;
+  #iceServers: RTCIceServer[] = [];
+  readonly #lifecycle = new DeferredLifecycle(
+    () => this.#start(),
+    () => void this.leave(),
+  );
+  #speakingTimer: ReturnType<typeof setInterval> | undefined;
+  #ended = false;
+
+  constructor(store: CallStoreApi, options: CallSessionOptions) {
+    // Nothing with side effects here: StrictMode may construct and discard an instance.
+    this.#store = store;
+    this.#options = options;
+    this.#local = new LocalTracks(options.media);
+  }
+
+  /** Mount: the first user starts the call. StrictMode's unmount+mount keeps the same one. */
+  retain(): void {
+    this.#lifecycle.retain();
+  }
+
+  /** Unmount: the call ends once nobody re-retains it within the same task. */
+  release(): void {
+    this.#lifecycle.release();
+  }
+
+  #start(): void {
+    const { patchLocal, setPhase } = this.#store.getState();
+    patchLocal({
+      hasAudio: this.#local.audio !== null,
+      hasVideo: this.#options.media.videoTrack !== null || this.#options.media.videoInputId !== null,
+      audioMuted: this.#local.audioMuted,
+      videoMuted: this.#local.videoMuted,
+      audioInputId: this.#local.audioInputId,
+      videoInputId: this.#local.videoInputId,
+      audioOutputId: this.#options.media.audioOutputId,
+    });
+    setPhase('joining');
+    const signaling = this.#options.createSignaling?.() ?? new SignalingClient();
+    this.#signaling = signaling;
+    const { socket } = signaling;
+    socket.on('connect', () => void this.#join());
+    socket.on('disconnect', (reason) => {
+      if (this.#ended) return;
+      this.#store.getState().setSignaling('lost');
+      this.#closeLinks();
+      if (reason === 'io server disconnect') socket.connect();
+    });
+    socket.on('connect_error', () => {
+      if (!this.#ended) this.#store.getState().setSignaling('lost');
+    });
+    socket.on('participant:joined', (info) => this.#addRemote(info));
+    socket.on('participant:updated', (info) => this.#patchRemote(info));
+    socket.on('participant:left', ({ participantId }) => this.#removeRemote(participantId));
+    socket.on('ice:candidate', ({ senderId, candidate }) => this.#remoteCandidate(senderId, candidate));
+    socket.on('room:closed', (error) => this.#end('error', error));
+    socket.on('call:error', (error) => console.warn('call error', error.code, error.message));
+    socket.connect();
+    this.#speakingTimer = setInterval(() => void this.#pollSpeaking(), 300);
+  }
+
+  async #join(): Promise<void> {
+    const signaling = this.#signaling;
+    if (!signaling || this.#ended) return;
+    const state = this.#store.getState();
+    state.setSignaling('connected');
+    state.setPhase('joining');
+    let result: JoinRoomResult;
+    try {
+      result = await signaling.join({
+        roomId: this.#options.roomId,
+        displayName: this.#options.displayName,
+        audioMuted: this.#local.audioMuted,
+        videoMuted: this.#local.videoMuted,
+      });
+    } catch (error) {
+      this.#end('error', toCallError(error));
+      return;
+    }
+    if (this.#ended) return;
+    this.#selfId = result.selfId;
+    this.#iceServers = result.iceServers;
+    state.clearParticipants();
+    state.upsertParticipant({
+      id: result.selfId,
+      displayName: this.#options.displayName,
+      isLocal: true,
+      audioMuted: this.#local.audioMuted,
+      videoMuted: this.#local.videoMuted,
+      connection: 'new',
+      speaking: false,
+    });
+    this.streams.set(result.selfId, this.#local.stream);
+    state.setJoined(result.selfId);
+    this.#connect(result.selfId);
+    result.participants.forEach((info) => this.#addRemote(info));
+  }
+
+  #addRemote(info: ParticipantInfo): void {
+    if (info.id === this.#selfId) return;
+    this.#store.getState().upsertParticipant({
+      ...info,
+      isLocal: false,
+      connection: 'new',
+      speaking: false,
+    });
+    if (!this.#links.has(info.id)) this.#connect(info.id);
+  }
+
+  #patchRemote(info: ParticipantInfo): void {
+    const { displayName, audioMuted, videoMuted } = info;
+    this.#store.getState().patchParticipant(info.id, { displayName, audioMuted, videoMuted });
+  }
+
+  #removeRemote(id: string): void {
+    this.#closeLink(id);
+    this.streams.set(id, null);
+    this.#store.getState().removeParticipant(id);
+  }
+
+  /** Opens (or re-opens after a failure) the connection that carries `senderId`'s media. */
+  #connect(senderId: string): void {
+    const signaling = this.#signaling;
+    if (!signaling || this.#ended) return;
+    this.#closeLink(senderId, false);
+    const isSelf = senderId === this.#selfId;
+    const link = new PeerLink(
+      {
+        senderId,
+        direction: isSelf ? 'sendonly' : 'recvonly',
+        iceServers: this.#iceServers,
+        signals: {
+          offer: (id, sdp) => signaling.offer({ senderId: id, sdp }),
+          candidate: (id, candidate) => {
+            signaling.candidate({ senderId: id, candidate }).catch(() => undefined);
+          },
+        },
+        onState: (state) => this.#onLinkState(link, state),
+      },
+      isSelf ? { audio: this.#local.audio, video: this.#local.video } : undefined,
+    );
+    this.#links.set(senderId, link);
+    if (!isSelf) this.streams.set(senderId, link.remoteStream());
+    link.negotiate().catch((error: unknown) => {
+      if (link.closed) return;
+      console.warn(`negotiation for ${senderId} failed`, error);
+      this.#onLinkState(link, 'failed');
+    });
+  }
+
+  #onLinkState(link: PeerLink, connection: PeerConnectionState): void {
+    if (link.closed || this.#links.get(link.senderId) !== link) return;
+    this.#store.getState().patchParticipant(link.senderId, { connection });
+    if (connection === 'connected') this.#retry.reset(link.senderId);
+    if (connection === 'failed') {
+      // A failed connection is re-established without user action: a new offer, a new endpoint.
+      this.#retry.schedule(link.senderId, () => {
+        if (this.#links.get(link.senderId) === link) this.#connect(link.senderId);
+      });
+    }
+  }
+
+  #remoteCandidate(senderId: string, candidate: IceCandidate): void {
+    this.#links.get(senderId)?.addRemoteCandidate(candidate);
+  }
+
+  setAudioMuted(muted: boolean): void {
+    this.#local.setAudioMuted(muted);
+    this.#publishLocalState();
+  }
+
+  async setVideoMuted(muted: boolean): Promise<void> {
+    try {
+      const track = await this.#local.setVideoMuted(muted);
+      await this.#links.get(this.#selfId ?? '')?.video.sender.replaceTrack(track);
+      this.#store.getState().setDeviceError(null);
+    } catch (error) {
+      this.#store.getState().setDeviceError(describeMediaError(error, 'camera').message);
+    }
+    this.#publishLocalState();
+  }
+
+  async switchInput(kind: 'audio' | 'video', deviceId: string): Promise<void> {
+    try {
+      const track = await this.#local.switchInput(kind, deviceId);
+      const link = this.#links.get(this.#selfId ?? '');
+      if (track && link) await link[kind].sender.replaceTrack(track);
+      this.#store.getState().setDeviceError(null);
+    } catch (error) {
+      const device = kind === 'audio' ? 'microphone' : 'camera';
+      this.#store.getState().setDeviceError(describeMediaError(error, device).message);
+    }
+    this.#publishLocalState();
+  }
+
+  setAudioOutput(deviceId: string): void {
+    this.#store.getState().patchLocal({ audioOutputId: deviceId });
+  }
+
+  #publishLocalState(): void {
+    const local = this.#local;
+    const state = this.#store.getState();
+    state.patchLocal({
+      hasAudio: local.audio !== null,
+      audioMuted: local.audioMuted,
+      videoMuted: local.videoMuted,
+      audioInputId: local.audioInputId,
+      videoInputId: local.videoInputId,
+    });
+    if (!this.#selfId) return;
+    this.streams.set(this.#selfId, local.stream);
+    state.patchParticipant(this.#selfId, {
+      audioMuted: local.audioMuted,
+      videoMuted: local.videoMuted,
+    });
+    const { audioMuted, videoMuted } = local;
+    this.#signaling?.mute({ audioMuted, videoMuted }).catch(() => undefined);
+  }
+
+  async #pollSpeaking(): Promise<void> {
+    const state = this.#store.getState();
+    await Promise.all(
+      [...this.#links.values()].map(async (link) => {
+        const participant = state.participants[link.senderId];
+        if (!participant) return;
+        const level = participant.audioMuted ? 0 : await audioLevel(link).catch(() => 0);
+        this.#store
+          .getState()
+          .patchParticipant(link.senderId, { speaking: level > speakingThreshold });
+      }),
+    );
+  }
+
+  /** Leave the call: every peer connection, track and the socket are closed. Safe to call twice. */
+  async leave(): Promise<void> {
+    if (this.#ended) return;
+    const signaling = this.#signaling;
+    if (signaling?.socket.connected && this.#selfId) {
+      await signaling.leave().catch(() => undefined);
+    }
+    this.#end('left');
+  }
+
+  #end(phase: 'left' | 'error', error?: { code: string; message: string }): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    clearInterval(this.#speakingTimer);
+    this.#closeLinks();
+    this.#local.stop();
+    this.#signaling?.socket.removeAllListeners();
+    this.#signaling?.socket.disconnect();
+    this.streams.clear();
+    const state = this.#store.getState();
+    state.clearParticipants();
+    state.setPhase(phase, error ?? null);
+  }
+
+  #closeLinks(): void {
+    [...this.#links.keys()].forEach((id) => this.#closeLink(id));
+    this.#retry.clear();
+  }
+
+  #closeLink(id: string, forgetRetry = true): void {
+    this.#links.get(id)?.close();
+    this.#links.delete(id);
+    if (forgetRetry) this.#retry.reset(id);
+  }
+}

@@ -1,0 +1,59 @@
+import { io, type Socket } from 'socket.io-client';
+import type {
+  AddIceCandidateRequest,
+  ClientToServerEvents,
+  JoinRoomRequest,
+  JoinRoomResult,
+  Result,
+  SdpAnswerResult,
+  SdpOfferRequest,
+  ServerToClientEvents,
+  SetMuteRequest,
+} from '@/lib/protocol';
+import { CallRequestError } from './CallError';
+
+export type CallSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+const requestTimeoutMs = 10_000;
+
+function unwrap<T>(result: Result<T>): T {
+  if (!result.ok) throw new CallRequestError(result.error);
+  return result.data;
+}
+
+/** Typed request/response over the signaling socket; every request resolves its ack or throws. */
+export class SignalingClient {
+  readonly socket: CallSocket;
+
+  constructor(socket?: CallSocket) {
+    this.socket =
+      socket ?? io({ autoConnect: false, transports: ['websocket'], reconnectionDelayMax: 4000 });
+  }
+
+  private get timed() {
+    return this.socket.timeout(requestTimeoutMs);
+  }
+
+  async join(request: JoinRoomRequest): Promise<JoinRoomResult> {
+    return unwrap(await this.timed.emitWithAck('room:join', request));
+  }
+
+  async offer(request: SdpOfferRequest): Promise<string> {
+    const answer: SdpAnswerResult = unwrap(await this.timed.emitWithAck('sdp:offer', request));
+    return answer.sdp;
+  }
+
+  async candidate(request: AddIceCandidateRequest): Promise<void> {
+    unwrap(await this.timed.emitWithAck('ice:candidate', request));
+  }
+
+  async mute(request: SetMuteRequest): Promise<void> {
+    unwrap(await this.timed.emitWithAck('media:mute', request));
+  }
+
+  async leave(): Promise<void> {
+    // The ack is the only argument, which socket.io's typings cannot infer a result for.
+    const result = (await this.socket.timeout(2000).emitWithAck('room:leave')) as Result<null>;
+    unwrap(result);
+  }
+}

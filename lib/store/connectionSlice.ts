@@ -1,0 +1,27 @@
+import type { StateCreator } from 'zustand/vanilla';
+import type { CallError, CallPhase, SignalingState } from './types';
+import type { CallStore } from './createCallStore';
+
+export interface ConnectionSlice {
+  roomId: string;
+  selfId: string | null;
+  phase: CallPhase;
+  signaling: SignalingState;
+  error: CallError | null;
+  setJoined: (selfId: string) => void;
+  setPhase: (phase: CallPhase, error?: CallError | null) => void;
+  setSignaling: (signaling: SignalingState) => void;
+}
+
+export const createConnectionSlice =
+  (roomId: string): StateCreator<CallStore, [], [], ConnectionSlice> =>
+  (set) => ({
+    roomId,
+    selfId: null,
+    phase: 'idle',
+    signaling: 'connecting',
+    error: null,
+    setJoined: (selfId) => set({ selfId, phase: 'joined', error: null }),
+    setPhase: (phase, error = null) => set({ phase, error }),
+    setSignaling: (signaling) => set({ signaling }),
+  });
