@@ -11,10 +11,14 @@ import { SignalingClient } from './SignalingClient';
 import { StreamRegistry } from './StreamRegistry';
 import { describeMediaError } from './mediaProblems';
 
-export interface CallSessionOptions {
-  roomId: string;
+/** What the prejoin screen hands to the call: my name and my (already open) devices. */
+export interface JoinChoice {
   displayName: string;
   media: LocalTracksInit & { audioOutputId: string | null };
+}
+
+export interface CallSessionOptions extends JoinChoice {
+  roomId: string;
   /** Injected by tests; the default connects to the page's own origin. */
   createSignaling?: () => SignalingClient;
 }
@@ -61,7 +65,8 @@ export class CallSession {
     const { patchLocal, setPhase } = this.#store.getState();
     patchLocal({
       hasAudio: this.#local.audio !== null,
-      hasVideo: this.#options.media.videoTrack !== null || this.#options.media.videoInputId !== null,
+      hasVideo:
+        this.#options.media.videoTrack !== null || this.#options.media.videoInputId !== null,
       audioMuted: this.#local.audioMuted,
       videoMuted: this.#local.videoMuted,
       audioInputId: this.#local.audioInputId,
@@ -85,7 +90,9 @@ export class CallSession {
     socket.on('participant:joined', (info) => this.#addRemote(info));
     socket.on('participant:updated', (info) => this.#patchRemote(info));
     socket.on('participant:left', ({ participantId }) => this.#removeRemote(participantId));
-    socket.on('ice:candidate', ({ senderId, candidate }) => this.#remoteCandidate(senderId, candidate));
+    socket.on('ice:candidate', ({ senderId, candidate }) =>
+      this.#remoteCandidate(senderId, candidate),
+    );
     socket.on('room:closed', (error) => this.#end('error', error));
     socket.on('call:error', (error) => console.warn('call error', error.code, error.message));
     socket.connect();

@@ -34,7 +34,10 @@ export class PreviewMedia {
     () => this.stop(),
   );
 
-  constructor(initial: { audioInputId: string | null; videoInputId: string | null }) {
+  /** `initial` is read when the devices open (after hydration), e.g. from remembered choices. */
+  constructor(
+    private readonly initial: () => { audioInputId: string | null; videoInputId: string | null },
+  ) {
     this.#snapshot = {
       starting: true,
       stream: null,
@@ -44,7 +47,8 @@ export class PreviewMedia {
       videoEnabled: true,
       audioProblem: null,
       videoProblem: null,
-      ...initial,
+      audioInputId: null,
+      videoInputId: null,
     };
   }
 
@@ -65,7 +69,8 @@ export class PreviewMedia {
   }
 
   async start(): Promise<void> {
-    const { audioInputId, videoInputId } = this.#snapshot;
+    const { audioInputId, videoInputId } = this.initial();
+    this.#update({ audioInputId, videoInputId });
     try {
       const stream = await navigator.mediaDevices.getUserMedia({
         audio: audioInputId ? { deviceId: { ideal: audioInputId } } : true,

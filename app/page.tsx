@@ -1,0 +1,5 @@
+import { HomeView } from '@/components/HomeView';
+
+export default function HomePage() {
+  return <HomeView />;
+}

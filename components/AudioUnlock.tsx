@@ -1,0 +1,22 @@
+import { useCallStore } from '@/lib/hooks/useCallStore';
+import { Icon } from './Icon';
+
+/** The browser blocked sound until the page is clicked: one click turns it on. */
+export function AudioUnlock() {
+  const blocked = useCallStore((state) => state.audioBlocked);
+  const setAudioBlocked = useCallStore((state) => state.setAudioBlocked);
+  if (!blocked) return null;
+  return (
+    <div className="notice info" role="status">
+      Your browser paused the sound of this call.
+      <button
+        type="button"
+        className="button primary"
+        data-testid="enable_audio"
+        onClick={() => setAudioBlocked(false)}
+      >
+        <Icon name="volume" size={18} /> Enable audio
+      </button>
+    </div>
+  );
+}

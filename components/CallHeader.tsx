@@ -1,0 +1,18 @@
+import { useCallStore } from '@/lib/hooks/useCallStore';
+
+export function CallHeader() {
+  const roomId = useCallStore((state) => state.roomId);
+  const count = useCallStore((state) => state.order.length);
+  const joining = useCallStore((state) => state.phase === 'joining');
+  return (
+    <header className="call-header">
+      <span className="brand-small" aria-hidden="true">
+        모임
+      </span>
+      <h1 className="call-title">{roomId}</h1>
+      <span className="pill" data-testid="call_count" aria-live="polite">
+        {joining ? 'Joining…' : `${count} ${count === 1 ? 'person' : 'people'}`}
+      </span>
+    </header>
+  );
+}

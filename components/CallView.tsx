@@ -1,0 +1,24 @@
+'use client';
+
+import { useCallStore } from '@/lib/hooks/useCallStore';
+import { AudioUnlock } from './AudioUnlock';
+import { CallEnded } from './CallEnded';
+import { CallHeader } from './CallHeader';
+import { CallNotices } from './CallNotices';
+import { ControlBar } from './ControlBar';
+import { ParticipantGrid } from './ParticipantGrid';
+
+/** The call screen: header, notices, the grid of tiles and the control bar. */
+export function CallView({ onRejoin }: { onRejoin: () => void }) {
+  const phase = useCallStore((state) => state.phase);
+  if (phase === 'left' || phase === 'error') return <CallEnded onRejoin={onRejoin} />;
+  return (
+    <main className="call" data-testid="call" data-phase={phase}>
+      <CallHeader />
+      <CallNotices />
+      <AudioUnlock />
+      <ParticipantGrid />
+      <ControlBar />
+    </main>
+  );
+}

@@ -1,0 +1,60 @@
+import { useEffect, useRef } from 'react';
+import { useCallSession } from '@/lib/hooks/useCallSession';
+import { useCallStore } from '@/lib/hooks/useCallStore';
+import { useMediaDevices } from '@/lib/hooks/useMediaDevices';
+import { DeviceSelect } from './DeviceSelect';
+
+/** Switch camera, microphone or speaker during the call (no renegotiation: replaceTrack). */
+export function DeviceMenu({ id, onClose }: { id: string; onClose: () => void }) {
+  const session = useCallSession();
+  const local = useCallStore((state) => state.local);
+  const devices = useMediaDevices(local);
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    ref.current?.querySelector('select')?.focus();
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') onClose();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onClose]);
+  const canChooseSpeaker =
+    devices.audiooutput.length > 0 && 'setSinkId' in HTMLMediaElement.prototype;
+  return (
+    <div
+      className="menu card"
+      id={id}
+      ref={ref}
+      role="group"
+      aria-label="Devices"
+      data-testid="device_menu"
+    >
+      <DeviceSelect
+        label="Camera"
+        testId="device_camera"
+        devices={devices.videoinput}
+        value={local.videoInputId}
+        onChange={(deviceId) => void session.switchInput('video', deviceId)}
+      />
+      <DeviceSelect
+        label="Microphone"
+        testId="device_mic"
+        devices={devices.audioinput}
+        value={local.audioInputId}
+        onChange={(deviceId) => void session.switchInput('audio', deviceId)}
+      />
+      {canChooseSpeaker && (
+        <DeviceSelect
+          label="Speaker"
+          testId="device_speaker"
+          devices={devices.audiooutput}
+          value={local.audioOutputId}
+          onChange={(deviceId) => session.setAudioOutput(deviceId)}
+        />
+      )}
+      <button type="button" className="button" onClick={onClose}>
+        Done
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,43 @@
+import { useId } from 'react';
+
+interface DeviceSelectProps {
+  label: string;
+  devices: MediaDeviceInfo[];
+  value: string | null;
+  onChange: (deviceId: string) => void;
+  testId: string;
+  disabled?: boolean;
+}
+
+/** A labelled picker for one kind of device; says so when there is none. */
+export function DeviceSelect({
+  label,
+  devices,
+  value,
+  onChange,
+  testId,
+  disabled,
+}: DeviceSelectProps) {
+  const id = useId();
+  const none = devices.length === 0;
+  const selected = devices.some((device) => device.deviceId === value) ? (value ?? '') : '';
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select
+        id={id}
+        data-testid={testId}
+        value={none ? '' : selected || devices[0]?.deviceId}
+        disabled={disabled || none}
+        onChange={(event) => onChange(event.target.value)}
+      >
+        {none && <option value="">None found</option>}
+        {devices.map((device, index) => (
+          <option key={device.deviceId} value={device.deviceId}>
+            {device.label || `${label} ${index + 1}`}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}

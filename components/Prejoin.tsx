@@ -1,0 +1,157 @@
+'use client';
+
+import { useId, useState, type FormEvent } from 'react';
+import type { JoinChoice } from '@/lib/call/CallSession';
+import { prefKeys, readPref, writePref } from '@/lib/call/devicePrefs';
+import { useLocalPreview } from '@/lib/hooks/useLocalPreview';
+import { useMediaDevices } from '@/lib/hooks/useMediaDevices';
+import { useRememberedValue } from '@/lib/hooks/useRememberedValue';
+import { limits } from '@/lib/protocol';
+import { DeviceSelect } from './DeviceSelect';
+import { LevelMeter } from './LevelMeter';
+import { MediaProblems } from './MediaProblems';
+import { PreviewVideo } from './PreviewVideo';
+import { ToggleButton } from './ToggleButton';
+
+const readInitialDevices = () => ({
+  audioInputId: readPref(prefKeys.audioInput),
+  videoInputId: readPref(prefKeys.videoInput),
+});
+
+/** Name, camera preview, microphone meter and device pickers, then "Join". */
+export function Prejoin({
+  roomId,
+  onJoin,
+}: {
+  roomId: string;
+  onJoin: (choice: JoinChoice) => void;
+}) {
+  const nameId = useId();
+  const [rememberedName, rememberName] = useRememberedValue(prefKeys.displayName);
+  const [draftName, setDraftName] = useState<string | null>(null);
+  const name = draftName ?? rememberedName ?? '';
+  const [audioOutputId, setAudioOutputId] = useState<string | null>(null);
+  const { preview, snapshot } = useLocalPreview(readInitialDevices);
+  const devices = useMediaDevices(snapshot.stream);
+  const outputId = audioOutputId ?? readPref(prefKeys.audioOutput);
+  const canJoin = name.trim().length > 0 && !snapshot.starting;
+
+  const join = (event: FormEvent) => {
+    event.preventDefault();
+    if (!canJoin) return;
+    const displayName = name.trim();
+    rememberName(displayName);
+    writePref(prefKeys.audioInput, snapshot.audioInputId);
+    writePref(prefKeys.videoInput, snapshot.videoInputId);
+    writePref(prefKeys.audioOutput, outputId);
+    const { audioTrack, videoTrack } = preview.handOff();
+    onJoin({
+      displayName,
+      media: {
+        audioTrack,
+        videoTrack,
+        audioMuted: !snapshot.audioEnabled,
+        videoMuted: !snapshot.videoEnabled,
+        audioInputId: snapshot.audioInputId,
+        videoInputId: snapshot.videoProblem ? null : snapshot.videoInputId,
+        audioOutputId: outputId,
+      },
+    });
+  };
+
+  const hasMic = snapshot.audioTrack !== null;
+  const hasCamera =
+    snapshot.videoTrack !== null || (!snapshot.videoEnabled && !snapshot.videoProblem);
+  return (
+    <main className="prejoin" data-testid="prejoin">
+      <section className="prejoin-media" aria-label="Camera and microphone check">
+        <PreviewVideo
+          stream={snapshot.stream}
+          name={name}
+          videoOn={snapshot.videoEnabled && snapshot.videoTrack !== null}
+        />
+        <div className="preview-controls">
+          <ToggleButton
+            on={hasMic && snapshot.audioEnabled}
+            onIcon="mic"
+            offIcon="micOff"
+            onLabel="Turn microphone off"
+            offLabel="Turn microphone on"
+            disabled={!hasMic}
+            testId="prejoin_mic"
+            onToggle={() => preview.setEnabled('audio', !snapshot.audioEnabled)}
+          />
+          <ToggleButton
+            on={hasCamera && snapshot.videoEnabled}
+            onIcon="camera"
+            offIcon="cameraOff"
+            onLabel="Turn camera off"
+            offLabel="Turn camera on"
+            disabled={!hasCamera}
+            testId="prejoin_camera"
+            onToggle={() => preview.setEnabled('video', !snapshot.videoEnabled)}
+          />
+        </div>
+        <LevelMeter track={snapshot.audioEnabled ? snapshot.audioTrack : null} />
+        <MediaProblems problems={[snapshot.videoProblem, snapshot.audioProblem]} />
+      </section>
+      <form className="card prejoin-form" onSubmit={join} aria-labelledby="prejoin-title">
+        <h1 id="prejoin-title">Ready to join?</h1>
+        <p className="muted room-name">
+          Room <strong data-testid="prejoin_room">{roomId}</strong>
+        </p>
+        <div className="field">
+          <label htmlFor={nameId}>Your name</label>
+          <input
+            id={nameId}
+            data-testid="prejoin_name"
+            value={name}
+            maxLength={limits.displayNameMaxLength}
+            autoComplete="name"
+            required
+            onChange={(event) => setDraftName(event.target.value)}
+          />
+        </div>
+        <DeviceSelect
+          label="Camera"
+          testId="prejoin_camera_select"
+          devices={devices.videoinput}
+          value={snapshot.videoInputId}
+          onChange={(id) => preview.setDevice('video', id)}
+        />
+        <DeviceSelect
+          label="Microphone"
+          testId="prejoin_mic_select"
+          devices={devices.audioinput}
+          value={snapshot.audioInputId}
+          onChange={(id) => preview.setDevice('audio', id)}
+        />
+        {devices.audiooutput.length > 0 && supportsSpeakerChoice() && (
+          <DeviceSelect
+            label="Speaker"
+            testId="prejoin_speaker_select"
+            devices={devices.audiooutput}
+            value={outputId}
+            onChange={setAudioOutputId}
+          />
+        )}
+        <button
+          type="submit"
+          className="button primary large"
+          data-testid="prejoin_join"
+          disabled={!canJoin}
+        >
+          {snapshot.starting
+            ? 'Starting camera…'
+            : hasMic || snapshot.videoTrack
+              ? 'Join now'
+              : 'Join without camera and microphone'}
+        </button>
+      </form>
+    </main>
+  );
+}
+
+function supportsSpeakerChoice(): boolean {
+  return typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
+}

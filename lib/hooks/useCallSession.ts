@@ -1,0 +1,6 @@
+import type { CallSession } from '@/lib/call/CallSession';
+import { useCallContext } from './useCallContext';
+
+export function useCallSession(): CallSession {
+  return useCallContext().session;
+}

@@ -1,0 +1,6 @@
+import type { ParticipantView } from '@/lib/store/types';
+import { useCallStore } from './useCallStore';
+
+export function useParticipant(id: string): ParticipantView | undefined {
+  return useCallStore((state) => state.participants[id]);
+}
