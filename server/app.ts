@@ -1,0 +1,115 @@
+import { createServer } from 'node:http';
+import type { RequestListener, Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { Server } from 'socket.io';
+
+import { ErrorCode, limits } from '../lib/protocol';
+import type { Env } from './env';
+import { createRequestListener } from './http/routes';
+import { MediaServerClient } from './kurento/client';
+import type { Logger } from './logger';
+import { createMetrics } from './metrics';
+import type { Metrics } from './metrics';
+import { RoomManager } from './rooms/room-manager';
+import { attachSignaling } from './signaling/attach';
+import type { SignalingServer } from './signaling/attach';
+import { defaultRateLimits } from './signaling/rate-limit';
+import type { RateLimits } from './signaling/rate-limit';
+
+export interface CreateAppOptions {
+  env: Env;
+  logger: Logger;
+  /** Kurento Protocol WebSocket URL (`ws://host:port/kurento`): real KMS or the embedded server. */
+  mediaServerUrl: string;
+  /** Next.js (or any) handler for everything that is not signaling, health or metrics. */
+  requestHandler?: RequestListener;
+  /** Per-connection limits; tests lower or raise them. */
+  rateLimits?: Partial<RateLimits>;
+}
+
+export interface App {
+  httpServer: HttpServer;
+  io: SignalingServer;
+  media: MediaServerClient;
+  rooms: RoomManager;
+  metrics: Metrics;
+  /** Resolves with the port actually bound (pass 0 for any). */
+  listen(port: number, host: string): Promise<number>;
+  /** Tells clients, releases every media object, closes sockets and the media-server connection. Idempotent. */
+  close(): Promise<void>;
+}
+
+export function createApp(options: CreateAppOptions): App {
+  const { env, logger } = options;
+  // The gauges read the rooms and the media client, which need the metrics first.
+  const sources = {
+    rooms: undefined as RoomManager | undefined,
+    media: undefined as MediaServerClient | undefined,
+  };
+  const metrics = createMetrics({
+    rooms: () => sources.rooms?.roomCount ?? 0,
+    participants: () => sources.rooms?.participantCount ?? 0,
+    mediaObjects: () => sources.media?.objectCount ?? 0,
+  });
+  const media = new MediaServerClient(options.mediaServerUrl, { logger, observer: metrics.media });
+  const rooms = new RoomManager({ media, logger, maxParticipants: env.roomMaxParticipants });
+  sources.rooms = rooms;
+  sources.media = media;
+
+  const httpServer = createServer(
+    createRequestListener({ media, metrics, logger, fallback: options.requestHandler }),
+  );
+  const io: SignalingServer = new Server(httpServer, {
+    maxHttpBufferSize: limits.messageMaxBytes,
+    // Leave other upgrades (Next.js HMR) alone instead of destroying them after a second.
+    destroyUpgrade: false,
+    serveClient: false,
+  });
+  let shuttingDown = false;
+  attachSignaling(io, {
+    rooms,
+    metrics,
+    logger,
+    iceServers: env.iceServers,
+    isShuttingDown: () => shuttingDown,
+    rateLimits: { ...defaultRateLimits, ...options.rateLimits },
+  });
+  media.start();
+
+  let closing: Promise<void> | undefined;
+  return {
+    httpServer,
+    io,
+    media,
+    rooms,
+    metrics,
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          httpServer.off('error', reject);
+          resolve((httpServer.address() as AddressInfo).port);
+        });
+      });
+    },
+    close() {
+      closing ??= (async () => {
+        shuttingDown = true;
+        logger.info('close() | shutting down');
+        await rooms.close({
+          code: ErrorCode.ShuttingDown,
+          message: 'The server is restarting; rejoin in a moment.',
+        });
+        await new Promise<void>((resolve) => {
+          // io.close() also closes the HTTP server; it may report "not running" (never listened).
+          void io.close(() => resolve());
+          httpServer.closeAllConnections();
+        });
+        await media.close();
+        logger.info('close() | done');
+      })();
+      return closing;
+    },
+  };
+}

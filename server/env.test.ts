@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+
+import { EnvError, parseEnv } from './env';
+
+describe('parseEnv', () => {
+  it('gives defaults for an empty environment', () => {
+    const env = parseEnv({});
+    expect(env.port).toBe(3000);
+    expect(env.host).toBe('0.0.0.0');
+    expect(env.kmsUrl).toBeUndefined();
+    expect(env.iceServers).toEqual([]);
+    expect(env.roomMaxParticipants).toBe(16);
+    expect(env.logLevel).toBe('info');
+  });
+
+  it('treats empty strings as unset', () => {
+    const env = parseEnv({ KMS_URL: '', MEDIA_ANNOUNCED_IP: '', PORT: '8080' });
+    expect(env.kmsUrl).toBeUndefined();
+    expect(env.media.announcedIp).toBeUndefined();
+    expect(env.port).toBe(8080);
+  });
+
+  it('builds ICE servers from STUN/TURN lists', () => {
+    const env = parseEnv({
+      STUN_URLS: 'stun:stun.example.org:3478, stun:other.example.org',
+      TURN_URLS: 'turn:turn.example.org:3478?transport=udp',
+      TURN_USERNAME: 'moim',
+      TURN_CREDENTIAL: 'secret',
+    });
+    expect(env.iceServers).toEqual([
+      { urls: ['stun:stun.example.org:3478', 'stun:other.example.org'] },
+      {
+        urls: ['turn:turn.example.org:3478?transport=udp'],
+        username: 'moim',
+        credential: 'secret',
+      },
+    ]);
+  });
+
+  it('prefers ICE_SERVERS JSON', () => {
+    const env = parseEnv({
+      ICE_SERVERS: '[{"urls":"stun:a.example.org"}]',
+      STUN_URLS: 'stun:ignored.example.org',
+    });
+    expect(env.iceServers).toEqual([{ urls: 'stun:a.example.org' }]);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ KMS_URL: 'http://kms:8888' }, 'KMS_URL'],
+    [{ ICE_SERVERS: 'not json' }, 'ICE_SERVERS'],
+    [{ ICE_SERVERS: '[{"url":"stun:x"}]' }, 'ICE_SERVERS'],
+    [{ TURN_URLS: 'turn:x' }, 'TURN_USERNAME'],
+    [{ MEDIA_MIN_PORT: '50000', MEDIA_MAX_PORT: '40000' }, 'MEDIA_MIN_PORT'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ ROOM_MAX_PARTICIPANTS: '1' }, 'ROOM_MAX_PARTICIPANTS'],
+  ])('rejects %j naming %s', (source, name) => {
+    expect(() => parseEnv(source)).toThrow(EnvError);
+    expect(() => parseEnv(source)).toThrow(name);
+  });
+});

@@ -1,0 +1,64 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+
+import type { MediaServerClient } from '../kurento/client';
+import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
+
+interface RouteDeps {
+  media: MediaServerClient;
+  metrics: Metrics;
+  logger: Logger;
+  /** Everything else (the Next.js app); a plain 404 when absent (tests). */
+  fallback: RequestListener | undefined;
+  readyTimeoutMs?: number;
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string): void {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+  res.end(body);
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  send(res, status, 'application/json; charset=utf-8', JSON.stringify(body));
+}
+
+/** `/healthz` (process up), `/readyz` (media server answers), `/metrics`, then the fallback. */
+export function createRequestListener(deps: RouteDeps): RequestListener {
+  const readyTimeoutMs = deps.readyTimeoutMs ?? 2_000;
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
+    switch (path) {
+      case '/healthz': {
+        json(res, 200, { status: 'ok' });
+        return;
+      }
+      case '/readyz': {
+        deps.media.ping(readyTimeoutMs).then(
+          () => json(res, 200, { status: 'ready', mediaServer: 'ok' }),
+          (error: unknown) => {
+            deps.logger.debug({ err: error }, 'readyz | media server not ready');
+            json(res, 503, { status: 'not ready', mediaServer: 'unavailable' });
+          },
+        );
+        return;
+      }
+      case '/metrics': {
+        deps.metrics.registry.metrics().then(
+          (text) => send(res, 200, deps.metrics.registry.contentType, text),
+          (error: unknown) => {
+            deps.logger.error({ err: error }, 'metrics | failed');
+            send(res, 500, 'text/plain', 'metrics failed');
+          },
+        );
+        return;
+      }
+      default: {
+        if (deps.fallback) {
+          deps.fallback(req, res);
+          return;
+        }
+        send(res, 404, 'text/plain', 'not found');
+      }
+    }
+  };
+}

@@ -1,0 +1,232 @@
+/*
+ * kurento-client@7.2.0, not 7.3.0: 7.3.0's npm install fails (its postinstall script is missing
+ * from the tarball, Kurento/kurento#142); the maintainers say the API is the same. Every version
+ * depends on the GitHub-only `KurentoForks/reconnect-ws`; package.json `overrides` pins the
+ * registry's `reconnect-ws@0.1.0` instead. We use neither its reconnection nor its transactions
+ * (broken on Node 20): one kurento-client per connection, replaced when the connection drops.
+ */
+import { EventEmitter } from 'node:events';
+
+import kurentoClient from 'kurento-client';
+import type { RawMediaPipeline, RawServerManager } from 'kurento-client';
+
+import type { Logger } from '../logger';
+import { KurentoError } from './errors';
+import { expectObject, MediaPipeline } from './objects';
+import type { MediaObserver } from './session';
+import { KurentoSession } from './session';
+
+export interface MediaServerClientEvents {
+  /** A (new) connection is up; new rooms can be created. */
+  connected: [];
+  /** The connection dropped: every object of the old session is gone. */
+  lost: [reason: string];
+}
+
+export interface MediaServerClientOptions {
+  logger: Logger;
+  observer?: MediaObserver;
+  /** kurento-client's per-request timeout. */
+  requestTimeoutMs?: number;
+  /** Reconnection backoff, doubled per failed attempt up to `maxRetryMs`. */
+  minRetryMs?: number;
+  maxRetryMs?: number;
+}
+
+const noObserver: MediaObserver = { rpc: () => undefined };
+
+/**
+ * The signaling server's only door to the media server (real KMS or `media-server/`). Keeps one
+ * kurento-client connected, reconnecting with backoff, and reports `connected` / `lost`.
+ */
+export class MediaServerClient extends EventEmitter<MediaServerClientEvents> {
+  readonly url: string;
+  readonly #logger: Logger;
+  readonly #observer: MediaObserver;
+  readonly #requestTimeoutMs: number;
+  readonly #minRetryMs: number;
+  readonly #maxRetryMs: number;
+  #session: KurentoSession | undefined;
+  #connecting: KurentoSession | undefined;
+  #retryTimer: NodeJS.Timeout | undefined;
+  #failures = 0;
+  #closed = false;
+
+  constructor(url: string, options: MediaServerClientOptions) {
+    super();
+    this.url = url;
+    this.#logger = options.logger.child({ component: 'kurento' });
+    this.#observer = options.observer ?? noObserver;
+    this.#requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+    this.#minRetryMs = options.minRetryMs ?? 100;
+    this.#maxRetryMs = options.maxRetryMs ?? 2_000;
+  }
+
+  get connected(): boolean {
+    return this.#session?.alive ?? false;
+  }
+
+  /** Starts connecting (and keeps reconnecting until `close()`). */
+  start(): void {
+    if (this.#closed || this.#session || this.#connecting || this.#retryTimer) return;
+    this.#attempt();
+  }
+
+  /** Resolves once connected; rejects after `timeoutMs`. */
+  waitConnected(timeoutMs: number): Promise<void> {
+    if (this.connected) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.off('connected', onConnected);
+        reject(new KurentoError('unavailable', 'connect', `no connection to ${this.url}`));
+      }, timeoutMs);
+      const onConnected = (): void => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.once('connected', onConnected);
+    });
+  }
+
+  #requireSession(operation: string): KurentoSession {
+    const session = this.#session;
+    if (!session?.alive) {
+      throw new KurentoError('unavailable', operation, 'not connected to the media server');
+    }
+    return session;
+  }
+
+  async createMediaPipeline(): Promise<MediaPipeline> {
+    const session = this.#requireSession('create MediaPipeline');
+    const raw = await session.call(
+      'create MediaPipeline',
+      (cb) => session.raw.create('MediaPipeline', cb),
+      expectObject<RawMediaPipeline>('create MediaPipeline'),
+    );
+    return MediaPipeline.wrap(session, raw);
+  }
+
+  /** One round trip to the media server (`ServerManager.getInfo`), bounded by `timeoutMs`. */
+  async ping(timeoutMs: number): Promise<void> {
+    const session = this.#requireSession('ping');
+    const manager = await this.#serverManager(session);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        session.call(
+          'getInfo',
+          (cb) => manager.getInfo(cb),
+          (info) => info,
+        ),
+        new Promise((_, reject) => {
+          timer = setTimeout(
+            () => reject(new KurentoError('unavailable', 'ping', 'no answer in time')),
+            timeoutMs,
+          );
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Ids of every pipeline the media server holds (for every session, not only ours). */
+  async getPipelineIds(): Promise<string[]> {
+    const session = this.#requireSession('getPipelines');
+    const manager = await this.#serverManager(session);
+    return session.call(
+      'getPipelines',
+      (cb) => manager.getPipelines(cb),
+      (result) => {
+        if (!Array.isArray(result)) {
+          throw new KurentoError('bad-result', 'getPipelines', 'expected an array');
+        }
+        return result.map((item: unknown) => {
+          if (typeof item === 'object' && item !== null && 'id' in item) {
+            if (typeof item.id === 'string') return item.id;
+          }
+          throw new KurentoError('bad-result', 'getPipelines', 'a pipeline without id');
+        });
+      },
+    );
+  }
+
+  #serverManager(session: KurentoSession): Promise<RawServerManager> {
+    return session.call(
+      'getServerManager',
+      (cb) => session.raw.getServerManager(cb),
+      expectObject<RawServerManager>('getServerManager'),
+    );
+  }
+
+  /** Number of media objects (pipelines and endpoints) this client holds right now. */
+  get objectCount(): number {
+    return this.#session?.objectCount ?? 0;
+  }
+
+  #attempt(): void {
+    this.#retryTimer = undefined;
+    if (this.#closed) return;
+    const logger = this.#logger;
+    logger.debug({ url: this.url }, 'connect() | attempt');
+    let settled = false;
+    const raw = kurentoClient(
+      this.url,
+      {
+        request_timeout: this.#requestTimeoutMs,
+        response_timeout: this.#requestTimeoutMs,
+        duplicates_timeout: this.#requestTimeoutMs,
+      },
+      (error) => {
+        // Called after the socket opened and the strict module check (`getInfo`) passed.
+        if (settled) return;
+        settled = true;
+        if (error) {
+          logger.error({ err: error }, 'connect() | media server refused');
+          this.#onDrop(session, 'incompatible media server');
+          return;
+        }
+        this.#connecting = undefined;
+        this.#session = session;
+        this.#failures = 0;
+        logger.info({ url: this.url }, 'connect() | connected');
+        this.emit('connected');
+      },
+    );
+    const session = new KurentoSession(raw, logger, this.#observer);
+    this.#connecting = session;
+    raw._re.on('error', (error) => logger.debug({ err: error }, 'socket error'));
+    raw._re.on('disconnect', () => {
+      settled = true;
+      this.#onDrop(session, 'connection closed');
+    });
+  }
+
+  #onDrop(session: KurentoSession, reason: string): void {
+    const wasConnected = this.#session === session;
+    session.kill(reason);
+    if (wasConnected) this.#session = undefined;
+    if (this.#connecting === session) this.#connecting = undefined;
+    if (this.#closed) return;
+    if (wasConnected) {
+      this.#logger.warn({ reason }, 'connection lost');
+      this.emit('lost', reason);
+    }
+    const delay = Math.min(this.#maxRetryMs, this.#minRetryMs * 2 ** this.#failures);
+    this.#failures = Math.min(this.#failures + 1, 16);
+    this.#retryTimer = setTimeout(() => this.#attempt(), delay);
+  }
+
+  /** Stops reconnecting and closes the connection. Objects are not released here (rooms do that first). */
+  close(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    this.#closed = true;
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = undefined;
+    this.#session?.kill('client closed');
+    this.#connecting?.kill('client closed');
+    this.#session = undefined;
+    this.#connecting = undefined;
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,226 @@
+import type {
+  KurentoCallback,
+  RawMediaObject,
+  RawMediaPipeline,
+  RawWebRtcEndpoint,
+} from 'kurento-client';
+import { z } from 'zod';
+
+import { KurentoError } from './errors';
+import type { KurentoSession, SessionMember } from './session';
+
+export interface KurentoIceCandidate {
+  candidate: string;
+  sdpMid: string;
+  sdpMLineIndex: number;
+}
+
+const iceCandidateFoundSchema = z.object({
+  candidate: z.object({
+    candidate: z.string(),
+    sdpMid: z.string(),
+    sdpMLineIndex: z.number().int(),
+  }),
+});
+
+function isRawObject(value: unknown): value is RawMediaObject {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'id' in value &&
+    typeof value.id === 'string' &&
+    value.id !== ''
+  );
+}
+
+function expectObject<T extends RawMediaObject>(operation: string) {
+  return (result: unknown): T => {
+    if (!isRawObject(result)) {
+      throw new KurentoError('bad-result', operation, 'the media server returned no object id');
+    }
+    return result as T;
+  };
+}
+
+function expectString(operation: string) {
+  return (result: unknown): string => {
+    if (typeof result !== 'string' || result === '') {
+      throw new KurentoError('bad-result', operation, `expected a string, got ${typeof result}`);
+    }
+    return result;
+  };
+}
+
+const ignoreResult = (): null => null;
+
+/** Base of the typed facades: owns one raw object, releases it once. */
+abstract class MediaObjectHandle implements SessionMember {
+  readonly id: string;
+  protected readonly session: KurentoSession;
+  protected readonly raw: RawMediaObject;
+  #released = false;
+
+  protected constructor(session: KurentoSession, raw: RawMediaObject) {
+    if (raw.id === undefined) throw new KurentoError('bad-result', 'create', 'object without id');
+    this.id = raw.id;
+    this.session = session;
+    this.raw = raw;
+    session.adopt(this, raw);
+  }
+
+  get released(): boolean {
+    return this.#released;
+  }
+
+  /** Forget the object without an RPC: its pipeline was released or the session died. */
+  markGone(): void {
+    if (this.#released) return;
+    this.#released = true;
+    this.session.forget(this);
+    this.raw.removeAllListeners();
+  }
+
+  /** Idempotent. Never throws: a failed release is logged (the server frees it with its pipeline or session). */
+  async release(): Promise<void> {
+    if (this.#released) return;
+    this.markGone();
+    if (!this.session.alive) return;
+    try {
+      await this.session.call(
+        'release',
+        (cb) => this.raw.release(cb),
+        () => null,
+      );
+    } catch (error) {
+      this.session.logger.warn({ err: error, objectId: this.id }, 'release() | failed');
+    }
+  }
+
+  protected call<T>(
+    operation: string,
+    invoke: (callback: KurentoCallback) => void,
+    check: (result: unknown) => T,
+  ): Promise<T> {
+    if (this.#released) {
+      return Promise.reject(new KurentoError('released', operation, `${this.id} was released`));
+    }
+    return this.session.call(operation, invoke, check);
+  }
+}
+
+export class MediaPipeline extends MediaObjectHandle {
+  readonly #children = new Set<WebRtcEndpoint>();
+
+  /** @internal created by `KurentoSession` users through `createMediaPipeline()`. */
+  static wrap(session: KurentoSession, raw: RawMediaPipeline): MediaPipeline {
+    return new MediaPipeline(session, raw);
+  }
+
+  private constructor(session: KurentoSession, raw: RawMediaPipeline) {
+    super(session, raw);
+  }
+
+  async createWebRtcEndpoint(): Promise<WebRtcEndpoint> {
+    const raw = await this.call(
+      'create WebRtcEndpoint',
+      (cb) => (this.raw as RawMediaPipeline).create('WebRtcEndpoint', {}, cb),
+      expectObject<RawWebRtcEndpoint>('create WebRtcEndpoint'),
+    );
+    const endpoint = WebRtcEndpoint.wrap(this.session, raw, (child) =>
+      this.#children.delete(child),
+    );
+    if (this.released) {
+      // The pipeline went away while the endpoint was being created: the server released it too.
+      endpoint.markGone();
+      throw new KurentoError('released', 'create WebRtcEndpoint', 'the pipeline was released');
+    }
+    this.#children.add(endpoint);
+    return endpoint;
+  }
+
+  override markGone(): void {
+    for (const child of [...this.#children]) child.markGone();
+    this.#children.clear();
+    super.markGone();
+  }
+
+  get childCount(): number {
+    return this.#children.size;
+  }
+}
+
+export class WebRtcEndpoint extends MediaObjectHandle {
+  readonly #onGone: (endpoint: WebRtcEndpoint) => void;
+
+  static wrap(
+    session: KurentoSession,
+    raw: RawWebRtcEndpoint,
+    onGone: (endpoint: WebRtcEndpoint) => void,
+  ): WebRtcEndpoint {
+    return new WebRtcEndpoint(session, raw, onGone);
+  }
+
+  private constructor(
+    session: KurentoSession,
+    raw: RawWebRtcEndpoint,
+    onGone: (endpoint: WebRtcEndpoint) => void,
+  ) {
+    super(session, raw);
+    this.#onGone = onGone;
+  }
+
+  get #endpoint(): RawWebRtcEndpoint {
+    return this.raw as RawWebRtcEndpoint;
+  }
+
+  override markGone(): void {
+    if (this.released) return;
+    super.markGone();
+    this.#onGone(this);
+  }
+
+  /** Feeds this endpoint's media into `sink`. */
+  connect(sink: WebRtcEndpoint): Promise<null> {
+    return this.call('connect', (cb) => this.#endpoint.connect(sink.raw, cb), ignoreResult);
+  }
+
+  /** Answers an SDP offer; rejects (kind `rejected` or `bad-result`) when there is no answer. */
+  processOffer(offer: string): Promise<string> {
+    return this.call(
+      'processOffer',
+      (cb) => this.#endpoint.processOffer(offer, cb),
+      expectString('processOffer'),
+    );
+  }
+
+  gatherCandidates(): Promise<null> {
+    return this.call('gatherCandidates', (cb) => this.#endpoint.gatherCandidates(cb), ignoreResult);
+  }
+
+  addIceCandidate(candidate: KurentoIceCandidate): Promise<null> {
+    // The wire form of Kurento's IceCandidate complex type (shared/kurento-protocol.md §1.11).
+    const complex = { __module__: 'kurento', __type__: 'IceCandidate', ...candidate };
+    return this.call(
+      'addIceCandidate',
+      (cb) => this.#endpoint.addIceCandidate(complex, cb),
+      ignoreResult,
+    );
+  }
+
+  /**
+   * Listens for the 7.x `IceCandidateFound` event. The listener lives as long as the endpoint
+   * (released with it); malformed events are logged and dropped.
+   */
+  onIceCandidate(listener: (candidate: KurentoIceCandidate) => void): void {
+    this.raw.on('IceCandidateFound', (data) => {
+      const parsed = iceCandidateFoundSchema.safeParse(data);
+      if (!parsed.success) {
+        this.session.logger.warn({ objectId: this.id }, 'IceCandidateFound | malformed event');
+        return;
+      }
+      listener(parsed.data.candidate);
+    });
+  }
+}
+
+export { expectObject };

@@ -1,0 +1,163 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+import { ErrorCode, limits } from '../lib/protocol';
+import type { Result } from '../lib/protocol';
+import type { TestServer } from './test/harness';
+import {
+  candidate,
+  closeClients,
+  connectClient,
+  join,
+  leave,
+  mute,
+  offer,
+  startServer,
+} from './test/harness';
+
+/**
+ * Requests that fail before any media-server call. The app points at a port where nothing
+ * listens, so these also show the server keeps serving while the media server is away.
+ */
+describe('signaling without a media server', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startServer('ws://127.0.0.1:9/kurento', {
+      rateLimits: { join: { burst: 3, perSecond: 0.01 } },
+    });
+  });
+  afterEach(() => closeClients());
+  afterAll(() => server.close());
+
+  function expectError(result: Result<unknown>, code: ErrorCode): void {
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.code).toBe(code);
+      expect(result.error.message.length).toBeGreaterThan(0);
+    }
+  }
+
+  /** Another client gets a normal answer: the server still serves. */
+  async function expectStillServing(): Promise<void> {
+    const other = await connectClient(server.url);
+    expect(await leave(other)).toEqual({ ok: true, data: null });
+    expectError(await offer(other, { senderId: 'x', sdp: 'v=0' }), ErrorCode.NotInRoom);
+  }
+
+  it.each([
+    ['a number as room id', { roomId: 42, displayName: 'Ann' }],
+    ['no display name', { roomId: 'room-1' }],
+    ['a blank display name', { roomId: 'room-1', displayName: '   ' }],
+    ['a room id with a slash', { roomId: '../etc', displayName: 'Ann' }],
+    ['a string for a mute flag', { roomId: 'room-1', displayName: 'Ann', audioMuted: 'yes' }],
+    ['null', null],
+  ])('answers a join with %s with BAD_REQUEST', async (_, payload) => {
+    const socket = await connectClient(server.url);
+    const result = (await socket
+      .timeout(5_000)
+      .emitWithAck('room:join', payload as never)) as Result<unknown>;
+    expectError(result, ErrorCode.BadRequest);
+    await expectStillServing();
+  });
+
+  it('answers requests before a join with NOT_IN_ROOM', async () => {
+    const socket = await connectClient(server.url);
+    expectError(await offer(socket, { senderId: 'someone', sdp: 'v=0\r\n' }), ErrorCode.NotInRoom);
+    expectError(
+      await candidate(socket, {
+        senderId: 'someone',
+        candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host', sdpMLineIndex: 0 },
+      }),
+      ErrorCode.NotInRoom,
+    );
+    expectError(await mute(socket, { audioMuted: true, videoMuted: false }), ErrorCode.NotInRoom);
+    expect(await leave(socket)).toEqual({ ok: true, data: null });
+    expect(await leave(socket)).toEqual({ ok: true, data: null });
+    await expectStillServing();
+  });
+
+  it('answers wrong types in offers, candidates and mute with BAD_REQUEST', async () => {
+    const socket = await connectClient(server.url);
+    const bad = [
+      await socket.timeout(5_000).emitWithAck('sdp:offer', { senderId: 7, sdp: 'v=0' } as never),
+      await socket.timeout(5_000).emitWithAck('sdp:offer', { senderId: 'a', sdp: 'hello' }),
+      await socket
+        .timeout(5_000)
+        .emitWithAck('ice:candidate', { senderId: 'a', candidate: 'candidate:1' } as never),
+      await socket.timeout(5_000).emitWithAck('media:mute', { audioMuted: 1 } as never),
+    ];
+    for (const result of bad) expectError(result as Result<unknown>, ErrorCode.BadRequest);
+    await expectStillServing();
+  });
+
+  it('answers an SDP over the size limit with PAYLOAD_TOO_LARGE', async () => {
+    const socket = await connectClient(server.url);
+    const sdp = `v=0\r\n${'a=x\r\n'.repeat(limits.sdpMaxLength / 5 + 1)}`;
+    expectError(await offer(socket, { senderId: 'a', sdp }), ErrorCode.PayloadTooLarge);
+    await expectStillServing();
+  });
+
+  it('drops a connection that sends a message over messageMaxBytes, and only that one', async () => {
+    const socket = await connectClient(server.url);
+    const disconnected = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+    socket.emit(
+      'sdp:offer',
+      { senderId: 'a', sdp: `v=0${'x'.repeat(limits.messageMaxBytes)}` },
+      () => {
+        throw new Error('an oversized message must not be answered');
+      },
+    );
+    expect(await disconnected).toMatch(/transport (close|error)/);
+    await expectStillServing();
+  });
+
+  it('ignores requests without an acknowledgement and unknown events', async () => {
+    const socket = await connectClient(server.url);
+    socket.emit('room:join', { roomId: 42 } as never, undefined as never);
+    (socket as unknown as { emit(event: string, ...args: unknown[]): void }).emit('nope', 1, 2);
+    expect(await leave(socket)).toEqual({ ok: true, data: null });
+  });
+
+  it('rate-limits joins per connection', async () => {
+    const socket = await connectClient(server.url);
+    const results: Result<unknown>[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      results.push(await join(socket, { roomId: 42 } as never));
+    }
+    expect(results.slice(0, 3).every((r) => !r.ok && r.error.code === ErrorCode.BadRequest)).toBe(
+      true,
+    );
+    expectError(results[3]!, ErrorCode.RateLimited);
+    expectError(results[4]!, ErrorCode.RateLimited);
+    await expectStillServing();
+  });
+
+  it('answers a join with MEDIA_SERVER_UNAVAILABLE while the media server is away', async () => {
+    const socket = await connectClient(server.url);
+    expectError(
+      await join(socket, { roomId: 'room-1', displayName: 'Ann' }),
+      ErrorCode.MediaServerUnavailable,
+    );
+    expect(server.app.rooms.roomCount).toBe(0);
+    await expectStillServing();
+  });
+
+  it('serves /healthz, /readyz (not ready) and /metrics', async () => {
+    const health = await fetch(`${server.url}/healthz`);
+    expect(health.status).toBe(200);
+    const ready = await fetch(`${server.url}/readyz`);
+    expect(ready.status).toBe(503);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    for (const name of [
+      'moim_rooms',
+      'moim_participants',
+      'moim_media_objects',
+      'moim_join_duration_seconds',
+      'moim_media_rpc_duration_seconds',
+      'moim_errors_total{code="BAD_REQUEST"}',
+    ]) {
+      expect(metrics).toContain(name);
+    }
+    expect((await fetch(`${server.url}/elsewhere`)).status).toBe(404);
+  });
+});

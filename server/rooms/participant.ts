@@ -1,0 +1,184 @@
+import { EventEmitter } from 'node:events';
+
+import { ErrorCode } from '../../lib/protocol';
+import type { IceCandidate, ParticipantInfo } from '../../lib/protocol';
+import { AppError } from '../errors';
+import type { KurentoIceCandidate, MediaPipeline, WebRtcEndpoint } from '../kurento/objects';
+import type { Logger } from '../logger';
+import { EndpointSlot } from './endpoint-slot';
+
+export interface ParticipantEvents {
+  /** A media-server candidate for my connection that carries `senderId`'s media (mine: my id). */
+  iceCandidate: [senderId: string, candidate: IceCandidate];
+}
+
+export interface MuteState {
+  audioMuted: boolean;
+  videoMuted: boolean;
+}
+
+interface CreateOptions extends MuteState {
+  id: string;
+  displayName: string;
+  pipeline: MediaPipeline;
+  logger: Logger;
+}
+
+/**
+ * One person in a room: owns the outgoing WebRtcEndpoint (what they publish) and one incoming
+ * endpoint per participant they watch. Knows nothing about rooms; the room hands it the
+ * pipeline and the sender's outgoing endpoint.
+ */
+export class Participant extends EventEmitter<ParticipantEvents> {
+  readonly id: string;
+  readonly displayName: string;
+  readonly logger: Logger;
+  readonly #outgoing: EndpointSlot;
+  readonly #incoming = new Map<string, EndpointSlot>();
+  #mute: MuteState;
+  #closed = false;
+
+  /** Creates the outgoing endpoint. The caller re-checks its own state afterwards and closes on abort. */
+  static async create(options: CreateOptions): Promise<Participant> {
+    const endpoint = await options.pipeline.createWebRtcEndpoint();
+    return new Participant(options, endpoint);
+  }
+
+  private constructor(options: CreateOptions, outgoing: WebRtcEndpoint) {
+    super();
+    this.id = options.id;
+    this.displayName = options.displayName;
+    this.logger = options.logger;
+    this.#mute = { audioMuted: options.audioMuted, videoMuted: options.videoMuted };
+    this.#outgoing = new EndpointSlot(this.id, this.logger);
+    this.#attach(this.#outgoing, outgoing);
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  get info(): ParticipantInfo {
+    return { id: this.id, displayName: this.displayName, ...this.#mute };
+  }
+
+  /** My published media; `undefined` once closed. */
+  get outgoingEndpoint(): WebRtcEndpoint | undefined {
+    return this.#outgoing.endpoint;
+  }
+
+  /** Senders I have an incoming endpoint (or queued candidates) for. */
+  get incomingSenderIds(): string[] {
+    return [...this.#incoming.keys()];
+  }
+
+  setMute(mute: MuteState): boolean {
+    const changed =
+      mute.audioMuted !== this.#mute.audioMuted || mute.videoMuted !== this.#mute.videoMuted;
+    this.#mute = { ...mute };
+    return changed;
+  }
+
+  /** The offer of my sendonly connection. */
+  async publish(offer: string): Promise<string> {
+    this.#assertOpen();
+    this.#outgoing.beginNegotiation();
+    try {
+      return await this.#outgoing.negotiate(offer);
+    } catch (error) {
+      this.#outgoing.abortNegotiation();
+      throw error;
+    }
+  }
+
+  /**
+   * The offer of my recvonly connection for `senderId`: creates my incoming endpoint for them,
+   * feeds it from their outgoing one and answers. On failure nothing is left behind.
+   */
+  async receive(
+    senderId: string,
+    source: WebRtcEndpoint,
+    pipeline: MediaPipeline,
+    offer: string,
+  ): Promise<string> {
+    this.#assertOpen();
+    const slot = this.#slotFor(senderId);
+    slot.beginNegotiation();
+    const logger = this.logger.child({ senderId });
+    try {
+      const endpoint = await pipeline.createWebRtcEndpoint();
+      if (slot.closed) {
+        await endpoint.release();
+        throw gone();
+      }
+      this.#attach(slot, endpoint);
+      await source.connect(endpoint);
+      if (slot.closed) throw gone();
+      const answer = await slot.negotiate(offer);
+      logger.debug('receive() | negotiated');
+      return answer;
+    } catch (error) {
+      // Released (sender left, I left) or failed: either way this slot must not linger.
+      if (this.#incoming.get(senderId) === slot) this.#incoming.delete(senderId);
+      await slot.close();
+      if (this.#closed) throw new AppError(ErrorCode.NotInRoom, 'You left the room.');
+      if (source.released) throw gone();
+      throw error;
+    }
+  }
+
+  /** Queues or adds a candidate for my connection carrying `senderId` (my id: my outgoing one). */
+  addIceCandidate(senderId: string, candidate: KurentoIceCandidate): void {
+    this.#assertOpen();
+    const slot = senderId === this.id ? this.#outgoing : this.#slotFor(senderId);
+    if (!slot.addCandidate(candidate)) {
+      throw new AppError(
+        ErrorCode.RateLimited,
+        'Too many ICE candidates before the offer was answered.',
+      );
+    }
+  }
+
+  /** The sender left: release my incoming endpoint for them. Idempotent. */
+  async releaseIncoming(senderId: string): Promise<void> {
+    const slot = this.#incoming.get(senderId);
+    if (!slot) return;
+    this.#incoming.delete(senderId);
+    await slot.close();
+  }
+
+  /** Releases every endpoint I own. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const slots = [this.#outgoing, ...this.#incoming.values()];
+    this.#incoming.clear();
+    this.removeAllListeners();
+    await Promise.all(slots.map((slot) => slot.close()));
+    this.logger.debug('close() | endpoints released');
+  }
+
+  #slotFor(senderId: string): EndpointSlot {
+    let slot = this.#incoming.get(senderId);
+    if (!slot) {
+      slot = new EndpointSlot(senderId, this.logger.child({ senderId }));
+      this.#incoming.set(senderId, slot);
+    }
+    return slot;
+  }
+
+  #attach(slot: EndpointSlot, endpoint: WebRtcEndpoint): void {
+    slot.attach(endpoint);
+    endpoint.onIceCandidate((candidate) => {
+      if (!slot.closed && !this.#closed) this.emit('iceCandidate', slot.senderId, candidate);
+    });
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new AppError(ErrorCode.NotInRoom, 'You are not in a room.');
+  }
+}
+
+function gone(): AppError {
+  return new AppError(ErrorCode.UnknownParticipant, 'That participant left the room.');
+}

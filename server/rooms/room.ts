@@ -1,0 +1,215 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+
+import { ErrorCode } from '../../lib/protocol';
+import type { ParticipantInfo, ProtocolError } from '../../lib/protocol';
+import { AppError } from '../errors';
+import type { MediaServerClient } from '../kurento/client';
+import type { KurentoIceCandidate, MediaPipeline } from '../kurento/objects';
+import type { Logger } from '../logger';
+import type { MuteState } from './participant';
+import { Participant } from './participant';
+
+export interface RoomEvents {
+  participantJoined: [participant: ParticipantInfo];
+  participantLeft: [participantId: string];
+  participantUpdated: [participant: ParticipantInfo];
+  /** `reason` is set when the room ended for everyone without their asking. */
+  closed: [reason: ProtocolError | undefined];
+}
+
+export interface JoinRequest extends MuteState {
+  displayName: string;
+}
+
+/** Lets a join in progress find out that its caller went away (socket disconnected). */
+export interface JoinSignal {
+  readonly aborted: boolean;
+}
+
+interface RoomOptions {
+  media: MediaServerClient;
+  logger: Logger;
+  maxParticipants: number;
+}
+
+/**
+ * A group call: owns the MediaPipeline (created once, when the room is, so racing joins share it)
+ * and its participants. Closes itself, releasing the pipeline, when the last participant leaves.
+ */
+export class Room extends EventEmitter<RoomEvents> {
+  readonly id: string;
+  readonly logger: Logger;
+  readonly #maxParticipants: number;
+  readonly #pipeline: Promise<MediaPipeline>;
+  readonly #participants = new Map<string, Participant>();
+  /** Joins admitted but not finished: they count against the limit and keep the room open. */
+  #pendingJoins = 0;
+  #closed = false;
+  #closeReason: ProtocolError | undefined;
+
+  constructor(id: string, options: RoomOptions) {
+    super();
+    this.id = id;
+    this.logger = options.logger.child({ roomId: id });
+    this.#maxParticipants = options.maxParticipants;
+    this.#pipeline = options.media.createMediaPipeline().then(async (pipeline) => {
+      if (this.#closed) {
+        await pipeline.release();
+        throw new AppError(ErrorCode.MediaServerUnavailable, 'The room closed.');
+      }
+      this.logger.info({ pipelineId: pipeline.id }, 'pipeline created');
+      return pipeline;
+    });
+    // Joins observe failures; this keeps an early failure from being an unhandled rejection.
+    this.#pipeline.catch(() => undefined);
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  get size(): number {
+    return this.#participants.size;
+  }
+
+  get participants(): Participant[] {
+    return [...this.#participants.values()];
+  }
+
+  getParticipant(participantId: string): Participant | undefined {
+    return this.#participants.get(participantId);
+  }
+
+  /**
+   * Adds a participant with their outgoing endpoint. Returns them and everyone already there.
+   * When `signal` aborts or the room closes meanwhile, nothing is left behind.
+   */
+  async join(
+    request: JoinRequest,
+    signal: JoinSignal,
+  ): Promise<{ participant: Participant; others: ParticipantInfo[] }> {
+    this.#assertOpen();
+    if (this.#participants.size + this.#pendingJoins >= this.#maxParticipants) {
+      throw new AppError(
+        ErrorCode.RoomFull,
+        `This room is full (${this.#maxParticipants} participants).`,
+      );
+    }
+    this.#pendingJoins += 1;
+    try {
+      const pipeline = await this.#pipeline;
+      this.#assertOpen();
+      if (signal.aborted) throw aborted();
+      const id = randomUUID();
+      const participant = await Participant.create({
+        id,
+        pipeline,
+        displayName: request.displayName,
+        audioMuted: request.audioMuted,
+        videoMuted: request.videoMuted,
+        logger: this.logger.child({ participantId: id }),
+      });
+      if (this.#closed || signal.aborted) {
+        await participant.close();
+        this.#assertOpen();
+        throw aborted();
+      }
+      const others = this.participants.map((other) => other.info);
+      this.#participants.set(id, participant);
+      participant.logger.info({ displayName: participant.displayName }, 'join() | joined');
+      this.emit('participantJoined', participant.info);
+      return { participant, others };
+    } finally {
+      this.#pendingJoins -= 1;
+      this.#closeIfEmpty();
+    }
+  }
+
+  /**
+   * Removes a participant: releases their endpoints and everyone's incoming endpoint for them,
+   * tells the others. Idempotent. Resolves once the endpoints are released.
+   */
+  async leave(participantId: string): Promise<void> {
+    const participant = this.#participants.get(participantId);
+    if (!participant) return;
+    this.#participants.delete(participantId);
+    const releases = [
+      participant.close(),
+      ...this.participants.map((other) => other.releaseIncoming(participantId)),
+    ];
+    participant.logger.info('leave() | left');
+    this.emit('participantLeft', participantId);
+    this.#closeIfEmpty();
+    await Promise.all(releases);
+  }
+
+  /** Answers `viewerId`'s offer for `senderId`'s media (their own id: what they publish). */
+  async offer(viewerId: string, senderId: string, offer: string): Promise<string> {
+    const viewer = this.#requireMember(viewerId);
+    if (senderId === viewerId) return viewer.publish(offer);
+    const sender = this.#requireSender(senderId);
+    const source = sender.outgoingEndpoint;
+    if (!source) throw new AppError(ErrorCode.UnknownParticipant, 'That participant left.');
+    return viewer.receive(senderId, source, await this.#pipeline, offer);
+  }
+
+  addIceCandidate(viewerId: string, senderId: string, candidate: KurentoIceCandidate): void {
+    const viewer = this.#requireMember(viewerId);
+    if (senderId !== viewerId) this.#requireSender(senderId);
+    viewer.addIceCandidate(senderId, candidate);
+  }
+
+  setMute(participantId: string, mute: MuteState): void {
+    const participant = this.#requireMember(participantId);
+    if (participant.setMute(mute)) this.emit('participantUpdated', participant.info);
+  }
+
+  /** Ends the room for everyone. Idempotent; resolves once every media object is released. */
+  async close(reason?: ProtocolError): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#closeReason = reason;
+    const participants = this.participants;
+    this.#participants.clear();
+    this.logger.info({ reason: reason?.code }, 'close()');
+    this.emit('closed', reason);
+    this.removeAllListeners();
+    await Promise.all(participants.map((participant) => participant.close()));
+    const pipeline = await this.#pipeline.catch(() => undefined);
+    await pipeline?.release();
+  }
+
+  #closeIfEmpty(): void {
+    if (this.#participants.size === 0 && this.#pendingJoins === 0) {
+      this.close().catch((error: unknown) => this.logger.error({ err: error }, 'close() | failed'));
+    }
+  }
+
+  #requireMember(participantId: string): Participant {
+    const participant = this.#participants.get(participantId);
+    if (!participant) throw new AppError(ErrorCode.NotInRoom, 'You are not in this room.');
+    return participant;
+  }
+
+  #requireSender(senderId: string): Participant {
+    const sender = this.#participants.get(senderId);
+    if (!sender) {
+      throw new AppError(ErrorCode.UnknownParticipant, 'No participant with that id in your room.');
+    }
+    return sender;
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) {
+      const reason = this.#closeReason;
+      throw reason
+        ? new AppError(reason.code, reason.message)
+        : new AppError(ErrorCode.NotInRoom, 'The room was closed; join again.');
+    }
+  }
+}
+
+function aborted(): AppError {
+  return new AppError(ErrorCode.NotInRoom, 'The join was cancelled.');
+}

@@ -1,0 +1,240 @@
+import type { Socket } from 'socket.io';
+
+import {
+  ErrorCode,
+  addIceCandidateSchema,
+  fail,
+  joinRoomSchema,
+  ok,
+  sdpOfferSchema,
+  setMuteSchema,
+} from '../../lib/protocol';
+import type {
+  ClientToServerEvents,
+  IceServerConfig,
+  JoinRoomResult,
+  ParticipantInfo,
+  ProtocolError,
+  Result,
+  SdpAnswerResult,
+  ServerToClientEvents,
+} from '../../lib/protocol';
+import { AppError, toAppError } from '../errors';
+import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
+import type { Participant } from '../rooms/participant';
+import type { Room } from '../rooms/room';
+import type { RoomManager } from '../rooms/room-manager';
+import { parsePayload } from './validate';
+
+export type SignalingSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+
+export interface SessionDeps {
+  rooms: RoomManager;
+  metrics: Metrics;
+  logger: Logger;
+  iceServers: IceServerConfig[];
+  isShuttingDown(): boolean;
+}
+
+type State =
+  | { kind: 'idle' }
+  | { kind: 'joining'; signal: { aborted: boolean } }
+  | { kind: 'joined'; room: Room; participant: Participant; detach: () => void };
+
+/** An ICE candidate line (RFC 8839 `candidate-attribute`, with or without the `a=` prefix). */
+const candidateLine = /^(a=)?candidate:\S+ \d+ \S+ \d+ \S+ \d+ typ \S+/;
+
+/**
+ * One socket's view of the call: idle → joining → joined. Each request method validates its
+ * payload, checks the state and re-checks it after every await.
+ */
+export class SignalingSession {
+  readonly #socket: SignalingSocket;
+  readonly #deps: SessionDeps;
+  readonly #logger: Logger;
+  #state: State = { kind: 'idle' };
+
+  constructor(socket: SignalingSocket, deps: SessionDeps) {
+    this.#socket = socket;
+    this.#deps = deps;
+    this.#logger = deps.logger.child({ socketId: socket.id });
+  }
+
+  get participantId(): string | undefined {
+    return this.#state.kind === 'joined' ? this.#state.participant.id : undefined;
+  }
+
+  async join(payload: unknown): Promise<JoinRoomResult> {
+    const request = parsePayload(joinRoomSchema, payload);
+    if (this.#deps.isShuttingDown()) {
+      throw new AppError(ErrorCode.ShuttingDown, 'The server is shutting down.');
+    }
+    if (this.#state.kind !== 'idle') {
+      throw new AppError(ErrorCode.AlreadyInRoom, 'This connection already joined a room.');
+    }
+    const started = performance.now();
+    const signal = { aborted: false };
+    this.#state = { kind: 'joining', signal };
+    try {
+      const room = this.#deps.rooms.getOrCreate(request.roomId);
+      const { participant, others } = await room.join(request, signal);
+      if (signal.aborted) {
+        await room.leave(participant.id);
+        throw new AppError(ErrorCode.NotInRoom, 'The join was cancelled.');
+      }
+      this.#state = { kind: 'joined', room, participant, detach: this.#attach(room, participant) };
+      this.#deps.metrics.joinSeconds((performance.now() - started) / 1000);
+      return {
+        selfId: participant.id,
+        roomId: room.id,
+        participants: others,
+        iceServers: this.#deps.iceServers,
+      };
+    } finally {
+      if (this.#state.kind === 'joining' && this.#state.signal === signal) {
+        this.#state = { kind: 'idle' };
+      }
+    }
+  }
+
+  async offer(payload: unknown): Promise<SdpAnswerResult> {
+    const request = parsePayload(sdpOfferSchema, payload);
+    const { room, participant } = this.#joined();
+    const sdp = await room.offer(participant.id, request.senderId, request.sdp);
+    this.#stillJoined(participant);
+    return { sdp };
+  }
+
+  iceCandidate(payload: unknown): null {
+    const request = parsePayload(addIceCandidateSchema, payload);
+    const { room, participant } = this.#joined();
+    const { candidate, sdpMid, sdpMLineIndex } = request.candidate;
+    if (candidate === '') {
+      // End of candidates: Kurento has no use for it, but the sender must still be valid.
+      if (request.senderId !== participant.id && !room.getParticipant(request.senderId)) {
+        this.#unknownSender();
+      }
+      return null;
+    }
+    if (!candidateLine.test(candidate)) {
+      throw new AppError(ErrorCode.BadRequest, 'candidate: not an ICE candidate line');
+    }
+    room.addIceCandidate(participant.id, request.senderId, {
+      candidate: candidate.startsWith('a=') ? candidate.slice(2) : candidate,
+      sdpMid: sdpMid ?? '0',
+      sdpMLineIndex: sdpMLineIndex ?? 0,
+    });
+    return null;
+  }
+
+  mute(payload: unknown): null {
+    const request = parsePayload(setMuteSchema, payload);
+    const { room, participant } = this.#joined();
+    room.setMute(participant.id, request);
+    return null;
+  }
+
+  /** Idempotent: leaving when not in a room is fine; leaving during a join cancels it. */
+  async leave(): Promise<null> {
+    const state = this.#state;
+    this.#state = { kind: 'idle' };
+    switch (state.kind) {
+      case 'idle': {
+        return null;
+      }
+      case 'joining': {
+        state.signal.aborted = true;
+        return null;
+      }
+      case 'joined': {
+        state.detach();
+        await state.room.leave(state.participant.id);
+        return null;
+      }
+    }
+  }
+
+  /** The socket is gone. */
+  disconnect(): void {
+    this.leave().catch((error: unknown) =>
+      this.#logger.error({ err: error }, 'disconnect() | leave failed'),
+    );
+  }
+
+  /** Forwards the room's and my participant's events to my socket; returns the undo. */
+  #attach(room: Room, participant: Participant): () => void {
+    const socket = this.#socket;
+    const me = participant.id;
+    const onJoined = (info: ParticipantInfo): void => {
+      if (info.id !== me) socket.emit('participant:joined', info);
+    };
+    const onLeft = (participantId: string): void => {
+      if (participantId !== me) socket.emit('participant:left', { participantId });
+    };
+    const onUpdated = (info: ParticipantInfo): void => {
+      if (info.id !== me) socket.emit('participant:updated', info);
+    };
+    const onClosed = (reason: ProtocolError | undefined): void => {
+      if (this.#state.kind === 'joined' && this.#state.participant === participant) {
+        this.#state = { kind: 'idle' };
+      }
+      detach();
+      if (reason) {
+        this.#deps.metrics.error(reason.code);
+        socket.emit('room:closed', reason);
+      }
+    };
+    const onCandidate = (senderId: string, candidate: ParticipantCandidate): void => {
+      socket.emit('ice:candidate', { senderId, candidate });
+    };
+    room.on('participantJoined', onJoined);
+    room.on('participantLeft', onLeft);
+    room.on('participantUpdated', onUpdated);
+    room.on('closed', onClosed);
+    participant.on('iceCandidate', onCandidate);
+    const detach = (): void => {
+      room.off('participantJoined', onJoined);
+      room.off('participantLeft', onLeft);
+      room.off('participantUpdated', onUpdated);
+      room.off('closed', onClosed);
+      participant.off('iceCandidate', onCandidate);
+    };
+    return detach;
+  }
+
+  #joined(): { room: Room; participant: Participant } {
+    if (this.#state.kind !== 'joined') {
+      throw new AppError(ErrorCode.NotInRoom, 'Join a room first.');
+    }
+    return this.#state;
+  }
+
+  #stillJoined(participant: Participant): void {
+    if (this.#state.kind !== 'joined' || this.#state.participant !== participant) {
+      throw new AppError(ErrorCode.NotInRoom, 'You left the room while the request ran.');
+    }
+  }
+
+  #unknownSender(): never {
+    throw new AppError(ErrorCode.UnknownParticipant, 'No participant with that id in your room.');
+  }
+}
+
+type ParticipantCandidate = Parameters<ServerToClientEvents['ice:candidate']>[0]['candidate'];
+
+/** Turns a request's outcome into its acknowledgement, logging and counting failures. */
+export function toResult<T>(
+  outcome: { ok: true; value: T } | { ok: false; error: unknown },
+  context: { logger: Logger; metrics: Metrics; event: string },
+): Result<T> {
+  if (outcome.ok) return ok(outcome.value);
+  const error = toAppError(outcome.error);
+  context.metrics.error(error.code);
+  const level = error.code === ErrorCode.Internal ? 'error' : 'debug';
+  context.logger[level](
+    { err: outcome.error, code: error.code, event: context.event, dir: 'out' },
+    'request failed',
+  );
+  return fail(error.code, error.message);
+}
