@@ -1,0 +1,98 @@
+/**
+ * Forwarding capacity of the embedded media server: rooms of N synthetic werift participants,
+ * through the real signaling server, kurento-client and media-server processes.
+ *
+ *   npm run bench:forwarding -- --sizes 2,4,8,12,16 --seconds 10 [--until-break] [--repeat 3]
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { forwardingMarkdown, type SizeSummary } from './forwarding/format';
+import { runRoom } from './forwarding/run-room';
+import { ensureLoopbackOnly } from './lib/netns';
+import { machineInfo, repoRoot } from './lib/machine';
+import { commandLine, upsertSection, writeJson } from './lib/report';
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '2,4,8,12,16' },
+    seconds: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '3' },
+    'per-worker': { type: 'string', default: '4' },
+    repeat: { type: 'string', default: '1' },
+    'until-break': { type: 'boolean', default: false },
+    'max-size': { type: 'string', default: '40' },
+    'loss-limit': { type: 'string', default: '2' },
+    out: { type: 'string', default: 'forwarding' },
+    'no-markdown': { type: 'boolean', default: false },
+  },
+});
+
+async function main(): Promise<void> {
+  ensureLoopbackOnly();
+  const sizes = (values.sizes ?? '')
+    .split(',')
+    .map(Number)
+    .filter((n) => n >= 2);
+  const seconds = Number(values.seconds);
+  const warmupSeconds = Number(values.warmup);
+  const perWorker = Number(values['per-worker']);
+  const repeat = Math.max(1, Number(values.repeat));
+  const maxSize = Number(values['max-size']);
+  const lossLimit = Number(values['loss-limit']);
+  const machine = machineInfo();
+  const command = commandLine();
+  const log = (line: string): void => console.log(line);
+  const summaries: SizeSummary[] = [];
+
+  const queue = [...sizes];
+  while (queue.length > 0) {
+    const size = queue.shift() ?? 0;
+    const runs = [];
+    for (let i = 0; i < repeat; i++) {
+      log(`room of ${size}, run ${i + 1}/${repeat}`);
+      const r = await runRoom({ size, seconds, warmupSeconds, perWorker, log });
+      log(
+        r.ok
+          ? `  in ${r.packetsInPerSecond}/s out ${r.packetsOutPerSecond}/s media ${r.mediaCpuPerSecond} CPU-s/s -> ${r.packetsPerCpuSecond} pkts/CPU-s, loss ${r.lossPercent}%, p50 ${r.latency.p50} ms, RSS ${r.mediaRssMB} MB`
+          : `  failed: ${r.failure ?? ''}`,
+      );
+      runs.push(r);
+      if (!r.ok) break;
+    }
+    const ok = runs
+      .filter((r) => r.ok)
+      .sort((a, b) => a.packetsPerCpuSecond - b.packetsPerCpuSecond);
+    const median = ok[Math.floor((ok.length - 1) / 2)] ?? runs[runs.length - 1];
+    if (!median) break;
+    summaries.push({ size, median, runs });
+    const broke = !median.ok || median.lossPercent > lossLimit;
+    if (broke) {
+      log(`room of ${size} broke (loss ${median.lossPercent}% or failure); stopping`);
+      break;
+    }
+    if (values['until-break'] && queue.length === 0 && size + 4 <= maxSize) queue.push(size + 4);
+  }
+
+  const params =
+    `window ${seconds} s after ${warmupSeconds} s warm-up, ${perWorker} participants per load process, ` +
+    `${repeat} run(s) per size (median by packets per CPU-second, range in parentheses)` +
+    (values['until-break']
+      ? `, sizes grow by 4 until loss > ${lossLimit}% or failure (max ${maxSize})`
+      : '');
+  const data = { machine, command, params, sizes: summaries };
+  const file = writeJson(values.out ?? 'forwarding', data);
+  const rel = path.relative(repoRoot, file);
+  if (!values['no-markdown']) {
+    upsertSection('forwarding', forwardingMarkdown(machine, command, params, summaries, rel));
+  }
+  log(`wrote ${rel}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

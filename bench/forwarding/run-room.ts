@@ -1,0 +1,260 @@
+/**
+ * One forwarding-capacity measurement: a fresh media server + signaling server, a room of N
+ * synthetic participants in separate load-generator processes, a fixed measurement window, and
+ * counters from both the clients (packets, loss, latency) and /proc (CPU, memory).
+ */
+import { loadAverage } from '../lib/machine';
+import {
+  cpuRate,
+  machineBusy,
+  type ProcSample,
+  sampleMachineCpu,
+  sampleProcess,
+  udpCounters,
+} from '../lib/proc';
+import { startStack } from '../lib/stack';
+import { Histogram, round } from '../lib/stats';
+import { nowNs } from '../load/probe';
+import { LoadWorker } from './workers';
+
+export interface RoomOptions {
+  size: number;
+  seconds: number;
+  warmupSeconds: number;
+  perWorker: number;
+  cpuProfileDir?: string;
+  log?: (line: string) => void;
+}
+
+export interface LatencyMs {
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+export interface RoomResult {
+  size: number;
+  ok: boolean;
+  failure?: string;
+  workers: number;
+  setupSeconds: number;
+  joinMsMedian: number;
+  windowSeconds: number;
+  packetsInPerSecond: number;
+  packetsOutPerSecond: number;
+  expectedOutPerSecond: number;
+  mediaCpuPerSecond: number;
+  mediaUserPerSecond: number;
+  mediaSystemPerSecond: number;
+  packetsPerCpuSecond: number;
+  mediaRssIdleMB: number;
+  mediaRssMB: number;
+  rssPerParticipantMB: number;
+  signalingCpuPerSecond: number;
+  loadGenCpuPerSecond: number;
+  machineBusyPercent: number;
+  loadAverage1m: number;
+  lossPercent: number;
+  duplicates: number;
+  unreadable: number;
+  pacerSkipped: number;
+  latency: LatencyMs;
+  latencyVideo: LatencyMs;
+  latencyAudio: LatencyMs;
+  udpDatagramsPerSecond: { in: number; out: number; rcvbufErrors: number };
+  errors: string[];
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const MB = 1024 * 1024;
+
+function latency(h: Histogram): LatencyMs {
+  return {
+    p50: round(h.quantile(0.5), 2),
+    p95: round(h.quantile(0.95), 2),
+    p99: round(h.quantile(0.99), 2),
+  };
+}
+
+function sampleAll(pids: number[]): (ProcSample | undefined)[] {
+  return pids.map((pid) => sampleProcess(pid));
+}
+
+function sumCpu(a: (ProcSample | undefined)[], b: (ProcSample | undefined)[]): number {
+  return a.reduce((s, x, i) => {
+    const y = b[i];
+    return x && y ? s + cpuRate(x, y).cpuPerSecond : s;
+  }, 0);
+}
+
+export async function runRoom(options: RoomOptions): Promise<RoomResult> {
+  const log = options.log ?? ((): void => undefined);
+  const n = options.size;
+  const setupStarted = performance.now();
+  const stack = await startStack({ cpuProfileDir: options.cpuProfileDir });
+  const workers: LoadWorker[] = [];
+  const errors: string[] = [];
+  try {
+    await sleep(1000);
+    const idle = sampleProcess(stack.media.pid);
+    const workerCount = Math.max(1, Math.ceil(n / options.perWorker));
+    const lifetimeMs = (60 + 5 * n + options.warmupSeconds + options.seconds) * 1000;
+    const roomId = `bench-${n}-${Date.now()}`;
+    for (let i = 0; i < workerCount; i++) {
+      workers.push(await LoadWorker.start(stack.signaling.url, roomId, lifetimeMs));
+    }
+    const joinMs: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const worker = workers[i % workerCount];
+      if (!worker) throw new Error('no worker');
+      const added = await worker.add(i, 45_000);
+      if (!added.ok) throw new Error(`participant ${i} failed to join: ${added.error ?? '?'}`);
+      joinMs.push(added.ms);
+      log(`  joined ${i + 1}/${n} in ${Math.round(added.ms)} ms`);
+    }
+    const wanted = n * (n - 1);
+    const flowDeadline = performance.now() + 15_000 + 1_000 * n;
+    let flowing = 0;
+    while (performance.now() < flowDeadline) {
+      const statuses = await Promise.all(workers.map((w) => w.status()));
+      flowing = statuses.reduce((s, st) => s + st.flowing, 0);
+      if (flowing >= wanted) break;
+      await sleep(250);
+    }
+    if (flowing < wanted) {
+      const statuses = await Promise.all(workers.map((w) => w.status()));
+      throw new Error(
+        `only ${flowing}/${wanted} streams flowing; ${statuses
+          .flatMap((s) => s.errors)
+          .slice(0, 3)
+          .join('; ')}`,
+      );
+    }
+    const setupSeconds = (performance.now() - setupStarted) / 1000;
+    log(`  all ${wanted} streams flowing after ${round(setupSeconds)} s; warming up`);
+    await sleep(options.warmupSeconds * 1000);
+
+    const startNs = nowNs() + 200_000_000n;
+    const endNs = startNs + BigInt(Math.round(options.seconds * 1e9));
+    for (const w of workers) w.send({ type: 'window', startNs, endNs });
+    await sleep(Number(startNs - nowNs()) / 1e6);
+    const pids = [stack.media.pid, stack.signaling.pid, ...workers.map((w) => w.pid)];
+    const before = sampleAll(pids);
+    const machineBefore = sampleMachineCpu();
+    const udpBefore = udpCounters();
+    await sleep(Number(endNs - nowNs()) / 1e6);
+    const after = sampleAll(pids);
+    const machineAfter = sampleMachineCpu();
+    const udpAfter = udpCounters();
+    const load1 = loadAverage()[0];
+    await sleep(1000); // let packets sent at the window's end arrive
+    const reports = await Promise.all(workers.map((w) => w.report()));
+
+    const [mediaBefore, signalingBefore] = before;
+    const [mediaAfter, signalingAfter] = after;
+    if (!mediaBefore || !mediaAfter || !signalingBefore || !signalingAfter) {
+      throw new Error('a server process died during the window');
+    }
+    const windowSeconds = mediaAfter.at - mediaBefore.at;
+    const media = cpuRate(mediaBefore, mediaAfter);
+    const sent = reports.reduce((s, r) => s + r.meter.sentVideo + r.meter.sentAudio, 0);
+    const received = reports.reduce((s, r) => s + r.meter.receivedVideo + r.meter.receivedAudio, 0);
+    const expected = sent * (n - 1);
+    const all = new Histogram();
+    const video = new Histogram();
+    const audio = new Histogram();
+    for (const r of reports) {
+      video.merge(Histogram.fromSparse(r.meter.latencyVideo));
+      audio.merge(Histogram.fromSparse(r.meter.latencyAudio));
+    }
+    all.merge(video);
+    all.merge(audio);
+    for (const r of reports) errors.push(...r.errors);
+    const inPerSecond = sent / windowSeconds;
+    const outPerSecond = received / windowSeconds;
+    const lossPercent = expected > 0 ? (1 - received / expected) * 100 : Number.NaN;
+    return {
+      size: n,
+      ok: true,
+      workers: workerCount,
+      setupSeconds: round(setupSeconds, 1),
+      joinMsMedian: round(joinMs.sort((a, b) => a - b)[Math.floor(joinMs.length / 2)] ?? NaN, 0),
+      windowSeconds: round(windowSeconds, 2),
+      packetsInPerSecond: round(inPerSecond, 0),
+      packetsOutPerSecond: round(outPerSecond, 0),
+      expectedOutPerSecond: round(expected / windowSeconds, 0),
+      mediaCpuPerSecond: round(media.cpuPerSecond, 3),
+      mediaUserPerSecond: round(media.userPerSecond, 3),
+      mediaSystemPerSecond: round(media.systemPerSecond, 3),
+      packetsPerCpuSecond: round((inPerSecond + outPerSecond) / media.cpuPerSecond, 0),
+      mediaRssIdleMB: round((idle?.rssBytes ?? NaN) / MB, 1),
+      mediaRssMB: round(mediaAfter.rssBytes / MB, 1),
+      rssPerParticipantMB: round((mediaAfter.rssBytes - (idle?.rssBytes ?? NaN)) / MB / n, 2),
+      signalingCpuPerSecond: round(cpuRate(signalingBefore, signalingAfter).cpuPerSecond, 3),
+      loadGenCpuPerSecond: round(sumCpu(before.slice(2), after.slice(2)), 3),
+      machineBusyPercent: round(machineBusy(machineBefore, machineAfter) * 100, 1),
+      loadAverage1m: load1,
+      lossPercent: round(lossPercent, 3),
+      duplicates: reports.reduce((s, r) => s + r.meter.duplicates, 0),
+      unreadable: reports.reduce((s, r) => s + r.meter.unreadable, 0),
+      pacerSkipped: reports.reduce((s, r) => s + r.skipped, 0),
+      latency: latency(all),
+      latencyVideo: latency(video),
+      latencyAudio: latency(audio),
+      udpDatagramsPerSecond: {
+        in: round((udpAfter.inDatagrams - udpBefore.inDatagrams) / windowSeconds, 0),
+        out: round((udpAfter.outDatagrams - udpBefore.outDatagrams) / windowSeconds, 0),
+        rcvbufErrors: udpAfter.rcvbufErrors - udpBefore.rcvbufErrors,
+      },
+      errors: [...new Set(errors)].slice(0, 20),
+    };
+  } catch (e) {
+    const failure = e instanceof Error ? e.message : String(e);
+    log(`  size ${n} failed: ${failure}`);
+    return failedResult(n, failure, workers.length, errors);
+  } finally {
+    await Promise.all(workers.map((w) => w.stop()));
+    await stack.stop();
+  }
+}
+
+function failedResult(
+  size: number,
+  failure: string,
+  workers: number,
+  errors: string[],
+): RoomResult {
+  const nan = { p50: NaN, p95: NaN, p99: NaN };
+  return {
+    size,
+    ok: false,
+    failure,
+    workers,
+    setupSeconds: NaN,
+    joinMsMedian: NaN,
+    windowSeconds: NaN,
+    packetsInPerSecond: NaN,
+    packetsOutPerSecond: NaN,
+    expectedOutPerSecond: NaN,
+    mediaCpuPerSecond: NaN,
+    mediaUserPerSecond: NaN,
+    mediaSystemPerSecond: NaN,
+    packetsPerCpuSecond: NaN,
+    mediaRssIdleMB: NaN,
+    mediaRssMB: NaN,
+    rssPerParticipantMB: NaN,
+    signalingCpuPerSecond: NaN,
+    loadGenCpuPerSecond: NaN,
+    machineBusyPercent: NaN,
+    loadAverage1m: NaN,
+    lossPercent: NaN,
+    duplicates: 0,
+    unreadable: 0,
+    pacerSkipped: 0,
+    latency: nan,
+    latencyVideo: nan,
+    latencyAudio: nan,
+    udpDatagramsPerSecond: { in: NaN, out: NaN, rcvbufErrors: 0 },
+    errors,
+  };
+}

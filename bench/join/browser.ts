@@ -1,0 +1,85 @@
+/** Chromium with the e2e suite's flags, and the pages of one call. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { type Browser, type BrowserContext, chromium, type Page } from '@playwright/test';
+
+import { chromiumPath } from '../lib/machine';
+import type { ProbeEvent } from './phases';
+
+export const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--allow-loopback-in-peer-connection',
+];
+
+const probeScript = readFileSync(path.join(import.meta.dirname, 'page-probe.js'), 'utf8');
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_FLAGS, headless: true });
+}
+
+export interface CallPage {
+  context: BrowserContext;
+  page: Page;
+}
+
+/** Opens the room's prejoin screen with the probe installed and the name filled in. */
+export async function openPrejoin(
+  browser: Browser,
+  url: string,
+  roomId: string,
+  name: string,
+): Promise<CallPage> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.addInitScript({ content: probeScript });
+  await page.goto(`${url}/room/${encodeURIComponent(roomId)}`);
+  await page.getByTestId('prejoin_name').fill(name);
+  await page.getByTestId('prejoin_join').waitFor({ state: 'visible' });
+  await page.waitForFunction(
+    `!document.querySelector('[data-testid="prejoin_join"]')?.disabled`,
+    undefined,
+    { timeout: 20_000 },
+  );
+  return { context, page };
+}
+
+// In-page code is passed as strings: tsx compiles functions with `__name(...)` helpers that do not
+// exist in the page.
+const EVENTS = 'window.__moimBench.events';
+
+export async function probeEvents(page: Page): Promise<ProbeEvent[]> {
+  const events: unknown = await page.evaluate(EVENTS);
+  if (!Array.isArray(events)) throw new Error('the page probe is not installed');
+  return events as ProbeEvent[];
+}
+
+/** Waits until the page has decoded a frame from `remotes` remote participants. */
+export async function waitForRemoteFrames(
+  page: Page,
+  remotes: number,
+  timeoutMs: number,
+): Promise<void> {
+  await page.waitForFunction(
+    `new Set(${EVENTS}.filter((e) => e.kind === 'frame' || e.kind === 'decoded').map((e) => e.pc)).size >= ${remotes}`,
+    undefined,
+    { timeout: timeoutMs, polling: 20 },
+  );
+}
+
+/** Waits until my own (sendonly) connection is up, i.e. I am publishing. */
+export async function waitPublishing(page: Page, timeoutMs: number): Promise<void> {
+  await page.waitForFunction(
+    `${EVENTS}.some((e) => e.kind === 'pc:conn' && e.state === 'connected')`,
+    undefined,
+    { timeout: timeoutMs, polling: 50 },
+  );
+}

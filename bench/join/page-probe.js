@@ -1,0 +1,163 @@
+// Injected into every page of the join-latency benchmark (page.addInitScript) before the app runs.
+// It records, with performance.now() timestamps, what the app does on the wire and in WebRTC without
+// touching the app's code: the click on Join, socket.io frames (connect, emits and their acks), each
+// RTCPeerConnection's offer/answer/ICE/DTLS milestones and the first decoded frame of each remote video
+// (requestVideoFrameCallback on the <video> that shows it, and getStats framesDecoded > 0 as a check).
+(() => {
+  const events = [];
+  const mark = (kind, detail) => events.push({ t: performance.now(), kind, ...detail });
+  const state = {
+    events,
+    offersBySdp: new Map(),
+    emits: new Map(),
+    remoteTrackToPc: new Map(),
+    hookedVideos: new WeakSet(),
+    framesSeen: new Set(),
+    statsSeen: new Set(),
+    recvPcs: new Map(),
+  };
+  Object.defineProperty(window, '__moimBench', { value: { events }, enumerable: false });
+
+  document.addEventListener(
+    'click',
+    (e) => {
+      const target =
+        e.target instanceof Element ? e.target.closest('[data-testid="prejoin_join"]') : null;
+      if (target) mark('click');
+    },
+    true,
+  );
+
+  const NativeWebSocket = window.WebSocket;
+  class ProbedWebSocket extends NativeWebSocket {
+    constructor(...args) {
+      super(...args);
+      mark('ws:create');
+      this.addEventListener('open', () => mark('ws:open'));
+      this.addEventListener('message', (e) => {
+        if (typeof e.data !== 'string') return;
+        if (e.data.startsWith('40')) {
+          mark('sio:connect');
+          return;
+        }
+        const ack = /^43(\d+)/.exec(e.data);
+        if (!ack) return;
+        const id = Number(ack[1]);
+        const emit = state.emits.get(id);
+        let ok = null;
+        let selfId = null;
+        try {
+          const [result] = JSON.parse(e.data.slice(2 + ack[1].length));
+          ok = Boolean(result && result.ok);
+          if (result && result.data && typeof result.data.selfId === 'string')
+            selfId = result.data.selfId;
+        } catch {
+          // not JSON
+        }
+        mark('ack', { id, event: emit ? emit.event : null, pc: emit ? emit.pc : null, ok, selfId });
+      });
+    }
+    send(data) {
+      if (typeof data === 'string') {
+        const m = /^42(\d+)\["([^"]+)"/.exec(data);
+        if (m) {
+          const id = Number(m[1]);
+          let pc = null;
+          if (m[2] === 'sdp:offer') {
+            try {
+              const [, payload] = JSON.parse(data.slice(2 + m[1].length));
+              pc = state.offersBySdp.get(payload.sdp) ?? null;
+            } catch {
+              // not JSON
+            }
+          }
+          state.emits.set(id, { event: m[2], pc });
+          mark('emit', { id, event: m[2], pc });
+        }
+      }
+      super.send(data);
+    }
+  }
+  window.WebSocket = ProbedWebSocket;
+
+  const NativePC = window.RTCPeerConnection;
+  let pcSeq = 0;
+  class ProbedPC extends NativePC {
+    constructor(...args) {
+      super(...args);
+      const id = ++pcSeq;
+      this.__benchId = id;
+      mark('pc:create', { pc: id });
+      this.addEventListener('iceconnectionstatechange', () =>
+        mark('pc:ice', { pc: id, state: this.iceConnectionState }),
+      );
+      this.addEventListener('connectionstatechange', () =>
+        mark('pc:conn', { pc: id, state: this.connectionState }),
+      );
+      this.addEventListener('track', (e) => mark('pc:track', { pc: id, kind: e.track.kind }));
+    }
+    addTransceiver(trackOrKind, init) {
+      const t = super.addTransceiver(trackOrKind, init);
+      if (init && init.direction === 'recvonly' && t.receiver.track.kind === 'video') {
+        state.remoteTrackToPc.set(t.receiver.track.id, this.__benchId);
+        state.recvPcs.set(this.__benchId, this);
+        mark('pc:recvonly', { pc: this.__benchId });
+      }
+      return t;
+    }
+    async setLocalDescription(desc) {
+      const r = await super.setLocalDescription(desc);
+      if (this.localDescription) state.offersBySdp.set(this.localDescription.sdp, this.__benchId);
+      mark('pc:sld', { pc: this.__benchId });
+      return r;
+    }
+    async setRemoteDescription(desc) {
+      const r = await super.setRemoteDescription(desc);
+      mark('pc:srd', { pc: this.__benchId });
+      return r;
+    }
+  }
+  window.RTCPeerConnection = ProbedPC;
+
+  const pollDecoded = async () => {
+    for (const [pc, peer] of state.recvPcs) {
+      if (state.statsSeen.has(pc)) continue;
+      const report = await peer.getStats().catch(() => null);
+      if (!report) continue;
+      report.forEach((s) => {
+        if (
+          s.type === 'inbound-rtp' &&
+          s.kind === 'video' &&
+          s.framesDecoded > 0 &&
+          !state.statsSeen.has(pc)
+        ) {
+          state.statsSeen.add(pc);
+          mark('decoded', { pc });
+        }
+      });
+    }
+  };
+  const poll = setInterval(() => void pollDecoded(), 20);
+  setTimeout(() => clearInterval(poll), 120_000);
+  const scan = () => {
+    for (const video of document.querySelectorAll('video')) {
+      const stream = video.srcObject;
+      if (!(stream instanceof MediaStream)) continue;
+      for (const track of stream.getVideoTracks()) {
+        const pc = state.remoteTrackToPc.get(track.id);
+        if (pc === undefined || state.hookedVideos.has(video)) continue;
+        state.hookedVideos.add(video);
+        if (typeof video.requestVideoFrameCallback === 'function') {
+          video.requestVideoFrameCallback((_now, meta) => {
+            if (state.framesSeen.has(pc)) return;
+            state.framesSeen.add(pc);
+            mark('frame', { pc, presentedAt: meta.presentationTime, width: meta.width });
+          });
+        }
+      }
+    }
+  };
+  const timer = setInterval(scan, 5);
+  setTimeout(() => clearInterval(timer), 120_000);
+  new MutationObserver(scan).observe(document, { childList: true, subtree: true });
+})();

@@ -1,0 +1,25 @@
+/** IPC between the forwarding orchestrator and its load-generator processes (advanced serialization). */
+import type { MeterReport } from './meter';
+
+export type ToWorker =
+  | { type: 'init'; url: string; roomId: string; maxLifetimeMs: number }
+  | { type: 'add'; index: number }
+  | { type: 'status' }
+  | { type: 'window'; startNs: bigint; endNs: bigint }
+  | { type: 'report' }
+  | { type: 'stop' };
+
+export interface WorkerStatus {
+  participants: number;
+  /** subscriber>publisher pairs whose video arrived at least once */
+  flowing: number;
+  subscriptions: number;
+  errors: string[];
+}
+
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'added'; index: number; ok: boolean; error?: string; ms: number }
+  | ({ type: 'status' } & WorkerStatus)
+  | { type: 'report'; meter: MeterReport; skipped: number; errors: string[] }
+  | { type: 'stopped' };

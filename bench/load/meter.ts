@@ -1,0 +1,109 @@
+/**
+ * Counters of one load-generator process. Publishers report what they send, subscribers what they
+ * receive; only packets whose embedded send time falls inside the measurement window count, so the
+ * numbers of all processes add up without clock games.
+ */
+import { Histogram } from '../lib/stats';
+import { type Probe, StreamKind } from './probe';
+
+export interface Window {
+  startNs: bigint;
+  endNs: bigint;
+}
+
+export interface MeterReport {
+  sentVideo: number;
+  sentAudio: number;
+  /** packets sent in the window, per publisher index (video + audio) */
+  sentByPublisher: Record<number, number>;
+  receivedVideo: number;
+  receivedAudio: number;
+  duplicates: number;
+  /** received packets whose probe was not found (payload altered) */
+  unreadable: number;
+  latencyVideo: [number, number][];
+  latencyAudio: [number, number][];
+}
+
+export class Meter {
+  private window: Window | undefined;
+  private sentVideo = 0;
+  private sentAudio = 0;
+  private sentByPublisher = new Map<number, number>();
+  private seen = new Map<string, Set<number>>();
+  private receivedVideo = 0;
+  private receivedAudio = 0;
+  private duplicates = 0;
+  private unreadable = 0;
+  private latencyVideo = new Histogram();
+  private latencyAudio = new Histogram();
+  /** "subscriber>publisher" pairs that have received at least one video packet, ever */
+  readonly flowing = new Set<string>();
+
+  startWindow(w: Window): void {
+    this.window = w;
+    this.sentVideo = 0;
+    this.sentAudio = 0;
+    this.sentByPublisher.clear();
+    this.seen.clear();
+    this.receivedVideo = 0;
+    this.receivedAudio = 0;
+    this.duplicates = 0;
+    this.unreadable = 0;
+    this.latencyVideo = new Histogram();
+    this.latencyAudio = new Histogram();
+  }
+
+  private inWindow(ns: bigint): boolean {
+    return this.window !== undefined && ns >= this.window.startNs && ns < this.window.endNs;
+  }
+
+  onSent(publisher: number, kind: StreamKind, sentNs: bigint): void {
+    if (!this.inWindow(sentNs)) return;
+    if (kind === StreamKind.Video) this.sentVideo++;
+    else this.sentAudio++;
+    this.sentByPublisher.set(publisher, (this.sentByPublisher.get(publisher) ?? 0) + 1);
+  }
+
+  onReceived(subscriber: number, probe: Probe | undefined, receivedNs: bigint): void {
+    if (!probe) {
+      this.unreadable++;
+      return;
+    }
+    if (probe.kind === StreamKind.Video) this.flowing.add(`${subscriber}>${probe.publisher}`);
+    if (!this.inWindow(probe.sentNs)) return;
+    const key = `${subscriber}>${probe.publisher}:${probe.kind}`;
+    let set = this.seen.get(key);
+    if (!set) {
+      set = new Set();
+      this.seen.set(key, set);
+    }
+    if (set.has(probe.seq)) {
+      this.duplicates++;
+      return;
+    }
+    set.add(probe.seq);
+    const ms = Number(receivedNs - probe.sentNs) / 1e6;
+    if (probe.kind === StreamKind.Video) {
+      this.receivedVideo++;
+      this.latencyVideo.add(ms);
+    } else {
+      this.receivedAudio++;
+      this.latencyAudio.add(ms);
+    }
+  }
+
+  report(): MeterReport {
+    return {
+      sentVideo: this.sentVideo,
+      sentAudio: this.sentAudio,
+      sentByPublisher: Object.fromEntries(this.sentByPublisher),
+      receivedVideo: this.receivedVideo,
+      receivedAudio: this.receivedAudio,
+      duplicates: this.duplicates,
+      unreadable: this.unreadable,
+      latencyVideo: this.latencyVideo.toSparse(),
+      latencyAudio: this.latencyAudio.toSparse(),
+    };
+  }
+}

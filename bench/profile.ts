@@ -1,0 +1,113 @@
+/**
+ * CPU profile of the media server under an N-person forwarding load (default 8):
+ * runs one forwarding measurement with the media server under `node --cpu-prof`, then names the
+ * hot spots (self time by function and by module, and inclusive time) in bench/RESULTS.md.
+ *
+ *   npm run bench:profile -- --size 8 --seconds 15
+ */
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { runRoom } from './forwarding/run-room';
+import { summarizeProfile, type ProfileSummary } from './lib/cpuprofile';
+import { ensureLoopbackOnly } from './lib/netns';
+import { machineInfo, machineMarkdown, repoRoot } from './lib/machine';
+import {
+  commandLine,
+  resultsDir,
+  table,
+  timestampForFile,
+  upsertSection,
+  writeJson,
+} from './lib/report';
+
+const { values } = parseArgs({
+  options: {
+    size: { type: 'string', default: '8' },
+    seconds: { type: 'string', default: '15' },
+    warmup: { type: 'string', default: '3' },
+    'per-worker': { type: 'string', default: '4' },
+    top: { type: 'string', default: '15' },
+    out: { type: 'string', default: 'profile' },
+    'no-markdown': { type: 'boolean', default: false },
+  },
+});
+
+function newestProfile(dir: string, since: number): string | undefined {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .map((f) => path.join(dir, f))
+    .filter((f) => statSync(f).mtimeMs >= since)
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+}
+
+function markdown(s: ProfileSummary, size: number, extra: string, command: string): string {
+  return [
+    `## CPU profile of the media server, room of ${size}`,
+    '',
+    machineMarkdown(machineInfo()),
+    `- command: \`${command}\``,
+    `- ${extra}`,
+    `- profile: \`${path.relative(repoRoot, s.file)}\` (not committed; ${s.profiledSeconds} s, ` +
+      `${s.busyPercentOfProfile}% of it busy — the whole process life, setup included)`,
+    '',
+    '### Self time by function (share of busy time)',
+    '',
+    table(
+      ['%', 'function', 'where'],
+      s.topSelf.map((h) => [h.selfPercent, `\`${h.name}\``, `\`${h.where}\``]),
+    ),
+    '',
+    '### Self time by module',
+    '',
+    table(
+      ['%', 'module'],
+      s.byModule.map((m) => [m.selfPercent, `\`${m.module}\``]),
+    ),
+    '',
+    '### Inclusive time (function and everything it calls)',
+    '',
+    table(
+      ['%', 'function', 'where'],
+      s.topInclusive.map((h) => [h.totalPercent ?? '', `\`${h.name}\``, `\`${h.where}\``]),
+    ),
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  ensureLoopbackOnly();
+  const size = Number(values.size);
+  const dir = path.join(resultsDir, 'profiles', timestampForFile());
+  mkdirSync(dir, { recursive: true });
+  const started = Date.now();
+  const room = await runRoom({
+    size,
+    seconds: Number(values.seconds),
+    warmupSeconds: Number(values.warmup),
+    perWorker: Number(values['per-worker']),
+    cpuProfileDir: dir,
+    log: (l) => console.log(l),
+  });
+  if (!room.ok) throw new Error(`room failed: ${room.failure ?? ''}`);
+  const file = newestProfile(dir, started);
+  if (!file)
+    throw new Error(`no .cpuprofile in ${dir}: did the media server exit cleanly on SIGTERM?`);
+  const summary = summarizeProfile(file, Number(values.top));
+  const command = commandLine();
+  const extra =
+    `during the run: ${room.packetsInPerSecond} pkts/s in, ${room.packetsOutPerSecond} out, ` +
+    `${room.mediaCpuPerSecond} CPU-s/s → ${room.packetsPerCpuSecond} pkts per CPU-second (profiler on, so slower)`;
+  writeJson(values.out ?? 'profile', { machine: machineInfo(), command, room, summary });
+  if (!values['no-markdown']) upsertSection('profile', markdown(summary, size, extra, command));
+  for (const h of summary.topSelf.slice(0, 10))
+    console.log(`${h.selfPercent}%  ${h.name}  ${h.where}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

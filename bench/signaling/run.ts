@@ -1,0 +1,110 @@
+/**
+ * Signaling throughput: socket.io clients loop join → (offer →) leave against the real signaling
+ * server and media server, with bounded time and cycle count; ack latency per request.
+ */
+import { cpuRate, sampleProcess } from '../lib/proc';
+import { connect, joinRoom, leaveRoom, type MoimSocket, sendOffer } from '../lib/signaling-client';
+import type { Stack } from '../lib/stack';
+import { round, summarize } from '../lib/stats';
+
+export type CycleMode = 'join-leave' | 'join-offer-leave';
+
+export interface SignalingOptions {
+  stack: Stack;
+  mode: CycleMode;
+  concurrency: number;
+  seconds: number;
+  maxCycles: number;
+  /** an SDP offer to send for the participant's own outgoing endpoint */
+  offerSdp: string;
+}
+
+export interface Percentiles {
+  p50: number;
+  p99: number;
+  n: number;
+}
+
+export interface SignalingResult {
+  mode: CycleMode;
+  concurrency: number;
+  seconds: number;
+  cycles: number;
+  cyclesPerSecond: number;
+  errors: number;
+  firstErrors: string[];
+  join: Percentiles;
+  offer: Percentiles;
+  leave: Percentiles;
+  cycle: Percentiles;
+  signalingCpuPerSecond: number;
+  mediaCpuPerSecond: number;
+}
+
+function pct(values: number[]): Percentiles {
+  const s = summarize(values);
+  return { p50: round(s.p50, 2), p99: round(s.p99, 2), n: s.n };
+}
+
+export async function runSignaling(o: SignalingOptions): Promise<SignalingResult> {
+  const sockets: MoimSocket[] = [];
+  for (let i = 0; i < o.concurrency; i++) sockets.push(await connect(o.stack.signaling.url));
+  const join: number[] = [];
+  const offer: number[] = [];
+  const leave: number[] = [];
+  const cycle: number[] = [];
+  const errors: string[] = [];
+  let cycles = 0;
+  const deadline = performance.now() + o.seconds * 1000;
+  const sigBefore = sampleProcess(o.stack.signaling.pid);
+  const mediaBefore = sampleProcess(o.stack.media.pid);
+  const started = performance.now();
+
+  const loop = async (socket: MoimSocket, client: number): Promise<void> => {
+    const roomId = `sig-${client}`;
+    while (performance.now() < deadline && cycles < o.maxCycles && errors.length < 100) {
+      const t0 = performance.now();
+      try {
+        const joined = await joinRoom(socket, roomId, `sig-${client}`);
+        const t1 = performance.now();
+        join.push(t1 - t0);
+        let t2 = t1;
+        if (o.mode === 'join-offer-leave') {
+          await sendOffer(socket, joined.selfId, o.offerSdp);
+          t2 = performance.now();
+          offer.push(t2 - t1);
+        }
+        await leaveRoom(socket);
+        const t3 = performance.now();
+        leave.push(t3 - t2);
+        cycle.push(t3 - t0);
+        cycles++;
+      } catch (e) {
+        errors.push(e instanceof Error ? e.message : String(e));
+        await leaveRoom(socket).catch(() => undefined);
+      }
+    }
+  };
+  await Promise.all(sockets.map((s, i) => loop(s, i)));
+  const elapsed = (performance.now() - started) / 1000;
+  const sigAfter = sampleProcess(o.stack.signaling.pid);
+  const mediaAfter = sampleProcess(o.stack.media.pid);
+  for (const s of sockets) s.disconnect();
+  return {
+    mode: o.mode,
+    concurrency: o.concurrency,
+    seconds: round(elapsed, 2),
+    cycles,
+    cyclesPerSecond: round(cycles / elapsed, 1),
+    errors: errors.length,
+    firstErrors: [...new Set(errors)].slice(0, 5),
+    join: pct(join),
+    offer: pct(offer),
+    leave: pct(leave),
+    cycle: pct(cycle),
+    signalingCpuPerSecond:
+      sigBefore && sigAfter ? round(cpuRate(sigBefore, sigAfter).cpuPerSecond, 3) : NaN,
+    mediaCpuPerSecond:
+      mediaBefore && mediaAfter ? round(cpuRate(mediaBefore, mediaAfter).cpuPerSecond, 3) : NaN,
+  };
+}
