@@ -1,0 +1,57 @@
+import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
+import { noDevicesScript } from './noDevices';
+
+export interface JoinOptions {
+  /** Start with the camera / microphone off (chosen on the prejoin screen). */
+  cameraOff?: boolean;
+  micOff?: boolean;
+  /** The browser reports no camera and no microphone at all (receive only). */
+  noDevices?: boolean;
+}
+
+export interface Participant {
+  name: string;
+  page: Page;
+  context: BrowserContext;
+}
+
+interface Fixtures {
+  roomId: string;
+  /** Opens a new BrowserContext (one person), goes through prejoin and joins the room. */
+  addParticipant: (name: string, options?: JoinOptions) => Promise<Participant>;
+}
+
+export const test = base.extend<Fixtures>({
+  roomId: async ({}, use, testInfo) => {
+    const slug = testInfo.title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .slice(0, 32);
+    await use(`e2e-${slug}-${Date.now().toString(36)}`);
+  },
+  addParticipant: async ({ browser, baseURL, roomId, viewport }, use) => {
+    const contexts: BrowserContext[] = [];
+    await use(async (name, options = {}) => {
+      const context = await browser.newContext({
+        baseURL,
+        viewport,
+        permissions: options.noDevices ? [] : ['camera', 'microphone'],
+      });
+      contexts.push(context);
+      const page = await context.newPage();
+      if (options.noDevices) await page.addInitScript(noDevicesScript);
+      await page.goto(`/room/${roomId}`);
+      await page.getByTestId('prejoin_name').fill(name);
+      const join = page.getByTestId('prejoin_join');
+      await expect(join).toBeEnabled();
+      if (options.cameraOff) await page.getByTestId('prejoin_camera').click();
+      if (options.micOff) await page.getByTestId('prejoin_mic').click();
+      await join.click();
+      await expect(page.getByTestId('tile_local')).toBeVisible();
+      return { name, page, context };
+    });
+    await Promise.all(contexts.map((context) => context.close()));
+  },
+});
+
+export { expect };

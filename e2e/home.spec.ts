@@ -1,0 +1,28 @@
+import { expect, test } from '@playwright/test';
+
+test('home creates a room and accepts an invite link', async ({ page }) => {
+  await page.goto('/');
+  await page.getByTestId('home_create').click();
+  await expect(page).toHaveURL(/\/room\/[a-z]+-[a-z]+-\d{4}$/);
+  await expect(page.getByTestId('prejoin')).toBeVisible();
+  const link = page.url();
+
+  await page.goto('/');
+  await page.getByTestId('home_room_input').fill('not a room!');
+  await page.getByTestId('home_join').click();
+  await expect(page.getByRole('alert')).toContainText('Enter a room id');
+  await page.getByTestId('home_room_input').fill(link);
+  await page.getByTestId('home_join').click();
+  await expect(page).toHaveURL(link);
+});
+
+test('the display name is remembered', async ({ page }) => {
+  await page.goto('/room/remember-me');
+  await page.getByTestId('prejoin_name').fill('Ji-woo');
+  await page.getByTestId('prejoin_join').click();
+  await expect(page.getByTestId('tile_local')).toBeVisible();
+  await page.getByTestId('control_leave').click();
+  await expect(page.getByTestId('call_ended')).toBeVisible();
+  await page.goto('/room/remember-me');
+  await expect(page.getByTestId('prejoin_name')).toHaveValue('Ji-woo');
+});

@@ -1,0 +1,29 @@
+import { expect, test } from './fixtures';
+import { expectVideoDecoding, remoteTile } from './media';
+
+test('a participant who leaves with the button disappears from the others', async ({
+  addParticipant,
+}) => {
+  const ana = await addParticipant('Ana');
+  const bora = await addParticipant('Bora');
+  const chul = await addParticipant('Chul');
+  await expect(ana.page.getByTestId('tile_remote')).toHaveCount(2);
+
+  await bora.page.getByTestId('control_leave').click();
+  await expect(bora.page.getByTestId('call_ended')).toBeVisible();
+  for (const person of [ana, chul]) {
+    await expect(remoteTile(person.page, 'Bora')).toHaveCount(0);
+    await expect(person.page.getByTestId('tile_remote')).toHaveCount(1);
+  }
+  await expectVideoDecoding(remoteTile(ana.page, 'Chul'));
+});
+
+test('a participant who closes the tab disappears from the others', async ({ addParticipant }) => {
+  const ana = await addParticipant('Ana');
+  const bora = await addParticipant('Bora');
+  await expect(remoteTile(ana.page, 'Bora')).toHaveCount(1);
+
+  await bora.page.close();
+  await expect(remoteTile(ana.page, 'Bora')).toHaveCount(0);
+  await expect(ana.page.getByTestId('call_count')).toHaveText('1 person');
+});
