@@ -22,16 +22,16 @@ interface Fixtures {
 }
 
 export const test = base.extend<Fixtures>({
-  roomId: async ({}, use, testInfo) => {
+  roomId: async ({}, provide, testInfo) => {
     const slug = testInfo.title
       .toLowerCase()
       .replace(/[^a-z0-9]+/g, '-')
       .slice(0, 32);
-    await use(`e2e-${slug}-${Date.now().toString(36)}`);
+    await provide(`e2e-${slug}-${Date.now().toString(36)}`);
   },
-  addParticipant: async ({ browser, baseURL, roomId, viewport }, use) => {
+  addParticipant: async ({ browser, baseURL, roomId, viewport }, provide) => {
     const contexts: BrowserContext[] = [];
-    await use(async (name, options = {}) => {
+    await provide(async (name, options = {}) => {
       const context = await browser.newContext({
         baseURL,
         viewport,
