@@ -32,6 +32,7 @@ function markdown(results: SignalingResult[], command: string, rel: string): str
     r.mode,
     r.concurrency,
     `**${r.cyclesPerSecond}**`,
+    `${r.connect.p50} / ${r.connect.p99}`,
     `${r.join.p50} / ${r.join.p99}`,
     r.offer.n > 0 ? `${r.offer.p50} / ${r.offer.p99}` : '–',
     `${r.leave.p50} / ${r.leave.p99}`,
@@ -52,6 +53,7 @@ function markdown(results: SignalingResult[], command: string, rel: string): str
         'cycle',
         'clients',
         'cycles/s',
+        'connect p50/p99 ms',
         'join ack p50/p99 ms',
         'offer ack p50/p99 ms',
         'leave ack p50/p99 ms',
@@ -63,10 +65,10 @@ function markdown(results: SignalingResult[], command: string, rel: string): str
       rows,
     ),
     '',
-    'Each client holds one socket.io connection (websocket) and loops in its own room: `room:join` ' +
+    'Each client loops in its own room: a new socket.io connection (websocket), `room:join` ' +
       "(creates the room's MediaPipeline and my WebRtcEndpoint on the media server), optionally " +
       '`sdp:offer` for my own endpoint (a real werift VP8+Opus offer, processOffer + gatherCandidates), ' +
-      'then `room:leave` (releases everything). Clients run in the benchmark process; the signaling ' +
+      'then `room:leave` (releases everything) and disconnect. Clients run in the benchmark process; the signaling ' +
       'server and the media server are separate processes, their CPU read from /proc.',
   ].join('\n');
 }

@@ -14,7 +14,9 @@ export function onlyLoopback(): boolean {
 export function ensureLoopbackOnly(): void {
   if (onlyLoopback() || process.env.MOIM_NO_NETNS === '1') return;
   if (process.getuid?.() !== 0) {
-    console.warn('note: not root, so not isolating the network; media stays on 127.0.0.1 by configuration');
+    console.warn(
+      'note: not root, so not isolating the network; media stays on 127.0.0.1 by configuration',
+    );
     return;
   }
   const argv = [process.execPath, ...process.execArgv, ...process.argv.slice(1)];

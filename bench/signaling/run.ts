@@ -33,6 +33,8 @@ export interface SignalingResult {
   cyclesPerSecond: number;
   errors: number;
   firstErrors: string[];
+  /** socket.io connect (websocket handshake + CONNECT) */
+  connect: Percentiles;
   join: Percentiles;
   offer: Percentiles;
   leave: Percentiles;
@@ -47,8 +49,7 @@ function pct(values: number[]): Percentiles {
 }
 
 export async function runSignaling(o: SignalingOptions): Promise<SignalingResult> {
-  const sockets: MoimSocket[] = [];
-  for (let i = 0; i < o.concurrency; i++) sockets.push(await connect(o.stack.signaling.url));
+  const connectMs: number[] = [];
   const join: number[] = [];
   const offer: number[] = [];
   const leave: number[] = [];
@@ -60,14 +61,20 @@ export async function runSignaling(o: SignalingOptions): Promise<SignalingResult
   const mediaBefore = sampleProcess(o.stack.media.pid);
   const started = performance.now();
 
-  const loop = async (socket: MoimSocket, client: number): Promise<void> => {
+  // A new connection per cycle, as a person joining does (the server also limits joins per
+  // connection, so reusing one socket would measure the rate limiter).
+  const loop = async (client: number): Promise<void> => {
     const roomId = `sig-${client}`;
     while (performance.now() < deadline && cycles < o.maxCycles && errors.length < 100) {
       const t0 = performance.now();
+      let socket: MoimSocket | undefined;
       try {
+        socket = await connect(o.stack.signaling.url);
+        const tc = performance.now();
+        connectMs.push(tc - t0);
         const joined = await joinRoom(socket, roomId, `sig-${client}`);
         const t1 = performance.now();
-        join.push(t1 - t0);
+        join.push(t1 - tc);
         let t2 = t1;
         if (o.mode === 'join-offer-leave') {
           await sendOffer(socket, joined.selfId, o.offerSdp);
@@ -81,15 +88,16 @@ export async function runSignaling(o: SignalingOptions): Promise<SignalingResult
         cycles++;
       } catch (e) {
         errors.push(e instanceof Error ? e.message : String(e));
-        await leaveRoom(socket).catch(() => undefined);
+        if (socket) await leaveRoom(socket).catch(() => undefined);
+      } finally {
+        socket?.disconnect();
       }
     }
   };
-  await Promise.all(sockets.map((s, i) => loop(s, i)));
+  await Promise.all(Array.from({ length: o.concurrency }, (_, i) => loop(i)));
   const elapsed = (performance.now() - started) / 1000;
   const sigAfter = sampleProcess(o.stack.signaling.pid);
   const mediaAfter = sampleProcess(o.stack.media.pid);
-  for (const s of sockets) s.disconnect();
   return {
     mode: o.mode,
     concurrency: o.concurrency,
@@ -98,6 +106,7 @@ export async function runSignaling(o: SignalingOptions): Promise<SignalingResult
     cyclesPerSecond: round(cycles / elapsed, 1),
     errors: errors.length,
     firstErrors: [...new Set(errors)].slice(0, 5),
+    connect: pct(connectMs),
     join: pct(join),
     offer: pct(offer),
     leave: pct(leave),
