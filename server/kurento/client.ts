@@ -1,17 +1,15 @@
 /*
- * kurento-client@7.2.0, not 7.3.0: 7.3.0's npm install fails (its postinstall script is missing
- * from the tarball, Kurento/kurento#142); the maintainers say the API is the same. Every version
- * depends on the GitHub-only `KurentoForks/reconnect-ws`; package.json `overrides` pins the
- * registry's `reconnect-ws@0.1.0` instead. We use neither its reconnection nor its transactions
- * (broken on Node 20): one kurento-client per connection, replaced when the connection drops.
+ * One kurento-client per connection, replaced when the connection drops: we use neither its
+ * reconnection (it resumes a session a restarted server no longer has) nor its transactions
+ * (broken on Node 20). How the module is loaded, and why 7.2.0: `module.ts`.
  */
 import { EventEmitter } from 'node:events';
 
-import kurentoClient from 'kurento-client';
 import type { RawMediaPipeline, RawServerManager } from 'kurento-client';
 
 import type { Logger } from '../logger';
 import { KurentoError } from './errors';
+import { kurentoClient } from './module';
 import { expectObject, MediaPipeline } from './objects';
 import type { MediaObserver } from './session';
 import { KurentoSession } from './session';
@@ -98,7 +96,7 @@ export class MediaServerClient extends EventEmitter<MediaServerClientEvents> {
 
   async createMediaPipeline(): Promise<MediaPipeline> {
     const session = this.#requireSession('create MediaPipeline');
-    const raw = await session.call(
+    const { object: raw } = await session.call(
       'create MediaPipeline',
       (cb) => session.raw.create('MediaPipeline', cb),
       expectObject<RawMediaPipeline>('create MediaPipeline'),
@@ -109,7 +107,7 @@ export class MediaServerClient extends EventEmitter<MediaServerClientEvents> {
   /** One round trip to the media server (`ServerManager.getInfo`), bounded by `timeoutMs`. */
   async ping(timeoutMs: number): Promise<void> {
     const session = this.#requireSession('ping');
-    const manager = await this.#serverManager(session);
+    const { object: manager } = await this.#serverManager(session);
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
@@ -133,7 +131,7 @@ export class MediaServerClient extends EventEmitter<MediaServerClientEvents> {
   /** Ids of every pipeline the media server holds (for every session, not only ours). */
   async getPipelineIds(): Promise<string[]> {
     const session = this.#requireSession('getPipelines');
-    const manager = await this.#serverManager(session);
+    const { object: manager } = await this.#serverManager(session);
     return session.call(
       'getPipelines',
       (cb) => manager.getPipelines(cb),
@@ -151,7 +149,7 @@ export class MediaServerClient extends EventEmitter<MediaServerClientEvents> {
     );
   }
 
-  #serverManager(session: KurentoSession): Promise<RawServerManager> {
+  #serverManager(session: KurentoSession): Promise<{ object: RawServerManager }> {
     return session.call(
       'getServerManager',
       (cb) => session.raw.getServerManager(cb),

@@ -33,12 +33,16 @@ function isRawObject(value: unknown): value is RawMediaObject {
   );
 }
 
+/**
+ * Checks that a call produced a media object. The object comes back in a box: kurento-client's
+ * objects are thenables, and resolving a promise with one would hand back its detached copy.
+ */
 function expectObject<T extends RawMediaObject>(operation: string) {
-  return (result: unknown): T => {
+  return (result: unknown): { object: T } => {
     if (!isRawObject(result)) {
       throw new KurentoError('bad-result', operation, 'the media server returned no object id');
     }
-    return result as T;
+    return { object: result as T };
   };
 }
 
@@ -77,7 +81,8 @@ abstract class MediaObjectHandle implements SessionMember {
     if (this.#released) return;
     this.#released = true;
     this.session.forget(this);
-    this.raw.removeAllListeners();
+    // Listeners stay: kurento-client's own (`_rpc`, `_id`…) are needed by `release()`, and it
+    // drops event listeners itself once the release succeeds. Ours check `released`.
   }
 
   /** Idempotent. Never throws: a failed release is logged (the server frees it with its pipeline or session). */
@@ -121,7 +126,7 @@ export class MediaPipeline extends MediaObjectHandle {
   }
 
   async createWebRtcEndpoint(): Promise<WebRtcEndpoint> {
-    const raw = await this.call(
+    const { object: raw } = await this.call(
       'create WebRtcEndpoint',
       (cb) => (this.raw as RawMediaPipeline).create('WebRtcEndpoint', {}, cb),
       expectObject<RawWebRtcEndpoint>('create WebRtcEndpoint'),
@@ -213,6 +218,7 @@ export class WebRtcEndpoint extends MediaObjectHandle {
    */
   onIceCandidate(listener: (candidate: KurentoIceCandidate) => void): void {
     this.raw.on('IceCandidateFound', (data) => {
+      if (this.released) return;
       const parsed = iceCandidateFoundSchema.safeParse(data);
       if (!parsed.success) {
         this.session.logger.warn({ objectId: this.id }, 'IceCandidateFound | malformed event');
