@@ -1,0 +1,135 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RtcpPacket } from 'werift';
+import type { MediaServerInternals } from './index';
+import type { KClient, KEndpoint, KPipeline, KServerManager } from './test/kurento';
+import { connectClient, k } from './test/kurento';
+import type { Publisher, Viewer } from './test/peers';
+import { publish, pump, view, waitConnected } from './test/peers';
+import { startTestServer } from './test/server';
+
+describe('kurento-client drives a pipeline with two WebRtcEndpoints (VP8 + Opus)', () => {
+  let server: MediaServerInternals;
+  let client: KClient;
+  const cleanups: (() => unknown)[] = [];
+
+  beforeEach(async () => {
+    server = await startTestServer();
+    client = await connectClient(server.url);
+  });
+
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+    client.close();
+    await server.close();
+  });
+
+  async function setup(): Promise<{
+    pipeline: KPipeline;
+    pubEp: KEndpoint;
+    viewEp: KEndpoint;
+    pub: Publisher;
+    viewer: Viewer;
+  }> {
+    const pipeline = await k<KPipeline>((cb) => client.create('MediaPipeline', cb));
+    const pubEp = await k<KEndpoint>((cb) => pipeline.create('WebRtcEndpoint', cb));
+    const pub = await publish(pubEp);
+    cleanups.push(() => pub.pc.close());
+    const viewEp = await k<KEndpoint>((cb) => pipeline.create('WebRtcEndpoint', cb));
+    // As the group-call tutorial does: connect, then negotiate the viewer.
+    await k((cb) => pubEp.connect(viewEp, cb));
+    const viewer = await view(viewEp);
+    cleanups.push(() => viewer.pc.close());
+    await Promise.all([waitConnected(pub.pc), waitConnected(viewer.pc)]);
+    return { pipeline, pubEp, viewEp, pub, viewer };
+  }
+
+  it('forwards VP8 and Opus payloads intact, relays PLI, and release leaves nothing', async () => {
+    const { pipeline, pubEp, viewEp, pub, viewer } = await setup();
+
+    // Publisher side: count PLIs that reach it.
+    let plis = 0;
+    const videoSender = pub.pc.getTransceivers().find((t) => t.kind === 'video')?.sender;
+    videoSender?.onPictureLossIndication.subscribe(() => plis++);
+
+    const vpt =
+      pub.pc.getTransceivers().find((t) => t.kind === 'video')?.codecs[0]?.payloadType ?? 96;
+    const apt =
+      pub.pc.getTransceivers().find((t) => t.kind === 'audio')?.codecs[0]?.payloadType ?? 111;
+    const video = pump(pub.video, 'video', { size: 1000, everyMs: 10, payloadType: vpt });
+    const audio = pump(pub.audio, 'audio', { size: 120, everyMs: 20, payloadType: apt });
+    cleanups.push(
+      () => video.stop(),
+      () => audio.stop(),
+    );
+
+    const vids = await viewer.waitFor('video', 30);
+    const auds = await viewer.waitFor('audio', 15);
+    video.stop();
+    audio.stop();
+
+    // Every received payload is one the publisher sent, byte for byte, in order.
+    const sentV = new Set(video.sent.map((b) => b.toString('hex')));
+    for (const p of vids) expect(sentV.has(p.payload.toString('hex'))).toBe(true);
+    const sentA = new Set(audio.sent.map((b) => b.toString('hex')));
+    for (const p of auds) expect(sentA.has(p.payload.toString('hex'))).toBe(true);
+    const counters = vids.map((p) => p.payload.readUInt32BE(1));
+    expect([...counters].sort((a, b) => a - b)).toEqual(counters);
+    // The viewer sees the payload type it negotiated and no foreign header extension ids.
+    const viewerVpt = viewer.pc.getTransceivers().find((t) => t.kind === 'video')
+      ?.codecs[0]?.payloadType;
+    expect(vids[0]?.header.payloadType).toBe(viewerVpt);
+
+    // A new sink made the server ask the publisher for a keyframe.
+    await until(() => plis >= 1);
+    // A PLI from the viewer reaches the publisher.
+    const before = plis;
+    const recv = viewer.pc.getTransceivers().find((t) => t.kind === 'video')?.receiver;
+    const ssrc = vids[0]?.header.ssrc ?? 0;
+    await new Promise((r) => setTimeout(r, 350)); // let the 300 ms throttle window pass
+    await recv?.sendRtcpPLI(ssrc);
+    await until(() => plis > before);
+
+    // Stats count what went in and out.
+    const pubStats = await k<Record<string, Record<string, unknown>>>((cb) => pubEp.getStats(cb));
+    expect(Number(pubStats['video-inbound']?.['packetsReceived'])).toBeGreaterThanOrEqual(30);
+    const viewStats = await k<Record<string, Record<string, unknown>>>((cb) => viewEp.getStats(cb));
+    expect(Number(viewStats['video-outbound']?.['packetsSent'])).toBeGreaterThanOrEqual(30);
+
+    // Release: pipeline and children gone, UDP sockets closed.
+    const peers = [...server.registry.pipelineIds()].length;
+    expect(peers).toBe(1);
+    const udpBefore = countUdpHandles();
+    expect(udpBefore).toBeGreaterThan(0);
+    await k((cb) => pipeline.release(cb));
+    const manager = await k<KServerManager>((cb) => client.getServerManager(cb));
+    expect(await k((cb) => manager.getPipelines(cb))).toEqual([]);
+    expect(server.registry.size).toBe(1); // only the ServerManager
+    // Our side of the media: the test peers still hold theirs, so close them first.
+    await pub.pc.close();
+    await viewer.pc.close();
+    await until(() => countUdpHandles() === 0);
+  });
+});
+
+/** Open UDP sockets of this process (test peers and server alike). */
+function countUdpHandles(): number {
+  const getHandles = (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles;
+  return getHandles
+    .call(process)
+    .filter(
+      (h) =>
+        h?.constructor?.name === 'Socket' &&
+        typeof (h as { send?: unknown }).send === 'function' &&
+        'type' in (h as object),
+    ).length;
+}
+
+async function until(cond: () => boolean, timeoutMs = 5000): Promise<void> {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export type { RtcpPacket };

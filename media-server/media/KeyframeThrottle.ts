@@ -1,0 +1,38 @@
+/**
+ * Rate-limits keyframe requests towards a publisher (a PLI storm from many viewers would make it
+ * send keyframes back to back). A request inside the window is not dropped: one trailing request
+ * fires when the window ends, so a late joiner still gets its keyframe.
+ */
+export class KeyframeThrottle {
+  #last = -Infinity;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly intervalMs: number,
+    private readonly send: () => void,
+  ) {}
+
+  request(): void {
+    if (this.#timer) return;
+    const now = performance.now();
+    const wait = this.#last + this.intervalMs - now;
+    if (wait <= 0) {
+      this.#fire(now);
+      return;
+    }
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#fire(performance.now());
+    }, wait);
+  }
+
+  #fire(now: number): void {
+    this.#last = now;
+    this.send();
+  }
+
+  close(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+}

@@ -1,0 +1,209 @@
+import type { RTCRtpTransceiver, RtpPacket, RTCIceServer } from 'werift';
+import type { RtcpPacket } from 'werift';
+import { RTCPeerConnection, RtcpPayloadSpecificFeedback } from 'werift';
+import { h264Codec, opusCodec, sdesMidExtension, vp8Codec } from './weriftCodecs';
+import type { MediaNetworkConfig } from './config';
+import type { MediaKind } from './codecs';
+
+export interface IceCandidateInit {
+  candidate: string;
+  sdpMid: string;
+  sdpMLineIndex: number;
+}
+
+export type PeerState = 'new' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
+export type IceState =
+  'new' | 'checking' | 'connected' | 'completed' | 'failed' | 'disconnected' | 'closed';
+
+/** What a Peer reports to its endpoint. Plain callbacks: the RTP one runs per packet. */
+export interface PeerCallbacks {
+  onCandidate(c: IceCandidateInit): void;
+  onGatheringDone(): void;
+  onIceState(s: IceState): void;
+  onConnectionState(s: PeerState): void;
+  onRtp(kind: MediaKind, packet: RtpPacket): void;
+  /** PLI or FIR from the remote for what we send it. */
+  onKeyframeRequest(kind: MediaKind): void;
+  /** The remote asked for retransmission (werift's sender answers it from its cache). */
+  onNack(kind: MediaKind, count: number): void;
+}
+
+/**
+ * One werift RTCPeerConnection = one Kurento WebRtcEndpoint's transport. It hides werift's API
+ * behind what the endpoint needs: answer an offer, trickle candidates, report states, hand over
+ * RTP, and send RTP / keyframe requests.
+ */
+export class Peer {
+  readonly pc: RTCPeerConnection;
+  readonly #cb: PeerCallbacks;
+  readonly #net: MediaNetworkConfig;
+  #closed = false;
+  /** werift transceivers by kind (one audio and one video at most, as in Kurento). */
+  readonly #transceivers = new Map<MediaKind, RTCRtpTransceiver>();
+  /** SSRC of the remote's media, learnt from the first packet; needed to address PLIs. */
+  readonly #remoteSsrc = new Map<MediaKind, number>();
+  /** Keyframe requests made before the remote's SSRC was known; sent with its first packet. */
+  readonly #pliPending = new Set<MediaKind>();
+
+  constructor(net: MediaNetworkConfig, cb: PeerCallbacks) {
+    this.#cb = cb;
+    this.#net = net;
+    const allowed = net.iceAddresses;
+    this.pc = new RTCPeerConnection({
+      bundlePolicy: 'max-bundle',
+      iceServers: iceServers(net),
+      icePortRange: net.portRange,
+      iceAdditionalHostAddresses: allowed,
+      iceUseIpv6: allowed ? allowed.some((a) => a.includes(':')) : true,
+      // With --ice-addresses, sockets on other interfaces exist but must never carry media.
+      iceFilterCandidatePair: allowed
+        ? (pair) => allowed.includes(pair.localCandidate.host)
+        : undefined,
+      // werift matches codecs by MIME type only; which variant is negotiated is decided earlier,
+      // by reducing the remote offer to one codec per m-line (see Endpoint.processOffer).
+      codecs: {
+        audio: [opusCodec()],
+        video: [
+          vp8Codec(),
+          h264Codec({
+            parameters: 'level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f',
+          }),
+        ],
+      },
+      headerExtensions: { audio: [sdesMidExtension()], video: [sdesMidExtension()] },
+    });
+    this.pc.onIceCandidate.subscribe((c) => {
+      if (this.#closed) return;
+      if (!c) {
+        this.#cb.onGatheringDone();
+        return;
+      }
+      const init = c.toJSON();
+      if (!this.#candidateAllowed(init.candidate)) return;
+      this.#cb.onCandidate({
+        candidate: this.rewriteCandidate(init.candidate),
+        sdpMid: init.sdpMid ?? '0',
+        sdpMLineIndex: init.sdpMLineIndex ?? 0,
+      });
+    });
+    this.pc.iceGatheringStateChange.subscribe((s) => {
+      if (s === 'complete' && !this.#closed) this.#cb.onGatheringDone();
+    });
+    this.pc.iceConnectionStateChange.subscribe((s) => {
+      if (!this.#closed) this.#cb.onIceState(s);
+    });
+    this.pc.connectionStateChange.subscribe((s) => {
+      if (!this.#closed) this.#cb.onConnectionState(s);
+    });
+    this.pc.onTransceiverAdded.subscribe((t) => this.#adopt(t));
+    // werift creates the receiving track per remote SSRC while applying the remote description,
+    // so the track to listen to is the one onTrack hands over, not the receiver's default one.
+    this.pc.onTrack.subscribe((track) => {
+      const kind = track.kind === 'audio' || track.kind === 'video' ? track.kind : undefined;
+      if (!kind) return;
+      if (track.ssrc !== undefined) this.#remoteSsrc.set(kind, track.ssrc);
+      track.onReceiveRtp.subscribe((rtp) => {
+        if (this.#closed) return;
+        if (!this.#remoteSsrc.has(kind)) {
+          this.#remoteSsrc.set(kind, rtp.header.ssrc);
+          if (this.#pliPending.delete(kind)) this.requestKeyframe(kind);
+        }
+        this.#cb.onRtp(kind, rtp);
+      });
+    });
+  }
+
+  #adopt(t: RTCRtpTransceiver): void {
+    const kind = t.kind === 'audio' || t.kind === 'video' ? t.kind : undefined;
+    if (!kind || this.#transceivers.has(kind)) return;
+    this.#transceivers.set(kind, t);
+    // werift's router hands a PSFB to whichever of our senders/receivers owns its *sender* SSRC
+    // first, so a viewer's PLI can land on our receiver instead of our sender: watch both, and
+    // match on the media SSRC (PLI = fmt 1, FIR = fmt 4).
+    const onRtcp = (p: RtcpPacket) => {
+      if (p.type !== RtcpPayloadSpecificFeedback.type || !('feedback' in p)) return;
+      const fb = p.feedback;
+      if (
+        (fb.count === 1 || fb.count === 4) &&
+        'mediaSsrc' in fb &&
+        fb.mediaSsrc === t.sender.ssrc
+      ) {
+        this.#cb.onKeyframeRequest(kind);
+      } else if (fb.count === 4) {
+        this.#cb.onKeyframeRequest(kind); // FIR carries its target SSRC in FCI entries
+      }
+    };
+    t.sender.onRtcp.subscribe(onRtcp);
+    t.receiver.onRtcp.subscribe(onRtcp);
+    t.sender.onGenericNack.subscribe((n) => this.#cb.onNack(kind, n.lost.length));
+  }
+
+  transceiver(kind: MediaKind): RTCRtpTransceiver | undefined {
+    return this.#transceivers.get(kind);
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  #candidateAllowed(candidate: string): boolean {
+    const allowed = this.#net.iceAddresses;
+    if (!allowed) return true;
+    const parts = candidate.split(' ');
+    const address = parts[4];
+    const type = parts[7];
+    return type !== 'host' || (address !== undefined && allowed.includes(address));
+  }
+
+  /** Host candidates announce the public address when one is configured (1:1 NAT, Docker). */
+  rewriteCandidate(candidate: string): string {
+    const ip = this.#net.announcedIp;
+    if (!ip) return candidate;
+    const parts = candidate.split(' ');
+    if (parts[7] !== 'host') return candidate;
+    parts[4] = ip;
+    return parts.join(' ');
+  }
+
+  /** Drops candidate lines the configuration forbids and applies the announced address. */
+  filterSdpCandidates(sdp: string): string {
+    return sdp
+      .split('\r\n')
+      .filter((l) => !l.startsWith('a=candidate:') || this.#candidateAllowed(l.slice(2)))
+      .map((l) => (l.startsWith('a=candidate:') ? `a=${this.rewriteCandidate(l.slice(2))}` : l))
+      .join('\r\n');
+  }
+
+  remoteSsrc(kind: MediaKind): number | undefined {
+    return this.#remoteSsrc.get(kind);
+  }
+
+  /** Sends a PLI to the remote for the media it sends us. */
+  requestKeyframe(kind: MediaKind): void {
+    const t = this.#transceivers.get(kind);
+    const ssrc = this.#remoteSsrc.get(kind);
+    if (!t || this.#closed) return;
+    if (ssrc === undefined) {
+      this.#pliPending.add(kind);
+      return;
+    }
+    void t.receiver.sendRtcpPLI(ssrc);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#transceivers.clear();
+    await this.pc.close();
+  }
+}
+
+function iceServers(net: MediaNetworkConfig): RTCIceServer[] {
+  const out: RTCIceServer[] = net.stunServers.map((s) => ({
+    urls: s.startsWith('stun:') ? s : `stun:${s}`,
+  }));
+  for (const t of net.turnServers) {
+    out.push({ urls: t.url, username: t.username, credential: t.credential });
+  }
+  return out;
+}

@@ -1,0 +1,198 @@
+import { Errors } from '../rpc/errors';
+import type { Json, JsonObject, Params } from './params';
+import type { ObjectHost } from './MediaObject';
+import { MediaObject } from './MediaObject';
+
+export type KurentoMediaType = 'AUDIO' | 'VIDEO' | 'DATA';
+export const MEDIA_TYPES: readonly KurentoMediaType[] = ['AUDIO', 'VIDEO', 'DATA'];
+
+export const MEDIA_ELEMENT_EVENTS = [
+  'Error',
+  'ElementConnected',
+  'ElementDisconnected',
+  'MediaFlowInStateChanged',
+  'MediaFlowOutStateChanged',
+  'MediaTranscodingStateChanged',
+] as const;
+
+/**
+ * Connections between elements, as KMS keeps them: a sink has at most one source per media type
+ * (connecting another source replaces it); a source feeds any number of sinks.
+ */
+export abstract class MediaElement extends MediaObject {
+  readonly #sinks = new Map<KurentoMediaType, MediaElement[]>();
+  readonly #sources = new Map<KurentoMediaType, MediaElement>();
+  #encoderBitrate = 300000;
+  #minEncoderBitrate = 0;
+  #maxEncoderBitrate = 0;
+
+  protected constructor(host: ObjectHost, typeName: string, parent: MediaObject) {
+    super(host, typeName, parent);
+    this.operation('connect', (p) => {
+      this.connect(this.#element(p.string('sink')), mediaTypeParam(p));
+      return null;
+    });
+    this.operation('disconnect', (p) => {
+      this.disconnect(this.#element(p.string('sink')), mediaTypeParam(p));
+      return null;
+    });
+    this.operation('getSourceConnections', (p) => this.#connections('source', mediaTypeParam(p)));
+    this.operation('getSinkConnections', (p) => this.#connections('sink', mediaTypeParam(p)));
+    this.operation('isMediaFlowingIn', (p) => this.isFlowing('in', requiredMediaType(p)));
+    this.operation('isMediaFlowingOut', (p) => this.isFlowing('out', requiredMediaType(p)));
+    // Forwarding never transcodes (codec mismatches are refused at connect time).
+    this.operation('isMediaTranscoding', (p) => {
+      requiredMediaType(p);
+      return false;
+    });
+    this.operation('getStats', (p) => this.getStats(mediaTypeParam(p)));
+    const intProp = (name: string, get: () => number, set: (v: number) => void) =>
+      this.property(name, get, (p, n) => set(p.int(n)));
+    intProp(
+      'encoderBitrate',
+      () => this.#encoderBitrate,
+      (v) => (this.#encoderBitrate = v),
+    );
+    intProp(
+      'minEncoderBitrate',
+      () => this.#minEncoderBitrate,
+      (v) => (this.#minEncoderBitrate = v),
+    );
+    intProp(
+      'maxEncoderBitrate',
+      () => this.#maxEncoderBitrate,
+      (v) => (this.#maxEncoderBitrate = v),
+    );
+    const noFormat = () => {
+      throw Errors.notImplemented(
+        'This media server forwards without transcoding; formats are fixed',
+      );
+    };
+    this.operation('setAudioFormat', noFormat);
+    this.operation('setVideoFormat', noFormat);
+    const noGst = () => {
+      throw Errors.notImplemented('GStreamer graphs do not exist in this media server');
+    };
+    this.operation('getGstreamerDot', noGst);
+    this.operation('dumpGstreamerDot', noGst);
+  }
+
+  #element(id: string): MediaElement {
+    const el = this.host.lookup(id);
+    if (!el) throw Errors.objectNotFound(id);
+    if (!(el instanceof MediaElement))
+      throw Errors.marshall(`'sink' parameter should be a MediaElement`);
+    return el;
+  }
+
+  /** Sinks fed with `type` (a live array; do not mutate). */
+  protected sinksOf(type: KurentoMediaType): readonly MediaElement[] {
+    return this.#sinks.get(type) ?? EMPTY;
+  }
+
+  protected sourceOf(type: KurentoMediaType): MediaElement | undefined {
+    return this.#sources.get(type);
+  }
+
+  connect(sink: MediaElement, type: KurentoMediaType | undefined): void {
+    if (sink.pipelineId !== this.pipelineId) {
+      throw Errors.connect('Cannot connect elements of different pipelines');
+    }
+    if (sink === this) throw Errors.connect('Cannot connect an element to itself');
+    const types = type ? [type] : MEDIA_TYPES;
+    // Check every type before changing anything, so a refused connect leaves no half state.
+    for (const t of types) this.checkCanFeed(sink, t);
+    for (const t of types) {
+      const prev = sink.#sources.get(t);
+      if (prev === this) continue;
+      if (prev) prev.#unlink(sink, t);
+      sink.#sources.set(t, this);
+      const list = this.#sinks.get(t);
+      if (list) list.push(sink);
+      else this.#sinks.set(t, [sink]);
+      this.emitEvent('ElementConnected', connectionEventData(sink, t));
+      this.onSinkConnected(sink, t);
+      sink.onSourceConnected(this, t);
+    }
+  }
+
+  disconnect(sink: MediaElement, type: KurentoMediaType | undefined): void {
+    for (const t of type ? [type] : MEDIA_TYPES) {
+      if (sink.#sources.get(t) === this) this.#unlink(sink, t);
+    }
+  }
+
+  #unlink(sink: MediaElement, t: KurentoMediaType): void {
+    sink.#sources.delete(t);
+    const list = this.#sinks.get(t);
+    if (list) {
+      const i = list.indexOf(sink);
+      if (i >= 0) list.splice(i, 1);
+      if (list.length === 0) this.#sinks.delete(t);
+    }
+    this.emitEvent('ElementDisconnected', connectionEventData(sink, t));
+    this.onSinkDisconnected(sink, t);
+    sink.onSourceDisconnected(this, t);
+  }
+
+  /** Drops every connection of this element (on release). */
+  protected disconnectAll(): void {
+    for (const [t, src] of [...this.#sources]) src.#unlink(this, t);
+    for (const [t, list] of [...this.#sinks]) for (const sink of [...list]) this.#unlink(sink, t);
+  }
+
+  #connections(side: 'source' | 'sink', type: KurentoMediaType | undefined): Json[] {
+    const out: Json[] = [];
+    for (const t of type ? [type] : MEDIA_TYPES) {
+      if (side === 'source') {
+        const src = this.#sources.get(t);
+        if (src) out.push(connectionData(src, this, t));
+      } else {
+        for (const sink of this.sinksOf(t)) out.push(connectionData(this, sink, t));
+      }
+    }
+    return out;
+  }
+
+  /** Throws a Kurento error when this element cannot feed `sink` with `type` (e.g. codecs differ). */
+  protected checkCanFeed(_sink: MediaElement, _type: KurentoMediaType): void {}
+  protected onSinkConnected(_sink: MediaElement, _type: KurentoMediaType): void {}
+  protected onSinkDisconnected(_sink: MediaElement, _type: KurentoMediaType): void {}
+  protected onSourceConnected(_source: MediaElement, _type: KurentoMediaType): void {}
+  protected onSourceDisconnected(_source: MediaElement, _type: KurentoMediaType): void {}
+  protected abstract isFlowing(dir: 'in' | 'out', type: KurentoMediaType): boolean;
+  protected abstract getStats(type: KurentoMediaType | undefined): JsonObject;
+}
+
+const EMPTY: readonly MediaElement[] = Object.freeze([]);
+
+function mediaTypeParam(p: Params): KurentoMediaType | undefined {
+  return p.optEnum('mediaType', MEDIA_TYPES);
+}
+
+function requiredMediaType(p: Params): KurentoMediaType {
+  const t = mediaTypeParam(p);
+  if (!t) throw Errors.marshall("'mediaType' parameter is required");
+  return t;
+}
+
+function connectionEventData(sink: MediaElement, t: KurentoMediaType): JsonObject {
+  return {
+    sink: sink.id,
+    mediaType: t,
+    sourceMediaDescription: 'default',
+    sinkMediaDescription: 'default',
+  };
+}
+
+function connectionData(source: MediaElement, sink: MediaElement, t: KurentoMediaType): Json {
+  return {
+    __module__: 'kurento',
+    __type__: 'ElementConnectionData',
+    source: source.id,
+    sink: sink.id,
+    type: t,
+    sourceDescription: 'default',
+    sinkDescription: 'default',
+  };
+}

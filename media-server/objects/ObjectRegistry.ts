@@ -1,0 +1,98 @@
+import type { Logger } from 'pino';
+import { Errors } from '../rpc/errors';
+import type { MediaNetworkConfig } from '../media/config';
+import type { MediaObject, ObjectHost } from './MediaObject';
+import { MediaPipeline } from './MediaPipeline';
+import type { JsonObject, Params } from './params';
+import { ServerManager } from './ServerManager';
+import { WebRtcEndpoint } from './WebRtcEndpoint';
+
+/** Every live Kurento object by id, and the factories `create` can use. */
+export class ObjectRegistry implements ObjectHost {
+  readonly #objects = new Map<string, MediaObject>();
+  readonly serverManager: ServerManager;
+
+  constructor(
+    readonly net: MediaNetworkConfig,
+    readonly logger: Logger,
+    private readonly emitter: (objectId: string, type: string, data: JsonObject) => void,
+    sessions: () => string[],
+    private readonly onReleased: (obj: MediaObject) => void,
+  ) {
+    this.serverManager = new ServerManager(this, () => this.pipelineIds(), sessions);
+    this.register(this.serverManager);
+  }
+
+  emit(objectId: string, type: string, data: JsonObject): void {
+    this.emitter(objectId, type, data);
+  }
+
+  register(obj: MediaObject): void {
+    this.#objects.set(obj.id, obj);
+  }
+
+  unregister(obj: MediaObject): void {
+    this.#objects.delete(obj.id);
+    this.onReleased(obj);
+    this.serverManager.emitEvent('ObjectDestroyed', { objectId: obj.id });
+  }
+
+  lookup(id: string): MediaObject | undefined {
+    return this.#objects.get(id);
+  }
+
+  get(id: string): MediaObject {
+    const obj = this.#objects.get(id);
+    if (!obj) throw Errors.objectNotFound(id);
+    return obj;
+  }
+
+  get size(): number {
+    return this.#objects.size;
+  }
+
+  pipelineIds(): string[] {
+    return [...this.#objects.values()].filter((o) => o instanceof MediaPipeline).map((o) => o.id);
+  }
+
+  /** `create` of the Kurento protocol. `type` may be qualified (`kurento.WebRtcEndpoint`). */
+  create(type: string, params: Params): MediaObject {
+    const name = type.startsWith('kurento.') ? type.slice('kurento.'.length) : type;
+    let obj: MediaObject;
+    switch (name) {
+      case 'MediaPipeline': {
+        obj = new MediaPipeline(this);
+        break;
+      }
+      case 'WebRtcEndpoint': {
+        const pipelineId = params.string('mediaPipeline');
+        const pipeline = this.#objects.get(pipelineId);
+        if (!pipeline) throw Errors.objectNotFound(pipelineId);
+        if (!(pipeline instanceof MediaPipeline)) {
+          throw Errors.marshall("'mediaPipeline' parameter should be a MediaPipeline");
+        }
+        const recvonly = params.optBool('recvonly') ?? false;
+        const sendonly = params.optBool('sendonly') ?? false;
+        if (recvonly && sendonly) {
+          throw Errors.illegalParam('A WebRtcEndpoint cannot be both recvonly and sendonly');
+        }
+        if (params.optBool('useDataChannels') === true) {
+          throw Errors.notImplemented('Data channels are not supported by this media server');
+        }
+        obj = new WebRtcEndpoint(this, pipeline, { recvonly, sendonly });
+        pipeline.children.add(obj);
+        break;
+      }
+      default:
+        throw Errors.factoryNotFound(type);
+    }
+    this.register(obj);
+    this.serverManager.emitEvent('ObjectCreated', { object: obj.id });
+    return obj;
+  }
+
+  /** Releases everything (server shutdown). */
+  releaseAll(): void {
+    for (const id of this.pipelineIds()) this.#objects.get(id)?.release();
+  }
+}
