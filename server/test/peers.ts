@@ -3,7 +3,14 @@
  * connection for what a participant publishes, one recvonly connection per participant watched,
  * trickle ICE both ways through Socket.IO. Loopback only.
  */
-import { MediaStreamTrack, RTCPeerConnection, RtpHeader, RtpPacket, useOPUS, useVP8 } from 'werift';
+import {
+  MediaStreamTrack,
+  RTCPeerConnection,
+  RtpHeader,
+  RtpPacket,
+  useOPUS as opusCodec,
+  useVP8 as vp8Codec,
+} from 'werift';
 
 import type { IceCandidate } from '../../lib/protocol';
 import type { TestClient } from './harness';
@@ -15,7 +22,7 @@ function loopbackPeer(): RTCPeerConnection {
     iceServers: [],
     iceUseIpv6: false,
     bundlePolicy: 'max-bundle',
-    codecs: { audio: [useOPUS()], video: [useVP8()] },
+    codecs: { audio: [opusCodec()], video: [vp8Codec()] },
   });
 }
 
