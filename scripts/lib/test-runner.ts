@@ -346,7 +346,6 @@ export async function main(argv: readonly string[], root: string): Promise<numbe
             env: {
               ...env,
               PLAYWRIGHT_JSON_OUTPUT_FILE: report,
-              PLAYWRIGHT_JSON_OUTPUT_NAME: report,
             },
             timeoutMs: TIMEOUTS.e2e,
           },
