@@ -6,7 +6,9 @@ import {
   closeClients,
   connectClient,
   joined,
+  join,
   leave,
+  mute,
   nextEvent,
   startMediaServer,
   startServer,
@@ -84,5 +86,98 @@ describe('group call on the embedded media server', () => {
     await waitUntil(() => server.app.media.objectCount === 0, 'Bob released');
     expect(await server.app.media.getPipelineIds()).toEqual([]);
     expect(server.app.rooms.roomCount).toBe(0);
+  });
+
+  it('three participants: every (viewer, sender) pair gets its endpoint; a leave releases exactly its own', async () => {
+    const sockets = await Promise.all([0, 1, 2].map(() => connectClient(server.url)));
+    const names = ['Ann', 'Bob', 'Cy'];
+    const ids: string[] = [];
+    for (const [index, socket] of sockets.entries()) {
+      ids.push((await joined(socket, 'three', names[index]!)).selfId);
+    }
+    // Everyone publishes and watches everyone else: 3 outgoing + 6 incoming connections.
+    for (const [index, socket] of sockets.entries()) {
+      peers.push(await Publisher.start(socket, ids[index]!));
+      for (const senderId of ids.filter((id) => id !== ids[index])) {
+        peers.push(await Viewer.start(socket, senderId));
+      }
+    }
+    await Promise.all(peers.map((peer) => waitConnected((peer as Publisher | Viewer).pc)));
+
+    const room = server.app.rooms.get('three');
+    expect(room?.size).toBe(3);
+    for (const participant of room?.participants ?? []) {
+      expect(participant.incomingSenderIds.sort()).toEqual(
+        ids.filter((id) => id !== participant.id).sort(),
+      );
+      expect(participant.outgoingEndpoint?.released).toBe(false);
+    }
+    expect(server.app.media.objectCount).toBe(1 + 3 + 6);
+
+    // Bob leaves: his outgoing endpoint, his two incoming ones and Ann's and Cy's for him go.
+    const [bobId] = ids.slice(1, 2);
+    const told = sockets
+      .filter((_, index) => index !== 1)
+      .map((socket) => nextEvent(socket, 'participant:left'));
+    expect(await leave(sockets[1]!)).toEqual({ ok: true, data: null });
+    for (const event of await Promise.all(told)) expect(event[0]).toEqual({ participantId: bobId });
+    await waitUntil(() => server.app.media.objectCount === 1 + 2 + 2, 'Bob released');
+    for (const participant of room?.participants ?? []) {
+      expect(participant.incomingSenderIds).toEqual(
+        ids.filter((id) => id !== participant.id && id !== bobId),
+      );
+    }
+    // Leaving twice is harmless.
+    expect(await leave(sockets[1]!)).toEqual({ ok: true, data: null });
+
+    await leave(sockets[0]!);
+    sockets[2]!.disconnect();
+    await waitUntil(() => server.app.media.objectCount === 0, 'everything released');
+    expect(await server.app.media.getPipelineIds()).toEqual([]);
+  });
+
+  it('racing joins to a new room create one pipeline', async () => {
+    const sockets = await Promise.all([0, 1, 2, 3].map(() => connectClient(server.url)));
+    const results = await Promise.all(sockets.map((socket, i) => joined(socket, 'race', `P${i}`)));
+    expect(new Set(results.map((r) => r.selfId)).size).toBe(4);
+    expect(await server.app.media.getPipelineIds()).toHaveLength(1);
+    expect(server.app.media.objectCount).toBe(1 + 4);
+    // Everyone learns of everyone: joined lists plus events add up to the other three.
+    expect(results.map((r) => r.participants.length).sort()).toEqual([0, 1, 2, 3]);
+  });
+
+  it('a disconnect during a join leaves nothing behind, and the room goes on for others', async () => {
+    const stayer = await connectClient(server.url);
+    await joined(stayer, 'flaky', 'Stayer');
+    const quitter = await connectClient(server.url);
+    const pending = join(quitter, { roomId: 'flaky', displayName: 'Quitter' }).catch(() => null);
+    quitter.disconnect();
+    await pending;
+    await waitUntil(
+      () => server.app.rooms.get('flaky')?.size === 1 && server.app.media.objectCount === 2,
+      'only the stayer left',
+    );
+    // Joining again works.
+    const again = await connectClient(server.url);
+    const joinedAgain = await joined(again, 'flaky', 'Again');
+    expect(joinedAgain.participants.map((p) => p.displayName)).toEqual(['Stayer']);
+  });
+
+  it('mute changes reach the others', async () => {
+    const ann = await connectClient(server.url);
+    const bob = await connectClient(server.url);
+    const annId = (await joined(ann, 'mute', 'Ann')).selfId;
+    await joined(bob, 'mute', 'Bob');
+    const update = nextEvent(bob, 'participant:updated');
+    expect(await mute(ann, { audioMuted: true, videoMuted: false })).toEqual({
+      ok: true,
+      data: null,
+    });
+    expect((await update)[0]).toEqual({
+      id: annId,
+      displayName: 'Ann',
+      audioMuted: true,
+      videoMuted: false,
+    });
   });
 });
