@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 import * as envModule from '../server/env';
-import { schemaKeys } from './lib/env-schema';
+import { schemaDefaults, schemaKeys } from './lib/env-schema';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
@@ -22,16 +22,17 @@ function envKeys(): string[] {
 }
 
 /** Rows `| \`NAME\` | … |` of the table under a `## heading`. */
-function tableNames(heading: string): string[] {
+function tableRows(heading: string): Array<{ name: string; cells: string[] }> {
   const start = readme.indexOf(`\n## ${heading}\n`);
   expect(start, `README has a "## ${heading}" section`).toBeGreaterThanOrEqual(0);
   const section = readme.slice(start + 1).split(/\n## /)[0] ?? '';
-  const names: string[] = [];
+  const rows: Array<{ name: string; cells: string[] }> = [];
   for (const line of section.split('\n')) {
-    const match = /^\|\s*`([A-Z][A-Z0-9_]*)`\s*\|/.exec(line);
-    if (match?.[1]) names.push(match[1]);
+    const match = /^\|\s*`([A-Z][A-Z0-9_]*)`\s*\|(.*)\|\s*$/.exec(line);
+    if (match?.[1])
+      rows.push({ name: match[1], cells: (match[2] ?? '').split('|').map((c) => c.trim()) });
   }
-  return names;
+  return rows;
 }
 
 describe('README.md', () => {
@@ -48,7 +49,24 @@ describe('README.md', () => {
   });
 
   it('lists every variable server/env.ts accepts in its configuration table, and no other', () => {
-    expect(tableNames('Configuration').sort()).toEqual(envKeys().sort());
+    expect(
+      tableRows('Configuration')
+        .map((row) => row.name)
+        .sort(),
+    ).toEqual(envKeys().sort());
+  });
+
+  it("gives server/env.ts's defaults in its configuration table", () => {
+    const schema = Object.values(envModule as Record<string, unknown>).find((v) => schemaKeys(v));
+    const defaults = schemaDefaults(schema);
+    expect(defaults, 'the env schema parses an empty environment').toBeDefined();
+    for (const row of tableRows('Configuration')) {
+      const value = defaults?.[row.name];
+      const documented = /^`([^`]*)`$/.exec(row.cells[0] ?? '')?.[1];
+      const isDefault = value !== undefined && !(Array.isArray(value) && value.length === 0);
+      if (isDefault) expect(documented, `default of ${row.name}`).toBe(String(value));
+      else expect(row.cells[0], `${row.name} has no default`).toMatch(/^unset/);
+    }
   });
 
   it('has .env.example documenting every variable server/env.ts accepts', () => {
