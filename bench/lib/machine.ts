@@ -33,7 +33,12 @@ function packageVersion(name: string): string {
 
 function run(cmd: string, args: string[]): string {
   try {
-    return execFileSync(cmd, args, { encoding: 'utf8', cwd: repoRoot, timeout: 10_000 }).trim();
+    return execFileSync(cmd, args, {
+      encoding: 'utf8',
+      cwd: repoRoot,
+      timeout: 10_000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return 'unknown';
   }

@@ -12,7 +12,7 @@ export const resultsMarkdown = path.join(benchDir, 'RESULTS.md');
 export function commandLine(): string {
   const script = process.env.npm_lifecycle_event;
   const args = process.argv.slice(2).join(' ');
-  if (script) return `npm run ${script}${args ? ` -- ${args}` : ''}`;
+  if (script?.startsWith('bench')) return `npm run ${script}${args ? ` -- ${args}` : ''}`;
   return `npx tsx ${path.relative(repoRoot, process.argv[1] ?? '')} ${args}`.trim();
 }
 

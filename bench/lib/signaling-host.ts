@@ -3,8 +3,6 @@
  * at the media server URL given as the first argument; reports its port over IPC like the media
  * server does, and exits on SIGTERM/SIGINT or when its parent goes away.
  */
-// Must come first: patches the legacy ws before kurento-client loads (see the file).
-import { legacyWsShimApplied } from './legacy-ws-shim';
 import { createApp } from '../../server/app';
 import { parseEnv } from '../../server/env';
 import { createLogger } from '../../server/logger';
@@ -12,11 +10,6 @@ import { createLogger } from '../../server/logger';
 async function main(): Promise<void> {
   const mediaServerUrl = process.argv[2];
   if (!mediaServerUrl) throw new Error('usage: signaling-host.ts <media server ws url>');
-  if (legacyWsShimApplied) {
-    console.warn(
-      'bench: applied the legacy ws BufferUtil shim (kurento-client would crash without it)',
-    );
-  }
   const env = parseEnv(process.env);
   const logger = createLogger(env.logLevel);
   const app = createApp({ env, logger, mediaServerUrl });
