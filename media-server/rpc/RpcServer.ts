@@ -76,13 +76,14 @@ export class RpcServer {
     ws.on('message', (data, isBinary) => {
       const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;
       if (size > this.opts.maxFrameBytes) {
-        send(
-          ws,
-          errorFrame(
-            null,
-            Errors.invalidRequest(`Frame of ${size} bytes exceeds ${this.opts.maxFrameBytes}`),
-          ),
+        // Not parsed; but kurento-client writes the id as the frame's last member, so look for
+        // it in the tail to let the caller's callback fail fast instead of timing out.
+        const m = /"id"\s*:\s*(\d+)\s*}\s*$/.exec(tailText(data, 64));
+        const id = m ? Number(m[1]) : null;
+        const err = Errors.invalidRequest(
+          `Frame of ${size} bytes exceeds ${this.opts.maxFrameBytes}`,
         );
+        send(ws, errorFrame(id, err));
         return;
       }
       // kurento-client's websocket-stream@1 / ws@0.7 sends its JSON as *binary* frames; take
@@ -152,4 +153,13 @@ export class RpcServer {
 
 function send(ws: WebSocket, frame: string): void {
   if (ws.readyState === WebSocket.OPEN) ws.send(frame);
+}
+
+function tailText(data: Buffer | ArrayBuffer | Buffer[], n: number): string {
+  const buf = Array.isArray(data)
+    ? (data[data.length - 1] ?? Buffer.alloc(0))
+    : Buffer.isBuffer(data)
+      ? data
+      : Buffer.from(data);
+  return buf.subarray(Math.max(0, buf.length - n)).toString('utf8');
 }
