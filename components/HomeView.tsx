@@ -61,7 +61,7 @@ export function HomeView() {
           </button>
         </div>
         {error && (
-          <p id={errorId} className="field-error" role="alert">
+          <p id={errorId} className="field-error" role="alert" data-testid="home_error">
             {error}
           </p>
         )}

@@ -10,7 +10,7 @@ test('home creates a room and accepts an invite link', async ({ page }) => {
   await page.goto('/');
   await page.getByTestId('home_room_input').fill('not a room!');
   await page.getByTestId('home_join').click();
-  await expect(page.getByRole('alert')).toContainText('Enter a room id');
+  await expect(page.getByTestId('home_error')).toContainText('Enter a room id');
   await page.getByTestId('home_room_input').fill(link);
   await page.getByTestId('home_join').click();
   await expect(page).toHaveURL(link);
