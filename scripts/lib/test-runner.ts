@@ -213,6 +213,10 @@ export async function main(argv: readonly string[], root: string): Promise<numbe
         'Running as root: re-running inside a network namespace with only loopback (unshare -n).',
       );
       const script = join(root, 'scripts', 'test.mjs');
+      // The inner run writes its counts here; if it dies before that, this run still closes with a count.
+      const summaryPath =
+        env.MOIM_TEST_SUMMARY ?? join(tmpdir(), `moim-test-summary-${process.pid}.json`);
+      rmSync(summaryPath, { force: true });
       const result = await run(
         'unshare',
         [
@@ -229,11 +233,24 @@ export async function main(argv: readonly string[], root: string): Promise<numbe
           env: {
             ...env,
             [NETNS_MARKER]: '1',
+            MOIM_TEST_SUMMARY: summaryPath,
             ...(chromiumProblem ? { MOIM_CHROMIUM_PROBLEM: chromiumProblem } : {}),
           },
           timeoutMs: Object.values(TIMEOUTS).reduce((a, b) => a + b, 0),
         },
       );
+      const written = readJson(summaryPath);
+      if (env.MOIM_TEST_SUMMARY === undefined) rmSync(summaryPath, { force: true });
+      if (written === undefined) {
+        console.error(
+          `\nThe test run inside the namespace ended (${describeFailure(result)}) without a count.`,
+        );
+        if (env.MOIM_TEST_SUMMARY !== undefined) {
+          writeFileSync(env.MOIM_TEST_SUMMARY, JSON.stringify({ ...ZERO, failed: 1 }));
+        }
+        log(formatCounts({ ...ZERO, failed: 1 }));
+        return 1;
+      }
       return result.code ?? 1;
     }
     if (options.netns && process.getuid?.() === 0) {
