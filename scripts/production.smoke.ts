@@ -237,6 +237,19 @@ describe('production server (node dist/server.js, as in the Docker image)', () =
     expect(response.body).toContain('</html>');
   });
 
+  it('answers Socket.IO on the same port (signaling)', async () => {
+    const response = await get(`${baseUrl}/socket.io/?EIO=4&transport=polling`);
+    expect(response.status, explain()).toBe(200);
+    // Engine.IO's open packet: "0" followed by the handshake JSON.
+    expect(response.body).toMatch(/^0\{.*"sid"/);
+  });
+
+  it('exposes Prometheus metrics at /metrics', async () => {
+    const response = await get(`${baseUrl}/metrics`);
+    expect(response.status, explain()).toBe(200);
+    expect(response.body).toMatch(/^# (HELP|TYPE) /m);
+  });
+
   it('stops cleanly on SIGTERM and takes the embedded media server with it', async () => {
     const server = child;
     if (!server?.pid) throw new Error('no server process');
