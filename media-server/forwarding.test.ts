@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RtcpPacket } from 'werift';
 import type { MediaServerInternals } from './index';
 import type { KClient, KEndpoint, KPipeline, KServerManager } from './test/kurento';
 import { connectClient, k } from './test/kurento';
 import type { Publisher, Viewer } from './test/peers';
 import { publish, pump, view, waitConnected } from './test/peers';
 import { startTestServer } from './test/server';
+import { until, udpSockets } from './test/env';
 
 describe('kurento-client drives a pipeline with two WebRtcEndpoints (VP8 + Opus)', () => {
   let server: MediaServerInternals;
@@ -98,38 +98,15 @@ describe('kurento-client drives a pipeline with two WebRtcEndpoints (VP8 + Opus)
     // Release: pipeline and children gone, UDP sockets closed.
     const peers = [...server.registry.pipelineIds()].length;
     expect(peers).toBe(1);
-    const udpBefore = countUdpHandles();
-    expect(udpBefore).toBeGreaterThan(0);
+    expect(udpSockets()).toBe(4); // 2 test peers + 2 server endpoints, loopback only
     await k((cb) => pipeline.release(cb));
+    await until(() => udpSockets() === 2, 5000, 'server sockets closed');
     const manager = await k<KServerManager>((cb) => client.getServerManager(cb));
     expect(await k((cb) => manager.getPipelines(cb))).toEqual([]);
     expect(server.registry.size).toBe(1); // only the ServerManager
     // Our side of the media: the test peers still hold theirs, so close them first.
     await pub.pc.close();
     await viewer.pc.close();
-    await until(() => countUdpHandles() === 0);
+    await until(() => udpSockets() === 0);
   });
 });
-
-/** Open UDP sockets of this process (test peers and server alike). */
-function countUdpHandles(): number {
-  const getHandles = (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles;
-  return getHandles
-    .call(process)
-    .filter(
-      (h) =>
-        h?.constructor?.name === 'Socket' &&
-        typeof (h as { send?: unknown }).send === 'function' &&
-        'type' in (h as object),
-    ).length;
-}
-
-async function until(cond: () => boolean, timeoutMs = 5000): Promise<void> {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-export type { RtcpPacket };
