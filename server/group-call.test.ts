@@ -180,4 +180,24 @@ describe('group call on the embedded media server', () => {
       videoMuted: false,
     });
   });
+
+  it('/readyz answers when the media server does; /metrics counts rooms, participants, objects, joins and RPCs', async () => {
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+    const ann = await connectClient(server.url);
+    const bob = await connectClient(server.url);
+    await joined(ann, 'metrics', 'Ann');
+    await joined(bob, 'metrics', 'Bob');
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    const value = (line: string): number => {
+      const match = text.split('\n').find((l) => l.startsWith(`${line} `));
+      return Number(match?.split(' ').at(-1));
+    };
+    expect(value('moim_rooms')).toBe(1);
+    expect(value('moim_participants')).toBe(2);
+    expect(value('moim_media_objects')).toBe(3);
+    expect(value('moim_join_duration_seconds_count')).toBeGreaterThanOrEqual(2);
+    expect(
+      value('moim_media_rpc_duration_seconds_count{operation="create MediaPipeline",outcome="ok"}'),
+    ).toBeGreaterThanOrEqual(1);
+  });
 });
