@@ -200,4 +200,30 @@ describe('group call on the embedded media server', () => {
       value('moim_media_rpc_duration_seconds_count{operation="create MediaPipeline",outcome="ok"}'),
     ).toBeGreaterThanOrEqual(1);
   });
+
+  it('a late joiner gets the first packet of a publisher quickly (join → first RTP, median of 5)', async () => {
+    const ann = await connectClient(server.url);
+    const annId = (await joined(ann, 'latency', 'Ann')).selfId;
+    const publisher = await Publisher.start(ann, annId);
+    peers.push(publisher);
+    await waitConnected(publisher.pc);
+    publisher.pump(0xa2);
+    const samples: number[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      const bob = await connectClient(server.url);
+      const started = performance.now();
+      await joined(bob, 'latency', `Bob${i}`);
+      const viewer = await Viewer.start(bob, annId);
+      await viewer.waitForTagged(0xa2, 1);
+      samples.push(performance.now() - started);
+      await viewer.close();
+      bob.disconnect();
+    }
+    samples.sort((a, b) => a - b);
+    const median = samples[2]!;
+    console.info(
+      `join → first RTP: median ${median.toFixed(0)} ms, all ${samples.map((v) => v.toFixed(0)).join(', ')}`,
+    );
+    expect(median).toBeLessThan(5_000);
+  });
 });
