@@ -3,11 +3,10 @@
  *
  *   npm run bench:join -- --participants 2,4 --runs 10 [--build] [--url http://127.0.0.1:3000]
  */
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { type AppServer, startAppServer } from './join/app-server';
+import { type AppServer, buildHead, startAppServer } from './join/app-server';
 import { launchChromium } from './join/browser';
 import type { JoinPhases } from './join/phases';
 import { type JoinRunResult, runJoin } from './join/run';
@@ -23,7 +22,9 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '1' },
     'timeout-ms': { type: 'string', default: '20000' },
     url: { type: 'string' },
+    /** build committed HEAD in /tmp/moim-bench-app-<commit> and run that */
     build: { type: 'boolean', default: false },
+    'app-dir': { type: 'string' },
     out: { type: 'string', default: 'join-latency' },
     'no-markdown': { type: 'boolean', default: false },
   },
@@ -121,13 +122,13 @@ function markdown(summaries: JoinSummary[], command: string, rel: string, server
 
 async function main(): Promise<void> {
   ensureLoopbackOnly();
-  if (values.build) execFileSync('npm', ['run', 'build'], { cwd: repoRoot, stdio: 'inherit' });
+  const appDir = values.build ? buildHead((l) => console.log(l)) : (values['app-dir'] ?? repoRoot);
   const counts = (values.participants ?? '')
     .split(',')
     .map(Number)
     .filter((n) => n >= 2);
   let app: AppServer | undefined;
-  const url = values.url ?? (app = await startAppServer()).url;
+  const url = values.url ?? (app = await startAppServer(appDir)).url;
   const server = values.url
     ? `external ${values.url}`
     : '`node dist/server.js` (embedded media server)';

@@ -5,12 +5,12 @@
  *
  *   npm run bench:profile -- --size 8 --seconds 15
  */
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { runRoom } from './forwarding/run-room';
-import { summarizeProfile, type ProfileSummary } from './lib/cpuprofile';
+import { mainThreadProfile, summarizeProfile, type ProfileSummary } from './lib/cpuprofile';
 import { ensureLoopbackOnly } from './lib/netns';
 import { machineInfo, machineMarkdown, repoRoot } from './lib/machine';
 import {
@@ -34,14 +34,6 @@ const { values } = parseArgs({
   },
 });
 
-function newestProfile(dir: string, since: number): string | undefined {
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.cpuprofile'))
-    .map((f) => path.join(dir, f))
-    .filter((f) => statSync(f).mtimeMs >= since)
-    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
-}
-
 function markdown(s: ProfileSummary, size: number, extra: string, command: string): string {
   return [
     `## CPU profile of the media server, room of ${size}`,
@@ -49,8 +41,8 @@ function markdown(s: ProfileSummary, size: number, extra: string, command: strin
     machineMarkdown(machineInfo()),
     `- command: \`${command}\``,
     `- ${extra}`,
-    `- profile: \`${path.relative(repoRoot, s.file)}\` (not committed; ${s.profiledSeconds} s, ` +
-      `${s.busyPercentOfProfile}% of it busy — the whole process life, setup included)`,
+    `- profile: \`${path.relative(repoRoot, s.file)}\` (not committed), cut to the ` +
+      `${s.profiledSeconds} s measurement window, ${s.busyPercentOfProfile}% of it busy (on one thread)`,
     '',
     '### Self time by function (share of busy time)',
     '',
@@ -90,10 +82,10 @@ async function main(): Promise<void> {
     log: (l) => console.log(l),
   });
   if (!room.ok) throw new Error(`room failed: ${room.failure ?? ''}`);
-  const file = newestProfile(dir, started);
+  const file = mainThreadProfile(dir, started);
   if (!file)
     throw new Error(`no .cpuprofile in ${dir}: did the media server exit cleanly on SIGTERM?`);
-  const summary = summarizeProfile(file, Number(values.top));
+  const summary = summarizeProfile(file, Number(values.top), room.windowUs);
   const command = commandLine();
   const extra =
     `during the run: ${room.packetsInPerSecond} pkts/s in, ${room.packetsOutPerSecond} out, ` +

@@ -40,6 +40,8 @@ export interface RoomResult {
   setupSeconds: number;
   joinMsMedian: number;
   windowSeconds: number;
+  /** the measurement window on the monotonic clock, µs (to cut CPU profiles to it) */
+  windowUs: { startUs: number; endUs: number };
   packetsInPerSecond: number;
   packetsOutPerSecond: number;
   expectedOutPerSecond: number;
@@ -180,6 +182,7 @@ export async function runRoom(options: RoomOptions): Promise<RoomResult> {
       setupSeconds: round(setupSeconds, 1),
       joinMsMedian: round(joinMs.sort((a, b) => a - b)[Math.floor(joinMs.length / 2)] ?? NaN, 0),
       windowSeconds: round(windowSeconds, 2),
+      windowUs: { startUs: Number(startNs / 1000n), endUs: Number(endNs / 1000n) },
       packetsInPerSecond: round(inPerSecond, 0),
       packetsOutPerSecond: round(outPerSecond, 0),
       expectedOutPerSecond: round(expected / windowSeconds, 0),
@@ -233,6 +236,7 @@ function failedResult(
     setupSeconds: NaN,
     joinMsMedian: NaN,
     windowSeconds: NaN,
+    windowUs: { startUs: NaN, endUs: NaN },
     packetsInPerSecond: NaN,
     packetsOutPerSecond: NaN,
     expectedOutPerSecond: NaN,

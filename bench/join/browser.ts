@@ -38,7 +38,11 @@ export async function openPrejoin(
   roomId: string,
   name: string,
 ): Promise<CallPage> {
-  const context = await browser.newContext();
+  // The e2e suite's context: a 720p window, camera and microphone granted.
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 720 },
+    permissions: ['camera', 'microphone'],
+  });
   const page = await context.newPage();
   await page.addInitScript({ content: probeScript });
   await page.goto(`${url}/room/${encodeURIComponent(roomId)}`);

@@ -1,5 +1,6 @@
 /** Reads a V8 .cpuprofile (node --cpu-prof) and names where the time went. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 
 interface CallFrame {
   functionName: string;
@@ -67,15 +68,27 @@ export function moduleOf(frame: CallFrame): string {
   return shortUrl(url);
 }
 
-export function summarizeProfile(file: string, top = 20): ProfileSummary {
+/**
+ * `window` (µs, the process's monotonic clock = process.hrtime / 1000, which V8 profiles use too)
+ * keeps only the samples taken inside it, e.g. the measurement window without start-up.
+ */
+export function summarizeProfile(
+  file: string,
+  top = 20,
+  window?: { startUs: number; endUs: number },
+): ProfileSummary {
   const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
   if (!isProfile(parsed)) throw new Error(`${file} is not a V8 CPU profile`);
   const byId = new Map(parsed.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of parsed.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const selfUs = new Map<number, number>();
+  let at = parsed.startTime;
   parsed.samples.forEach((id, i) => {
-    selfUs.set(id, (selfUs.get(id) ?? 0) + (parsed.timeDeltas[i] ?? 0));
+    const delta = parsed.timeDeltas[i] ?? 0;
+    at += delta;
+    if (window && (at < window.startUs || at > window.endUs)) return;
+    selfUs.set(id, (selfUs.get(id) ?? 0) + delta);
   });
   const totalUs = [...selfUs.values()].reduce((s, v) => s + v, 0);
   const idleUs = [...selfUs.entries()]
@@ -113,13 +126,18 @@ export function summarizeProfile(file: string, top = 20): ProfileSummary {
   const pct = (us: number): number => Math.round((us / busyUs) * 1000) / 10;
   const spot = (e: { frame: CallFrame; us: number }): HotSpot => ({
     name: e.frame.functionName || '(anonymous)',
-    where: e.frame.url ? `${shortUrl(e.frame.url)}:${e.frame.lineNumber + 1}` : '',
+    // Our .ts files run transpiled by tsx without source maps in the profile: no line numbers.
+    where: e.frame.url
+      ? e.frame.url.endsWith('.ts')
+        ? shortUrl(e.frame.url)
+        : `${shortUrl(e.frame.url)}:${e.frame.lineNumber + 1}`
+      : '',
     selfMs: Math.round(e.us / 1000),
     selfPercent: pct(e.us),
   });
   return {
     file,
-    profiledSeconds: Math.round((parsed.endTime - parsed.startTime) / 1e4) / 100,
+    profiledSeconds: Math.round(totalUs / 1e4) / 100,
     busyPercentOfProfile: Math.round((busyUs / totalUs) * 1000) / 10,
     topSelf: [...selfByFn.values()]
       .sort((a, b) => b.us - a.us)
@@ -135,4 +153,17 @@ export function summarizeProfile(file: string, top = 20): ProfileSummary {
       .slice(0, top)
       .map((e) => ({ ...spot(e), selfMs: 0, selfPercent: 0, totalPercent: pct(e.us) })),
   };
+}
+
+/**
+ * The main thread's profile written since `since`. Node writes one file per thread
+ * (CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile); under tsx, thread 1 is its loader worker.
+ */
+export function mainThreadProfile(dir: string, since: number): string | undefined {
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .map((f) => path.join(dir, f))
+    .filter((f) => statSync(f).mtimeMs >= since);
+  const main = files.filter((f) => /\.\d+\.0\.\d+\.cpuprofile$/.test(f));
+  return (main.length > 0 ? main : files).sort((a, b) => statSync(b).size - statSync(a).size)[0];
 }

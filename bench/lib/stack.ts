@@ -59,12 +59,36 @@ export async function startSignaling(mediaServerUrl: string): Promise<RunningPro
     },
   });
   const port = await waitForMessage(child, listeningPort, 30_000, 'signaling server');
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitReady(url, 30_000);
+  } catch (e) {
+    await stopChild(child);
+    throw e;
+  }
   return {
     pid: child.pid ?? -1,
-    url: `http://127.0.0.1:${port}`,
+    url,
     child,
     stop: () => stopChild(child),
   };
+}
+
+/** `/readyz` answers 200 once the signaling server's kurento-client reaches the media server. */
+export async function waitReady(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`${url}/readyz`);
+      if (res.ok) return;
+      last = `HTTP ${res.status}`;
+    } catch (e) {
+      last = e instanceof Error ? e.message : String(e);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url}/readyz not ready within ${timeoutMs} ms (${last})`);
 }
 
 export interface Stack {
