@@ -12,12 +12,13 @@ import {
   join,
   joined,
   leave,
+  nextEvent,
   offer,
   startMediaServer,
   startServer,
   waitUntil,
 } from './test/harness';
-import { Publisher } from './test/peers';
+import { Publisher, Viewer } from './test/peers';
 
 const hostCandidate = {
   candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host',
@@ -28,7 +29,7 @@ const hostCandidate = {
 describe('bad input once joined (embedded media server)', () => {
   let media: EmbeddedMediaServer;
   let server: TestServer;
-  const peers: Publisher[] = [];
+  const peers: { close(): Promise<void> }[] = [];
   let servedRooms = 0;
 
   beforeAll(async () => {
@@ -158,6 +159,23 @@ describe('bad input once joined (embedded media server)', () => {
     const limited = results.filter((r) => !r.ok && r.error.code === ErrorCode.RateLimited);
     expect(results.filter((r) => r.ok).length).toBeLessThanOrEqual(21);
     expect(limited.length).toBeGreaterThanOrEqual(39);
+    await expectStillServing();
+  });
+
+  it('a viewer codec the publisher does not send: INVALID_SDP, or call:error MEDIA_ERROR when the viewer was first', async () => {
+    const { a, b, aId } = await pair('codecs');
+    // Bob watches Ann with H264 only before Ann publishes VP8: the media server finds out later.
+    const error = nextEvent(b, 'call:error');
+    peers.push(await Viewer.start(b, aId, 'H264'));
+    const publisher = await Publisher.start(a, aId);
+    peers.push(publisher);
+    expect((await error)[0]).toMatchObject({ code: ErrorCode.MediaError, senderId: aId });
+    // Cy, arriving after Ann published VP8, is refused at once and keeps no endpoint.
+    const cy = await connectClient(server.url);
+    await joined(cy, 'codecs', 'Cy');
+    const before = server.app.media.objectCount;
+    await expect(Viewer.start(cy, aId, 'H264')).rejects.toThrow(ErrorCode.InvalidSdp);
+    expect(server.app.media.objectCount).toBe(before);
     await expectStillServing();
   });
 });

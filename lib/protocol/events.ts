@@ -60,6 +60,9 @@ export interface ServerToClientEvents {
   'ice:candidate': (event: { senderId: string; candidate: IceCandidate }) => void;
   /** The room ended for me without my asking (media server lost, server shutting down). */
   'room:closed': (event: ProtocolError) => void;
-  /** An error not tied to a request (for example a media error on one of my endpoints). */
-  'call:error': (event: ProtocolError) => void;
+  /**
+   * An error not tied to a request (for example a media error on one of my endpoints).
+   * `senderId` names the connection it concerns (my id: my outgoing one), when there is one.
+   */
+  'call:error': (event: ProtocolError & { senderId?: string }) => void;
 }

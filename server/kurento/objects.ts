@@ -15,6 +15,16 @@ export interface KurentoIceCandidate {
   sdpMLineIndex: number;
 }
 
+const errorEventSchema = z.object({
+  type: z.string().catch('UNKNOWN'),
+  description: z.string().catch(''),
+});
+
+export interface KurentoMediaError {
+  type: string;
+  description: string;
+}
+
 const iceCandidateFoundSchema = z.object({
   candidate: z.object({
     candidate: z.string(),
@@ -225,6 +235,15 @@ export class WebRtcEndpoint extends MediaObjectHandle {
         return;
       }
       listener(parsed.data.candidate);
+    });
+  }
+
+  /** Listens for Kurento's `Error` event (e.g. UNSUPPORTED_MEDIA_TYPE on a codec mismatch). */
+  onError(listener: (error: KurentoMediaError) => void): void {
+    this.raw.on('Error', (data) => {
+      if (this.released) return;
+      const parsed = errorEventSchema.safeParse(data);
+      listener(parsed.success ? parsed.data : { type: 'UNKNOWN', description: '' });
     });
   }
 }

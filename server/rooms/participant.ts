@@ -10,6 +10,8 @@ import { EndpointSlot } from './endpoint-slot';
 export interface ParticipantEvents {
   /** A media-server candidate for my connection that carries `senderId`'s media (mine: my id). */
   iceCandidate: [senderId: string, candidate: IceCandidate];
+  /** The media server reported an error on my connection that carries `senderId`'s media. */
+  mediaError: [senderId: string, type: string];
 }
 
 export interface MuteState {
@@ -171,6 +173,10 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     slot.attach(endpoint);
     endpoint.onIceCandidate((candidate) => {
       if (!slot.closed && !this.#closed) this.emit('iceCandidate', slot.senderId, candidate);
+    });
+    endpoint.onError((error) => {
+      this.logger.warn({ senderId: slot.senderId, error }, 'endpoint | media error');
+      if (!slot.closed && !this.#closed) this.emit('mediaError', slot.senderId, error.type);
     });
   }
 

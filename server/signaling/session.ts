@@ -188,17 +188,27 @@ export class SignalingSession {
     const onCandidate = (senderId: string, candidate: ParticipantCandidate): void => {
       socket.emit('ice:candidate', { senderId, candidate });
     };
+    const onMediaError = (senderId: string, type: string): void => {
+      this.#deps.metrics.error(ErrorCode.MediaError);
+      socket.emit('call:error', {
+        code: ErrorCode.MediaError,
+        message: `The media server reported ${type} on this connection.`,
+        senderId,
+      });
+    };
     room.on('participantJoined', onJoined);
     room.on('participantLeft', onLeft);
     room.on('participantUpdated', onUpdated);
     room.on('closed', onClosed);
     participant.on('iceCandidate', onCandidate);
+    participant.on('mediaError', onMediaError);
     const detach = (): void => {
       room.off('participantJoined', onJoined);
       room.off('participantLeft', onLeft);
       room.off('participantUpdated', onUpdated);
       room.off('closed', onClosed);
       participant.off('iceCandidate', onCandidate);
+      participant.off('mediaError', onMediaError);
     };
     return detach;
   }

@@ -8,6 +8,7 @@ import {
   RTCPeerConnection,
   RtpHeader,
   RtpPacket,
+  useH264 as h264Codec,
   useOPUS as opusCodec,
   useVP8 as vp8Codec,
 } from 'werift';
@@ -16,13 +17,24 @@ import type { IceCandidate } from '../../lib/protocol';
 import type { TestClient } from './harness';
 import { candidate, offer } from './harness';
 
-function loopbackPeer(): RTCPeerConnection {
+export type VideoCodec = 'VP8' | 'H264';
+
+function loopbackPeer(video: VideoCodec = 'VP8'): RTCPeerConnection {
   return new RTCPeerConnection({
     iceAdditionalHostAddresses: ['127.0.0.1'],
     iceServers: [],
     iceUseIpv6: false,
     bundlePolicy: 'max-bundle',
-    codecs: { audio: [opusCodec()], video: [vp8Codec()] },
+    codecs: {
+      audio: [opusCodec()],
+      video: [
+        video === 'VP8'
+          ? vp8Codec()
+          : h264Codec({
+              parameters: 'level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f',
+            }),
+      ],
+    },
   });
 }
 
@@ -57,7 +69,10 @@ async function negotiate(
   });
   await pc.setLocalDescription(await pc.createOffer());
   const result = await offer(socket, { senderId, sdp: pc.localDescription?.sdp ?? '' });
-  if (!result.ok) throw new Error(`offer failed: ${result.error.code} ${result.error.message}`);
+  if (!result.ok) {
+    socket.off('ice:candidate', onServerCandidate);
+    throw new Error(`offer failed: ${result.error.code} ${result.error.message}`);
+  }
   await pc.setRemoteDescription({ type: 'answer', sdp: result.data.sdp });
   remoteSet = true;
   for (const queued of early.splice(0)) {
@@ -157,14 +172,22 @@ export class Viewer {
   readonly #detach: () => void;
   readonly #waiters = new Set<() => void>();
 
-  static async start(socket: TestClient, senderId: string): Promise<Viewer> {
-    const pc = loopbackPeer();
+  static async start(
+    socket: TestClient,
+    senderId: string,
+    video: VideoCodec = 'VP8',
+  ): Promise<Viewer> {
+    const pc = loopbackPeer(video);
     pc.addTransceiver('audio', { direction: 'recvonly' });
     pc.addTransceiver('video', { direction: 'recvonly' });
     const viewer = new Viewer(pc);
     viewer.#attachTracks();
-    const detach = await negotiate(socket, pc, senderId);
-    viewer.#setDetach(detach);
+    try {
+      viewer.#setDetach(await negotiate(socket, pc, senderId));
+    } catch (error) {
+      await pc.close();
+      throw error;
+    }
     return viewer;
   }
 
