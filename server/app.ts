@@ -8,6 +8,7 @@ import { ErrorCode, limits } from '../lib/protocol';
 import type { Env } from './env';
 import { createRequestListener } from './http/routes';
 import { MediaServerClient } from './kurento/client';
+import type { MediaServerClientOptions } from './kurento/client';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
 import type { Metrics } from './metrics';
@@ -26,6 +27,8 @@ export interface CreateAppOptions {
   requestHandler?: RequestListener;
   /** Per-connection limits; tests lower or raise them. */
   rateLimits?: Partial<RateLimits>;
+  /** Media-server connection tuning (heartbeat, timeouts); tests shorten them. */
+  mediaClient?: Omit<MediaServerClientOptions, 'logger' | 'observer'>;
 }
 
 export interface App {
@@ -52,7 +55,11 @@ export function createApp(options: CreateAppOptions): App {
     participants: () => sources.rooms?.participantCount ?? 0,
     mediaObjects: () => sources.media?.objectCount ?? 0,
   });
-  const media = new MediaServerClient(options.mediaServerUrl, { logger, observer: metrics.media });
+  const media = new MediaServerClient(options.mediaServerUrl, {
+    ...options.mediaClient,
+    logger,
+    observer: metrics.media,
+  });
   const rooms = new RoomManager({ media, logger, maxParticipants: env.roomMaxParticipants });
   sources.rooms = rooms;
   sources.media = media;

@@ -82,8 +82,12 @@ describe('media server faults', () => {
       expect(server.app.media.objectCount).toBe(0);
       await publisher.close();
 
-      // The client reconnects by itself; the same sockets can join again.
+      // The client reconnects by itself and releases what the lost connection left behind.
       await waitUntil(() => server.app.media.connected, 'reconnected');
+      await waitUntil(
+        async () => (await server.app.media.getPipelineIds()).length === 0,
+        'orphaned pipeline released',
+      );
       const again = await joined(ann, 'drop', 'Ann');
       expect(again.participants).toEqual([]);
       expect((await joined(bob, 'drop', 'Bob')).participants.map((p) => p.id)).toEqual([
@@ -116,6 +120,40 @@ describe('media server faults', () => {
       const again = await joined(ann, 'crash', 'Ann');
       expect(again.participants).toEqual([]);
       expect(await server.app.media.getPipelineIds()).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a media server that stops answering (socket still open) counts as lost; it is used again once it answers', async () => {
+    const server = await startServer(media.url, {
+      mediaClient: { heartbeatMs: 200, heartbeatTimeoutMs: 300 },
+    });
+    try {
+      await server.app.media.waitConnected(20_000);
+      const ann = await connectClient(server.url);
+      await joined(ann, 'frozen', 'Ann');
+      const closed = nextEvent(ann, 'room:closed');
+      const pid = media.pid;
+      expect(pid).toBeDefined();
+
+      process.kill(pid!, 'SIGSTOP');
+      try {
+        expect((await closed)[0].code).toBe(ErrorCode.MediaServerUnavailable);
+        expect(server.app.media.connected).toBe(false);
+        expect((await fetch(`${server.url}/readyz`)).status).toBe(503);
+      } finally {
+        process.kill(pid!, 'SIGCONT');
+      }
+
+      await waitUntil(() => server.app.media.connected, 'reconnected', 20_000);
+      expect(media.pid).toBe(pid);
+      // The pipeline the lost connection left behind is released through the new one.
+      await waitUntil(
+        async () => (await server.app.media.getPipelineIds()).length === 0,
+        'orphaned pipeline released',
+      );
+      expect((await joined(ann, 'frozen', 'Ann')).participants).toEqual([]);
     } finally {
       await server.close();
     }

@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 
-import type { RawMediaPipeline, RawServerManager } from 'kurento-client';
+import type { RawMediaObject, RawMediaPipeline, RawServerManager } from 'kurento-client';
 
 import type { Logger } from '../logger';
 import { KurentoError } from './errors';
@@ -29,6 +29,12 @@ export interface MediaServerClientOptions {
   /** Reconnection backoff, doubled per failed attempt up to `maxRetryMs`. */
   minRetryMs?: number;
   maxRetryMs?: number;
+  /**
+   * A media server that keeps its socket open but stops answering is as lost as a closed one:
+   * ping it every `heartbeatMs`; no answer within `heartbeatTimeoutMs` drops the connection.
+   */
+  heartbeatMs?: number;
+  heartbeatTimeoutMs?: number;
 }
 
 const noObserver: MediaObserver = { rpc: () => undefined };
@@ -44,11 +50,16 @@ export class MediaServerClient extends EventEmitter<MediaServerClientEvents> {
   readonly #requestTimeoutMs: number;
   readonly #minRetryMs: number;
   readonly #maxRetryMs: number;
+  readonly #heartbeatMs: number;
+  readonly #heartbeatTimeoutMs: number;
+  #heartbeat: NodeJS.Timeout | undefined;
   #session: KurentoSession | undefined;
   #connecting: KurentoSession | undefined;
   #retryTimer: NodeJS.Timeout | undefined;
   #failures = 0;
   #closed = false;
+  /** Pipelines of lost connections: the server may still hold them (a network blip, not a restart). */
+  readonly #orphans = new Set<string>();
 
   constructor(url: string, options: MediaServerClientOptions) {
     super();
@@ -58,6 +69,8 @@ export class MediaServerClient extends EventEmitter<MediaServerClientEvents> {
     this.#requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
     this.#minRetryMs = options.minRetryMs ?? 100;
     this.#maxRetryMs = options.maxRetryMs ?? 2_000;
+    this.#heartbeatMs = options.heartbeatMs ?? 10_000;
+    this.#heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 5_000;
   }
 
   get connected(): boolean {
@@ -188,6 +201,8 @@ export class MediaServerClient extends EventEmitter<MediaServerClientEvents> {
         this.#session = session;
         this.#failures = 0;
         logger.info({ url: this.url }, 'connect() | connected');
+        this.#startHeartbeat(session);
+        this.#releaseOrphans(session);
         this.emit('connected');
       },
     );
@@ -200,9 +215,57 @@ export class MediaServerClient extends EventEmitter<MediaServerClientEvents> {
     });
   }
 
+  #startHeartbeat(session: KurentoSession): void {
+    clearInterval(this.#heartbeat);
+    let inFlight = false;
+    this.#heartbeat = setInterval(() => {
+      if (inFlight || this.#session !== session) return;
+      inFlight = true;
+      this.ping(this.#heartbeatTimeoutMs)
+        .catch(() => {
+          if (this.#session === session)
+            this.#onDrop(session, 'the media server stopped answering');
+        })
+        .finally(() => {
+          inFlight = false;
+        });
+    }, this.#heartbeatMs);
+    this.#heartbeat.unref();
+  }
+
+  /**
+   * Releases what a lost connection left on the server. After a media-server restart the ids are
+   * unknown (40101), which is fine; after a network blip this spares KMS its 4-minute garbage
+   * collection of the old session.
+   */
+  #releaseOrphans(session: KurentoSession): void {
+    const ids = [...this.#orphans];
+    this.#orphans.clear();
+    for (const id of ids) {
+      session
+        .call(
+          'getMediaobjectById',
+          (cb) => session.raw.getMediaobjectById(id, cb),
+          expectObject<RawMediaObject>('getMediaobjectById'),
+        )
+        .then(({ object }) =>
+          session.call(
+            'release',
+            (cb) => object.release(cb),
+            () => null,
+          ),
+        )
+        .then(
+          () => this.#logger.info({ pipelineId: id }, 'released a pipeline of a lost connection'),
+          () => this.#logger.debug({ pipelineId: id }, 'pipeline of a lost connection is gone'),
+        );
+    }
+  }
+
   #onDrop(session: KurentoSession, reason: string): void {
     const wasConnected = this.#session === session;
-    session.kill(reason);
+    if (wasConnected) clearInterval(this.#heartbeat);
+    for (const id of session.kill(reason)) this.#orphans.add(id);
     if (wasConnected) this.#session = undefined;
     if (this.#connecting === session) this.#connecting = undefined;
     if (this.#closed) return;
@@ -220,6 +283,7 @@ export class MediaServerClient extends EventEmitter<MediaServerClientEvents> {
     if (this.#closed) return Promise.resolve();
     this.#closed = true;
     clearTimeout(this.#retryTimer);
+    clearInterval(this.#heartbeat);
     this.#retryTimer = undefined;
     this.#session?.kill('client closed');
     this.#connecting?.kill('client closed');

@@ -59,6 +59,7 @@ declare module 'kurento-client' {
     readonly _re: RawReconnector;
     create(type: 'MediaPipeline', callback: KurentoCallback): void;
     getServerManager(callback: KurentoCallback): void;
+    getMediaobjectById(id: string, callback: KurentoCallback): void;
     on(event: string, listener: (...args: unknown[]) => void): this;
     removeAllListeners(event?: string): this;
     close(): void;

@@ -70,6 +70,7 @@ const ignoreResult = (): null => null;
 /** Base of the typed facades: owns one raw object, releases it once. */
 abstract class MediaObjectHandle implements SessionMember {
   readonly id: string;
+  abstract readonly isPipeline: boolean;
   protected readonly session: KurentoSession;
   protected readonly raw: RawMediaObject;
   #released = false;
@@ -124,6 +125,7 @@ abstract class MediaObjectHandle implements SessionMember {
 }
 
 export class MediaPipeline extends MediaObjectHandle {
+  readonly isPipeline = true;
   readonly #children = new Set<WebRtcEndpoint>();
 
   /** @internal created by `KurentoSession` users through `createMediaPipeline()`. */
@@ -165,6 +167,7 @@ export class MediaPipeline extends MediaObjectHandle {
 }
 
 export class WebRtcEndpoint extends MediaObjectHandle {
+  readonly isPipeline = false;
   readonly #onGone: (endpoint: WebRtcEndpoint) => void;
 
   static wrap(

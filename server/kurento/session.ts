@@ -10,6 +10,9 @@ export interface MediaObserver {
 
 /** Something a session owns and must forget (without RPCs) when the connection dies. */
 export interface SessionMember {
+  readonly id: string;
+  /** Pipelines are what to release after a reconnection (their endpoints go with them). */
+  readonly isPipeline: boolean;
   markGone(): void;
 }
 
@@ -109,17 +112,22 @@ export class KurentoSession {
     this.#members.delete(member);
   }
 
-  /** The connection is gone: fail pending calls, forget every object, stop kurento-client. */
-  kill(reason: string): void {
-    if (this.#dead) return;
+  /**
+   * The connection is gone: fail pending calls, forget every object, stop kurento-client.
+   * Returns the ids of the pipelines that were live, for release through the next connection.
+   */
+  kill(reason: string): string[] {
+    if (this.#dead) return [];
     this.#dead = new KurentoError('unavailable', 'session', reason);
     for (const abort of [...this.#pending]) abort(this.#dead);
-    for (const member of [...this.#members]) member.markGone();
+    const members = [...this.#members];
+    for (const member of members) member.markGone();
     this.#members.clear();
     const raw = this.raw;
     raw._re.removeAllListeners('disconnect');
     raw._re.disconnect();
     raw.close();
+    return members.filter((member) => member.isPipeline).map((member) => member.id);
   }
 
   get objectCount(): number {

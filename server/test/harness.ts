@@ -13,7 +13,7 @@ import type {
   SetMuteRequest,
 } from '../../lib/protocol';
 import { createApp } from '../app';
-import type { App } from '../app';
+import type { App, CreateAppOptions } from '../app';
 import { parseEnv } from '../env';
 import { createLogger } from '../logger';
 import type { Logger } from '../logger';
@@ -46,7 +46,11 @@ export interface TestServer {
 /** A real app (no Next.js) on 127.0.0.1 port 0, connected to `mediaServerUrl`. */
 export async function startServer(
   mediaServerUrl: string,
-  options: { rateLimits?: Partial<RateLimits>; env?: Record<string, string> } = {},
+  options: {
+    rateLimits?: Partial<RateLimits>;
+    env?: Record<string, string>;
+    mediaClient?: CreateAppOptions['mediaClient'];
+  } = {},
 ): Promise<TestServer> {
   const env = parseEnv({ HOST: '127.0.0.1', PORT: '0', NODE_ENV: 'test', ...options.env });
   const app = createApp({
@@ -54,6 +58,7 @@ export async function startServer(
     logger: testLogger(),
     mediaServerUrl,
     ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+    ...(options.mediaClient ? { mediaClient: options.mediaClient } : {}),
   });
   const port = await app.listen(0, '127.0.0.1');
   return { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };
