@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
+import { ErrorCode } from '../lib/protocol';
 import type { EmbeddedMediaServer } from './media/embedded';
 import type { TestServer } from './test/harness';
 import {
@@ -156,6 +157,19 @@ describe('group call on the embedded media server', () => {
     await waitUntil(
       () => server.app.rooms.get('flaky')?.size === 1 && server.app.media.objectCount === 2,
       'only the stayer left',
+    );
+    // A leave right behind the join: whichever wins, nothing of the leaver remains.
+    const hasty = await connectClient(server.url);
+    const [joinResult, leaveResult] = await Promise.all([
+      join(hasty, { roomId: 'flaky', displayName: 'Hasty' }),
+      leave(hasty),
+    ]);
+    expect(leaveResult).toEqual({ ok: true, data: null });
+    expect(joinResult.ok || joinResult.error.code === ErrorCode.NotInRoom).toBe(true);
+    if (joinResult.ok) await leave(hasty);
+    await waitUntil(
+      () => server.app.rooms.get('flaky')?.size === 1 && server.app.media.objectCount === 2,
+      'only the stayer left, again',
     );
     // Joining again works.
     const again = await connectClient(server.url);

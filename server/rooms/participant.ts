@@ -88,6 +88,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     try {
       return await this.#outgoing.negotiate(offer);
     } catch (error) {
+      if (this.#closed) throw new AppError(ErrorCode.NotInRoom, 'You left the room.');
       this.#outgoing.abortNegotiation();
       throw error;
     }
