@@ -3,6 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useId, useState, type FormEvent } from 'react';
 import { createRoomId, parseRoomInput } from '@/lib/call/roomId';
+import { Logo } from './Logo';
 
 export function HomeView() {
   const router = useRouter();
@@ -24,8 +25,8 @@ export function HomeView() {
   return (
     <main className="home">
       <section className="home-hero" aria-labelledby="home-title">
-        <p className="brand" aria-hidden="true">
-          모임
+        <p className="brand">
+          <Logo size={28} /> <span lang="ko">모임</span> · gathering
         </p>
         <h1 id="home-title">Moim</h1>
         <p className="lead">Video meetings in your browser. No account, nothing to install.</p>

@@ -32,10 +32,12 @@ export const test = base.extend<Fixtures>({
   addParticipant: async ({ browser, baseURL, roomId, viewport }, provide) => {
     const contexts: BrowserContext[] = [];
     await provide(async (name, options = {}) => {
+      // Permission stays granted even with no devices: without it Chromium hides its loopback
+      // address behind an mDNS name, which nothing resolves inside the loopback-only namespace.
       const context = await browser.newContext({
         baseURL,
         viewport,
-        permissions: options.noDevices ? [] : ['camera', 'microphone'],
+        permissions: ['camera', 'microphone'],
       });
       contexts.push(context);
       const page = await context.newPage();

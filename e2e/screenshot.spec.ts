@@ -14,5 +14,7 @@ test('screenshot of a three-person call', async ({ addParticipant }, testInfo) =
     process.env.E2E_SCREENSHOT === '1'
       ? path.join(__dirname, '..', 'docs', 'call-3.png')
       : testInfo.outputPath('call-3.png');
+  // The development overlay (only under `next dev`) is not part of the app.
+  await ana.page.addStyleTag({ content: 'nextjs-portal { display: none !important; }' });
   await ana.page.screenshot({ path: target });
 });
