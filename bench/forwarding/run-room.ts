@@ -22,6 +22,8 @@ export interface RoomOptions {
   seconds: number;
   warmupSeconds: number;
   perWorker: number;
+  /** subscribers decrypt every n-th RTP packet only (1 = all); see load/peer.ts sampleIncomingRtp */
+  sampleEvery?: number;
   cpuProfileDir?: string;
   log?: (line: string) => void;
 }
@@ -37,6 +39,7 @@ export interface RoomResult {
   ok: boolean;
   failure?: string;
   workers: number;
+  sampleEvery: number;
   setupSeconds: number;
   joinMsMedian: number;
   windowSeconds: number;
@@ -92,6 +95,7 @@ function sumCpu(a: (ProcSample | undefined)[], b: (ProcSample | undefined)[]): n
 export async function runRoom(options: RoomOptions): Promise<RoomResult> {
   const log = options.log ?? ((): void => undefined);
   const n = options.size;
+  const every = Math.max(1, Math.floor(options.sampleEvery ?? 1));
   const setupStarted = performance.now();
   const stack = await startStack({ cpuProfileDir: options.cpuProfileDir });
   const workers: LoadWorker[] = [];
@@ -103,7 +107,7 @@ export async function runRoom(options: RoomOptions): Promise<RoomResult> {
     const lifetimeMs = (60 + 5 * n + options.warmupSeconds + options.seconds) * 1000;
     const roomId = `bench-${n}-${Date.now()}`;
     for (let i = 0; i < workerCount; i++) {
-      workers.push(await LoadWorker.start(stack.signaling.url, roomId, lifetimeMs));
+      workers.push(await LoadWorker.start(stack.signaling.url, roomId, lifetimeMs, every));
     }
     const joinMs: number[] = [];
     for (let i = 0; i < n; i++) {
@@ -125,11 +129,18 @@ export async function runRoom(options: RoomOptions): Promise<RoomResult> {
     }
     if (flowing < wanted) {
       const statuses = await Promise.all(workers.map((w) => w.status()));
+      const seen = new Set(statuses.flatMap((s) => s.flowingPairs));
+      const missing: string[] = [];
+      for (let s = 0; s < n; s++) {
+        for (let p = 0; p < n; p++)
+          if (s !== p && !seen.has(`${s}>${p}`)) missing.push(`${s}>${p}`);
+      }
       throw new Error(
-        `only ${flowing}/${wanted} streams flowing; ${statuses
-          .flatMap((s) => s.errors)
-          .slice(0, 3)
-          .join('; ')}`,
+        `only ${flowing}/${wanted} streams flowing (missing subscriber>publisher: ` +
+          `${missing.slice(0, 10).join(' ')}); ${statuses
+            .flatMap((s) => s.errors)
+            .slice(0, 3)
+            .join('; ')}`,
       );
     }
     const setupSeconds = (performance.now() - setupStarted) / 1000;
@@ -160,7 +171,11 @@ export async function runRoom(options: RoomOptions): Promise<RoomResult> {
     const windowSeconds = mediaAfter.at - mediaBefore.at;
     const media = cpuRate(mediaBefore, mediaAfter);
     const sent = reports.reduce((s, r) => s + r.meter.sentVideo + r.meter.sentAudio, 0);
-    const received = reports.reduce((s, r) => s + r.meter.receivedVideo + r.meter.receivedAudio, 0);
+    const probes = reports.reduce((s, r) => s + r.meter.receivedVideo + r.meter.receivedAudio, 0);
+    const raw = reports.reduce((s, r) => s + r.meter.rawRtp, 0);
+    // All packets decrypted: count distinct probes (retransmissions excluded). Sampling: count
+    // every RTP datagram from its clear header (no NACK then, so no retransmissions).
+    const received = every === 1 ? probes : raw;
     const expected = sent * (n - 1);
     const all = new Histogram();
     const video = new Histogram();
@@ -179,6 +194,7 @@ export async function runRoom(options: RoomOptions): Promise<RoomResult> {
       size: n,
       ok: true,
       workers: workerCount,
+      sampleEvery: every,
       setupSeconds: round(setupSeconds, 1),
       joinMsMedian: round(joinMs.sort((a, b) => a - b)[Math.floor(joinMs.length / 2)] ?? NaN, 0),
       windowSeconds: round(windowSeconds, 2),
@@ -214,7 +230,7 @@ export async function runRoom(options: RoomOptions): Promise<RoomResult> {
   } catch (e) {
     const failure = e instanceof Error ? e.message : String(e);
     log(`  size ${n} failed: ${failure}`);
-    return failedResult(n, failure, workers.length, errors);
+    return { ...failedResult(n, failure, workers.length, errors), sampleEvery: every };
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
     await stack.stop();
@@ -233,6 +249,7 @@ function failedResult(
     ok: false,
     failure,
     workers,
+    sampleEvery: 1,
     setupSeconds: NaN,
     joinMsMedian: NaN,
     windowSeconds: NaN,

@@ -11,10 +11,15 @@ export class LoadWorker {
     return this.child.pid ?? -1;
   }
 
-  static async start(url: string, roomId: string, maxLifetimeMs: number): Promise<LoadWorker> {
+  static async start(
+    url: string,
+    roomId: string,
+    maxLifetimeMs: number,
+    sampleEvery: number,
+  ): Promise<LoadWorker> {
     const w = new LoadWorker(forkTs('bench/load/worker.ts'));
     const ready = w.expect('ready', 30_000);
-    w.send({ type: 'init', url, roomId, maxLifetimeMs });
+    w.send({ type: 'init', url, roomId, maxLifetimeMs, sampleEvery });
     await ready;
     return w;
   }

@@ -2,7 +2,7 @@
 import type { MeterReport } from './meter';
 
 export type ToWorker =
-  | { type: 'init'; url: string; roomId: string; maxLifetimeMs: number }
+  | { type: 'init'; url: string; roomId: string; maxLifetimeMs: number; sampleEvery: number }
   | { type: 'add'; index: number }
   | { type: 'status' }
   | { type: 'window'; startNs: bigint; endNs: bigint }
@@ -14,6 +14,8 @@ export interface WorkerStatus {
   /** subscriber>publisher pairs whose video arrived at least once */
   flowing: number;
   subscriptions: number;
+  /** "subscriber>publisher" pairs (by participant index) whose video has arrived */
+  flowingPairs: string[];
   errors: string[];
 }
 

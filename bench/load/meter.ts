@@ -18,6 +18,8 @@ export interface MeterReport {
   sentByPublisher: Record<number, number>;
   receivedVideo: number;
   receivedAudio: number;
+  /** every RTP datagram that reached a subscriber, by receive time in the window (cheap, exact) */
+  rawRtp: number;
   duplicates: number;
   /** received packets whose probe was not found (payload altered) */
   unreadable: number;
@@ -33,6 +35,7 @@ export class Meter {
   private seen = new Map<string, Set<number>>();
   private receivedVideo = 0;
   private receivedAudio = 0;
+  private rawRtp = 0;
   private duplicates = 0;
   private unreadable = 0;
   private latencyVideo = new Histogram();
@@ -48,6 +51,7 @@ export class Meter {
     this.seen.clear();
     this.receivedVideo = 0;
     this.receivedAudio = 0;
+    this.rawRtp = 0;
     this.duplicates = 0;
     this.unreadable = 0;
     this.latencyVideo = new Histogram();
@@ -63,6 +67,10 @@ export class Meter {
     if (kind === StreamKind.Video) this.sentVideo++;
     else this.sentAudio++;
     this.sentByPublisher.set(publisher, (this.sentByPublisher.get(publisher) ?? 0) + 1);
+  }
+
+  onRawRtp(receivedNs: bigint): void {
+    if (this.inWindow(receivedNs)) this.rawRtp++;
   }
 
   onReceived(subscriber: number, probe: Probe | undefined, receivedNs: bigint): void {
@@ -100,6 +108,7 @@ export class Meter {
       sentByPublisher: Object.fromEntries(this.sentByPublisher),
       receivedVideo: this.receivedVideo,
       receivedAudio: this.receivedAudio,
+      rawRtp: this.rawRtp,
       duplicates: this.duplicates,
       unreadable: this.unreadable,
       latencyVideo: this.latencyVideo.toSparse(),

@@ -7,7 +7,7 @@ import type { RTCPeerConnection, RTCRtpSender } from 'werift';
 
 import { connect, joinRoom, leaveRoom, type MoimSocket, sendOffer } from '../lib/signaling-client';
 import type { Meter } from './meter';
-import { createPeer, gatheredOffer, waitConnected } from './peer';
+import { createPeer, gatheredOffer, sampleIncomingRtp, waitConnected } from './peer';
 import { nowNs, readProbe, StreamKind } from './probe';
 import {
   AUDIO_PROBE_OFFSET,
@@ -28,6 +28,8 @@ export interface ParticipantOptions {
   /** Index of this participant in the room, embedded in every packet it publishes. */
   index: number;
   meter: Meter;
+  /** decrypt and parse only every n-th RTP packet per subscription (1 = all) */
+  sampleEvery?: number;
   connectTimeoutMs?: number;
 }
 
@@ -104,7 +106,8 @@ export class LoadParticipant {
   private async subscribe(senderId: string): Promise<void> {
     const socket = this.socket;
     if (!socket || this.closed || this.subscribers.has(senderId)) return;
-    const pc = createPeer();
+    const every = this.options.sampleEvery ?? 1;
+    const pc = createPeer({ nack: every === 1 });
     this.subscribers.set(senderId, pc);
     pc.addTransceiver('video', { direction: 'recvonly' });
     pc.addTransceiver('audio', { direction: 'recvonly' });
@@ -116,7 +119,9 @@ export class LoadParticipant {
         meter.onReceived(me, readProbe(rtp.payload, offset), nowNs());
       });
     });
-    const answer = await sendOffer(socket, senderId, await gatheredOffer(pc));
+    const offer = await gatheredOffer(pc);
+    sampleIncomingRtp(pc, every, (ns) => meter.onRawRtp(ns));
+    const answer = await sendOffer(socket, senderId, offer);
     await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
     await waitConnected(pc, this.options.connectTimeoutMs ?? 20_000);
   }

@@ -4,7 +4,13 @@ import { RTCPeerConnection, RTCRtpCodecParameters } from 'werift';
 export const VIDEO_PT = 96;
 export const AUDIO_PT = 111;
 
-export function createPeer(): RTCPeerConnection {
+export interface PeerOptions {
+  /** offer NACK/PLI feedback for video (a sampling receiver must not: it would NACK what it skips) */
+  nack?: boolean;
+}
+
+export function createPeer(options: PeerOptions = {}): RTCPeerConnection {
+  const nack = options.nack ?? true;
   return new RTCPeerConnection({
     iceServers: [],
     iceAdditionalHostAddresses: ['127.0.0.1'],
@@ -16,7 +22,7 @@ export function createPeer(): RTCPeerConnection {
           mimeType: 'video/VP8',
           clockRate: 90_000,
           payloadType: VIDEO_PT,
-          rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }],
+          rtcpFeedback: nack ? [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }] : [], // werift treats PLI ({ type: 'nack', parameter: 'pli' }) as NACK on too
         }),
       ],
       audio: [
@@ -50,4 +56,30 @@ export async function waitConnected(pc: RTCPeerConnection, timeoutMs: number): P
     timeoutMs,
   );
   if (state !== 'connected') throw new Error(`peer ${state}`);
+}
+
+/**
+ * A lighter receiver for large rooms: every RTP datagram is counted from its clear SRTP header,
+ * but only packets whose sequence number is a multiple of `every` go on to werift's decryption,
+ * parsing and the probe (latency). RTCP, STUN and DTLS pass untouched. Patches the instance's
+ * ICE `onData` event, which werift's SRTP transport subscribes to.
+ */
+export function sampleIncomingRtp(
+  pc: RTCPeerConnection,
+  every: number,
+  onRtp: (receivedNs: bigint) => void,
+): void {
+  const connection = pc.dtlsTransports[0]?.iceTransport.connection;
+  if (!connection) throw new Error('no transport to sample');
+  const deliver = connection.onData.execute;
+  connection.onData.execute = (data: Buffer) => {
+    const b0 = data[0] ?? 0;
+    const b1 = data[1] ?? 0;
+    // RTP/RTCP (RFC 7983: first byte 128-191); RTCP packet types 192-223 in the second byte.
+    if (b0 >= 128 && b0 <= 191 && data.length >= 12 && (b1 < 192 || b1 > 223)) {
+      onRtp(process.hrtime.bigint());
+      if (every > 1 && data.readUInt16BE(2) % every !== 0) return;
+    }
+    deliver(data);
+  };
 }

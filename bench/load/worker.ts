@@ -12,7 +12,7 @@ const PACE_MS = 5;
 
 const meter = new Meter();
 const participants: LoadParticipant[] = [];
-let config: { url: string; roomId: string } | undefined;
+let config: { url: string; roomId: string; sampleEvery: number } | undefined;
 let pacer: NodeJS.Timeout | undefined;
 
 function send(message: FromWorker): void {
@@ -32,7 +32,7 @@ async function stop(): Promise<void> {
 async function add(index: number): Promise<void> {
   if (!config) throw new Error('init first');
   const started = performance.now();
-  const p = new LoadParticipant({ url: config.url, roomId: config.roomId, index, meter });
+  const p = new LoadParticipant({ ...config, index, meter });
   participants.push(p);
   try {
     await p.start();
@@ -47,7 +47,7 @@ process.on('message', (raw: unknown) => {
   const message = raw as ToWorker;
   switch (message.type) {
     case 'init':
-      config = { url: message.url, roomId: message.roomId };
+      config = { url: message.url, roomId: message.roomId, sampleEvery: message.sampleEvery };
       setTimeout(() => void stop(), message.maxLifetimeMs).unref();
       pacer = setInterval(() => {
         const now = nowNs();
@@ -63,6 +63,7 @@ process.on('message', (raw: unknown) => {
         type: 'status',
         participants: participants.length,
         flowing: meter.flowing.size,
+        flowingPairs: [...meter.flowing],
         subscriptions: participants.reduce((s, p) => s + p.subscriptionCount, 0),
         errors: participants.flatMap((p) => p.errors),
       });
