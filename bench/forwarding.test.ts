@@ -22,6 +22,7 @@ describe('forwarding benchmark (smoke)', () => {
       seconds: 2,
       warmupSeconds: 0.5,
       perWorker: 2,
+      sampleEvery: 4,
       cpuProfileDir: profileDir,
     });
     expect(r.failure).toBeUndefined();

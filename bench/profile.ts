@@ -28,6 +28,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '15' },
     warmup: { type: 'string', default: '3' },
     'per-worker': { type: 'string', default: '4' },
+    sample: { type: 'string', default: '8' },
     top: { type: 'string', default: '15' },
     out: { type: 'string', default: 'profile' },
     'no-markdown': { type: 'boolean', default: false },
@@ -78,6 +79,7 @@ async function main(): Promise<void> {
     seconds: Number(values.seconds),
     warmupSeconds: Number(values.warmup),
     perWorker: Number(values['per-worker']),
+    sampleEvery: Number(values.sample),
     cpuProfileDir: dir,
     log: (l) => console.log(l),
   });
