@@ -6,7 +6,8 @@ import { AppError, assertUnreachable } from '../errors';
 import type { RateLimits } from './rate-limit';
 import { TokenBucket } from './rate-limit';
 import type { SessionDeps } from './session';
-import { SignalingSession, toResult } from './session';
+import { toResult } from './result';
+import { SignalingSession } from './session';
 
 /** What a client really sends: anything, in any number of arguments. Types are not validation. */
 type InboundEvents = { [E in keyof ClientToServerEvents]: (...args: unknown[]) => void };

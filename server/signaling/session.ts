@@ -3,9 +3,7 @@ import type { Socket } from 'socket.io';
 import {
   ErrorCode,
   addIceCandidateSchema,
-  fail,
   joinRoomSchema,
-  ok,
   sdpOfferSchema,
   setMuteSchema,
 } from '../../lib/protocol';
@@ -15,11 +13,10 @@ import type {
   JoinRoomResult,
   ParticipantInfo,
   ProtocolError,
-  Result,
   SdpAnswerResult,
   ServerToClientEvents,
 } from '../../lib/protocol';
-import { AppError, toAppError } from '../errors';
+import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { Participant } from '../rooms/participant';
@@ -232,19 +229,3 @@ export class SignalingSession {
 }
 
 type ParticipantCandidate = Parameters<ServerToClientEvents['ice:candidate']>[0]['candidate'];
-
-/** Turns a request's outcome into its acknowledgement, logging and counting failures. */
-export function toResult<T>(
-  outcome: { ok: true; value: T } | { ok: false; error: unknown },
-  context: { logger: Logger; metrics: Metrics; event: string },
-): Result<T> {
-  if (outcome.ok) return ok(outcome.value);
-  const error = toAppError(outcome.error);
-  context.metrics.error(error.code);
-  const level = error.code === ErrorCode.Internal ? 'error' : 'debug';
-  context.logger[level](
-    { err: outcome.error, code: error.code, event: context.event, dir: 'out' },
-    'request failed',
-  );
-  return fail(error.code, error.message);
-}
