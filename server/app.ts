@@ -64,8 +64,15 @@ export function createApp(options: CreateAppOptions): App {
   sources.rooms = rooms;
   sources.media = media;
 
+  let shuttingDown = false;
   const httpServer = createServer(
-    createRequestListener({ media, metrics, logger, fallback: options.requestHandler }),
+    createRequestListener({
+      media,
+      metrics,
+      logger,
+      fallback: options.requestHandler,
+      isShuttingDown: () => shuttingDown,
+    }),
   );
   const io: SignalingServer = new Server(httpServer, {
     maxHttpBufferSize: limits.messageMaxBytes,
@@ -73,7 +80,6 @@ export function createApp(options: CreateAppOptions): App {
     destroyUpgrade: false,
     serveClient: false,
   });
-  let shuttingDown = false;
   attachSignaling(io, {
     rooms,
     metrics,

@@ -10,6 +10,8 @@ interface RouteDeps {
   logger: Logger;
   /** Everything else (the Next.js app); a plain 404 when absent (tests). */
   fallback: RequestListener | undefined;
+  /** Not ready while shutting down, so a load balancer stops sending people here. */
+  isShuttingDown(): boolean;
   readyTimeoutMs?: number;
 }
 
@@ -33,6 +35,10 @@ export function createRequestListener(deps: RouteDeps): RequestListener {
         return;
       }
       case '/readyz': {
+        if (deps.isShuttingDown()) {
+          json(res, 503, { status: 'shutting down' });
+          return;
+        }
         deps.media.ping(readyTimeoutMs).then(
           () => json(res, 200, { status: 'ready', mediaServer: 'ok' }),
           (error: unknown) => {
