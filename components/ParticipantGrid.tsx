@@ -7,8 +7,13 @@ import { ParticipantTile } from './ParticipantTile';
 export function ParticipantGrid() {
   const order = useCallStore((state) => state.order);
   const ref = useRef<HTMLDivElement>(null);
-  const { columns, rows } = useGridLayout(ref, order.length);
-  const style = { '--columns': columns, '--rows': rows } as CSSProperties;
+  const { columns, tileWidth, tileHeight } = useGridLayout(ref, order.length);
+  const style = {
+    '--tile-w': `${tileWidth}px`,
+    '--tile-h': `${tileHeight}px`,
+    // Wrap after `columns` tiles: the row is exactly that wide, so a short last row is centred.
+    maxWidth: `${columns * tileWidth + (columns - 1) * 12}px`,
+  } as CSSProperties;
   return (
     <section className="grid-area" ref={ref} aria-label="Participants">
       <ul className="grid" style={style} data-testid="grid">

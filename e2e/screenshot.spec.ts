@@ -1,6 +1,13 @@
 import path from 'node:path';
-import { expect, test } from './fixtures';
+import { expect, test as base } from './fixtures';
 import { expectVideoDecoding, remoteTile } from './media';
+
+// A room name like the ones the start page creates, for a realistic picture.
+const test = base.extend({
+  roomId: async ({}, provide) => {
+    await provide(`sunny-harbor-${String(Date.now() % 10_000).padStart(4, '0')}`);
+  },
+});
 
 /** Writes docs/call-3.png when E2E_SCREENSHOT=1; otherwise into this test's output folder. */
 test('screenshot of a three-person call', async ({ addParticipant }, testInfo) => {
