@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { forwardingMarkdown, type SizeSummary } from './forwarding/format';
 import { runRoom } from './forwarding/run-room';
 import { ensureLoopbackOnly } from './lib/netns';
+import { buildHead } from './lib/build';
 import { machineInfo, repoRoot } from './lib/machine';
 import { commandLine, upsertSection, writeJson } from './lib/report';
 
@@ -19,6 +20,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '3' },
     'per-worker': { type: 'string', default: '4' },
+    /** run the production bundle (dist/media-server.js) of committed HEAD, built in /tmp */
+    build: { type: 'boolean', default: false },
     repeat: { type: 'string', default: '1' },
     /** subscribers decrypt every n-th RTP packet (1 = all); lighter load generator for big rooms */
     sample: { type: 'string', default: '8' },
@@ -40,6 +43,13 @@ async function main(): Promise<void> {
   const warmupSeconds = Number(values.warmup);
   const perWorker = Number(values['per-worker']);
   const sampleEvery = Number(values.sample);
+  const mediaEntry = values.build
+    ? path.join(
+        buildHead((l) => console.log(l)),
+        'dist',
+        'media-server.js',
+      )
+    : undefined;
   const repeat = Math.max(1, Number(values.repeat));
   const maxSize = Number(values['max-size']);
   const lossLimit = Number(values['loss-limit']);
@@ -54,7 +64,15 @@ async function main(): Promise<void> {
     const runs = [];
     for (let i = 0; i < repeat; i++) {
       log(`room of ${size}, run ${i + 1}/${repeat}`);
-      const r = await runRoom({ size, seconds, warmupSeconds, perWorker, sampleEvery, log });
+      const r = await runRoom({
+        size,
+        seconds,
+        warmupSeconds,
+        perWorker,
+        sampleEvery,
+        mediaEntry,
+        log,
+      });
       log(
         r.ok
           ? `  in ${r.packetsInPerSecond}/s out ${r.packetsOutPerSecond}/s media ${r.mediaCpuPerSecond} CPU-s/s -> ${r.packetsPerCpuSecond} pkts/CPU-s, loss ${r.lossPercent}%, p50 ${r.latency.p50} ms, RSS ${r.mediaRssMB} MB`
@@ -78,6 +96,7 @@ async function main(): Promise<void> {
   }
 
   const params =
+    `media server: ${mediaEntry ? `production bundle \`${mediaEntry}\` (node, no tsx)` : '`media-server/main.ts` under tsx (as in development and tests)'}; ` +
     `window ${seconds} s after ${warmupSeconds} s warm-up, ${perWorker} participants per load process, ` +
     `${repeat} run(s) per size (median by packets per CPU-second, range in parentheses), ` +
     (sampleEvery > 1

@@ -6,11 +6,12 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { type AppServer, buildHead, startAppServer } from './join/app-server';
+import { type AppServer, startAppServer } from './join/app-server';
 import { launchChromium } from './join/browser';
 import type { JoinPhases } from './join/phases';
 import { type JoinRunResult, runJoin } from './join/run';
 import { ensureLoopbackOnly } from './lib/netns';
+import { buildHead } from './lib/build';
 import { machineInfo, machineMarkdown, repoRoot } from './lib/machine';
 import { commandLine, table, upsertSection, writeJson } from './lib/report';
 import { quantile, round } from './lib/stats';

@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { runRoom } from './forwarding/run-room';
 import { mainThreadProfile, summarizeProfile, type ProfileSummary } from './lib/cpuprofile';
 import { ensureLoopbackOnly } from './lib/netns';
+import { buildHead } from './lib/build';
 import { machineInfo, machineMarkdown, repoRoot } from './lib/machine';
 import {
   commandLine,
@@ -28,6 +29,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '15' },
     warmup: { type: 'string', default: '3' },
     'per-worker': { type: 'string', default: '4' },
+    /** run the production bundle (dist/media-server.js) of committed HEAD, built in /tmp */
+    build: { type: 'boolean', default: false },
     sample: { type: 'string', default: '8' },
     top: { type: 'string', default: '15' },
     out: { type: 'string', default: 'profile' },
@@ -74,7 +77,15 @@ async function main(): Promise<void> {
   const dir = path.join(resultsDir, 'profiles', timestampForFile());
   mkdirSync(dir, { recursive: true });
   const started = Date.now();
+  const mediaEntry = values.build
+    ? path.join(
+        buildHead((l) => console.log(l)),
+        'dist',
+        'media-server.js',
+      )
+    : undefined;
   const room = await runRoom({
+    mediaEntry,
     size,
     seconds: Number(values.seconds),
     warmupSeconds: Number(values.warmup),
@@ -90,7 +101,7 @@ async function main(): Promise<void> {
   const summary = summarizeProfile(file, Number(values.top), room.windowUs);
   const command = commandLine();
   const extra =
-    `during the run: ${room.packetsInPerSecond} pkts/s in, ${room.packetsOutPerSecond} out, ` +
+    `media server: ${mediaEntry ? `production bundle \`${mediaEntry}\`` : '`media-server/main.ts` under tsx'}; during the run: ${room.packetsInPerSecond} pkts/s in, ${room.packetsOutPerSecond} out, ` +
     `${room.mediaCpuPerSecond} CPU-s/s → ${room.packetsPerCpuSecond} pkts per CPU-second (profiler on, so slower)`;
   writeJson(values.out ?? 'profile', { machine: machineInfo(), command, room, summary });
   if (!values['no-markdown']) upsertSection('profile', markdown(summary, size, extra, command));

@@ -25,6 +25,8 @@ export interface RoomOptions {
   /** subscribers decrypt every n-th RTP packet only (1 = all); see load/peer.ts sampleIncomingRtp */
   sampleEvery?: number;
   cpuProfileDir?: string;
+  /** built media server to run (see lib/stack.ts); default: the TypeScript source under tsx */
+  mediaEntry?: string;
   log?: (line: string) => void;
 }
 
@@ -97,7 +99,10 @@ export async function runRoom(options: RoomOptions): Promise<RoomResult> {
   const n = options.size;
   const every = Math.max(1, Math.floor(options.sampleEvery ?? 1));
   const setupStarted = performance.now();
-  const stack = await startStack({ cpuProfileDir: options.cpuProfileDir });
+  const stack = await startStack({
+    cpuProfileDir: options.cpuProfileDir,
+    entry: options.mediaEntry,
+  });
   const workers: LoadWorker[] = [];
   const errors: string[] = [];
   try {

@@ -11,12 +11,14 @@ export interface ForkOptions {
   nodeFlags?: string[];
   /** print the child's stdout/stderr (default: only stderr) */
   quiet?: boolean;
+  /** load through tsx (default true); false for plain JavaScript */
+  tsx?: boolean;
 }
 
 export function forkTs(script: string, options: ForkOptions = {}): ChildProcess {
   const child = fork(path.resolve(repoRoot, script), options.args ?? [], {
     cwd: repoRoot,
-    execArgv: ['--import', 'tsx', ...(options.nodeFlags ?? [])],
+    execArgv: [...(options.tsx === false ? [] : ['--import', 'tsx']), ...(options.nodeFlags ?? [])],
     env: { ...process.env, ...options.env },
     serialization: 'advanced',
     stdio: ['ignore', options.quiet ? 'ignore' : 'inherit', 'inherit', 'ipc'],

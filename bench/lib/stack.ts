@@ -15,6 +15,11 @@ export interface RunningProcess {
 }
 
 export interface MediaServerOptions {
+  /**
+   * A built media server (`dist/media-server.js`, what production runs) instead of the TypeScript
+   * source under tsx (what development and the tests run).
+   */
+  entry?: string;
   /** write a V8 CPU profile into this directory when the process exits */
   cpuProfileDir?: string;
   logLevel?: string;
@@ -24,7 +29,8 @@ export async function startMediaServer(options: MediaServerOptions = {}): Promis
   const nodeFlags = options.cpuProfileDir
     ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`]
     : [];
-  const child = forkTs('media-server/main.ts', {
+  const child = forkTs(options.entry ?? 'media-server/main.ts', {
+    tsx: options.entry === undefined,
     args: [
       '--host',
       '127.0.0.1',
