@@ -194,6 +194,17 @@ describe('media paths', () => {
     expect(pub.answer).toMatch(/a=group:BUNDLE 0 1/);
   });
 
+  it("caps the publisher with REMB from a sink's maxVideoSendBandwidth", async () => {
+    const { viewEp, pub } = await flowing(ctx);
+    const sender = pub.pc.getTransceivers().find((t) => t.kind === 'video')?.sender;
+    await k((cb) => viewEp.setMaxVideoSendBandwidth(300, cb));
+    await until(
+      () => sender?.receiverEstimatedMaxBitrate === 300_000n,
+      3000,
+      'REMB at the publisher',
+    );
+  });
+
   it('rejects a DTLS peer whose certificate does not match the SDP fingerprint', async () => {
     const pipeline = await ctx.pipeline();
     const ep = await ctx.endpoint(pipeline);

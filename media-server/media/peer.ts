@@ -1,6 +1,10 @@
 import type { RTCRtpTransceiver, RtpPacket, RTCIceServer } from 'werift';
 import type { RtcpPacket } from 'werift';
-import { RTCPeerConnection, RtcpPayloadSpecificFeedback } from 'werift';
+import {
+  RTCPeerConnection,
+  ReceiverEstimatedMaxBitrate,
+  RtcpPayloadSpecificFeedback,
+} from 'werift';
 import { h264Codec, opusCodec, sdesMidExtension, vp8Codec } from './weriftCodecs';
 import type { MediaNetworkConfig } from './config';
 import type { MediaKind } from './codecs';
@@ -44,6 +48,7 @@ export class Peer {
   readonly #remoteSsrc = new Map<MediaKind, number>();
   /** Keyframe requests made before the remote's SSRC was known; sent with its first packet. */
   readonly #pliPending = new Set<MediaKind>();
+  readonly #rembPending = new Map<MediaKind, number>();
 
   constructor(net: MediaNetworkConfig, cb: PeerCallbacks) {
     this.#cb = cb;
@@ -107,6 +112,11 @@ export class Peer {
         if (!this.#remoteSsrc.has(kind)) {
           this.#remoteSsrc.set(kind, rtp.header.ssrc);
           if (this.#pliPending.delete(kind)) this.requestKeyframe(kind);
+          const remb = this.#rembPending.get(kind);
+          if (remb !== undefined) {
+            this.#rembPending.delete(kind);
+            this.sendRemb(kind, remb);
+          }
         }
         this.#cb.onRtp(kind, rtp);
       });
@@ -188,6 +198,38 @@ export class Peer {
       return;
     }
     void t.receiver.sendRtcpPLI(ssrc);
+  }
+
+  /**
+   * Caps what the remote sends us for `kind` with a REMB (Chromium honours it as an upper bound
+   * for its send bitrate). Sent again with the first packet if the remote's SSRC is not known yet.
+   */
+  sendRemb(kind: MediaKind, bitsPerSecond: number): void {
+    const t = this.#transceivers.get(kind);
+    if (!t || this.#closed) return;
+    const ssrc = this.#remoteSsrc.get(kind);
+    if (ssrc === undefined) {
+      this.#rembPending.set(kind, bitsPerSecond);
+      return;
+    }
+    let mantissa = Math.max(0, Math.floor(bitsPerSecond));
+    let exp = 0;
+    while (mantissa >= 1 << 18) {
+      mantissa = Math.floor(mantissa / 2);
+      exp++;
+    }
+    const remb = new ReceiverEstimatedMaxBitrate({
+      senderSsrc: t.receiver.rtcpSsrc,
+      mediaSsrc: 0,
+      ssrcNum: 1,
+      brExp: exp,
+      brMantissa: mantissa,
+      bitrate: BigInt(mantissa) << BigInt(exp),
+      ssrcFeedbacks: [ssrc],
+    });
+    void t.receiver.dtlsTransport
+      .sendRtcp([new RtcpPayloadSpecificFeedback({ feedback: remb })])
+      .catch(() => undefined);
   }
 
   async close(): Promise<void> {

@@ -98,6 +98,9 @@ export class WebRtcEndpoint extends MediaElement {
     maxVideoSendBandwidth: 500,
     mtu: 1200,
   };
+  /** Properties the app set (KMS defaults such as maxVideoSendBandwidth=500 are not imposed). */
+  readonly #explicit = new Set<BandwidthProp>();
+  #lastRemb = 0;
   readonly #ice = {
     stunServerAddress: '',
     stunServerPort: 3478,
@@ -165,7 +168,12 @@ export class WebRtcEndpoint extends MediaElement {
           const v = p.int(n);
           if (v < 0) throw Errors.marshall(`'${n}' parameter should not be negative`);
           this.#props[name] = v;
-          if (name === 'maxVideoSendBandwidth') this.#propagateSendLimit();
+          this.#explicit.add(name);
+          if (name === 'maxVideoSendBandwidth') {
+            const src = this.sourceOf('VIDEO');
+            if (src instanceof WebRtcEndpoint) src.#propagateSendLimit();
+          }
+          if (name === 'maxVideoRecvBandwidth') this.#propagateSendLimit();
         },
       );
     }
@@ -359,6 +367,7 @@ export class WebRtcEndpoint extends MediaElement {
       }
     }
     for (const c of this.#pendingRemote.splice(0)) void this.#applyRemoteCandidate(c);
+    this.#propagateSendLimit();
   }
 
   #refuse(src: WebRtcEndpoint, sink: WebRtcEndpoint, kind: MediaKind): void {
@@ -569,9 +578,23 @@ export class WebRtcEndpoint extends MediaElement {
     this.#propagateSendLimit();
   }
 
-  /** A sink's maxVideoSendBandwidth caps what its source asks its publisher for (REMB). */
+  /**
+   * What this endpoint's publisher may send, in kbps: its own maxVideoRecvBandwidth and every video
+   * sink's maxVideoSendBandwidth (when set), whichever is lowest; told to the publisher by REMB.
+   * (An SFU cannot re-encode per sink, so a sink's send cap caps the source.)
+   */
   #propagateSendLimit(): void {
-    // Implemented in a later step; kept as a hook so connect/disconnect call sites stay stable.
+    let limit = this.#props.maxVideoRecvBandwidth;
+    for (const sink of this.sinksOf('VIDEO')) {
+      if (!(sink instanceof WebRtcEndpoint) || !sink.#explicit.has('maxVideoSendBandwidth'))
+        continue;
+      const v = sink.#props.maxVideoSendBandwidth;
+      if (v > 0 && (limit === 0 || v < limit)) limit = v;
+    }
+    if (limit === this.#lastRemb) return;
+    // Lifting a cap is a REMB far above any camera's bitrate.
+    this.#lastRemb = limit;
+    this.#peer?.sendRemb('video', limit > 0 ? limit * 1000 : 100_000_000);
   }
 
   protected isFlowing(dir: 'in' | 'out', type: KurentoMediaType): boolean {

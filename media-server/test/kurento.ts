@@ -39,6 +39,7 @@ export interface KEndpoint extends KObject {
   setMaxVideoRecvBandwidth(v: number, cb: Cb<unknown>): void;
   getMaxVideoRecvBandwidth(cb: Cb<number>): void;
   setMinVideoRecvBandwidth(v: number, cb: Cb<unknown>): void;
+  setMaxVideoSendBandwidth(v: number, cb: Cb<unknown>): void;
 }
 
 export interface KServerManager extends KObject {

@@ -95,12 +95,19 @@ export interface Viewer {
   pc: RTCPeerConnection;
   answer: string;
   received: Record<'audio' | 'video', RtpPacket[]>;
+  /** Packets received so far (also counted when `keep` is false). */
+  count(): number;
   /** Resolves when `n` packets of `kind` have arrived. */
   waitFor(kind: 'audio' | 'video', n: number, timeoutMs?: number): Promise<RtpPacket[]>;
 }
 
 /** Viewer: recvonly audio+video offer → endpoint.processOffer → gatherCandidates. */
-export async function view(ep: KEndpoint, video?: RTCRtpCodecParameters[]): Promise<Viewer> {
+export async function view(
+  ep: KEndpoint,
+  video?: RTCRtpCodecParameters[],
+  opts: { keep: boolean } = { keep: true },
+): Promise<Viewer> {
+  let count = 0;
   const pc = loopbackPeer(video);
   pc.addTransceiver('audio', { direction: 'recvonly' });
   pc.addTransceiver('video', { direction: 'recvonly' });
@@ -109,6 +116,8 @@ export async function view(ep: KEndpoint, video?: RTCRtpCodecParameters[]): Prom
   pc.onTrack.subscribe((track) => {
     const kind = track.kind === 'audio' ? 'audio' : 'video';
     track.onReceiveRtp.subscribe((rtp) => {
+      count++;
+      if (!opts.keep) return;
       received[kind].push(rtp.clone());
       for (const w of [...waiters]) {
         if (w.kind === kind && received[kind].length >= w.n) {
@@ -127,6 +136,7 @@ export async function view(ep: KEndpoint, video?: RTCRtpCodecParameters[]): Prom
     pc,
     answer,
     received,
+    count: () => count,
     waitFor(kind, n, timeoutMs = 10_000) {
       if (received[kind].length >= n) return Promise.resolve(received[kind]);
       return new Promise((resolve, reject) => {

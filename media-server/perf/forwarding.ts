@@ -1,0 +1,235 @@
+/**
+ * Measures the media server's cost per forwarded packet, as DESIGN.md defines it: a room of N where
+ * everyone publishes 70 video packets/s (~1000 B) and 50 audio packets/s and receives everyone
+ * else. The server runs in its own process (as when embedded); this process plays all N browsers
+ * with werift peers through kurento-client, and reads the server's CPU time from /proc.
+ *
+ *   unshare -n sh -c 'ip link set lo up && npx tsx media-server/perf/forwarding.ts --n 8 --seconds 10'
+ */
+import { fork } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { RtpHeader, RtpPacket } from 'werift';
+import type { KEndpoint, KObject, KPipeline } from '../test/kurento';
+import { connectClient, k } from '../test/kurento';
+import type { Publisher, Viewer } from '../test/peers';
+import { publish, view, waitConnected } from '../test/peers';
+
+function arg(name: string, dflt: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i >= 0 ? Number(process.argv[i + 1]) : NaN;
+  return Number.isFinite(v) ? v : dflt;
+}
+
+const N = arg('n', 8);
+/** Viewers run in this many helper processes. */
+const VIEWER_PROCS = arg('viewer-procs', 2);
+const SECONDS = arg('seconds', 10);
+const WARMUP = arg('warmup', 3);
+const TICKS = 1000 / 10;
+
+function cpuSeconds(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
+  return ticks / TICKS;
+}
+
+function rssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+async function main(): Promise<void> {
+  const child = fork(
+    path.join(import.meta.dirname, '..', 'main.ts'),
+    ['--port', '0', '--ice-addresses', '127.0.0.1', '--log-level', 'warn'],
+    {
+      execArgv: process.argv.includes('--prof')
+        ? ['--import', 'tsx', '--cpu-prof', '--cpu-prof-dir=/tmp/media-prof']
+        : ['--import', 'tsx'],
+    },
+  );
+  const port = await new Promise<number>((resolve) =>
+    child.once('message', (m: { port: number }) => resolve(m.port)),
+  );
+  const pid = child.pid ?? 0;
+  const idleRss = rssMb(pid);
+  const client = await connectClient(`ws://127.0.0.1:${port}/kurento`);
+  const pipeline = await k<KPipeline>((cb) => client.create('MediaPipeline', cb));
+  const pubEps: KEndpoint[] = [];
+  const pubs: Publisher[] = [];
+  for (let i = 0; i < N; i++) {
+    const ep = await k<KEndpoint>((cb) => pipeline.create('WebRtcEndpoint', cb));
+    pubEps.push(ep);
+    pubs.push(await publish(ep));
+  }
+  // Viewer endpoints are created here (so this process can read their stats); their browsers
+  // (werift peers) live in helper processes, so the load generator is not the bottleneck.
+  const allEps: KEndpoint[] = [...pubEps];
+  const jobs: string[][] = Array.from({ length: VIEWER_PROCS }, () => []);
+  let slot = 0;
+  for (let i = 0; i < N; i++) {
+    for (let j = 0; j < N; j++) {
+      if (i === j) continue;
+      const ep = await k<KEndpoint>((cb) => pipeline.create('WebRtcEndpoint', cb));
+      allEps.push(ep);
+      const src = pubEps[j];
+      if (!src) throw new Error('no source');
+      await k((cb) => src.connect(ep, cb));
+      jobs[slot++ % VIEWER_PROCS]?.push(ep.id);
+    }
+  }
+  const url = `ws://127.0.0.1:${port}/kurento`;
+  const helpers = jobs.map((ids) =>
+    fork(import.meta.filename, ['--role', 'viewer', '--url', url, ...ids], {
+      execArgv: ['--import', 'tsx'],
+    }),
+  );
+  const counts = helpers.map(() => 0);
+  await Promise.all(
+    helpers.map(
+      (h, i) =>
+        new Promise<void>((resolve) =>
+          h.on('message', (m: { ready?: boolean; count?: number }) => {
+            if (m.ready) resolve();
+            if (m.count !== undefined) counts[i] = m.count;
+          }),
+        ),
+    ),
+  );
+  await Promise.all(pubs.map((p) => waitConnected(p.pc, 30_000)));
+
+  // One 10 ms loop drives every publisher: 0.7 video and 0.5 audio packets per tick each.
+  const video = Buffer.alloc(1000, 7);
+  video[0] = 0x10;
+  const audio = Buffer.alloc(100, 3);
+  let tick = 0;
+  let sent = 0;
+  const pts = pubs.map((p) => ({
+    v: p.pc.getTransceivers().find((t) => t.kind === 'video')?.codecs[0]?.payloadType ?? 96,
+    a: p.pc.getTransceivers().find((t) => t.kind === 'audio')?.codecs[0]?.payloadType ?? 111,
+  }));
+  const seq = pubs.map(() => ({ v: 0, a: 0 }));
+  // Paced by the clock, not by timer ticks (which drift under load): each pass sends what is due.
+  const start = performance.now();
+  let dueV = 0;
+  let dueA = 0;
+  const timer = setInterval(() => {
+    tick++;
+    const elapsed = (performance.now() - start) / 1000;
+    const nv = Math.floor(elapsed * 70) - dueV;
+    const na = Math.floor(elapsed * 50) - dueA;
+    dueV += nv;
+    dueA += na;
+    pubs.forEach((p, i) => {
+      const s = seq[i];
+      const pt = pts[i];
+      if (!s || !pt) return;
+      for (let n = 0; n < nv; n++) {
+        const h = new RtpHeader({
+          payloadType: pt.v,
+          sequenceNumber: s.v++ & 0xffff,
+          timestamp: (s.v * 1286) >>> 0,
+          marker: n === nv - 1,
+          ssrc: 1,
+        });
+        p.video.writeRtp(new RtpPacket(h, video));
+        sent++;
+      }
+      for (let n = 0; n < na; n++) {
+        const h = new RtpHeader({
+          payloadType: pt.a,
+          sequenceNumber: s.a++ & 0xffff,
+          timestamp: (s.a * 960) >>> 0,
+          marker: true,
+          ssrc: 2,
+        });
+        p.audio.writeRtp(new RtpPacket(h, audio));
+        sent++;
+      }
+    });
+  }, 10);
+
+  const received = () => counts.reduce((a, b) => a + b, 0);
+  // What the server itself counted (its getStats): RTP received from publishers + sent to viewers.
+  const serverPackets = async () => {
+    let pin = 0;
+    let pout = 0;
+    const all = await Promise.all(
+      allEps.map((ep) => k<Record<string, Record<string, unknown>>>((cb) => ep.getStats(cb))),
+    );
+    for (const stats of all) {
+      for (const st of Object.values(stats)) {
+        pin += Number(st['packetsReceived'] ?? 0);
+        pout += Number(st['packetsSent'] ?? 0);
+      }
+    }
+    return { pin, pout };
+  };
+  await new Promise((r) => setTimeout(r, WARMUP * 1000));
+  // The window spans both stats snapshots, so packets and CPU are counted over the same time.
+  const t0 = performance.now();
+  const cpu0 = cpuSeconds(pid);
+  const sent0 = sent;
+  const recv0 = received();
+  const s0 = await serverPackets();
+  await new Promise((r) => setTimeout(r, SECONDS * 1000));
+  const s1 = await serverPackets();
+  const cpu = cpuSeconds(pid) - cpu0;
+  const wall = (performance.now() - t0) / 1000;
+  const clientSent = sent - sent0;
+  const clientReceived = received() - recv0;
+  const pin = s1.pin - s0.pin;
+  const pout = s1.pout - s0.pout;
+  const rss = rssMb(pid);
+  clearInterval(timer);
+
+  const result = {
+    n: N,
+    seconds: Number(wall.toFixed(2)),
+    clientSent,
+    clientReceived,
+    serverPacketsIn: pin,
+    serverPacketsOut: pout,
+    targetInPerSecond: N * 120,
+    inPerSecond: Math.round(pin / wall),
+    outPerSecond: Math.round(pout / wall),
+    serverCpuSeconds: Number(cpu.toFixed(2)),
+    serverCpuShare: Number((cpu / wall).toFixed(3)),
+    packetsPerCpuSecond: Math.round((pin + pout) / cpu),
+    serverRssMb: Number(rss.toFixed(1)),
+    serverIdleRssMb: Number(idleRss.toFixed(1)),
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+
+  await k((cb) => pipeline.release(cb));
+  for (const p of pubs) await p.pc.close();
+  for (const h of helpers) h.kill('SIGTERM');
+  client.close();
+  child.kill('SIGTERM');
+}
+
+/** Helper process: one werift viewer per endpoint id, reporting its packet count every 500 ms. */
+async function viewerRole(): Promise<void> {
+  const i = process.argv.indexOf('--url');
+  const url = process.argv[i + 1] ?? '';
+  const ids = process.argv.slice(i + 2);
+  const client = await connectClient(url);
+  const viewers: Viewer[] = [];
+  for (const id of ids) {
+    const ep = (await k<KObject>((cb) => client.getMediaobjectById(id, cb))) as KEndpoint;
+    viewers.push(await view(ep, undefined, { keep: false }));
+  }
+  await Promise.all(viewers.map((v) => waitConnected(v.pc, 30_000)));
+  process.send?.({ ready: true });
+  setInterval(() => process.send?.({ count: viewers.reduce((n, v) => n + v.count(), 0) }), 500);
+  process.on('SIGTERM', () => process.exit(0));
+  process.on('disconnect', () => process.exit(0));
+}
+
+(process.argv.includes('--role') ? viewerRole() : main()).catch((err: unknown) => {
+  process.stderr.write(`${String(err)}\n`);
+  process.exit(1);
+});
