@@ -4,7 +4,7 @@ const labels: Record<PeerConnectionState, string | null> = {
   new: 'Connecting…',
   connecting: 'Connecting…',
   connected: null,
-  failed: 'Connection failed, retrying…',
+  failed: 'Connection failed',
   closed: 'Disconnected',
 };
 

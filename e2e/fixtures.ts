@@ -7,6 +7,8 @@ export interface JoinOptions {
   micOff?: boolean;
   /** The browser reports no camera and no microphone at all (receive only). */
   noDevices?: boolean;
+  /** An init script for this participant's page (runs before the app's own scripts). */
+  beforeJoin?: () => void;
 }
 
 export interface Participant {
@@ -42,6 +44,7 @@ export const test = base.extend<Fixtures>({
       contexts.push(context);
       const page = await context.newPage();
       if (options.noDevices) await page.addInitScript(noDevicesScript);
+      if (options.beforeJoin) await page.addInitScript(options.beforeJoin);
       await page.goto(`/room/${roomId}`);
       await page.getByTestId('prejoin_name').fill(name);
       const join = page.getByTestId('prejoin_join');

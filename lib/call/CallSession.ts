@@ -1,8 +1,13 @@
-import type { IceCandidate, JoinRoomResult, ParticipantInfo } from '@/lib/protocol';
+import {
+  ErrorCode,
+  type IceCandidate,
+  type JoinRoomResult,
+  type ParticipantInfo,
+} from '@/lib/protocol';
 import type { CallStoreApi } from '@/lib/store/createCallStore';
 import type { PeerConnectionState } from '@/lib/store/types';
 import { audioLevel, speakingThreshold } from './audioLevel';
-import { toCallError } from './CallError';
+import { CallRequestError, toCallError } from './CallError';
 import { DeferredLifecycle } from './DeferredLifecycle';
 import { LocalTracks, type LocalTracksInit } from './LocalTracks';
 import { PeerLink } from './PeerLink';
@@ -43,6 +48,7 @@ export class CallSession {
   );
   #speakingTimer: ReturnType<typeof setInterval> | undefined;
   #ended = false;
+  #lastRejoin = 0;
 
   constructor(store: CallStoreApi, options: CallSessionOptions) {
     // Nothing with side effects here: StrictMode may construct and discard an instance.
@@ -183,6 +189,11 @@ export class CallSession {
     if (!isSelf) this.streams.set(senderId, link.remoteStream());
     link.negotiate().catch((error: unknown) => {
       if (link.closed) return;
+      if (error instanceof CallRequestError && error.code === ErrorCode.AlreadyNegotiated) {
+        // The server cannot replace a negotiated endpoint: rejoin, which renews all of them.
+        void this.#rejoin();
+        return;
+      }
       console.warn(`negotiation for ${senderId} failed`, error);
       this.#onLinkState(link, 'failed');
     });
@@ -198,6 +209,18 @@ export class CallSession {
         if (this.#links.get(link.senderId) === link) this.#connect(link.senderId);
       });
     }
+  }
+
+  /** Leaves and joins again on the same socket: new endpoints for me and for everyone I see. */
+  async #rejoin(): Promise<void> {
+    const signaling = this.#signaling;
+    const now = Date.now();
+    if (!signaling || this.#ended || now - this.#lastRejoin < 5000) return;
+    this.#lastRejoin = now;
+    this.#closeLinks();
+    await signaling.leave().catch(() => undefined);
+    this.#selfId = null;
+    await this.#join();
   }
 
   #remoteCandidate(senderId: string, candidate: IceCandidate): void {

@@ -1,11 +1,18 @@
-/** Exponential back-off per key (1 s, 2 s, 4 s … up to 10 s), reset once a key succeeds. */
+/**
+ * Exponential back-off per key (1 s, 2 s, 4 s … up to 10 s), reset once a key succeeds, giving
+ * up after `maxAttempts` in a row.
+ */
 export class RetrySchedule {
+  constructor(private readonly maxAttempts = 6) {}
+
   #attempts = new Map<string, number>();
   #timers = new Map<string, ReturnType<typeof setTimeout>>();
 
-  schedule(key: string, run: () => void): void {
-    if (this.#timers.has(key)) return;
+  /** Returns false when this key has used up its attempts (or one is already pending). */
+  schedule(key: string, run: () => void): boolean {
+    if (this.#timers.has(key)) return false;
     const attempt = this.#attempts.get(key) ?? 0;
+    if (attempt >= this.maxAttempts) return false;
     this.#attempts.set(key, attempt + 1);
     const delay = Math.min(1000 * 2 ** attempt, 10_000);
     this.#timers.set(
@@ -15,6 +22,7 @@ export class RetrySchedule {
         run();
       }, delay),
     );
+    return true;
   }
 
   reset(key: string): void {
