@@ -113,6 +113,9 @@ export class EmbeddedMediaServer extends EventEmitter<EmbeddedMediaServerEvents>
     const { entry, media, output = 'inherit', startTimeoutMs = 30_000 } = this.#options;
     const child = fork(entry.file, mediaArgs(this.#port, media), {
       execArgv: entry.execArgv,
+      // Its own process group: Ctrl+C in a terminal reaches only us, and we stop it after
+      // releasing every media object. If we die, it exits when the IPC channel closes.
+      detached: true,
       stdio: [
         'ignore',
         output === 'inherit' ? 'inherit' : 'ignore',
