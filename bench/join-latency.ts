@@ -135,6 +135,7 @@ async function main(): Promise<void> {
     : '`node dist/server.js` (embedded media server)';
   const browser = await launchChromium();
   const summaries: JoinSummary[] = [];
+  const raw: JoinRunResult[] = [];
   try {
     for (const participants of counts) {
       console.log(`room of ${participants}`);
@@ -148,6 +149,7 @@ async function main(): Promise<void> {
         log: (l) => console.log(l),
       });
       summaries.push(summarizeJoin(r));
+      raw.push(r);
     }
   } finally {
     await browser.close();
@@ -159,6 +161,7 @@ async function main(): Promise<void> {
     command,
     server,
     summaries,
+    runs: raw,
   });
   const rel = path.relative(repoRoot, file);
   if (!values['no-markdown']) upsertSection('join', markdown(summaries, command, rel, server));

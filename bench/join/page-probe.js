@@ -94,7 +94,7 @@
       this.addEventListener('connectionstatechange', () =>
         mark('pc:conn', { pc: id, state: this.connectionState }),
       );
-      this.addEventListener('track', (e) => mark('pc:track', { pc: id, kind: e.track.kind }));
+      this.addEventListener('track', (e) => mark('pc:track', { pc: id, trackKind: e.track.kind }));
     }
     addTransceiver(trackOrKind, init) {
       const t = super.addTransceiver(trackOrKind, init);
@@ -151,7 +151,20 @@
           video.requestVideoFrameCallback((_now, meta) => {
             if (state.framesSeen.has(pc)) return;
             state.framesSeen.add(pc);
-            mark('frame', { pc, presentedAt: meta.presentationTime, width: meta.width });
+            // The callback runs with the next rendering update (and waits for a busy main thread);
+            // presentationTime is when the decoded frame was handed to the compositor.
+            const callbackAt = performance.now();
+            const presented = meta.presentationTime;
+            const t =
+              Number.isFinite(presented) && presented <= callbackAt ? presented : callbackAt;
+            events.push({
+              t,
+              kind: 'frame',
+              pc,
+              callbackAt,
+              width: meta.width,
+              height: meta.height,
+            });
           });
         }
       }

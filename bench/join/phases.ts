@@ -39,11 +39,13 @@ const first = (events: ProbeEvent[], pred: (e: ProbeEvent) => boolean): ProbeEve
 export function joinPhases(events: ProbeEvent[], remotes: number): JoinPhases {
   const click = first(events, (e) => e.kind === 'click');
   if (!click) throw new Error('no click recorded');
-  const after = events.filter((e) => e.t >= click.t);
+  const after = events.filter((e) => e.t >= click.t).sort((a, b) => a.t - b.t);
   const socket = first(after, (e) => e.kind === 'sio:connect');
   const joinAck = first(after, (e) => e.kind === 'ack' && e.event === 'room:join');
   if (!socket || !joinAck) throw new Error('no socket connect or join ack');
-  // First decoded frame per receiving connection: requestVideoFrameCallback, else getStats.
+  // First decoded frame per receiving connection: requestVideoFrameCallback (its frame's
+  // presentationTime), else getStats. Events may be out of order: the frame's time is earlier
+  // than the callback that reports it.
   const frameAt = new Map<number, { t: number; source: 'rvfc' | 'stats' }>();
   for (const e of after) {
     if ((e.kind === 'frame' || e.kind === 'decoded') && typeof e.pc === 'number') {

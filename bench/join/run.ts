@@ -12,7 +12,7 @@ import {
   waitForRemoteFrames,
   waitPublishing,
 } from './browser';
-import { joinPhases, type JoinPhases } from './phases';
+import { joinPhases, type JoinPhases, type ProbeEvent } from './phases';
 
 export interface JoinRunOptions {
   browser: Browser;
@@ -27,6 +27,8 @@ export interface JoinRunOptions {
 export interface JoinRunResult {
   participants: number;
   phases: JoinPhases[];
+  /** the probe's raw event log of each measured run, for auditing the phases */
+  events: ProbeEvent[][];
   failures: string[];
 }
 
@@ -37,6 +39,7 @@ export async function runJoin(o: JoinRunOptions): Promise<JoinRunResult> {
   const roomId = `bench-join-${o.participants}-${Date.now()}`;
   const present: CallPage[] = [];
   const phases: JoinPhases[] = [];
+  const events: ProbeEvent[][] = [];
   const failures: string[] = [];
   try {
     for (let i = 0; i < o.participants - 1; i++) {
@@ -53,12 +56,16 @@ export async function runJoin(o: JoinRunOptions): Promise<JoinRunResult> {
         await sleep(300); // let the preview settle so the click is not queued behind it
         await joiner.page.getByTestId('prejoin_join').click();
         await waitForRemoteFrames(joiner.page, o.participants - 1, o.timeoutMs);
-        const result = joinPhases(await probeEvents(joiner.page), o.participants - 1);
+        const probeLog = await probeEvents(joiner.page);
+        const result = joinPhases(probeLog, o.participants - 1);
         log(
           `  ${warm ? 'warm-up' : `run ${run - o.warmupRuns + 1}/${o.runs}`}: ` +
             `${Math.round(result.total)} ms to first frame, ${Math.round(result.allRemotes)} ms to all`,
         );
-        if (!warm) phases.push(result);
+        if (!warm) {
+          phases.push(result);
+          events.push(probeLog);
+        }
       } catch (e) {
         const message = e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e);
         log(`  run ${run + 1} failed: ${message}`);
@@ -71,5 +78,5 @@ export async function runJoin(o: JoinRunOptions): Promise<JoinRunResult> {
   } finally {
     await Promise.all(present.map((p) => p.context.close()));
   }
-  return { participants: o.participants, phases, failures };
+  return { participants: o.participants, phases, events, failures };
 }
