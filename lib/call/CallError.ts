@@ -1,4 +1,4 @@
-import type { ProtocolError } from '@/lib/protocol';
+import type { ProtocolError } from '../protocol';
 
 /** A request the server refused (its error code) or that never got an answer. */
 export class CallRequestError extends Error {

@@ -3,9 +3,9 @@ import {
   type IceCandidate,
   type JoinRoomResult,
   type ParticipantInfo,
-} from '@/lib/protocol';
-import type { CallStoreApi } from '@/lib/store/createCallStore';
-import type { PeerConnectionState } from '@/lib/store/types';
+} from '../protocol';
+import type { CallStoreApi } from '../store/createCallStore';
+import type { PeerConnectionState } from '../store/types';
 import { audioLevel, speakingThreshold } from './audioLevel';
 import { CallRequestError, toCallError } from './CallError';
 import { DeferredLifecycle } from './DeferredLifecycle';

@@ -1,5 +1,5 @@
-import type { IceCandidate } from '@/lib/protocol';
-import type { PeerConnectionState } from '@/lib/store/types';
+import type { IceCandidate } from '../protocol';
+import type { PeerConnectionState } from '../store/types';
 import { preferCodec } from './preferCodec';
 
 export interface PeerLinkSignals {

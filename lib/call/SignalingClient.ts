@@ -9,7 +9,7 @@ import type {
   SdpOfferRequest,
   ServerToClientEvents,
   SetMuteRequest,
-} from '@/lib/protocol';
+} from '../protocol';
 import { CallRequestError } from './CallError';
 
 export type CallSocket = Socket<ServerToClientEvents, ClientToServerEvents>;

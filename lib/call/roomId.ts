@@ -1,4 +1,4 @@
-import { roomIdSchema } from '@/lib/protocol';
+import { roomIdSchema } from '../protocol';
 
 const adjectives = (
   'amber brave calm clever cozy bright gentle happy jolly kind ' +

@@ -1,6 +1,6 @@
 import { createContext } from 'react';
-import type { CallSession } from '@/lib/call/CallSession';
-import type { CallStoreApi } from '@/lib/store/createCallStore';
+import type { CallSession } from '../call/CallSession';
+import type { CallStoreApi } from '../store/createCallStore';
 
 export interface CallContextValue {
   session: CallSession;

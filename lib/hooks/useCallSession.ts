@@ -1,4 +1,4 @@
-import type { CallSession } from '@/lib/call/CallSession';
+import type { CallSession } from '../call/CallSession';
 import { useCallContext } from './useCallContext';
 
 export function useCallSession(): CallSession {

@@ -1,5 +1,5 @@
 import { useStore } from 'zustand';
-import type { CallStore } from '@/lib/store/createCallStore';
+import type { CallStore } from '../store/createCallStore';
 import { useCallContext } from './useCallContext';
 
 /** Selects from this call's store; re-renders only when the selected value changes. */

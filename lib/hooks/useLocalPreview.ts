@@ -1,5 +1,5 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import { PreviewMedia, type PreviewSnapshot } from '@/lib/call/PreviewMedia';
+import { PreviewMedia, type PreviewSnapshot } from '../call/PreviewMedia';
 
 /** The prejoin camera and microphone. The returned `preview` hands its tracks to the call. */
 export function useLocalPreview(

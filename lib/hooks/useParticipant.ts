@@ -1,4 +1,4 @@
-import type { ParticipantView } from '@/lib/store/types';
+import type { ParticipantView } from '../store/types';
 import { useCallStore } from './useCallStore';
 
 export function useParticipant(id: string): ParticipantView | undefined {

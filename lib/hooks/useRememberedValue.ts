@@ -1,5 +1,5 @@
 import { useCallback, useSyncExternalStore } from 'react';
-import { readPref, writePref } from '@/lib/call/devicePrefs';
+import { readPref, writePref } from '../call/devicePrefs';
 
 const listeners = new Set<() => void>();
 

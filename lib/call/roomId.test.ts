@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { createRoomId, isValidRoomId, parseRoomInput } from './roomId';
+
+describe('room ids', () => {
+  it('creates readable, valid, varied ids', () => {
+    const ids = new Set(Array.from({ length: 50 }, () => createRoomId()));
+    for (const id of ids) {
+      expect(id).toMatch(/^[a-z]+-[a-z]+-\d{4}$/);
+      expect(isValidRoomId(id)).toBe(true);
+    }
+    expect(ids.size).toBeGreaterThan(40);
+  });
+
+  it('accepts a bare id or an invite link, and nothing else', () => {
+    expect(parseRoomInput('  calm-otter-4821 ')).toBe('calm-otter-4821');
+    expect(parseRoomInput('https://moim.example/room/calm-otter-4821?x=1#y')).toBe(
+      'calm-otter-4821',
+    );
+    expect(parseRoomInput('not a room!')).toBeNull();
+    expect(parseRoomInput('')).toBeNull();
+    expect(parseRoomInput('x'.repeat(65))).toBeNull();
+  });
+});
