@@ -56,7 +56,7 @@ function expectObject<T extends RawMediaObject>(operation: string) {
   };
 }
 
-function expectString(operation: string) {
+export function expectString(operation: string) {
   return (result: unknown): string => {
     if (typeof result !== 'string' || result === '') {
       throw new KurentoError('bad-result', operation, `expected a string, got ${typeof result}`);
