@@ -8,6 +8,7 @@ import {
 import { h264Codec, opusCodec, sdesMidExtension, vp8Codec } from './weriftCodecs';
 import type { MediaNetworkConfig } from './config';
 import type { MediaKind } from './codecs';
+import { RtpSink } from './RtpSink';
 
 export interface IceCandidateInit {
   candidate: string;
@@ -49,6 +50,7 @@ export class Peer {
   /** Keyframe requests made before the remote's SSRC was known; sent with its first packet. */
   readonly #pliPending = new Set<MediaKind>();
   readonly #rembPending = new Map<MediaKind, number>();
+  readonly #sinks = new Map<MediaKind, RtpSink>();
 
   constructor(net: MediaNetworkConfig, cb: PeerCallbacks) {
     this.#cb = cb;
@@ -145,7 +147,25 @@ export class Peer {
     };
     t.sender.onRtcp.subscribe(onRtcp);
     t.receiver.onRtcp.subscribe(onRtcp);
-    t.sender.onGenericNack.subscribe((n) => this.#cb.onNack(kind, n.lost.length));
+    const sink = new RtpSink(t);
+    this.#sinks.set(kind, sink);
+    t.sender.onGenericNack.subscribe((n) => {
+      // werift's own sender has nothing cached (RtpSink sends instead); RtpSink answers.
+      sink.retransmit(n.lost);
+      this.#cb.onNack(kind, n.lost.length);
+    });
+  }
+
+  /** Forwards a source's packet to the remote (see RtpSink); returns the bytes sent. */
+  send(
+    kind: MediaKind,
+    ssrc: number,
+    seq: number,
+    ts: number,
+    marker: boolean,
+    payload: Buffer,
+  ): number {
+    return this.#sinks.get(kind)?.send(ssrc, seq, ts, marker, payload) ?? 0;
   }
 
   transceiver(kind: MediaKind): RTCRtpTransceiver | undefined {
@@ -236,6 +256,8 @@ export class Peer {
     if (this.#closed) return;
     this.#closed = true;
     this.#transceivers.clear();
+    for (const sink of this.#sinks.values()) sink.close();
+    this.#sinks.clear();
     await this.pc.close();
   }
 }

@@ -1,5 +1,4 @@
 import type { RtpPacket } from 'werift';
-import { RtpHeader, RtpPacket as Packet } from 'werift';
 import { Errors, KurentoError } from '../rpc/errors';
 import type { CodecSpec, MediaKind } from '../media/codecs';
 import { describeCodec, sameCodec } from '../media/codecs';
@@ -531,26 +530,19 @@ export class WebRtcEndpoint extends MediaElement {
   }
 
   /**
-   * Sends a source's packet to this endpoint's remote. The publisher's header extensions are
-   * dropped (their ids belong to its connection); werift's sender rewrites SSRC, payload type,
-   * sequence number and timestamp, and keeps the packet for NACK retransmission, so each sink
-   * gets its own header object while the payload buffer is shared (never written to).
+   * Sends a source's packet to this endpoint's remote. The source parsed it once; each sink
+   * encrypts the shared payload into its own buffer (RtpSink), dropping the publisher's header
+   * extensions, whose ids belong to the publisher's connection.
    */
   sendMedia(kind: MediaKind, rtp: RtpPacket): void {
-    const t = this.#peer?.transceiver(kind);
-    if (!t || this.#connectionState !== 'CONNECTED') return;
+    const peer = this.#peer;
+    if (!peer || this.#connectionState !== 'CONNECTED') return;
     const h = rtp.header;
-    const header = new RtpHeader({
-      marker: h.marker,
-      payloadType: h.payloadType,
-      sequenceNumber: h.sequenceNumber,
-      timestamp: h.timestamp,
-      ssrc: h.ssrc,
-    });
+    const sent = peer.send(kind, h.ssrc, h.sequenceNumber, h.timestamp, h.marker, rtp.payload);
+    if (sent === 0) return;
     const c = this.counters.of(kind);
     if (c.packetsOut++ === 0) this.#flow.check();
-    c.bytesOut += rtp.payload.length + 12;
-    void t.sender.sendRtp(new Packet(header, rtp.payload));
+    c.bytesOut += sent;
   }
 
   requestKeyframe(kind: MediaKind): void {
