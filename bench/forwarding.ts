@@ -43,13 +43,7 @@ async function main(): Promise<void> {
   const warmupSeconds = Number(values.warmup);
   const perWorker = Number(values['per-worker']);
   const sampleEvery = Number(values.sample);
-  const mediaEntry = values.build
-    ? path.join(
-        buildHead((l) => console.log(l)),
-        'dist',
-        'media-server.js',
-      )
-    : undefined;
+  const root = values.build ? buildHead((l) => console.log(l)) : undefined;
   const repeat = Math.max(1, Number(values.repeat));
   const maxSize = Number(values['max-size']);
   const lossLimit = Number(values['loss-limit']);
@@ -70,7 +64,7 @@ async function main(): Promise<void> {
         warmupSeconds,
         perWorker,
         sampleEvery,
-        mediaEntry,
+        root,
         log,
       });
       log(
@@ -96,7 +90,7 @@ async function main(): Promise<void> {
   }
 
   const params =
-    `media server: ${mediaEntry ? `production bundle \`${mediaEntry}\` (node, no tsx)` : '`media-server/main.ts` under tsx (as in development and tests)'}; ` +
+    `media server: ${root ? `production bundle \`dist/media-server.js\` of committed HEAD built in \`${root}\` (node, no tsx)` : '`media-server/main.ts` of the checkout under tsx (as in development and tests)'}; ` +
     `window ${seconds} s after ${warmupSeconds} s warm-up, ${perWorker} participants per load process, ` +
     `${repeat} run(s) per size (median by packets per CPU-second, range in parentheses), ` +
     (sampleEvery > 1

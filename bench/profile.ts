@@ -77,15 +77,9 @@ async function main(): Promise<void> {
   const dir = path.join(resultsDir, 'profiles', timestampForFile());
   mkdirSync(dir, { recursive: true });
   const started = Date.now();
-  const mediaEntry = values.build
-    ? path.join(
-        buildHead((l) => console.log(l)),
-        'dist',
-        'media-server.js',
-      )
-    : undefined;
+  const root = values.build ? buildHead((l) => console.log(l)) : undefined;
   const room = await runRoom({
-    mediaEntry,
+    root,
     size,
     seconds: Number(values.seconds),
     warmupSeconds: Number(values.warmup),
@@ -101,7 +95,7 @@ async function main(): Promise<void> {
   const summary = summarizeProfile(file, Number(values.top), room.windowUs);
   const command = commandLine();
   const extra =
-    `media server: ${mediaEntry ? `production bundle \`${mediaEntry}\`` : '`media-server/main.ts` under tsx'}; during the run: ${room.packetsInPerSecond} pkts/s in, ${room.packetsOutPerSecond} out, ` +
+    `media server: ${root ? `production bundle in \`${root}\`` : '`media-server/main.ts` under tsx'}; during the run: ${room.packetsInPerSecond} pkts/s in, ${room.packetsOutPerSecond} out, ` +
     `${room.mediaCpuPerSecond} CPU-s/s → ${room.packetsPerCpuSecond} pkts per CPU-second (profiler on, so slower)`;
   writeJson(values.out ?? 'profile', { machine: machineInfo(), command, room, summary });
   if (!values['no-markdown']) upsertSection('profile', markdown(summary, size, extra, command));

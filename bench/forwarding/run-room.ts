@@ -25,8 +25,8 @@ export interface RoomOptions {
   /** subscribers decrypt every n-th RTP packet only (1 = all); see load/peer.ts sampleIncomingRtp */
   sampleEvery?: number;
   cpuProfileDir?: string;
-  /** built media server to run (see lib/stack.ts); default: the TypeScript source under tsx */
-  mediaEntry?: string;
+  /** a built tree to run the servers from (see lib/stack.ts); default: this checkout under tsx */
+  root?: string;
   log?: (line: string) => void;
 }
 
@@ -101,7 +101,7 @@ export async function runRoom(options: RoomOptions): Promise<RoomResult> {
   const setupStarted = performance.now();
   const stack = await startStack({
     cpuProfileDir: options.cpuProfileDir,
-    entry: options.mediaEntry,
+    root: options.root,
   });
   const workers: LoadWorker[] = [];
   const errors: string[] = [];

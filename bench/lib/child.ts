@@ -13,11 +13,13 @@ export interface ForkOptions {
   quiet?: boolean;
   /** load through tsx (default true); false for plain JavaScript */
   tsx?: boolean;
+  /** working directory (default: the repository) */
+  cwd?: string;
 }
 
 export function forkTs(script: string, options: ForkOptions = {}): ChildProcess {
   const child = fork(path.resolve(repoRoot, script), options.args ?? [], {
-    cwd: repoRoot,
+    cwd: options.cwd ?? repoRoot,
     execArgv: [...(options.tsx === false ? [] : ['--import', 'tsx']), ...(options.nodeFlags ?? [])],
     env: { ...process.env, ...options.env },
     serialization: 'advanced',

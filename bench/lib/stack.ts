@@ -5,7 +5,10 @@
  */
 import type { ChildProcess } from 'node:child_process';
 
+import path from 'node:path';
+
 import { forkTs, listeningPort, stopChild, waitForMessage } from './child';
+import { repoRoot } from './machine';
 
 export interface RunningProcess {
   pid: number;
@@ -16,10 +19,11 @@ export interface RunningProcess {
 
 export interface MediaServerOptions {
   /**
-   * A built media server (`dist/media-server.js`, what production runs) instead of the TypeScript
-   * source under tsx (what development and the tests run).
+   * A built tree (see lib/build.ts): run its media-server bundle `dist/media-server.js` (what
+   * production runs) and its signaling server source, instead of this checkout's TypeScript under
+   * tsx (what development and the tests run, including others' uncommitted edits).
    */
-  entry?: string;
+  root?: string;
   /** write a V8 CPU profile into this directory when the process exits */
   cpuProfileDir?: string;
   logLevel?: string;
@@ -29,20 +33,24 @@ export async function startMediaServer(options: MediaServerOptions = {}): Promis
   const nodeFlags = options.cpuProfileDir
     ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`]
     : [];
-  const child = forkTs(options.entry ?? 'media-server/main.ts', {
-    tsx: options.entry === undefined,
-    args: [
-      '--host',
-      '127.0.0.1',
-      '--port',
-      '0',
-      '--ice-addresses',
-      '127.0.0.1',
-      '--log-level',
-      options.logLevel ?? 'warn',
-    ],
-    nodeFlags,
-  });
+  const child = forkTs(
+    options.root ? path.join(options.root, 'dist', 'media-server.js') : 'media-server/main.ts',
+    {
+      tsx: options.root === undefined,
+      cwd: options.root,
+      args: [
+        '--host',
+        '127.0.0.1',
+        '--port',
+        '0',
+        '--ice-addresses',
+        '127.0.0.1',
+        '--log-level',
+        options.logLevel ?? 'warn',
+      ],
+      nodeFlags,
+    },
+  );
   const port = await waitForMessage(child, listeningPort, 30_000, 'media server');
   return {
     pid: child.pid ?? -1,
@@ -52,8 +60,12 @@ export async function startMediaServer(options: MediaServerOptions = {}): Promis
   };
 }
 
-export async function startSignaling(mediaServerUrl: string): Promise<RunningProcess> {
-  const child = forkTs('bench/lib/signaling-host.ts', {
+export async function startSignaling(
+  mediaServerUrl: string,
+  root?: string,
+): Promise<RunningProcess> {
+  const child = forkTs(path.join(root ?? repoRoot, 'bench', 'lib', 'signaling-host.ts'), {
+    cwd: root,
     args: [mediaServerUrl],
     env: {
       HOST: '127.0.0.1',
@@ -106,7 +118,7 @@ export interface Stack {
 export async function startStack(options: MediaServerOptions = {}): Promise<Stack> {
   const media = await startMediaServer(options);
   try {
-    const signaling = await startSignaling(media.url);
+    const signaling = await startSignaling(media.url, options.root);
     return {
       media,
       signaling,

@@ -6,6 +6,7 @@ import { cpuRate, sampleProcess } from '../lib/proc';
 import { connect, joinRoom, leaveRoom, type MoimSocket, sendOffer } from '../lib/signaling-client';
 import type { Stack } from '../lib/stack';
 import { round, summarize } from '../lib/stats';
+import { fetchRpcMeans, type RpcMean } from './metrics';
 
 export type CycleMode = 'join-leave' | 'join-offer-leave';
 
@@ -41,6 +42,8 @@ export interface SignalingResult {
   cycle: Percentiles;
   signalingCpuPerSecond: number;
   mediaCpuPerSecond: number;
+  /** media-server calls as the signaling server timed them (its /metrics), ok outcomes */
+  mediaRpc: RpcMean[];
 }
 
 function pct(values: number[]): Percentiles {
@@ -115,5 +118,6 @@ export async function runSignaling(o: SignalingOptions): Promise<SignalingResult
       sigBefore && sigAfter ? round(cpuRate(sigBefore, sigAfter).cpuPerSecond, 3) : NaN,
     mediaCpuPerSecond:
       mediaBefore && mediaAfter ? round(cpuRate(mediaBefore, mediaAfter).cpuPerSecond, 3) : NaN,
+    mediaRpc: await fetchRpcMeans(o.stack.signaling.url).catch(() => []),
   };
 }
