@@ -105,7 +105,6 @@ async function main(): Promise<void> {
   const video = Buffer.alloc(1000, 7);
   video[0] = 0x10;
   const audio = Buffer.alloc(100, 3);
-  let tick = 0;
   let sent = 0;
   const pts = pubs.map((p) => ({
     v: p.pc.getTransceivers().find((t) => t.kind === 'video')?.codecs[0]?.payloadType ?? 96,
@@ -117,7 +116,6 @@ async function main(): Promise<void> {
   let dueV = 0;
   let dueA = 0;
   const timer = setInterval(() => {
-    tick++;
     const elapsed = (performance.now() - start) / 1000;
     const nv = Math.floor(elapsed * 70) - dueV;
     const na = Math.floor(elapsed * 50) - dueA;
