@@ -86,8 +86,11 @@ export class CallSession {
     socket.on('connect', () => void this.#join());
     socket.on('disconnect', (reason) => {
       if (this.#ended) return;
-      this.#store.getState().setSignaling('lost');
+      const state = this.#store.getState();
+      state.setSignaling('lost');
       this.#closeLinks();
+      // The server dropped my endpoints with the socket; tiles wait for the rejoin.
+      state.order.forEach((id) => state.patchParticipant(id, { connection: 'connecting' }));
       if (reason === 'io server disconnect') socket.connect();
     });
     socket.on('connect_error', () => {
@@ -127,6 +130,7 @@ export class CallSession {
     this.#selfId = result.selfId;
     this.#iceServers = result.iceServers;
     state.clearParticipants();
+    this.streams.clear();
     state.upsertParticipant({
       id: result.selfId,
       displayName: this.#options.displayName,
