@@ -177,7 +177,7 @@ export async function runRoom(options: RoomOptions): Promise<RoomResult> {
     const media = cpuRate(mediaBefore, mediaAfter);
     const sent = reports.reduce((s, r) => s + r.meter.sentVideo + r.meter.sentAudio, 0);
     const probes = reports.reduce((s, r) => s + r.meter.receivedVideo + r.meter.receivedAudio, 0);
-    const raw = reports.reduce((s, r) => s + r.meter.rawRtp, 0);
+    const raw = reports.reduce((s, r) => s + r.meter.rawRtp - r.meter.rawDuplicates, 0);
     // All packets decrypted: count distinct probes (retransmissions excluded). Sampling: count
     // every RTP datagram from its clear header (no NACK then, so no retransmissions).
     const received = every === 1 ? probes : raw;
@@ -219,7 +219,10 @@ export async function runRoom(options: RoomOptions): Promise<RoomResult> {
       machineBusyPercent: round(machineBusy(machineBefore, machineAfter) * 100, 1),
       loadAverage1m: load1,
       lossPercent: round(lossPercent, 3),
-      duplicates: reports.reduce((s, r) => s + r.meter.duplicates, 0),
+      duplicates: reports.reduce(
+        (s, r) => s + (every === 1 ? r.meter.duplicates : r.meter.rawDuplicates),
+        0,
+      ),
       unreadable: reports.reduce((s, r) => s + r.meter.unreadable, 0),
       pacerSkipped: reports.reduce((s, r) => s + r.skipped, 0),
       latency: latency(all),

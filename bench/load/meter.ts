@@ -20,6 +20,8 @@ export interface MeterReport {
   receivedAudio: number;
   /** every RTP datagram that reached a subscriber, by receive time in the window (cheap, exact) */
   rawRtp: number;
+  /** raw RTP datagrams whose (SSRC, sequence number) had already arrived in the window */
+  rawDuplicates: number;
   duplicates: number;
   /** received packets whose probe was not found (payload altered) */
   unreadable: number;
@@ -36,6 +38,8 @@ export class Meter {
   private receivedVideo = 0;
   private receivedAudio = 0;
   private rawRtp = 0;
+  private rawDuplicates = 0;
+  private rawSeen = new Map<number, Set<number>>();
   private duplicates = 0;
   private unreadable = 0;
   private latencyVideo = new Histogram();
@@ -52,6 +56,8 @@ export class Meter {
     this.receivedVideo = 0;
     this.receivedAudio = 0;
     this.rawRtp = 0;
+    this.rawDuplicates = 0;
+    this.rawSeen.clear();
     this.duplicates = 0;
     this.unreadable = 0;
     this.latencyVideo = new Histogram();
@@ -69,8 +75,16 @@ export class Meter {
     this.sentByPublisher.set(publisher, (this.sentByPublisher.get(publisher) ?? 0) + 1);
   }
 
-  onRawRtp(receivedNs: bigint): void {
-    if (this.inWindow(receivedNs)) this.rawRtp++;
+  onRawRtp(receivedNs: bigint, ssrc: number, seq: number): void {
+    if (!this.inWindow(receivedNs)) return;
+    this.rawRtp++;
+    let seen = this.rawSeen.get(ssrc);
+    if (!seen) {
+      seen = new Set();
+      this.rawSeen.set(ssrc, seen);
+    }
+    if (seen.has(seq)) this.rawDuplicates++;
+    else seen.add(seq);
   }
 
   onReceived(subscriber: number, probe: Probe | undefined, receivedNs: bigint): void {
@@ -109,6 +123,7 @@ export class Meter {
       receivedVideo: this.receivedVideo,
       receivedAudio: this.receivedAudio,
       rawRtp: this.rawRtp,
+      rawDuplicates: this.rawDuplicates,
       duplicates: this.duplicates,
       unreadable: this.unreadable,
       latencyVideo: this.latencyVideo.toSparse(),

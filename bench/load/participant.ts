@@ -120,7 +120,7 @@ export class LoadParticipant {
       });
     });
     const offer = await gatheredOffer(pc);
-    sampleIncomingRtp(pc, every, (ns) => meter.onRawRtp(ns));
+    sampleIncomingRtp(pc, every, (ns, ssrc, seq) => meter.onRawRtp(ns, ssrc, seq));
     const answer = await sendOffer(socket, senderId, offer);
     await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
     await waitConnected(pc, this.options.connectTimeoutMs ?? 20_000);

@@ -67,7 +67,7 @@ export async function waitConnected(pc: RTCPeerConnection, timeoutMs: number): P
 export function sampleIncomingRtp(
   pc: RTCPeerConnection,
   every: number,
-  onRtp: (receivedNs: bigint) => void,
+  onRtp: (receivedNs: bigint, ssrc: number, seq: number) => void,
 ): void {
   const connection = pc.dtlsTransports[0]?.iceTransport.connection;
   if (!connection) throw new Error('no transport to sample');
@@ -77,8 +77,9 @@ export function sampleIncomingRtp(
     const b1 = data[1] ?? 0;
     // RTP/RTCP (RFC 7983: first byte 128-191); RTCP packet types 192-223 in the second byte.
     if (b0 >= 128 && b0 <= 191 && data.length >= 12 && (b1 < 192 || b1 > 223)) {
-      onRtp(process.hrtime.bigint());
-      if (every > 1 && data.readUInt16BE(2) % every !== 0) return;
+      const seq = data.readUInt16BE(2);
+      onRtp(process.hrtime.bigint(), data.readUInt32BE(8), seq);
+      if (every > 1 && seq % every !== 0) return;
     }
     deliver(data);
   };
