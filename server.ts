@@ -5,7 +5,8 @@ import next from 'next';
 import { createApp } from './server/app';
 import { parseEnv } from './server/env';
 import { createLogger } from './server/logger';
-import { EmbeddedMediaServer, resolveMediaServerEntry } from './server/media/embedded';
+import { resolveMediaServerEntry } from './server/media/embedded';
+import { startEmbeddedWorkers } from './server/media/workers';
 
 async function main(): Promise<void> {
   const env = parseEnv(process.env);
@@ -18,13 +19,10 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(env.logLevel, { pretty: dev && process.stdout.isTTY });
 
-  const embedded = env.kmsUrl
-    ? undefined
-    : await EmbeddedMediaServer.start({
-        entry: resolveMediaServerEntry(scriptDir),
-        media: { ...env.media, logLevel: env.logLevel },
-        logger,
-      });
+  const embedded =
+    env.kmsUrls.length > 0
+      ? []
+      : await startEmbeddedWorkers(env, resolveMediaServerEntry(scriptDir), logger);
   const nextApp = next({ dev, hostname: env.host, port: env.port });
   await nextApp.prepare();
   const handle = nextApp.getRequestHandler();
@@ -32,7 +30,8 @@ async function main(): Promise<void> {
   const app = createApp({
     env,
     logger,
-    mediaServerUrl: env.kmsUrl ?? embedded?.url ?? '',
+    mediaServerUrl: env.kmsUrl ?? embedded[0]?.url ?? '',
+    mediaServerUrls: env.kmsUrls.length > 0 ? env.kmsUrls : embedded.map((worker) => worker.url),
     requestHandler: (req, res) => void handle(req, res),
   });
   const port = await app.listen(env.port, env.host);
@@ -47,7 +46,7 @@ async function main(): Promise<void> {
     setTimeout(() => process.exit(1), 10_000).unref();
     app
       .close()
-      .then(() => embedded?.close())
+      .then(() => Promise.all(embedded.map((worker) => worker.close())))
       .then(() => nextApp.close())
       .then(
         () => process.exit(0),

@@ -7,8 +7,8 @@ import { Server } from 'socket.io';
 import { ErrorCode, limits } from '../lib/protocol';
 import type { Env } from './env';
 import { createRequestListener } from './http/routes';
-import { MediaServerClient } from './kurento/client';
-import type { MediaServerClientOptions } from './kurento/client';
+import type { MediaServerClient, MediaServerClientOptions } from './kurento/client';
+import { MediaServerPool } from './kurento/pool';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
 import type { Metrics } from './metrics';
@@ -23,6 +23,8 @@ export interface CreateAppOptions {
   logger: Logger;
   /** Kurento Protocol WebSocket URL (`ws://host:port/kurento`): real KMS or the embedded server. */
   mediaServerUrl: string;
+  /** Several media servers (a pool; each room lives on one). When set, `mediaServerUrl` is ignored. */
+  mediaServerUrls?: readonly string[];
   /** Next.js (or any) handler for everything that is not signaling, health or metrics. */
   requestHandler?: RequestListener;
   /** Per-connection limits; tests lower or raise them. */
@@ -34,7 +36,9 @@ export interface CreateAppOptions {
 export interface App {
   httpServer: HttpServer;
   io: SignalingServer;
+  /** The first (usually only) media server. */
   media: MediaServerClient;
+  pool: MediaServerPool;
   rooms: RoomManager;
   metrics: Metrics;
   /** Resolves with the port actually bound (pass 0 for any). */
@@ -48,26 +52,27 @@ export function createApp(options: CreateAppOptions): App {
   // The gauges read the rooms and the media client, which need the metrics first.
   const sources = {
     rooms: undefined as RoomManager | undefined,
-    media: undefined as MediaServerClient | undefined,
+    pool: undefined as MediaServerPool | undefined,
   };
   const metrics = createMetrics({
     rooms: () => sources.rooms?.roomCount ?? 0,
     participants: () => sources.rooms?.participantCount ?? 0,
-    mediaObjects: () => sources.media?.objectCount ?? 0,
+    mediaObjects: () => sources.pool?.objectCount ?? 0,
   });
-  const media = new MediaServerClient(options.mediaServerUrl, {
+  const urls = options.mediaServerUrls ?? [options.mediaServerUrl];
+  const pool = new MediaServerPool(urls, {
     ...options.mediaClient,
     logger,
     observer: metrics.media,
   });
-  const rooms = new RoomManager({ media, logger, maxParticipants: env.roomMaxParticipants });
+  const rooms = new RoomManager({ pool, logger, maxParticipants: env.roomMaxParticipants });
   sources.rooms = rooms;
-  sources.media = media;
+  sources.pool = pool;
 
   let shuttingDown = false;
   const httpServer = createServer(
     createRequestListener({
-      media,
+      media: pool,
       metrics,
       logger,
       fallback: options.requestHandler,
@@ -88,13 +93,14 @@ export function createApp(options: CreateAppOptions): App {
     isShuttingDown: () => shuttingDown,
     rateLimits: { ...defaultRateLimits, ...options.rateLimits },
   });
-  media.start();
+  pool.start();
 
   let closing: Promise<void> | undefined;
   return {
     httpServer,
     io,
-    media,
+    media: pool.clients[0]!,
+    pool,
     rooms,
     metrics,
     listen(port, host) {
@@ -119,7 +125,7 @@ export function createApp(options: CreateAppOptions): App {
           void io.close(() => resolve());
           httpServer.closeAllConnections();
         });
-        await media.close();
+        await pool.close();
         logger.info('close() | done');
       })();
       return closing;

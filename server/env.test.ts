@@ -37,6 +37,14 @@ describe('parseEnv', () => {
     ]);
   });
 
+  it('reads a pool of media servers from a KMS_URL list, and MEDIA_WORKERS', () => {
+    const env = parseEnv({ KMS_URL: 'ws://kms-1:8888/kurento, ws://kms-2:8888/kurento' });
+    expect(env.kmsUrl).toBe('ws://kms-1:8888/kurento');
+    expect(env.kmsUrls).toEqual(['ws://kms-1:8888/kurento', 'ws://kms-2:8888/kurento']);
+    expect(parseEnv({}).media.workers).toBe(1);
+    expect(parseEnv({ MEDIA_WORKERS: '2' }).media.workers).toBe(2);
+  });
+
   it('prefers ICE_SERVERS JSON', () => {
     const env = parseEnv({
       ICE_SERVERS: '[{"urls":"stun:a.example.org"}]',
@@ -53,6 +61,8 @@ describe('parseEnv', () => {
     [{ TURN_URLS: 'turn:x' }, 'TURN_USERNAME'],
     [{ MEDIA_MIN_PORT: '50000', MEDIA_MAX_PORT: '40000' }, 'MEDIA_MIN_PORT'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ KMS_URL: 'ws://ok:8888/kurento,kms:8888' }, 'KMS_URL'],
+    [{ MEDIA_WORKERS: '0' }, 'MEDIA_WORKERS'],
     [{ ROOM_MAX_PARTICIPANTS: '1' }, 'ROOM_MAX_PARTICIPANTS'],
   ])('rejects %j naming %s', (source, name) => {
     expect(() => parseEnv(source)).toThrow(EnvError);

@@ -45,11 +45,12 @@ const iceServersJson = optionalString.transform((value, ctx) => {
   return result.data;
 });
 
-const wsUrl = optionalString.pipe(
-  z
-    .string()
-    .regex(/^wss?:\/\/.+/, 'must be a ws:// or wss:// URL, e.g. ws://127.0.0.1:8888/kurento')
-    .optional(),
+const wsUrls = commaList.pipe(
+  z.array(
+    z
+      .string()
+      .regex(/^wss?:\/\/.+/, 'must be ws:// or wss:// URLs, e.g. ws://127.0.0.1:8888/kurento'),
+  ),
 );
 
 const rawEnvSchema = z.object({
@@ -57,7 +58,8 @@ const rawEnvSchema = z.object({
   PORT: port.default(3000),
   HOST: optionalString.default('0.0.0.0'),
   PUBLIC_URL: optionalString.pipe(z.url().optional()),
-  KMS_URL: wsUrl,
+  KMS_URL: wsUrls,
+  MEDIA_WORKERS: z.coerce.number().int().min(1).max(32).default(1),
   MEDIA_MIN_PORT: port.optional(),
   MEDIA_MAX_PORT: port.optional(),
   MEDIA_ANNOUNCED_IP: optionalString,
@@ -78,13 +80,17 @@ export interface Env {
   port: number;
   host: string;
   publicUrl: string | undefined;
-  /** Unset: start the embedded media server. */
+  /** Unset: start the embedded media server. The first of `kmsUrls`. */
   kmsUrl: string | undefined;
+  /** `KMS_URL` may list several media servers (comma-separated): a pool, each room on one. */
+  kmsUrls: string[];
   media: {
     minPort: number | undefined;
     maxPort: number | undefined;
     announcedIp: string | undefined;
     iceAddresses: string | undefined;
+    /** How many embedded media servers to start (when `KMS_URL` is unset); rooms spread over them. */
+    workers: number;
   };
   /** What browsers get for their RTCPeerConnection. */
   iceServers: IceServerConfig[];
@@ -113,12 +119,14 @@ export const envSchema = rawEnvSchema
     port: raw.PORT,
     host: raw.HOST,
     publicUrl: raw.PUBLIC_URL,
-    kmsUrl: raw.KMS_URL,
+    kmsUrl: raw.KMS_URL[0],
+    kmsUrls: raw.KMS_URL,
     media: {
       minPort: raw.MEDIA_MIN_PORT,
       maxPort: raw.MEDIA_MAX_PORT,
       announcedIp: raw.MEDIA_ANNOUNCED_IP,
       iceAddresses: raw.MEDIA_ICE_ADDRESSES,
+      workers: raw.MEDIA_WORKERS,
     },
     iceServers: raw.ICE_SERVERS ?? iceServersFromLists(raw),
     roomMaxParticipants: raw.ROOM_MAX_PARTICIPANTS,

@@ -1,11 +1,11 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 
-import type { MediaServerClient } from '../kurento/client';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 
 interface RouteDeps {
-  media: MediaServerClient;
+  /** What `/readyz` pings (ready when a media server answers). */
+  media: { ping(timeoutMs: number): Promise<void> };
   metrics: Metrics;
   logger: Logger;
   /** Everything else (the Next.js app); a plain 404 when absent (tests). */

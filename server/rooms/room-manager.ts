@@ -2,11 +2,12 @@ import { ErrorCode } from '../../lib/protocol';
 import type { ProtocolError } from '../../lib/protocol';
 import { AppError } from '../errors';
 import type { MediaServerClient } from '../kurento/client';
+import type { MediaServerPool } from '../kurento/pool';
 import type { Logger } from '../logger';
 import { Room } from './room';
 
 interface RoomManagerOptions {
-  media: MediaServerClient;
+  pool: MediaServerPool;
   logger: Logger;
   maxParticipants: number;
 }
@@ -15,18 +16,18 @@ interface RoomManagerOptions {
 export class RoomManager {
   readonly #rooms = new Map<string, Room>();
   readonly #options: RoomManagerOptions;
-  readonly #onMediaLost: () => void;
+  readonly #onMediaLost: (client: MediaServerClient) => void;
   #closed = false;
 
   constructor(options: RoomManagerOptions) {
     this.#options = options;
-    this.#onMediaLost = () => {
-      this.closeAll({
+    this.#onMediaLost = (client) => {
+      this.#closeWhere((room) => room.media === client, {
         code: ErrorCode.MediaServerUnavailable,
         message: 'The connection to the media server was lost; rejoin in a moment.',
       }).catch((error: unknown) => options.logger.error({ err: error }, 'closeAll() | failed'));
     };
-    options.media.on('lost', this.#onMediaLost);
+    options.pool.on('lost', this.#onMediaLost);
   }
 
   get roomCount(): number {
@@ -48,8 +49,9 @@ export class RoomManager {
     if (this.#closed) throw new AppError(ErrorCode.ShuttingDown, 'The server is shutting down.');
     const existing = this.#rooms.get(roomId);
     if (existing && !existing.closed) return existing;
+    const media = this.#options.pool.pick((client) => this.#roomsOn(client));
     const room = new Room(roomId, {
-      media: this.#options.media,
+      media,
       logger: this.#options.logger,
       maxParticipants: this.#options.maxParticipants,
     });
@@ -60,17 +62,27 @@ export class RoomManager {
     return room;
   }
 
-  /** Closes every room (media server lost, shutdown); resolves when their media objects are released. */
-  async closeAll(reason: ProtocolError): Promise<void> {
-    const rooms = [...this.#rooms.values()];
-    this.#rooms.clear();
+  /** Closes every room (shutdown); resolves when their media objects are released. */
+  closeAll(reason: ProtocolError): Promise<void> {
+    return this.#closeWhere(() => true, reason);
+  }
+
+  async #closeWhere(which: (room: Room) => boolean, reason: ProtocolError): Promise<void> {
+    const rooms = [...this.#rooms.values()].filter(which);
+    for (const room of rooms) this.#rooms.delete(room.id);
     await Promise.all(rooms.map((room) => room.close(reason)));
+  }
+
+  #roomsOn(client: MediaServerClient): number {
+    let count = 0;
+    for (const room of this.#rooms.values()) if (room.media === client) count += 1;
+    return count;
   }
 
   /** Refuses new rooms, closes the open ones. Idempotent. */
   async close(reason: ProtocolError): Promise<void> {
     this.#closed = true;
-    this.#options.media.off('lost', this.#onMediaLost);
+    this.#options.pool.off('lost', this.#onMediaLost);
     await this.closeAll(reason);
   }
 }

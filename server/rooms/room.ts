@@ -40,6 +40,8 @@ interface RoomOptions {
 export class Room extends EventEmitter<RoomEvents> {
   readonly id: string;
   readonly logger: Logger;
+  /** The media server this room lives on. */
+  readonly media: MediaServerClient;
   readonly #maxParticipants: number;
   readonly #pipeline: Promise<MediaPipeline>;
   readonly #participants = new Map<string, Participant>();
@@ -52,6 +54,7 @@ export class Room extends EventEmitter<RoomEvents> {
     super();
     this.id = id;
     this.logger = options.logger.child({ roomId: id });
+    this.media = options.media;
     this.#maxParticipants = options.maxParticipants;
     this.#pipeline = options.media.createMediaPipeline().then(async (pipeline) => {
       if (this.#closed) {

@@ -45,7 +45,7 @@ export interface TestServer {
 
 /** A real app (no Next.js) on 127.0.0.1 port 0, connected to `mediaServerUrl`. */
 export async function startServer(
-  mediaServerUrl: string,
+  mediaServerUrl: string | readonly string[],
   options: {
     rateLimits?: Partial<RateLimits>;
     env?: Record<string, string>;
@@ -56,7 +56,8 @@ export async function startServer(
   const app = createApp({
     env,
     logger: testLogger(),
-    mediaServerUrl,
+    mediaServerUrl: typeof mediaServerUrl === 'string' ? mediaServerUrl : mediaServerUrl[0]!,
+    ...(typeof mediaServerUrl === 'string' ? {} : { mediaServerUrls: mediaServerUrl }),
     ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
     ...(options.mediaClient ? { mediaClient: options.mediaClient } : {}),
   });

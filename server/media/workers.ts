@@ -1,0 +1,45 @@
+import type { Env } from '../env';
+import type { Logger } from '../logger';
+import type { EmbeddedMediaOptions, MediaServerEntry } from './embedded';
+import { EmbeddedMediaServer } from './embedded';
+
+/** Splits `MEDIA_MIN_PORT`–`MEDIA_MAX_PORT` into one disjoint UDP range per worker. */
+export function workerMediaOptions(media: Env['media'], logLevel: string): EmbeddedMediaOptions[] {
+  const { workers, minPort, maxPort } = media;
+  const base = { announcedIp: media.announcedIp, iceAddresses: media.iceAddresses, logLevel };
+  if (minPort === undefined || maxPort === undefined || workers === 1) {
+    return Array.from({ length: workers }, () => ({ ...base, minPort, maxPort }));
+  }
+  const size = Math.floor((maxPort - minPort + 1) / workers);
+  if (size < 2)
+    throw new Error(`MEDIA_MIN_PORT–MEDIA_MAX_PORT is too small for ${workers} workers`);
+  return Array.from({ length: workers }, (_, index) => ({
+    ...base,
+    minPort: minPort + index * size,
+    maxPort: index === workers - 1 ? maxPort : minPort + (index + 1) * size - 1,
+  }));
+}
+
+/** Starts `MEDIA_WORKERS` embedded media servers; stops the started ones if one fails. */
+export async function startEmbeddedWorkers(
+  env: Env,
+  entry: MediaServerEntry,
+  logger: Logger,
+): Promise<EmbeddedMediaServer[]> {
+  const results = await Promise.allSettled(
+    workerMediaOptions(env.media, env.logLevel).map((media, index) =>
+      EmbeddedMediaServer.start({
+        entry,
+        media,
+        logger: env.media.workers > 1 ? logger.child({ worker: index }) : logger,
+      }),
+    ),
+  );
+  const started = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) {
+    await Promise.all(started.map((worker) => worker.close()));
+    throw failed.reason;
+  }
+  return started;
+}
