@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { ErrorCode } from '../../lib/protocol';
+import type { KurentoIceCandidate, WebRtcEndpoint } from '../kurento/objects';
 import { createLogger } from '../logger';
 import { EndpointSlot, MAX_QUEUED_CANDIDATES } from './endpoint-slot';
 
@@ -41,5 +42,41 @@ describe('EndpointSlot (no media server needed)', () => {
     expect(() => slot.beginNegotiation()).toThrow(
       expect.objectContaining({ code: ErrorCode.UnknownParticipant }),
     );
+  });
+
+  it('hands queued candidates to the endpoint after its offer, in order, then adds new ones at once', async () => {
+    const calls: string[] = [];
+    // Stands in for the media server's endpoint: records the order of calls.
+    const endpoint = {
+      processOffer: (offer: string) => {
+        calls.push(`processOffer ${offer}`);
+        return Promise.resolve('answer');
+      },
+      addIceCandidate: (c: KurentoIceCandidate) => {
+        calls.push(`addIceCandidate ${c.sdpMid}`);
+        return Promise.resolve(null);
+      },
+      gatherCandidates: () => {
+        calls.push('gatherCandidates');
+        return Promise.resolve(null);
+      },
+      release: () => Promise.resolve(),
+    } as unknown as WebRtcEndpoint;
+    const slot = new EndpointSlot('sender', createLogger('silent'));
+    slot.addCandidate({ ...candidate, sdpMid: 'early-1' });
+    slot.addCandidate({ ...candidate, sdpMid: 'early-2' });
+    slot.attach(endpoint);
+    slot.addCandidate({ ...candidate, sdpMid: 'early-3' });
+    slot.beginNegotiation();
+    expect(await slot.negotiate('offer')).toBe('answer');
+    slot.addCandidate({ ...candidate, sdpMid: 'late' });
+    expect(calls).toEqual([
+      'processOffer offer',
+      'addIceCandidate early-1',
+      'addIceCandidate early-2',
+      'addIceCandidate early-3',
+      'gatherCandidates',
+      'addIceCandidate late',
+    ]);
   });
 });
