@@ -169,8 +169,8 @@ export class Publisher {
 export class Viewer {
   readonly pc: RTCPeerConnection;
   readonly received: RtpPacket[] = [];
-  readonly #detach: () => void;
   readonly #waiters = new Set<() => void>();
+  #detach: () => void = () => undefined;
 
   static async start(
     socket: TestClient,
@@ -181,9 +181,8 @@ export class Viewer {
     pc.addTransceiver('audio', { direction: 'recvonly' });
     pc.addTransceiver('video', { direction: 'recvonly' });
     const viewer = new Viewer(pc);
-    viewer.#attachTracks();
     try {
-      viewer.#setDetach(await negotiate(socket, pc, senderId));
+      viewer.#detach = await negotiate(socket, pc, senderId);
     } catch (error) {
       await pc.close();
       throw error;
@@ -191,19 +190,10 @@ export class Viewer {
     return viewer;
   }
 
-  #detachNegotiation: () => void = () => undefined;
-
   private constructor(pc: RTCPeerConnection) {
     this.pc = pc;
-    this.#detach = () => this.#detachNegotiation();
-  }
-
-  #setDetach(detach: () => void): void {
-    this.#detachNegotiation = detach;
-  }
-
-  #attachTracks(): void {
-    this.pc.onTrack.subscribe((track) => {
+    // Subscribed before negotiation so that no packet is missed.
+    pc.onTrack.subscribe((track) => {
       if (track.kind !== 'video') return;
       track.onReceiveRtp.subscribe((rtp) => {
         this.received.push(rtp.clone());
