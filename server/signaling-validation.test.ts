@@ -160,4 +160,39 @@ describe('signaling without a media server', () => {
     }
     expect((await fetch(`${server.url}/elsewhere`)).status).toBe(404);
   });
+
+  it('answers every one of a few hundred random payloads with an error code, and keeps serving', async () => {
+    let seed = 7;
+    const next = (): number => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const values = (depth: number): unknown => {
+      const roll = next();
+      if (depth > 2 || roll < 0.15) return Math.floor(next() * 1e9) - 5e8;
+      if (roll < 0.3) return 'v=0'.repeat(Math.floor(next() * 5));
+      if (roll < 0.4) return null;
+      if (roll < 0.5) return next() < 0.5;
+      if (roll < 0.65) return Array.from({ length: 3 }, () => values(depth + 1));
+      return Object.fromEntries(
+        ['roomId', 'displayName', 'senderId', 'sdp', 'candidate', '__proto__', 'audioMuted']
+          .filter(() => next() < 0.5)
+          .map((key) => [key, values(depth + 1)]),
+      );
+    };
+    const socket = await connectClient(server.url);
+    const events = ['room:join', 'sdp:offer', 'ice:candidate', 'media:mute'] as const;
+    for (let i = 0; i < 300; i += 1) {
+      const event = events[i % events.length]!;
+      const result = (await socket
+        .timeout(5_000)
+        .emitWithAck(event, values(0) as never)) as Result<unknown>;
+      expect(result.ok).toBe(false);
+      if (!result.ok) {
+        expect(Object.values(ErrorCode)).toContain(result.error.code);
+        expect(result.error.code).not.toBe(ErrorCode.Internal);
+      }
+    }
+    await expectStillServing();
+  });
 });
