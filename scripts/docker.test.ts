@@ -54,7 +54,7 @@ function envContract() {
   type ParsedEnv = {
     port: number;
     kmsUrl?: string;
-    media: { minPort?: number; maxPort?: number };
+    media: { minPort?: number; maxPort?: number; workers?: number };
   };
   return { keys, parseEnv: parse as (source: Record<string, string | undefined>) => ParsedEnv };
 }
@@ -174,9 +174,11 @@ describe('Dockerfile', () => {
     expect(minPort).toBeDefined();
     expect(maxPort).toBeDefined();
     expect(exposed).toContainEqual({ from: minPort, to: maxPort, protocol: 'udp' });
-    // Big enough for one full room: N participants use N x N endpoints, one port each.
+    // Big enough for one full room on each embedded worker (the range is split between them):
+    // N participants use N x N endpoints, one port each.
     const roomMax = Number(runtimeEnv.ROOM_MAX_PARTICIPANTS ?? 16);
-    expect((maxPort ?? 0) - (minPort ?? 0) + 1).toBeGreaterThanOrEqual(roomMax * roomMax);
+    const perWorker = ((maxPort ?? 0) - (minPort ?? 0) + 1) / (config.media.workers ?? 1);
+    expect(perWorker).toBeGreaterThanOrEqual(roomMax * roomMax);
     expect(exposed).toHaveLength(2);
   });
 
