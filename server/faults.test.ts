@@ -127,7 +127,7 @@ describe('media server faults', () => {
 
   it('a media server that stops answering (socket still open) counts as lost; it is used again once it answers', async () => {
     const server = await startServer(media.url, {
-      mediaClient: { heartbeatMs: 200, heartbeatTimeoutMs: 300 },
+      mediaClient: { heartbeatMs: 250, heartbeatTimeoutMs: 1_500 },
     });
     try {
       await server.app.media.waitConnected(20_000);
