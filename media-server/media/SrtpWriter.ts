@@ -25,6 +25,7 @@ export class SrtpWriter {
   readonly #ecb: Cipher | undefined;
   /** Scratch for counter blocks, grown on demand. */
   #blocks = Buffer.alloc(16 * 96);
+  #words = new Uint32Array(this.#blocks.buffer, this.#blocks.byteOffset, this.#blocks.length / 4);
   readonly #iv = Buffer.alloc(16);
   #roc = 0;
   #lastSeq = -1;
@@ -98,20 +99,32 @@ export class SrtpWriter {
 
   #ctrEncrypt(out: Buffer, payload: Buffer, seq: number, ssrc: number, roc: number): void {
     const n = Math.ceil(payload.length / 16);
-    if (this.#blocks.length < n * 16) this.#blocks = Buffer.alloc(n * 16);
+    if (this.#blocks.length < n * 16) {
+      this.#blocks = Buffer.alloc(n * 16);
+      this.#words = new Uint32Array(
+        this.#blocks.buffer,
+        this.#blocks.byteOffset,
+        this.#blocks.length / 4,
+      );
+    }
     const blocks = this.#blocks;
-    // IV = (salt · 2^16) XOR (SSRC · 2^64) XOR (index · 2^16), index = ROC · 2^16 + SEQ.
-    const iv = this.#iv;
+    // IV = (salt · 2^16) XOR (SSRC · 2^64) XOR (index · 2^16), index = ROC · 2^16 + SEQ; as four
+    // big-endian words, the last one ending in the 16-bit block counter.
     const salt = this.#keys.srtpSessionSalt;
-    iv.fill(0);
-    salt.copy(iv, 0, 0, 14);
-    iv.writeUInt32BE(((iv.readUInt32BE(4) ^ ssrc) >>> 0) as number, 4);
-    iv.writeUInt32BE(((iv.readUInt32BE(8) ^ roc) >>> 0) as number, 8);
-    iv.writeUInt16BE((iv.readUInt16BE(12) ^ seq) & 0xffff, 12);
-    for (let b = 0; b < n; b++) {
-      const off = b * 16;
-      iv.copy(blocks, off, 0, 14);
-      blocks.writeUInt16BE(b & 0xffff, off + 14);
+    const w0 = salt.readUInt32BE(0);
+    const w1 = (salt.readUInt32BE(4) ^ ssrc) >>> 0;
+    const w2 = (salt.readUInt32BE(8) ^ roc) >>> 0;
+    const w3 = ((((salt.readUInt16BE(12) ^ seq) & 0xffff) << 16) >>> 0) as number;
+    // Counter blocks through a host-order (little-endian) word view: byte-swap once per word.
+    const words = this.#words;
+    const s0 = bswap32(w0);
+    const s1 = bswap32(w1);
+    const s2 = bswap32(w2);
+    for (let b = 0, j = 0; b < n; b++, j += 4) {
+      words[j] = s0;
+      words[j + 1] = s1;
+      words[j + 2] = s2;
+      words[j + 3] = bswap32((w3 | b) >>> 0);
     }
     const ks = this.#ecb?.update(blocks.subarray(0, n * 16));
     if (!ks) throw new Error('no keystream');
@@ -126,4 +139,8 @@ export class SrtpWriter {
       .digest();
     tag.copy(out, 12 + len, 0, 10);
   }
+}
+
+function bswap32(x: number): number {
+  return (((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24)) >>> 0;
 }

@@ -26,6 +26,8 @@ const N = arg('n', 8);
 const VIEWER_PROCS = arg('viewer-procs', 2);
 const SECONDS = arg('seconds', 10);
 const WARMUP = arg('warmup', 3);
+/** Scales the publish rate (0 = no media: measures the fixed cost of N×N idle endpoints). */
+const RATE = arg('rate', 1);
 const TICKS = 1000 / 10;
 
 function cpuSeconds(pid: number): number {
@@ -117,8 +119,8 @@ async function main(): Promise<void> {
   let dueA = 0;
   const timer = setInterval(() => {
     const elapsed = (performance.now() - start) / 1000;
-    const nv = Math.floor(elapsed * 70) - dueV;
-    const na = Math.floor(elapsed * 50) - dueA;
+    const nv = Math.floor(elapsed * 70 * RATE) - dueV;
+    const na = Math.floor(elapsed * 50 * RATE) - dueA;
     dueV += nv;
     dueA += na;
     pubs.forEach((p, i) => {
