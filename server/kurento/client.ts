@@ -186,7 +186,8 @@ export class MediaServerClient extends EventEmitter<MediaServerClientEvents> {
       {
         request_timeout: this.#requestTimeoutMs,
         response_timeout: this.#requestTimeoutMs,
-        duplicates_timeout: this.#requestTimeoutMs,
+        // How long answered ids are remembered to drop duplicate answers (one timer each).
+        duplicates_timeout: 1_000,
       },
       (error) => {
         // Called after the socket opened and the strict module check (`getInfo`) passed.
