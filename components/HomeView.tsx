@@ -3,10 +3,12 @@
 import { useRouter } from 'next/navigation';
 import { useId, useState, type FormEvent } from 'react';
 import { createRoomId, parseRoomInput } from '@/lib/call/roomId';
+import { useHydrated } from '@/lib/hooks/useHydrated';
 import { Logo } from './Logo';
 
 export function HomeView() {
   const router = useRouter();
+  const hydrated = useHydrated();
   const inputId = useId();
   const errorId = useId();
   const [input, setInput] = useState('');
@@ -23,7 +25,7 @@ export function HomeView() {
   };
 
   return (
-    <main className="home">
+    <main className="home" data-ready={hydrated}>
       <section className="home-hero" aria-labelledby="home-title">
         <p className="brand">
           <Logo size={28} /> <span lang="ko">모임</span> · gathering

@@ -63,7 +63,7 @@ export function Prejoin({
   const hasCamera =
     snapshot.videoTrack !== null || (!snapshot.videoEnabled && !snapshot.videoProblem);
   return (
-    <main className="prejoin" data-testid="prejoin">
+    <main className="prejoin" data-testid="prejoin" data-ready={!snapshot.starting}>
       <section className="prejoin-media" aria-label="Camera and microphone check">
         <PreviewVideo
           stream={snapshot.stream}

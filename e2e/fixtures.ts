@@ -46,6 +46,8 @@ export const test = base.extend<Fixtures>({
       if (options.noDevices) await page.addInitScript(noDevicesScript);
       if (options.beforeJoin) await page.addInitScript(options.beforeJoin);
       await page.goto(`/room/${roomId}`);
+      // Devices checked (so the page is hydrated and the form is live), then type.
+      await expect(page.getByTestId('prejoin')).toHaveAttribute('data-ready', 'true');
       await page.getByTestId('prejoin_name').fill(name);
       const join = page.getByTestId('prejoin_join');
       await expect(join).toBeEnabled();

@@ -2,12 +2,14 @@ import { expect, test } from '@playwright/test';
 
 test('home creates a room and accepts an invite link', async ({ page }) => {
   await page.goto('/');
+  await expect(page.locator('main.home')).toHaveAttribute('data-ready', 'true');
   await page.getByTestId('home_create').click();
   await expect(page).toHaveURL(/\/room\/[a-z]+-[a-z]+-\d{4}$/);
   await expect(page.getByTestId('prejoin')).toBeVisible();
   const link = page.url();
 
   await page.goto('/');
+  await expect(page.locator('main.home')).toHaveAttribute('data-ready', 'true');
   await page.getByTestId('home_room_input').fill('not a room!');
   await page.getByTestId('home_join').click();
   await expect(page.getByTestId('home_error')).toContainText('Enter a room id');
@@ -18,6 +20,7 @@ test('home creates a room and accepts an invite link', async ({ page }) => {
 
 test('the display name is remembered', async ({ page }) => {
   await page.goto('/room/remember-me');
+  await expect(page.getByTestId('prejoin')).toHaveAttribute('data-ready', 'true');
   await page.getByTestId('prejoin_name').fill('Ji-woo');
   await page.getByTestId('prejoin_join').click();
   await expect(page.getByTestId('tile_local')).toBeVisible();

@@ -1,15 +1,39 @@
 import type { Page } from '@playwright/test';
 
-/** Init script: remembers every RTCPeerConnection the page creates, on `window.__peerConnections`. */
-export function capturePeerConnectionsScript(): void {
-  const Native = window.RTCPeerConnection;
-  const all: RTCPeerConnection[] = [];
-  Object.assign(window, { __peerConnections: all });
-  window.RTCPeerConnection = class extends Native {
+interface Captured {
+  __peerConnections: RTCPeerConnection[];
+  __localTracks: MediaStreamTrack[];
+  __webSockets: WebSocket[];
+}
+
+/**
+ * Init script: remembers every RTCPeerConnection, camera/microphone track and WebSocket the page
+ * creates (on `window`), so tests can check what the app closed or make a connection drop.
+ */
+export function captureConnectionsScript(): void {
+  const captured: Captured = { __peerConnections: [], __localTracks: [], __webSockets: [] };
+  Object.assign(window, captured);
+  const NativePeerConnection = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends NativePeerConnection {
     constructor(configuration?: RTCConfiguration) {
       super(configuration);
-      all.push(this);
+      captured.__peerConnections.push(this);
     }
+  };
+  const NativeWebSocket = window.WebSocket;
+  window.WebSocket = class extends NativeWebSocket {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols);
+      // Only the signaling socket (not, say, the dev server's hot-reload one).
+      if (String(url).includes('/socket.io/')) captured.__webSockets.push(this);
+    }
+  };
+  const mediaDevices = navigator.mediaDevices;
+  const getUserMedia = mediaDevices.getUserMedia.bind(mediaDevices);
+  mediaDevices.getUserMedia = async (constraints) => {
+    const stream = await getUserMedia(constraints);
+    captured.__localTracks.push(...stream.getTracks());
+    return stream;
   };
 }
 
@@ -19,7 +43,7 @@ export function capturePeerConnectionsScript(): void {
  */
 export async function failReceivingConnections(page: Page): Promise<number> {
   return page.evaluate(() => {
-    const all = (window as unknown as { __peerConnections: RTCPeerConnection[] }).__peerConnections;
+    const { __peerConnections: all } = window as unknown as Captured;
     const receiving = all.filter(
       (pc) =>
         pc.connectionState === 'connected' && pc.getTransceivers()[0]?.direction === 'recvonly',
@@ -30,4 +54,34 @@ export async function failReceivingConnections(page: Page): Promise<number> {
     }
     return receiving.length;
   });
+}
+
+/** What the page still holds open: peer connections, live camera/microphone tracks, sockets. */
+export async function openResources(
+  page: Page,
+): Promise<{ peerConnections: number; liveTracks: number; webSockets: number }> {
+  return page.evaluate(() => {
+    const captured = window as unknown as Captured;
+    return {
+      peerConnections: captured.__peerConnections.filter((pc) => pc.signalingState !== 'closed')
+        .length,
+      liveTracks: captured.__localTracks.filter((track) => track.readyState === 'live').length,
+      webSockets: captured.__webSockets.filter(
+        (socket) =>
+          socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING,
+      ).length,
+    };
+  });
+}
+
+/** Drops the page's signaling WebSocket, as a network hiccup would. */
+export async function dropWebSockets(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    (window as unknown as Captured).__webSockets.forEach((socket) => socket.close());
+  });
+}
+
+/** Number of RTCPeerConnections the page has created so far (renegotiation-free checks). */
+export async function peerConnectionCount(page: Page): Promise<number> {
+  return page.evaluate(() => (window as unknown as Captured).__peerConnections.length);
 }

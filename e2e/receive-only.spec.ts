@@ -34,6 +34,7 @@ test('a denied camera and microphone is explained, and joining still works', asy
   });
   await page.goto(`/room/${roomId}`);
   await expect(page.getByTestId('prejoin_problem')).toContainText('was blocked');
+  await expect(page.getByTestId('prejoin')).toHaveAttribute('data-ready', 'true');
   await page.getByTestId('prejoin_name').fill('Eun');
   await page.getByTestId('prejoin_join').click();
   await expect(page.getByTestId('tile_local')).toHaveAttribute('data-connection', 'connected');

@@ -1,12 +1,12 @@
 import { expect, test } from './fixtures';
 import { expectVideoDecoding, remoteTile } from './media';
-import { capturePeerConnectionsScript, failReceivingConnections } from './peerConnections';
+import { captureConnectionsScript, failReceivingConnections } from './peerConnections';
 
 test('a failed peer connection is re-established without user action', async ({
   addParticipant,
 }) => {
   const ana = await addParticipant('Ana');
-  const bora = await addParticipant('Bora', { beforeJoin: capturePeerConnectionsScript });
+  const bora = await addParticipant('Bora', { beforeJoin: captureConnectionsScript });
   const anaSeenByBora = remoteTile(bora.page, 'Ana');
   await expectVideoDecoding(anaSeenByBora);
 

@@ -1,0 +1,39 @@
+import { expect, test } from './fixtures';
+import { expectVideoDecoding, remoteTile } from './media';
+import { captureConnectionsScript, dropWebSockets, openResources } from './peerConnections';
+
+test('leaving closes every peer connection, track and socket', async ({ addParticipant }) => {
+  const ana = await addParticipant('Ana', { beforeJoin: captureConnectionsScript });
+  await addParticipant('Bora');
+  await expectVideoDecoding(remoteTile(ana.page, 'Bora'));
+  expect(await openResources(ana.page)).toEqual({
+    peerConnections: 2,
+    liveTracks: 2,
+    webSockets: 1,
+  });
+
+  await ana.page.getByTestId('control_leave').click();
+  await expect(ana.page.getByTestId('call_ended')).toBeVisible();
+  await expect
+    .poll(() => openResources(ana.page))
+    .toEqual({ peerConnections: 0, liveTracks: 0, webSockets: 0 });
+});
+
+test('a lost signaling connection shows a banner and the call recovers on its own', async ({
+  addParticipant,
+}) => {
+  const ana = await addParticipant('Ana', { beforeJoin: captureConnectionsScript });
+  const bora = await addParticipant('Bora');
+  await expectVideoDecoding(remoteTile(ana.page, 'Bora'));
+
+  await ana.context.setOffline(true);
+  await dropWebSockets(ana.page);
+  await expect(ana.page.getByTestId('banner_signaling')).toBeVisible();
+  await expect(remoteTile(bora.page, 'Ana')).toHaveCount(0);
+
+  await ana.context.setOffline(false);
+  await expect(ana.page.getByTestId('banner_signaling')).toHaveCount(0);
+  await expectVideoDecoding(remoteTile(ana.page, 'Bora'));
+  await expect(remoteTile(bora.page, 'Ana')).toHaveCount(1);
+  await expectVideoDecoding(remoteTile(bora.page, 'Ana'));
+});
