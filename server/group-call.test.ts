@@ -11,6 +11,7 @@ import {
   leave,
   mute,
   nextEvent,
+  offer,
   startMediaServer,
   startServer,
   waitUntil,
@@ -175,6 +176,34 @@ describe('group call on the embedded media server', () => {
     const again = await connectClient(server.url);
     const joinedAgain = await joined(again, 'flaky', 'Again');
     expect(joinedAgain.participants.map((p) => p.displayName)).toEqual(['Stayer']);
+  });
+
+  it('an offer with replace gives a viewer a new connection for a sender; the old endpoint goes', async () => {
+    const ann = await connectClient(server.url);
+    const bob = await connectClient(server.url);
+    const annId = (await joined(ann, 'replace', 'Ann')).selfId;
+    const bobId = (await joined(bob, 'replace', 'Bob')).selfId;
+    const publisher = await Publisher.start(ann, annId);
+    const first = await Viewer.start(bob, annId);
+    peers.push(publisher, first);
+    await Promise.all([waitConnected(publisher.pc), waitConnected(first.pc)]);
+    publisher.pump(0xa3);
+    await first.waitForTagged(0xa3, 5);
+    const bobInRoom = server.app.rooms.get('replace')?.getParticipant(bobId);
+    const objects = server.app.media.objectCount;
+
+    // Without replace, a second offer is refused; with it, a new connection takes over.
+    const refused = await offer(bob, {
+      senderId: annId,
+      sdp: first.pc.localDescription?.sdp ?? '',
+    });
+    expect(refused).toMatchObject({ ok: false, error: { code: ErrorCode.AlreadyNegotiated } });
+    const second = await Viewer.start(bob, annId, 'VP8', true);
+    peers.push(second);
+    await waitConnected(second.pc);
+    await second.waitForTagged(0xa3, 5);
+    expect(server.app.media.objectCount).toBe(objects);
+    expect(bobInRoom?.incomingSenderIds).toEqual([annId]);
   });
 
   it('mute changes reach the others', async () => {

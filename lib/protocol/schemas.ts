@@ -38,6 +38,11 @@ export const sdpOfferSchema = z.object({
     .string()
     .max(limits.sdpMaxLength)
     .refine((sdp) => sdp.startsWith('v=0'), 'an SDP offer starts with "v=0"'),
+  /**
+   * For a remote sender only: replace my connection for them (a new RTCPeerConnection after a
+   * failure) instead of answering ALREADY_NEGOTIATED. The old endpoint is released.
+   */
+  replace: z.boolean().default(false),
 });
 export type SdpOfferRequest = z.input<typeof sdpOfferSchema>;
 

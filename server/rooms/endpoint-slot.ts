@@ -29,6 +29,11 @@ export class EndpointSlot {
     return this.#phase === 'closed';
   }
 
+  /** An offer was taken (in flight or answered). */
+  get claimed(): boolean {
+    return this.#phase === 'negotiating' || this.#phase === 'negotiated';
+  }
+
   get endpoint(): WebRtcEndpoint | undefined {
     return this.#endpoint;
   }

@@ -96,15 +96,24 @@ export class Participant extends EventEmitter<ParticipantEvents> {
 
   /**
    * The offer of my recvonly connection for `senderId`: creates my incoming endpoint for them,
-   * feeds it from their outgoing one and answers. On failure nothing is left behind.
+   * feeds it from their outgoing one and answers. On failure nothing is left behind. With
+   * `replace`, an existing connection for them is released first instead of refused.
    */
   async receive(
     senderId: string,
     source: WebRtcEndpoint,
     pipeline: MediaPipeline,
     offer: string,
+    replace = false,
   ): Promise<string> {
     this.#assertOpen();
+    const previous = this.#incoming.get(senderId);
+    if (replace && previous?.claimed) {
+      // A new connection for this sender: the old endpoint goes (synchronously, so that the
+      // candidates that follow this offer land in the new slot's queue).
+      this.#incoming.delete(senderId);
+      void previous.close();
+    }
     const slot = this.#slotFor(senderId);
     slot.beginNegotiation();
     const logger = this.logger.child({ senderId });
@@ -121,11 +130,15 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       logger.debug('receive() | negotiated');
       return answer;
     } catch (error) {
-      // Released (sender left, I left) or failed: either way this slot must not linger.
-      if (this.#incoming.get(senderId) === slot) this.#incoming.delete(senderId);
+      // Released (sender left, I left, a newer offer replaced it) or failed: it must not linger.
+      const current = this.#incoming.get(senderId);
+      const replaced = current !== undefined && current !== slot;
+      if (current === slot) this.#incoming.delete(senderId);
       await slot.close();
       if (this.#closed) throw new AppError(ErrorCode.NotInRoom, 'You left the room.');
       if (source.released) throw gone();
+      if (replaced)
+        throw new AppError(ErrorCode.AlreadyNegotiated, 'A newer offer replaced this one.');
       throw error;
     }
   }

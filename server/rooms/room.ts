@@ -44,6 +44,8 @@ export class Room extends EventEmitter<RoomEvents> {
   readonly media: MediaServerClient;
   readonly #maxParticipants: number;
   readonly #pipeline: Promise<MediaPipeline>;
+  /** Set once the pipeline exists (always, while the room has participants). */
+  #readyPipeline: MediaPipeline | undefined;
   readonly #participants = new Map<string, Participant>();
   /** Joins admitted but not finished: they count against the limit and keep the room open. */
   #pendingJoins = 0;
@@ -62,6 +64,7 @@ export class Room extends EventEmitter<RoomEvents> {
         throw new AppError(ErrorCode.MediaServerUnavailable, 'The room closed.');
       }
       this.logger.info({ pipelineId: pipeline.id }, 'pipeline created');
+      this.#readyPipeline = pipeline;
       return pipeline;
     });
     // Joins observe failures; this keeps an early failure from being an unhandled rejection.
@@ -148,13 +151,18 @@ export class Room extends EventEmitter<RoomEvents> {
   }
 
   /** Answers `viewerId`'s offer for `senderId`'s media (their own id: what they publish). */
-  async offer(viewerId: string, senderId: string, offer: string): Promise<string> {
+  async offer(viewerId: string, senderId: string, offer: string, replace = false): Promise<string> {
     const viewer = this.#requireMember(viewerId);
     if (senderId === viewerId) return viewer.publish(offer);
     const sender = this.#requireSender(senderId);
     const source = sender.outgoingEndpoint;
-    if (!source) throw new AppError(ErrorCode.UnknownParticipant, 'That participant left.');
-    return viewer.receive(senderId, source, await this.#pipeline, offer);
+    const pipeline = this.#readyPipeline;
+    if (!source || !pipeline) {
+      throw new AppError(ErrorCode.UnknownParticipant, 'That participant left.');
+    }
+    // No await before `receive`: it claims the slot synchronously, ahead of the candidates
+    // that follow this offer on the socket.
+    return viewer.receive(senderId, source, pipeline, offer, replace);
   }
 
   addIceCandidate(viewerId: string, senderId: string, candidate: KurentoIceCandidate): void {

@@ -98,7 +98,7 @@ export class SignalingSession {
   async offer(payload: unknown): Promise<SdpAnswerResult> {
     const request = parsePayload(sdpOfferSchema, payload);
     const { room, participant } = this.#joined();
-    const sdp = await room.offer(participant.id, request.senderId, request.sdp);
+    const sdp = await room.offer(participant.id, request.senderId, request.sdp, request.replace);
     this.#stillJoined(participant);
     return { sdp };
   }

@@ -43,6 +43,7 @@ async function negotiate(
   socket: TestClient,
   pc: RTCPeerConnection,
   senderId: string,
+  replace = false,
 ): Promise<() => void> {
   let remoteSet = false;
   const early: IceCandidate[] = [];
@@ -68,7 +69,7 @@ async function negotiate(
     });
   });
   await pc.setLocalDescription(await pc.createOffer());
-  const result = await offer(socket, { senderId, sdp: pc.localDescription?.sdp ?? '' });
+  const result = await offer(socket, { senderId, sdp: pc.localDescription?.sdp ?? '', replace });
   if (!result.ok) {
     socket.off('ice:candidate', onServerCandidate);
     throw new Error(`offer failed: ${result.error.code} ${result.error.message}`);
@@ -176,13 +177,14 @@ export class Viewer {
     socket: TestClient,
     senderId: string,
     video: VideoCodec = 'VP8',
+    replace = false,
   ): Promise<Viewer> {
     const pc = loopbackPeer(video);
     pc.addTransceiver('audio', { direction: 'recvonly' });
     pc.addTransceiver('video', { direction: 'recvonly' });
     const viewer = new Viewer(pc);
     try {
-      viewer.#detach = await negotiate(socket, pc, senderId);
+      viewer.#detach = await negotiate(socket, pc, senderId, replace);
     } catch (error) {
       await pc.close();
       throw error;
