@@ -178,4 +178,29 @@ describe('bad input once joined (embedded media server)', () => {
     expect(server.app.media.objectCount).toBe(before);
     await expectStillServing();
   });
+
+  it('racing replace offers: the newer wins, the older is told so, nothing leaks', async () => {
+    const { a, b, aId } = await pair('replace-race');
+    const publisher = await Publisher.start(a, aId);
+    peers.push(publisher);
+    const sendonly = publisher.pc.localDescription?.sdp ?? '';
+    const recvonly = sendonly.replace(/a=sendonly/g, 'a=recvonly');
+    expect((await offer(b, { senderId: aId, sdp: recvonly })).ok).toBe(true);
+    const settled = server.app.media.objectCount;
+    for (const [socket, senderId, sdp] of [
+      [b, aId, recvonly],
+      [a, aId, sendonly],
+    ] as const) {
+      const results = await Promise.all(
+        [0, 1, 2].map(() => offer(socket, { senderId, sdp, replace: true })),
+      );
+      // Each replace supersedes the one before it while that one is still in flight.
+      expect(results.at(-1)?.ok).toBe(true);
+      for (const result of results.filter((r) => !r.ok)) {
+        expectError(result, ErrorCode.AlreadyNegotiated);
+      }
+      await waitUntil(() => server.app.media.objectCount === settled, 'no leftover endpoints');
+    }
+    await expectStillServing();
+  });
 });

@@ -102,7 +102,13 @@ describe('churn', () => {
           for (const p of result.data.participants) member.others.add(p.id);
         }
       } else if (roll < 0.25) {
-        count(await offer(member.socket, { senderId: member.selfId, sdp: offers.sendonly }));
+        count(
+          await offer(member.socket, {
+            senderId: member.selfId,
+            sdp: offers.sendonly,
+            replace: next() < 0.3,
+          }),
+        );
       } else if (roll < 0.6 && member.others.size > 0) {
         const senderId = pick([...member.others]);
         // Candidates before the offer are queued; both race on purpose.
@@ -114,7 +120,9 @@ describe('churn', () => {
             sdpMLineIndex: 0,
           },
         });
-        count(await offer(member.socket, { senderId, sdp: offers.recvonly }));
+        count(
+          await offer(member.socket, { senderId, sdp: offers.recvonly, replace: next() < 0.3 }),
+        );
         count(await early);
       } else if (roll < 0.8) {
         count(await leave(member.socket));

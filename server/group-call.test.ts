@@ -206,6 +206,27 @@ describe('group call on the embedded media server', () => {
     expect(bobInRoom?.incomingSenderIds).toEqual([annId]);
   });
 
+  it('an offer with replace for my own id renews what I publish; viewers switch without a new offer', async () => {
+    const ann = await connectClient(server.url);
+    const bob = await connectClient(server.url);
+    const annId = (await joined(ann, 'republish', 'Ann')).selfId;
+    await joined(bob, 'republish', 'Bob');
+    const first = await Publisher.start(ann, annId);
+    const viewer = await Viewer.start(bob, annId);
+    peers.push(first, viewer);
+    await Promise.all([waitConnected(first.pc), waitConnected(viewer.pc)]);
+    first.pump(0xa5);
+    await viewer.waitForTagged(0xa5, 5);
+    const objects = server.app.media.objectCount;
+
+    const second = await Publisher.start(ann, annId, true);
+    peers.push(second);
+    await waitConnected(second.pc);
+    second.pump(0xa6);
+    await viewer.waitForTagged(0xa6, 5);
+    await waitUntil(() => server.app.media.objectCount === objects, 'the old endpoint released');
+  });
+
   it('mute changes reach the others', async () => {
     const ann = await connectClient(server.url);
     const bob = await connectClient(server.url);

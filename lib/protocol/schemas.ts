@@ -39,8 +39,9 @@ export const sdpOfferSchema = z.object({
     .max(limits.sdpMaxLength)
     .refine((sdp) => sdp.startsWith('v=0'), 'an SDP offer starts with "v=0"'),
   /**
-   * For a remote sender only: replace my connection for them (a new RTCPeerConnection after a
-   * failure) instead of answering ALREADY_NEGOTIATED. The old endpoint is released.
+   * Replace my connection for this sender (a new RTCPeerConnection after a failure) instead of
+   * answering ALREADY_NEGOTIATED; the old endpoint is released. For my own id this renews what I
+   * publish, and everyone's incoming endpoint for me switches to the new one.
    */
   replace: z.boolean().default(false),
 });

@@ -35,7 +35,9 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   readonly id: string;
   readonly displayName: string;
   readonly logger: Logger;
-  readonly #outgoing: EndpointSlot;
+  #outgoing: EndpointSlot;
+  /** A replacement of my outgoing connection being negotiated (`republish`). */
+  #pendingOutgoing: EndpointSlot | undefined;
   readonly #incoming = new Map<string, EndpointSlot>();
   #mute: MuteState;
   #closed = false;
@@ -69,6 +71,11 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     return this.#outgoing.endpoint;
   }
 
+  /** My incoming endpoint for `senderId`, once created. */
+  incomingEndpointFor(senderId: string): WebRtcEndpoint | undefined {
+    return this.#incoming.get(senderId)?.endpoint;
+  }
+
   /** Senders I have an incoming endpoint (or queued candidates) for. */
   get incomingSenderIds(): string[] {
     return [...this.#incoming.keys()];
@@ -90,6 +97,51 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     } catch (error) {
       if (this.#closed) throw new AppError(ErrorCode.NotInRoom, 'You left the room.');
       this.#outgoing.abortNegotiation();
+      throw error;
+    }
+  }
+
+  /**
+   * A new sendonly connection replacing my negotiated one (after a failure): a new outgoing
+   * endpoint is negotiated, then takes over every sink (`sinks()`: the others' incoming endpoints
+   * for me) and the old one is released. Until the swap the old one keeps feeding everyone.
+   */
+  async republish(
+    offer: string,
+    pipeline: MediaPipeline,
+    sinks: () => WebRtcEndpoint[],
+  ): Promise<string> {
+    this.#assertOpen();
+    if (!this.#outgoing.claimed && !this.#pendingOutgoing) return this.publish(offer);
+    // Synchronously, so that the candidates following this offer queue in the new slot.
+    void this.#pendingOutgoing?.close();
+    const next = new EndpointSlot(this.id, this.logger);
+    next.beginNegotiation();
+    this.#pendingOutgoing = next;
+    let swapped = false;
+    try {
+      const endpoint = await pipeline.createWebRtcEndpoint();
+      if (next.closed) {
+        await endpoint.release();
+        throw new AppError(ErrorCode.AlreadyNegotiated, 'A newer offer replaced this one.');
+      }
+      this.#attach(next, endpoint);
+      const answer = await next.negotiate(offer);
+      if (next.closed) {
+        throw new AppError(ErrorCode.AlreadyNegotiated, 'A newer offer replaced this one.');
+      }
+      const previous = this.#outgoing;
+      this.#outgoing = next;
+      this.#pendingOutgoing = undefined;
+      swapped = true;
+      await Promise.all(sinks().map((sink) => endpoint.connect(sink)));
+      void previous.close();
+      this.logger.debug('republish() | replaced');
+      return answer;
+    } catch (error) {
+      if (this.#pendingOutgoing === next) this.#pendingOutgoing = undefined;
+      if (!swapped) await next.close();
+      if (this.#closed) throw new AppError(ErrorCode.NotInRoom, 'You left the room.');
       throw error;
     }
   }
@@ -146,7 +198,8 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   /** Queues or adds a candidate for my connection carrying `senderId` (my id: my outgoing one). */
   addIceCandidate(senderId: string, candidate: KurentoIceCandidate): void {
     this.#assertOpen();
-    const slot = senderId === this.id ? this.#outgoing : this.#slotFor(senderId);
+    const slot =
+      senderId === this.id ? (this.#pendingOutgoing ?? this.#outgoing) : this.#slotFor(senderId);
     if (!slot.addCandidate(candidate)) {
       throw new AppError(
         ErrorCode.RateLimited,
@@ -168,6 +221,8 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     if (this.#closed) return;
     this.#closed = true;
     const slots = [this.#outgoing, ...this.#incoming.values()];
+    if (this.#pendingOutgoing) slots.push(this.#pendingOutgoing);
+    this.#pendingOutgoing = undefined;
     this.#incoming.clear();
     this.removeAllListeners();
     await Promise.all(slots.map((slot) => slot.close()));

@@ -5,7 +5,7 @@ import { ErrorCode } from '../../lib/protocol';
 import type { ParticipantInfo, ProtocolError } from '../../lib/protocol';
 import { AppError } from '../errors';
 import type { MediaServerClient } from '../kurento/client';
-import type { KurentoIceCandidate, MediaPipeline } from '../kurento/objects';
+import type { KurentoIceCandidate, MediaPipeline, WebRtcEndpoint } from '../kurento/objects';
 import type { Logger } from '../logger';
 import type { MuteState } from './participant';
 import { Participant } from './participant';
@@ -153,10 +153,13 @@ export class Room extends EventEmitter<RoomEvents> {
   /** Answers `viewerId`'s offer for `senderId`'s media (their own id: what they publish). */
   async offer(viewerId: string, senderId: string, offer: string, replace = false): Promise<string> {
     const viewer = this.#requireMember(viewerId);
-    if (senderId === viewerId) return viewer.publish(offer);
+    const pipeline = this.#readyPipeline;
+    if (senderId === viewerId) {
+      if (!replace || !pipeline) return viewer.publish(offer);
+      return viewer.republish(offer, pipeline, () => this.#sinksOf(viewerId));
+    }
     const sender = this.#requireSender(senderId);
     const source = sender.outgoingEndpoint;
-    const pipeline = this.#readyPipeline;
     if (!source || !pipeline) {
       throw new AppError(ErrorCode.UnknownParticipant, 'That participant left.');
     }
@@ -195,6 +198,13 @@ export class Room extends EventEmitter<RoomEvents> {
     if (this.#participants.size === 0 && this.#pendingJoins === 0) {
       this.close().catch((error: unknown) => this.logger.error({ err: error }, 'close() | failed'));
     }
+  }
+
+  /** Everyone's incoming endpoint for `senderId`. */
+  #sinksOf(senderId: string): WebRtcEndpoint[] {
+    return this.participants
+      .filter((participant) => participant.id !== senderId)
+      .flatMap((participant) => participant.incomingEndpointFor(senderId) ?? []);
   }
 
   #requireMember(participantId: string): Participant {

@@ -122,13 +122,13 @@ export class Publisher {
   readonly #detach: () => void;
   #timer: NodeJS.Timeout | undefined;
 
-  static async start(socket: TestClient, selfId: string): Promise<Publisher> {
+  static async start(socket: TestClient, selfId: string, replace = false): Promise<Publisher> {
     const pc = loopbackPeer();
     const audio = new MediaStreamTrack({ kind: 'audio' });
     const video = new MediaStreamTrack({ kind: 'video' });
     pc.addTransceiver(audio, { direction: 'sendonly' });
     pc.addTransceiver(video, { direction: 'sendonly' });
-    const detach = await negotiate(socket, pc, selfId);
+    const detach = await negotiate(socket, pc, selfId, replace);
     return new Publisher(pc, video, detach);
   }
 
