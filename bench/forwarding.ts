@@ -22,6 +22,8 @@ const { values } = parseArgs({
     'per-worker': { type: 'string', default: '4' },
     /** run the production bundle (dist/media-server.js) of committed HEAD, built in /tmp */
     build: { type: 'boolean', default: false },
+    /** run the servers from this built tree (made by --build earlier) */
+    root: { type: 'string' },
     repeat: { type: 'string', default: '1' },
     /** subscribers decrypt every n-th RTP packet (1 = all); lighter load generator for big rooms */
     sample: { type: 'string', default: '8' },
@@ -43,7 +45,7 @@ async function main(): Promise<void> {
   const warmupSeconds = Number(values.warmup);
   const perWorker = Number(values['per-worker']);
   const sampleEvery = Number(values.sample);
-  const root = values.build ? buildHead((l) => console.log(l)) : undefined;
+  const root = values.root ?? (values.build ? buildHead((l) => console.log(l)) : undefined);
   const repeat = Math.max(1, Number(values.repeat));
   const maxSize = Number(values['max-size']);
   const lossLimit = Number(values['loss-limit']);

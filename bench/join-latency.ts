@@ -25,7 +25,8 @@ const { values } = parseArgs({
     url: { type: 'string' },
     /** build committed HEAD in /tmp/moim-bench-app-<commit> and run that */
     build: { type: 'boolean', default: false },
-    'app-dir': { type: 'string' },
+    /** run dist/server.js of this built tree (made by --build earlier) */
+    root: { type: 'string' },
     out: { type: 'string', default: 'join-latency' },
     'no-markdown': { type: 'boolean', default: false },
   },
@@ -123,7 +124,7 @@ function markdown(summaries: JoinSummary[], command: string, rel: string, server
 
 async function main(): Promise<void> {
   ensureLoopbackOnly();
-  const appDir = values.build ? buildHead((l) => console.log(l)) : (values['app-dir'] ?? repoRoot);
+  const appDir = values.build ? buildHead((l) => console.log(l)) : (values.root ?? repoRoot);
   const counts = (values.participants ?? '')
     .split(',')
     .map(Number)

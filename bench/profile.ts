@@ -31,6 +31,8 @@ const { values } = parseArgs({
     'per-worker': { type: 'string', default: '4' },
     /** run the production bundle (dist/media-server.js) of committed HEAD, built in /tmp */
     build: { type: 'boolean', default: false },
+    /** run the servers from this built tree (made by --build earlier) */
+    root: { type: 'string' },
     sample: { type: 'string', default: '8' },
     top: { type: 'string', default: '15' },
     out: { type: 'string', default: 'profile' },
@@ -77,7 +79,7 @@ async function main(): Promise<void> {
   const dir = path.join(resultsDir, 'profiles', timestampForFile());
   mkdirSync(dir, { recursive: true });
   const started = Date.now();
-  const root = values.build ? buildHead((l) => console.log(l)) : undefined;
+  const root = values.root ?? (values.build ? buildHead((l) => console.log(l)) : undefined);
   const room = await runRoom({
     root,
     size,

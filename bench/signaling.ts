@@ -33,6 +33,8 @@ const { values } = parseArgs({
     profile: { type: 'boolean', default: false },
     /** run the production bundle (dist/media-server.js) of committed HEAD, built in /tmp */
     build: { type: 'boolean', default: false },
+    /** run the servers from this built tree (made by --build earlier) */
+    root: { type: 'string' },
     out: { type: 'string', default: 'signaling' },
     'no-markdown': { type: 'boolean', default: false },
   },
@@ -140,7 +142,7 @@ async function main(): Promise<void> {
     .filter((n) => n > 0);
   const modes = (values.modes ?? '').split(',').filter(isMode);
   const offerSdp = await sampleOffer();
-  const root = values.build ? buildHead((l) => console.log(l)) : undefined;
+  const root = values.root ?? (values.build ? buildHead((l) => console.log(l)) : undefined);
   const results: SignalingResult[] = [];
   const maxConcurrency = Math.max(...concurrencies);
   let profile: { summary: ProfileSummary; what: string } | undefined;
