@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useCallSession } from '@/lib/hooks/useCallSession';
 import { useCallStore } from '@/lib/hooks/useCallStore';
 import { DeviceMenu } from './DeviceMenu';
@@ -11,6 +11,7 @@ export function ControlBar() {
   const session = useCallSession();
   const local = useCallStore((state) => state.local);
   const [menuOpen, setMenuOpen] = useState(false);
+  const closeMenu = useCallback(() => setMenuOpen(false), []);
   return (
     <nav className="controls" aria-label="Call controls">
       <ToggleButton
@@ -46,7 +47,7 @@ export function ControlBar() {
         >
           <Icon name="settings" />
         </button>
-        {menuOpen && <DeviceMenu id="device-menu" onClose={() => setMenuOpen(false)} />}
+        {menuOpen && <DeviceMenu id="device-menu" onClose={closeMenu} />}
       </div>
       <InviteButton />
       <button

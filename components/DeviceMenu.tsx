@@ -12,11 +12,22 @@ export function DeviceMenu({ id, onClose }: { id: string; onClose: () => void })
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     ref.current?.querySelector('select')?.focus();
+  }, []);
+  useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.key === 'Escape') onClose();
     };
+    // A press outside the menu (and outside its own toggle button) closes it.
+    const onPointer = (event: PointerEvent) => {
+      const target = event.target instanceof Element ? event.target : null;
+      if (!target?.closest('.menu-anchor')) onClose();
+    };
     window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    window.addEventListener('pointerdown', onPointer);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      window.removeEventListener('pointerdown', onPointer);
+    };
   }, [onClose]);
   const canChooseSpeaker =
     devices.audiooutput.length > 0 && 'setSinkId' in HTMLMediaElement.prototype;

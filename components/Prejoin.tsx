@@ -92,7 +92,7 @@ export function Prejoin({
             onToggle={() => preview.setEnabled('video', !snapshot.videoEnabled)}
           />
         </div>
-        <LevelMeter track={snapshot.audioEnabled ? snapshot.audioTrack : null} />
+        {hasMic && <LevelMeter track={snapshot.audioEnabled ? snapshot.audioTrack : null} />}
         <MediaProblems problems={[snapshot.videoProblem, snapshot.audioProblem]} />
       </section>
       <form className="card prejoin-form" onSubmit={join} aria-labelledby="prejoin-title">

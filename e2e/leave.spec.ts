@@ -16,6 +16,14 @@ test('a participant who leaves with the button disappears from the others', asyn
     await expect(person.page.getByTestId('tile_remote')).toHaveCount(1);
   }
   await expectVideoDecoding(remoteTile(ana.page, 'Chul'));
+
+  // Rejoining starts a fresh session from the prejoin screen.
+  await bora.page.getByTestId('call_rejoin').click();
+  await expect(bora.page.getByTestId('prejoin')).toHaveAttribute('data-ready', 'true');
+  await expect(bora.page.getByTestId('prejoin_name')).toHaveValue('Bora');
+  await bora.page.getByTestId('prejoin_join').click();
+  await expect(bora.page.getByTestId('tile_remote')).toHaveCount(2);
+  await expectVideoDecoding(remoteTile(ana.page, 'Bora'));
 });
 
 test('a participant who closes the tab disappears from the others', async ({ addParticipant }) => {

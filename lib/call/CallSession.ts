@@ -302,20 +302,26 @@ export class CallSession {
   async leave(): Promise<void> {
     if (this.#ended) return;
     const signaling = this.#signaling;
-    if (signaling?.socket.connected && this.#selfId) {
-      await signaling.leave().catch(() => undefined);
-    }
-    this.#end('left');
+    const joined = signaling?.socket.connected === true && this.#selfId !== null;
+    // Media and screen go at once; the server hears `room:leave` (or at worst the disconnect).
+    this.#end('left', undefined, { keepSocket: joined });
+    if (!signaling || !joined) return;
+    await signaling.leave().catch(() => undefined);
+    signaling.socket.disconnect();
   }
 
-  #end(phase: 'left' | 'error', error?: { code: string; message: string }): void {
+  #end(
+    phase: 'left' | 'error',
+    error?: { code: string; message: string },
+    { keepSocket = false } = {},
+  ): void {
     if (this.#ended) return;
     this.#ended = true;
     clearInterval(this.#speakingTimer);
     this.#closeLinks();
     this.#local.stop();
     this.#signaling?.socket.removeAllListeners();
-    this.#signaling?.socket.disconnect();
+    if (!keepSocket) this.#signaling?.socket.disconnect();
     this.streams.clear();
     const state = this.#store.getState();
     state.clearParticipants();
