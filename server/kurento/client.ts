@@ -210,6 +210,10 @@ export class MediaServerClient extends EventEmitter<MediaServerClientEvents> {
     const session = new KurentoSession(raw, logger, this.#observer);
     this.#connecting = session;
     raw._re.on('error', (error) => logger.debug({ err: error }, 'socket error'));
+    // reconnect-core listens for a socket's first error only; a second one would be unhandled.
+    raw._re.on('connect', (connection) =>
+      connection.on('error', (error) => logger.debug({ err: error }, 'socket error')),
+    );
     raw._re.on('disconnect', () => {
       settled = true;
       this.#onDrop(session, 'connection closed');

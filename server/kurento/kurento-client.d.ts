@@ -46,11 +46,17 @@ declare module 'kurento-client' {
     getPipelines(callback: KurentoCallback): void;
   }
 
+  export interface RawConnection {
+    on(event: 'error', listener: (error: unknown) => void): this;
+  }
+
   /** reconnect-core's emitter (`client._re`). */
   export interface RawReconnector {
     connected: boolean;
     on(event: 'disconnect', listener: (error?: unknown) => void): this;
     on(event: 'error', listener: (error: unknown) => void): this;
+    /** A socket (websocket-stream) is up. */
+    on(event: 'connect', listener: (connection: RawConnection) => void): this;
     removeAllListeners(event?: string): this;
     disconnect(): this;
   }
