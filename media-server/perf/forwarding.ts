@@ -9,11 +9,11 @@
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { RtpHeader, RtpPacket } from 'werift';
+import { ProtectionProfileAes128CmHmacSha1_80, RtpHeader, RtpPacket } from 'werift';
 import type { KEndpoint, KObject, KPipeline } from '../test/kurento';
 import { connectClient, k } from '../test/kurento';
 import type { Publisher, Viewer } from '../test/peers';
-import { publish, view, waitConnected } from '../test/peers';
+import { loopbackPeer, publish, view, waitConnected } from '../test/peers';
 
 function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -28,6 +28,24 @@ const SECONDS = arg('seconds', 10);
 const WARMUP = arg('warmup', 3);
 /** Scales the publish rate (0 = no media: measures the fixed cost of N×N idle endpoints). */
 const RATE = arg('rate', 1);
+/** `--srtp gcm` keeps werift's preferred AES-GCM; by default peers offer only what Chromium picks. */
+const GCM =
+  process.argv.includes('--srtp') && process.argv[process.argv.indexOf('--srtp') + 1] === 'gcm';
+
+/**
+ * Chromium negotiates SRTP_AES128_CM_HMAC_SHA1_80 with this server (chromium.test.ts), werift
+ * peers AES-GCM. werift keeps its profile list in one module-level array, shared by every
+ * transport of this process: reach it through a throwaway peer and leave only AES-CM in it.
+ */
+async function emulateChromiumSrtp(): Promise<void> {
+  if (GCM) return;
+  const pc = loopbackPeer();
+  pc.addTransceiver('audio', { direction: 'sendonly' });
+  await pc.setLocalDescription(await pc.createOffer());
+  const profiles = (pc.dtlsTransports[0] as unknown as { srtpProfiles: number[] }).srtpProfiles;
+  profiles.splice(0, profiles.length, ProtectionProfileAes128CmHmacSha1_80);
+  await pc.close();
+}
 const TICKS = 1000 / 10;
 
 function cpuSeconds(pid: number): number {
@@ -44,6 +62,7 @@ function rssMb(pid: number): number {
 }
 
 async function main(): Promise<void> {
+  await emulateChromiumSrtp();
   const child = fork(
     path.join(import.meta.dirname, '..', 'main.ts'),
     ['--port', '0', '--ice-addresses', '127.0.0.1', '--log-level', 'warn'],
@@ -201,6 +220,7 @@ async function main(): Promise<void> {
     packetsPerCpuSecond: Math.round((pin + pout) / cpu),
     serverRssMb: Number(rss.toFixed(1)),
     serverIdleRssMb: Number(idleRss.toFixed(1)),
+    srtp: GCM ? 'AEAD_AES_128_GCM' : 'AES_CM_128_HMAC_SHA1_80',
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 
@@ -213,6 +233,7 @@ async function main(): Promise<void> {
 
 /** Helper process: one werift viewer per endpoint id, reporting its packet count every 500 ms. */
 async function viewerRole(): Promise<void> {
+  await emulateChromiumSrtp();
   const i = process.argv.indexOf('--url');
   const url = process.argv[i + 1] ?? '';
   const ids = process.argv.slice(i + 2);
