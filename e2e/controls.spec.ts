@@ -1,10 +1,11 @@
 import { expect, test } from './fixtures';
 import { expectVideoDecoding, peakAudioLevel, remoteTile } from './media';
+import { captureConnectionsScript, openResources, peerConnectionCount } from './peerConnections';
 
 test('mute and camera-off show on the other side; unmute restores audio and video', async ({
   addParticipant,
 }) => {
-  const ana = await addParticipant('Ana');
+  const ana = await addParticipant('Ana', { beforeJoin: captureConnectionsScript });
   const bora = await addParticipant('Bora');
   const anaSeenByBora = remoteTile(bora.page, 'Ana');
   await expectVideoDecoding(anaSeenByBora);
@@ -19,6 +20,8 @@ test('mute and camera-off show on the other side; unmute restores audio and vide
   await expect(anaSeenByBora.getByTestId('tile_video_muted')).toBeVisible();
   await expect(anaSeenByBora.getByTestId('tile_placeholder')).toHaveText('A');
   await expect(ana.page.getByTestId('tile_local').getByTestId('tile_placeholder')).toBeVisible();
+  // Camera off releases the camera (its light goes out): only the microphone track is live.
+  await expect.poll(async () => (await openResources(ana.page)).liveTracks).toBe(1);
 
   await ana.page.getByTestId('control_mic').click();
   await ana.page.getByTestId('control_camera').click();
@@ -27,6 +30,8 @@ test('mute and camera-off show on the other side; unmute restores audio and vide
   await expect(anaSeenByBora.getByTestId('tile_placeholder')).toHaveCount(0);
   await expectVideoDecoding(anaSeenByBora);
   await expect.poll(() => peakAudioLevel(anaSeenByBora)).toBeGreaterThan(0.05);
+  // All of it without renegotiation: still my one sendonly and one recvonly connection.
+  expect(await peerConnectionCount(ana.page)).toBe(2);
 });
 
 test('joining with the camera off shows initials to others', async ({ addParticipant }) => {
