@@ -110,14 +110,20 @@ describe('media server faults', () => {
       const restarted = new Promise<void>((resolve) => media.once('restarted', resolve));
       const oldPid = media.pid;
 
+      const killedAt = performance.now();
       media.kill('SIGKILL');
 
       expect((await closed)[0].code).toBe(ErrorCode.MediaServerUnavailable);
+      const toldAfter = performance.now() - killedAt;
       expect(server.app.rooms.roomCount).toBe(0);
       await restarted;
       expect(media.pid).not.toBe(oldPid);
       await waitUntil(() => server.app.media.connected, 'reconnected', 20_000);
       const again = await joined(ann, 'crash', 'Ann');
+      console.info(
+        `media server killed: room:closed after ${toldAfter.toFixed(0)} ms, ` +
+          `joined again after ${(performance.now() - killedAt).toFixed(0)} ms`,
+      );
       expect(again.participants).toEqual([]);
       expect(await server.app.media.getPipelineIds()).toHaveLength(1);
     } finally {
