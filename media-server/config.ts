@@ -135,7 +135,10 @@ function convert(spec: FlagSpec, raw: string): string | number | string[] {
 }
 
 /** Reads options from env vars, then flags (`--x value` or `--x=value`), flags winning. */
-export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): MediaServerOptions {
+export function parseOptions(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): MediaServerOptions {
   const out: Record<string, string | number | string[]> = {};
   for (const spec of FLAGS) {
     const v = env[spec.env];

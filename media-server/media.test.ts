@@ -62,6 +62,25 @@ describe('media paths', () => {
     expect((refused as { code?: number }).code).toBe(40205);
   });
 
+  it('drops a connection whose codecs turn out different at negotiation, with an Error event', async () => {
+    const pipeline = await ctx.pipeline();
+    const pubEp = await ctx.endpoint(pipeline);
+    const viewEp = await ctx.endpoint(pipeline);
+    const errors: Record<string, unknown>[] = [];
+    viewEp.on('Error', (e) => errors.push(e));
+    await k((cb) => pubEp.connect(viewEp, cb));
+    const viewer = await view(viewEp); // VP8, negotiated first
+    ctx.cleanups.push(() => viewer.pc.close());
+    const pub = await publish(pubEp, [H264()]); // then the publisher can only do H264
+    ctx.cleanups.push(() => pub.pc.close());
+    await until(() => errors.length > 0, 3000, 'Error event');
+    expect(errors[0]).toMatchObject({ type: 'UNSUPPORTED_MEDIA_TYPE', errorCode: 40005 });
+    expect(String(errors[0]?.['description'])).toMatch(/Codec mismatch/);
+    // Video is cut; audio (Opus on both sides) and the DATA link stay.
+    const left = await k<Record<string, unknown>[]>((cb) => viewEp.getSourceConnections(cb));
+    expect(left.map((c) => c['type'])).toEqual(['AUDIO', 'DATA']);
+  });
+
   it('answers NACKs from a viewer with retransmissions', async () => {
     const { viewer, viewEp, video } = await flowing(ctx);
     const got = await viewer.waitFor('video', 20);
