@@ -33,6 +33,7 @@ export function ParticipantTile({ id }: { id: string }) {
       data-connection={connection}
       data-audio-muted={audioMuted}
       data-video-muted={videoMuted}
+      data-speaking={speaking}
       aria-label={label}
     >
       <video

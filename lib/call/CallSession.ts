@@ -6,13 +6,13 @@ import {
 } from '../protocol';
 import type { CallStoreApi } from '../store/createCallStore';
 import type { PeerConnectionState } from '../store/types';
-import { audioLevel, speakingThreshold } from './audioLevel';
 import { CallRequestError, toCallError } from './CallError';
 import { DeferredLifecycle } from './DeferredLifecycle';
 import { LocalTracks, type LocalTracksInit } from './LocalTracks';
 import { PeerLink } from './PeerLink';
 import { RetrySchedule } from './RetrySchedule';
 import { SignalingClient } from './SignalingClient';
+import { SpeakingMonitor } from './SpeakingMonitor';
 import { StreamRegistry } from './StreamRegistry';
 import { describeMediaError } from './mediaProblems';
 
@@ -46,7 +46,7 @@ export class CallSession {
     () => this.#start(),
     () => void this.leave(),
   );
-  #speakingTimer: ReturnType<typeof setInterval> | undefined;
+  readonly #speaking: SpeakingMonitor;
   #ended = false;
   #lastRejoin = 0;
 
@@ -55,6 +55,7 @@ export class CallSession {
     this.#store = store;
     this.#options = options;
     this.#local = new LocalTracks(options.media);
+    this.#speaking = new SpeakingMonitor(store, () => this.#links.values());
   }
 
   /** Mount: the first user starts the call. StrictMode's unmount+mount keeps the same one. */
@@ -105,7 +106,7 @@ export class CallSession {
     socket.on('room:closed', (error) => this.#end('error', error));
     socket.on('call:error', (error) => console.warn('call error', error.code, error.message));
     socket.connect();
-    this.#speakingTimer = setInterval(() => void this.#pollSpeaking(), 300);
+    this.#speaking.start();
   }
 
   async #join(): Promise<void> {
@@ -284,20 +285,6 @@ export class CallSession {
     this.#signaling?.mute({ audioMuted, videoMuted }).catch(() => undefined);
   }
 
-  async #pollSpeaking(): Promise<void> {
-    const state = this.#store.getState();
-    await Promise.all(
-      [...this.#links.values()].map(async (link) => {
-        const participant = state.participants[link.senderId];
-        if (!participant) return;
-        const level = participant.audioMuted ? 0 : await audioLevel(link).catch(() => 0);
-        this.#store
-          .getState()
-          .patchParticipant(link.senderId, { speaking: level > speakingThreshold });
-      }),
-    );
-  }
-
   /** Leave the call: every peer connection, track and the socket are closed. Safe to call twice. */
   async leave(): Promise<void> {
     if (this.#ended) return;
@@ -317,7 +304,7 @@ export class CallSession {
   ): void {
     if (this.#ended) return;
     this.#ended = true;
-    clearInterval(this.#speakingTimer);
+    this.#speaking.stop();
     this.#closeLinks();
     this.#local.stop();
     this.#signaling?.socket.removeAllListeners();
