@@ -18,6 +18,8 @@ test('two participants see each other', async ({ addParticipant }) => {
       'data-connection',
       'connected',
     );
+    // Chromium's fake microphone beeps: the speaking ring lights up on the other side.
+    await expect(tile).toHaveAttribute('data-speaking', 'true');
   }
 });
 
