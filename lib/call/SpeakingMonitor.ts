@@ -7,14 +7,17 @@ const threshold = 0.04;
 /** Current audio level (0..1) of what a link carries, from the browser's own measurements. */
 async function audioLevel(link: PeerLink): Promise<number> {
   if (link.pc.connectionState !== 'connected') return 0;
-  if (link.audio.direction === 'recvonly') {
+  const receiving = link.audio.direction === 'recvonly';
+  if (receiving) {
+    // Cheap when the SFU forwards the RFC 6464 audio-level header extension; often it does not.
     const [source] = link.audio.receiver.getSynchronizationSources();
-    return source?.audioLevel ?? 0;
+    if (source?.audioLevel !== undefined) return source.audioLevel;
   }
-  const stats = await link.audio.sender.getStats();
+  const stats = await (receiving ? link.audio.receiver : link.audio.sender).getStats();
+  const wanted = receiving ? 'inbound-rtp' : 'media-source';
   let level = 0;
   stats.forEach((report: { type?: string; kind?: string; audioLevel?: number }) => {
-    if (report.type === 'media-source' && report.kind === 'audio') level = report.audioLevel ?? 0;
+    if (report.type === wanted && report.kind === 'audio') level = report.audioLevel ?? 0;
   });
   return level;
 }
