@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MediaServerInternals } from './index';
+import type { WebRtcEndpoint } from './objects/WebRtcEndpoint';
 import type { KClient, KEndpoint, KPipeline, KServerManager } from './test/kurento';
 import { connectClient, k } from './test/kurento';
 import type { Publisher, Viewer } from './test/peers';
@@ -99,6 +100,10 @@ describe('kurento-client drives a pipeline with two WebRtcEndpoints (VP8 + Opus)
     const peers = [...server.registry.pipelineIds()].length;
     expect(peers).toBe(1);
     expect(udpSockets()).toBe(4); // 2 test peers + 2 server endpoints, loopback only
+    const released = [pubEp.id, viewEp.id].map(
+      (id) => server.registry.lookup(id) as WebRtcEndpoint,
+    );
+    expect(released.some((ep) => ep.activeTimers() > 0)).toBe(true);
     await k((cb) => pipeline.release(cb));
     await until(() => udpSockets() === 2, 5000, 'server sockets closed');
     const manager = await k<KServerManager>((cb) => client.getServerManager(cb));
@@ -108,5 +113,10 @@ describe('kurento-client drives a pipeline with two WebRtcEndpoints (VP8 + Opus)
     await pub.pc.close();
     await viewer.pc.close();
     await until(() => udpSockets() === 0);
+    // Our endpoints' timers (flow monitors, keyframe throttles) are gone. (Process-wide timer
+    // counts also hold kurento-client's 20 s duplicate-response timers, so they are not compared.)
+    expect(released.every((ep) => ep.activeTimers() === 0)).toBe(true);
+    // Nothing of the released objects is left in the sessions' subscriptions.
+    expect([...server.sessions.all()].every((s) => s.subscriptions.size === 0)).toBe(true);
   });
 });

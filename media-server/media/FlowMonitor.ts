@@ -62,6 +62,10 @@ export class FlowMonitor {
     }
   }
 
+  get running(): boolean {
+    return this.#timer !== undefined;
+  }
+
   stop(): void {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;

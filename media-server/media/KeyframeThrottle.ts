@@ -31,6 +31,10 @@ export class KeyframeThrottle {
     this.send();
   }
 
+  get pending(): boolean {
+    return this.#timer !== undefined;
+  }
+
   close(): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;

@@ -598,6 +598,15 @@ export class WebRtcEndpoint extends MediaElement {
     return buildStats(this, type ? KIND_OF[type] : undefined, type === 'DATA');
   }
 
+  /** Timers this endpoint owns right now (for leak checks). */
+  activeTimers(): number {
+    return (
+      (this.#flow.running ? 1 : 0) +
+      (this.#keyframe.audio.pending ? 1 : 0) +
+      (this.#keyframe.video.pending ? 1 : 0)
+    );
+  }
+
   get peer(): Peer | undefined {
     return this.#peer;
   }
