@@ -180,7 +180,8 @@ export class MediaServerClient extends EventEmitter<MediaServerClientEvents> {
     if (this.#closed) return;
     const logger = this.#logger;
     logger.debug({ url: this.url }, 'connect() | attempt');
-    let settled = false;
+    // Settled by whichever comes first: connected, refused, closed, or timed out.
+    const attempt: { settled: boolean; timer?: NodeJS.Timeout } = { settled: false };
     const raw = kurentoClient(
       this.url,
       {
@@ -191,8 +192,9 @@ export class MediaServerClient extends EventEmitter<MediaServerClientEvents> {
       },
       (error) => {
         // Called after the socket opened and the strict module check (`getInfo`) passed.
-        if (settled) return;
-        settled = true;
+        if (attempt.settled) return;
+        attempt.settled = true;
+        clearTimeout(attempt.timer);
         if (error) {
           logger.error({ err: error }, 'connect() | media server refused');
           this.#onDrop(session, 'incompatible media server');
@@ -215,9 +217,17 @@ export class MediaServerClient extends EventEmitter<MediaServerClientEvents> {
       connection.on('error', (error) => logger.debug({ err: error }, 'socket error')),
     );
     raw._re.on('disconnect', () => {
-      settled = true;
+      attempt.settled = true;
+      clearTimeout(attempt.timer);
       this.#onDrop(session, 'connection closed');
     });
+    // A server that accepts the TCP connection but never answers must not stall us forever.
+    attempt.timer = setTimeout(() => {
+      if (attempt.settled) return;
+      attempt.settled = true;
+      this.#onDrop(session, 'no answer while connecting');
+    }, this.#requestTimeoutMs);
+    attempt.timer.unref();
   }
 
   #startHeartbeat(session: KurentoSession): void {
