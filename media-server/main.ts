@@ -25,6 +25,10 @@ async function main(): Promise<void> {
       () => process.exit(1),
     );
   };
+  // Last line of defence: a stray rejection inside werift must not end every call of the process.
+  process.on('unhandledRejection', (reason) => {
+    process.stderr.write(`media server: unhandled rejection: ${String(reason)}\n`);
+  });
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   if (process.send) {

@@ -236,6 +236,64 @@ describe('Kurento Protocol', () => {
     }
   });
 
+  it('answers a bad candidate with 40401, and survives one queued before the SDP', async () => {
+    const c = await raw();
+    const p = await c.call('create', { type: 'MediaPipeline' });
+    const ep = await c.call('create', {
+      type: 'WebRtcEndpoint',
+      constructorParams: { mediaPipeline: p.result?.['value'] },
+    });
+    const id = ep.result?.['value'];
+    const bad = { candidate: 'garbage', sdpMid: '0', sdpMLineIndex: 0 };
+    // Queued (no SDP yet): accepted now, rejected quietly later.
+    expect(
+      (
+        await c.call('invoke', {
+          object: id,
+          operation: 'addIceCandidate',
+          operationParams: { candidate: bad },
+        })
+      ).error,
+    ).toBeUndefined();
+    const noCandidate = await c.call('invoke', {
+      object: id,
+      operation: 'addIceCandidate',
+      operationParams: {},
+    });
+    expect(noCandidate.error).toMatchObject({ code: 40001 });
+    const offer = [
+      'v=0',
+      'o=- 1 1 IN IP4 127.0.0.1',
+      's=-',
+      't=0 0',
+      'a=group:BUNDLE 0',
+      'm=audio 9 UDP/TLS/RTP/SAVPF 111',
+      'c=IN IP4 0.0.0.0',
+      'a=mid:0',
+      'a=sendonly',
+      'a=rtcp-mux',
+      'a=ice-ufrag:abcd',
+      'a=ice-pwd:abcdefghijklmnopqrstuvwx',
+      'a=setup:actpass',
+      'a=fingerprint:sha-256 ' + Array.from({ length: 32 }, () => 'AB').join(':'),
+      'a=rtpmap:111 opus/48000/2',
+      '',
+    ].join('\r\n');
+    const answer = await c.call('invoke', {
+      object: id,
+      operation: 'processOffer',
+      operationParams: { offer },
+    });
+    expect(String(answer.result?.['value'])).toMatch(/^v=0/);
+    const later = await c.call('invoke', {
+      object: id,
+      operation: 'addIceCandidate',
+      operationParams: { candidate: bad },
+    });
+    expect(later.error).toMatchObject({ code: 40401, data: { type: 'ICE_ADD_CANDIDATE_ERROR' } });
+    expect((await c.call('ping')).result).toMatchObject({ value: 'pong' });
+  });
+
   it('never crashes on random input', async () => {
     const c = await raw();
     const junk = [

@@ -365,7 +365,16 @@ export class WebRtcEndpoint extends MediaElement {
         }
       }
     }
-    for (const c of this.#pendingRemote.splice(0)) void this.#applyRemoteCandidate(c);
+    // Candidates queued before the SDP: their caller got its reply already, so a bad one can only
+    // be logged (never left as an unhandled rejection).
+    for (const c of this.#pendingRemote.splice(0)) {
+      this.#applyRemoteCandidate(c).catch((err: unknown) => {
+        this.host.logger.debug(
+          { err, id: this.id },
+          'addIceCandidate() | queued candidate rejected',
+        );
+      });
+    }
     this.#propagateSendLimit();
   }
 
