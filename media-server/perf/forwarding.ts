@@ -10,7 +10,7 @@ import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ProtectionProfileAes128CmHmacSha1_80, RtpHeader, RtpPacket } from 'werift';
-import type { KEndpoint, KObject, KPipeline } from '../test/kurento';
+import type { KEndpoint, KObject, KPipeline, KServerManager } from '../test/kurento';
 import { connectClient, k } from '../test/kurento';
 import type { Publisher, Viewer } from '../test/peers';
 import { loopbackPeer, publish, view, waitConnected } from '../test/peers';
@@ -222,11 +222,17 @@ async function main(): Promise<void> {
     serverIdleRssMb: Number(idleRss.toFixed(1)),
     srtp: GCM ? 'AEAD_AES_128_GCM' : 'AES_CM_128_HMAC_SHA1_80',
   };
-  process.stdout.write(`${JSON.stringify(result)}\n`);
-
+  clearInterval(timer);
   await k((cb) => pipeline.release(cb));
   for (const p of pubs) await p.pc.close();
   for (const h of helpers) h.kill('SIGTERM');
+  // Memory after everything is released (V8 keeps some of its grown heap; RSS is what the OS sees).
+  const manager = await k<KServerManager>((cb) => client.getServerManager(cb));
+  const left = await k<KObject[]>((cb) => manager.getPipelines(cb));
+  await new Promise((r) => setTimeout(r, 5000));
+  process.stdout.write(
+    `${JSON.stringify({ ...result, pipelinesAfterRelease: left.length, serverRssAfterReleaseMb: Number(rssMb(pid).toFixed(1)) })}\n`,
+  );
   client.close();
   child.kill('SIGTERM');
 }
