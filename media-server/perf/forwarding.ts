@@ -222,7 +222,6 @@ async function main(): Promise<void> {
     serverIdleRssMb: Number(idleRss.toFixed(1)),
     srtp: GCM ? 'AEAD_AES_128_GCM' : 'AES_CM_128_HMAC_SHA1_80',
   };
-  clearInterval(timer);
   await k((cb) => pipeline.release(cb));
   for (const p of pubs) await p.pc.close();
   for (const h of helpers) h.kill('SIGTERM');
