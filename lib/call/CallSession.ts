@@ -49,6 +49,7 @@ export class CallSession {
   readonly #speaking: SpeakingMonitor;
   #ended = false;
   #lastRejoin = 0;
+  #early: ParticipantInfo[] = [];
 
   constructor(store: CallStoreApi, options: CallSessionOptions) {
     // Nothing with side effects here: StrictMode may construct and discard an instance.
@@ -90,6 +91,8 @@ export class CallSession {
       const state = this.#store.getState();
       state.setSignaling('lost');
       this.#closeLinks();
+      this.#selfId = null;
+      this.#early = [];
       // The server dropped my endpoints with the socket; tiles wait for the rejoin.
       state.order.forEach((id) => state.patchParticipant(id, { connection: 'connecting' }));
       if (reason === 'io server disconnect') socket.connect();
@@ -145,9 +148,17 @@ export class CallSession {
     state.setJoined(result.selfId);
     this.#connect(result.selfId);
     result.participants.forEach((info) => this.#addRemote(info));
+    // Arrivals announced while my join was in flight (they may be missing from the answer).
+    const early = this.#early;
+    this.#early = [];
+    early.forEach((info) => this.#addRemote(info));
   }
 
   #addRemote(info: ParticipantInfo): void {
+    if (this.#selfId === null) {
+      this.#early = [...this.#early.filter((other) => other.id !== info.id), info];
+      return;
+    }
     if (info.id === this.#selfId) return;
     this.#store.getState().upsertParticipant({
       ...info,
@@ -164,6 +175,7 @@ export class CallSession {
   }
 
   #removeRemote(id: string): void {
+    this.#early = this.#early.filter((info) => info.id !== id);
     this.#closeLink(id);
     this.streams.set(id, null);
     this.#store.getState().removeParticipant(id);
@@ -223,8 +235,8 @@ export class CallSession {
     if (!signaling || this.#ended || now - this.#lastRejoin < 5000) return;
     this.#lastRejoin = now;
     this.#closeLinks();
+    this.#selfId = null; // until the new join answers, arrivals are queued, not connected
     await signaling.leave().catch(() => undefined);
-    this.#selfId = null;
     await this.#join();
   }
 
