@@ -29,3 +29,11 @@ test('the display name is remembered', async ({ page }) => {
   await page.goto('/room/remember-me');
   await expect(page.getByTestId('prejoin_name')).toHaveValue('Ji-woo');
 });
+
+test('a malformed room link shows a clear not-found page', async ({ page }) => {
+  const response = await page.goto('/room/not%20valid!');
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole('heading', { name: 'This room does not exist' })).toBeVisible();
+  // A broken escape is refused before it reaches the page (Next.js answers 400).
+  expect((await page.goto('/room/%E0%A4%A'))?.status()).toBeGreaterThanOrEqual(400);
+});
