@@ -70,6 +70,7 @@ export class CallSession {
   }
 
   #start(): void {
+    this.#local.apply();
     const { patchLocal, setPhase } = this.#store.getState();
     patchLocal({
       hasAudio: this.#local.audio !== null,

@@ -29,12 +29,17 @@ export class LocalTracks {
     this.videoMuted = init.videoMuted || !init.videoTrack;
     this.audioInputId = init.audioInputId;
     this.videoInputId = init.videoInputId;
+    this.#rebuild();
+  }
+
+  /** Makes the tracks match the flags (kept out of the constructor: no side effects there). */
+  apply(): void {
     if (this.audio) this.audio.enabled = !this.audioMuted;
     if (this.video && this.videoMuted) {
       this.video.stop();
       this.video = null;
+      this.#rebuild();
     }
-    this.#rebuild();
   }
 
   /** For my own tile; a new object whenever a track changes so `<video>` picks it up. */
