@@ -49,6 +49,7 @@ export class CallSession {
   readonly #speaking: SpeakingMonitor;
   #ended = false;
   #lastRejoin = 0;
+  #rejoinTimer: ReturnType<typeof setTimeout> | undefined;
   #early: ParticipantInfo[] = [];
 
   constructor(store: CallStoreApi, options: CallSessionOptions) {
@@ -161,11 +162,12 @@ export class CallSession {
       return;
     }
     if (info.id === this.#selfId) return;
+    const known = this.#store.getState().participants[info.id];
     this.#store.getState().upsertParticipant({
       ...info,
       isLocal: false,
-      connection: 'new',
-      speaking: false,
+      connection: known?.connection ?? 'new',
+      speaking: known?.speaking ?? false,
     });
     if (!this.#links.has(info.id)) this.#connect(info.id);
   }
@@ -232,9 +234,17 @@ export class CallSession {
   /** Leaves and joins again on the same socket: new endpoints for me and for everyone I see. */
   async #rejoin(): Promise<void> {
     const signaling = this.#signaling;
-    const now = Date.now();
-    if (!signaling || this.#ended || now - this.#lastRejoin < 5000) return;
-    this.#lastRejoin = now;
+    if (!signaling || this.#ended || this.#rejoinTimer) return;
+    const wait = this.#lastRejoin + 5000 - Date.now();
+    if (wait > 0) {
+      // At most one rejoin per 5 s; a later failure still gets one.
+      this.#rejoinTimer = setTimeout(() => {
+        this.#rejoinTimer = undefined;
+        void this.#rejoin();
+      }, wait);
+      return;
+    }
+    this.#lastRejoin = Date.now();
     this.#closeLinks();
     this.#selfId = null; // until the new join answers, arrivals are queued, not connected
     await signaling.leave().catch(() => undefined);
@@ -318,6 +328,7 @@ export class CallSession {
     if (this.#ended) return;
     this.#ended = true;
     this.#speaking.stop();
+    clearTimeout(this.#rejoinTimer);
     this.#closeLinks();
     this.#local.stop();
     this.#signaling?.socket.removeAllListeners();
