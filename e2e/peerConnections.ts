@@ -38,22 +38,24 @@ export function captureConnectionsScript(): void {
 }
 
 /**
- * Makes the page's open recvonly connections report `failed`, as the browser does when ICE
- * gives up (the network path is not really cut; what is tested is the app's recovery).
+ * Makes the page's open sendonly or recvonly connections report `failed`, as the browser does
+ * when ICE gives up (the network path is not really cut; what is tested is the app's recovery).
  */
-export async function failReceivingConnections(page: Page): Promise<number> {
-  return page.evaluate(() => {
+export async function failConnections(
+  page: Page,
+  direction: 'sendonly' | 'recvonly',
+): Promise<number> {
+  return page.evaluate((wanted) => {
     const { __peerConnections: all } = window as unknown as Captured;
-    const receiving = all.filter(
-      (pc) =>
-        pc.connectionState === 'connected' && pc.getTransceivers()[0]?.direction === 'recvonly',
+    const chosen = all.filter(
+      (pc) => pc.connectionState === 'connected' && pc.getTransceivers()[0]?.direction === wanted,
     );
-    for (const pc of receiving) {
+    for (const pc of chosen) {
       Object.defineProperty(pc, 'connectionState', { configurable: true, get: () => 'failed' });
       pc.dispatchEvent(new Event('connectionstatechange'));
     }
-    return receiving.length;
-  });
+    return chosen.length;
+  }, direction);
 }
 
 /** What the page still holds open: peer connections, live camera/microphone tracks, sockets. */
