@@ -1,7 +1,7 @@
 import * as sdpTransform from 'sdp-transform';
 import { Errors } from '../rpc/errors';
 import type { CodecSpec, MediaKind } from './codecs';
-import { PREFERRED, sameCodec } from './codecs';
+import { PREFERRED, describeCodec, sameCodec } from './codecs';
 
 type SessionDescription = sdpTransform.SessionDescription;
 type Media = SessionDescription['media'][number];
@@ -138,5 +138,37 @@ export function addMsid(sdp: SessionDescription, streamId: string): void {
     // Written as a raw attribute: @types/sdp-transform (2.x) and the 3.x runtime disagree on
     // the shape of `msid`.
     (m.invalid ??= []).push({ value: `msid:${streamId} ${streamId}-${kind}` });
+  }
+}
+
+/**
+ * Reduces every audio/video m-line of a remote offer to one codec, so the answerer (werift, which
+ * matches codecs by MIME type only) can negotiate nothing else. `constraintFor` names the codec a
+ * kind must use (hard: the connected source's; soft: a negotiated sink's); other m-lines
+ * (data channels) are rejected with port 0.
+ */
+export function restrictOfferCodecs(
+  sdp: SessionDescription,
+  constraintFor: (kind: MediaKind) => { codec: CodecSpec; hard: boolean } | undefined,
+): void {
+  for (const m of sdp.media) {
+    const kind = mediaKind(m);
+    if (!kind) {
+      m.port = 0;
+      continue;
+    }
+    const constraint = constraintFor(kind);
+    const offered = offeredCodecs(m);
+    let chosen = chooseCodec(offered, kind, constraint?.codec);
+    if (!chosen && constraint?.hard) {
+      throw Errors.processOffer(
+        `The offer has no ${describeCodec(constraint.codec)}, which the connected source sends`,
+      );
+    }
+    chosen ??= chooseCodec(offered, kind, undefined);
+    if (!chosen) {
+      throw Errors.processOffer(`No supported ${kind} codec in the offer (VP8, H264, opus)`);
+    }
+    restrictToPayload(m, chosen.payloadType);
   }
 }

@@ -10,20 +10,18 @@ import { Peer } from '../media/peer';
 import {
   addMsid,
   applyBitrateHints,
-  chooseCodec,
   mediaKind,
   negotiatedCodec,
-  offeredCodecs,
   parseSdp,
-  restrictToPayload,
+  restrictOfferCodecs,
   writeSdp,
 } from '../media/sdp';
 import type { KurentoMediaType } from './MediaElement';
 import { MEDIA_ELEMENT_EVENTS, MediaElement } from './MediaElement';
 import type { MediaObject, ObjectHost } from './MediaObject';
 import { buildStats } from './endpointStats';
-import type { JsonObject, Params } from './params';
-import { isJsonObject } from './params';
+import { candidatePairs, candidateParam, iceComponentState } from './iceData';
+import type { JsonObject } from './params';
 
 const KIND_OF: Record<KurentoMediaType, MediaKind | undefined> = {
   AUDIO: 'audio',
@@ -246,27 +244,7 @@ export class WebRtcEndpoint extends MediaElement {
   async processOffer(offer: string): Promise<string> {
     this.#assertNotNegotiated();
     const parsed = parseSdp(offer, 'offer');
-    for (const m of parsed.media) {
-      const kind = mediaKind(m);
-      if (!kind) {
-        m.port = 0; // data channels are not supported: reject the m-line
-        continue;
-      }
-      const constraint = this.#constraint(kind);
-      const offered = offeredCodecs(m);
-      let chosen = chooseCodec(offered, kind, constraint?.codec);
-      if (!chosen && constraint?.hard) {
-        throw Errors.processOffer(
-          `The offer has no ${describeCodec(constraint.codec)}, which the connected source sends`,
-        );
-      }
-      chosen ??= chooseCodec(offered, kind, undefined);
-      if (!chosen) {
-        throw Errors.processOffer(`No supported ${kind} codec in the offer (VP8, H264, opus)`);
-      }
-      restrictToPayload(m, chosen.payloadType);
-      // The remote's header extensions are negotiated from werift's own list (mid only).
-    }
+    restrictOfferCodecs(parsed, (kind) => this.#constraint(kind));
     const peer = this.#createPeer();
     try {
       await peer.pc.setRemoteDescription({ type: 'offer', sdp: writeSdp(parsed) });
@@ -483,18 +461,7 @@ export class WebRtcEndpoint extends MediaElement {
   }
 
   #candidatePairs(): JsonObject[] {
-    const pair = this.#peer?.pc.iceTransports[0]?.connection.nominated;
-    if (!pair) return [];
-    return [
-      {
-        __module__: 'kurento',
-        __type__: 'IceCandidatePair',
-        streamId: '1',
-        componentId: 1,
-        localCandidate: `candidate:${pair.localCandidate.toSdp()}`,
-        remoteCandidate: `candidate:${pair.remoteCandidate.toSdp()}`,
-      },
-    ];
+    return candidatePairs(this.#peer);
   }
 
   #onPeerState(s: PeerState): void {
@@ -641,39 +608,6 @@ function codecsAgree(src: WebRtcEndpoint, sink: WebRtcEndpoint, kind: MediaKind)
   const a = src.codecs.get(kind);
   const b = sink.codecs.get(kind);
   return !a || !b || sameCodec(a, b);
-}
-
-function iceComponentState(s: string): string {
-  switch (s) {
-    case 'checking':
-      return 'CONNECTING';
-    case 'connected':
-      return 'CONNECTED';
-    case 'completed':
-      return 'READY';
-    case 'failed':
-      return 'FAILED';
-    case 'disconnected':
-    case 'closed':
-      return 'DISCONNECTED';
-    default:
-      return 'GATHERING';
-  }
-}
-
-function candidateParam(p: Params): IceCandidateInit {
-  const c = p.object('candidate');
-  const candidate = c['candidate'];
-  const sdpMid = c['sdpMid'];
-  const idx = c['sdpMLineIndex'];
-  if (typeof candidate !== 'string' || !isJsonObject(c)) {
-    throw Errors.marshall("'candidate' parameter should be an IceCandidate");
-  }
-  return {
-    candidate,
-    sdpMid: typeof sdpMid === 'string' ? sdpMid : '0',
-    sdpMLineIndex: typeof idx === 'number' ? idx : 0,
-  };
 }
 
 function errorText(err: unknown): string {
