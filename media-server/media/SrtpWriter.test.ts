@@ -29,7 +29,11 @@ describe('SrtpWriter', () => {
       const writer = new SrtpWriter(ctx);
       let seq = 0xfff0;
       for (let i = 0; i < 40; i++) {
-        const payload = randomBytes(1 + ((i * 97) % 1100));
+        // Payloads at every alignment (the word-wise XOR path and the byte-wise one).
+        const shift = i % 4;
+        const payload = Buffer.alloc(shift + 1 + ((i * 97) % 1100));
+        randomBytes(payload.length).copy(payload);
+        const view = payload.subarray(shift);
         const header = new RtpHeader({
           payloadType: 96,
           sequenceNumber: seq,
@@ -37,8 +41,8 @@ describe('SrtpWriter', () => {
           ssrc: 0x12345678,
           marker: i % 3 === 0,
         });
-        const theirs = session.encrypt(payload, header);
-        const ours = writer.encrypt(96, i % 3 === 0, seq, 1000 * i, 0x12345678, payload);
+        const theirs = session.encrypt(view, header);
+        const ours = writer.encrypt(96, i % 3 === 0, seq, 1000 * i, 0x12345678, view);
         expect(ours.equals(theirs)).toBe(true);
         seq = (seq + 1) & 0xffff;
       }

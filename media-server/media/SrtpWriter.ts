@@ -129,7 +129,7 @@ export class SrtpWriter {
     const ks = this.#ecb?.update(blocks.subarray(0, n * 16));
     if (!ks) throw new Error('no keystream');
     const len = payload.length;
-    for (let i = 0; i < len; i++) out[12 + i] = (payload[i] ?? 0) ^ (ks[i] ?? 0);
+    xorInto(out, 12, payload, ks, len);
     // Auth tag: HMAC-SHA1(auth key, header ‖ encrypted payload ‖ ROC), first 80 bits.
     const rocBuf = this.#iv.subarray(0, 4);
     rocBuf.writeUInt32BE(roc, 0);
@@ -143,4 +143,21 @@ export class SrtpWriter {
 
 function bswap32(x: number): number {
   return (((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24)) >>> 0;
+}
+
+/**
+ * out[at + i] = a[i] ^ b[i] for i < len: four bytes at a time when all three are 4-byte aligned
+ * (usual here: pooled buffers and a 12-byte RTP header), byte by byte otherwise.
+ */
+function xorInto(out: Buffer, at: number, a: Buffer, b: Buffer, len: number): void {
+  let i = 0;
+  if (((out.byteOffset + at) & 3) === 0 && (a.byteOffset & 3) === 0 && (b.byteOffset & 3) === 0) {
+    const words = len >>> 2;
+    const o = new Int32Array(out.buffer, out.byteOffset + at, words);
+    const x = new Int32Array(a.buffer, a.byteOffset, words);
+    const y = new Int32Array(b.buffer, b.byteOffset, words);
+    for (let w = 0; w < words; w++) o[w] = (x[w] ?? 0) ^ (y[w] ?? 0);
+    i = words << 2;
+  }
+  for (; i < len; i++) out[at + i] = (a[i] ?? 0) ^ (b[i] ?? 0);
 }
