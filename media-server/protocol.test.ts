@@ -294,6 +294,41 @@ describe('Kurento Protocol', () => {
     expect((await c.call('ping')).result).toMatchObject({ value: 'pong' });
   });
 
+  it('runs a transaction in order, resolving newref:N, and stops at the first failure', async () => {
+    const c = await raw();
+    const tx = await c.call('transaction', {
+      operations: [
+        { jsonrpc: '2.0', id: 0, method: 'create', params: { type: 'MediaPipeline' } },
+        {
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'create',
+          params: { type: 'WebRtcEndpoint', constructorParams: { mediaPipeline: 'newref:0' } },
+        },
+        {
+          jsonrpc: '2.0',
+          id: 2,
+          method: 'invoke',
+          params: { object: 'nope', operation: 'getName' },
+        },
+        { jsonrpc: '2.0', id: 3, method: 'create', params: { type: 'MediaPipeline' } },
+      ],
+    });
+    const value = tx.result?.['value'] as {
+      id: number;
+      result?: { value: string };
+      error?: { code: number };
+    }[];
+    expect(value).toHaveLength(3);
+    expect(value[1]?.result?.value.startsWith(`${value[0]?.result?.value}/`)).toBe(true);
+    expect(value[2]?.error?.code).toBe(40101);
+    expect(server.registry.pipelineIds()).toHaveLength(1);
+    const bad = await c.call('transaction', {
+      operations: [{ jsonrpc: '2.0', id: 5, method: 'ping' }],
+    });
+    expect(bad.error).toMatchObject({ code: 40008, message: "Id of request '0' should be '0'" });
+  });
+
   it('never crashes on random input', async () => {
     const c = await raw();
     const junk = [
