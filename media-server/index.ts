@@ -80,6 +80,7 @@ export async function startMediaServer(
       closing ??= (async () => {
         clearInterval(gc);
         registry.releaseAll();
+        await registry.drain();
         await rpc.close();
       })();
       return closing;

@@ -11,6 +11,8 @@ export interface ObjectHost {
   register(obj: MediaObject): void;
   unregister(obj: MediaObject): void;
   lookup(id: string): MediaObject | undefined;
+  /** Work that outlives a synchronous release (closing sockets); awaited on server shutdown. */
+  background(work: Promise<unknown>): void;
   readonly net: MediaNetworkConfig;
   readonly logger: Logger;
 }

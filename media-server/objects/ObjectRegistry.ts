@@ -23,6 +23,19 @@ export class ObjectRegistry implements ObjectHost {
     this.register(this.serverManager);
   }
 
+  readonly #background = new Set<Promise<unknown>>();
+
+  background(work: Promise<unknown>): void {
+    const p = work.catch((err: unknown) => this.logger.warn({ err }, 'release() | cleanup failed'));
+    this.#background.add(p);
+    void p.finally(() => this.#background.delete(p));
+  }
+
+  /** Resolves when every pending cleanup (peer closes) has finished. */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.#background]);
+  }
+
   emit(objectId: string, type: string, data: JsonObject): void {
     this.emitter(objectId, type, data);
   }

@@ -596,11 +596,7 @@ export class WebRtcEndpoint extends MediaElement {
     this.#pendingRemote.length = 0;
     const p = this.#peer;
     this.#peer = undefined;
-    if (p) {
-      p.close().catch((err: unknown) => {
-        this.host.logger.warn({ err, id: this.id }, 'release() | closing peer failed');
-      });
-    }
+    if (p) this.host.background(p.close());
   }
 }
 

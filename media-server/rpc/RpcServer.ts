@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
+import { timingSafeEqual } from 'node:crypto';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { CallContext, Dispatcher } from './Dispatcher';
 import { Errors, toKurentoError } from './errors';
@@ -52,7 +53,7 @@ export class RpcServer {
     }
     if (
       this.opts.accessToken !== undefined &&
-      url.searchParams.get('access_token') !== this.opts.accessToken
+      !sameSecret(url.searchParams.get('access_token'), this.opts.accessToken)
     ) {
       reject(401, 'Unauthorized');
       return;
@@ -162,4 +163,11 @@ function tailText(data: Buffer | ArrayBuffer | Buffer[], n: number): string {
       ? data
       : Buffer.from(data);
   return buf.subarray(Math.max(0, buf.length - n)).toString('utf8');
+}
+
+/** Constant-time token comparison (no early exit that would leak a matching prefix). */
+function sameSecret(given: string | null, expected: string): boolean {
+  const a = Buffer.from(given ?? '');
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
