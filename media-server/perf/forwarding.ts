@@ -67,9 +67,15 @@ async function main(): Promise<void> {
     path.join(import.meta.dirname, '..', 'main.ts'),
     ['--port', '0', '--ice-addresses', '127.0.0.1', '--log-level', 'warn'],
     {
-      execArgv: process.argv.includes('--prof')
-        ? ['--import', 'tsx', '--cpu-prof', '--cpu-prof-dir=/tmp/media-prof']
-        : ['--import', 'tsx'],
+      execArgv: [
+        '--import',
+        'tsx',
+        ...(process.argv.includes('--prof')
+          ? ['--cpu-prof', '--cpu-prof-dir=/tmp/media-prof']
+          : []),
+        // e.g. --node-flag=--max-semi-space-size=16 to try V8 heap settings on the server
+        ...process.argv.filter((a) => a.startsWith('--node-flag=')).map((a) => a.slice(12)),
+      ],
     },
   );
   const port = await new Promise<number>((resolve) =>
