@@ -184,8 +184,11 @@ export class CallSession {
     this.#store.getState().removeParticipant(id);
   }
 
-  /** Opens (or re-opens after a failure) the connection that carries `senderId`'s media. */
-  #connect(senderId: string): void {
+  /**
+   * Opens the connection that carries `senderId`'s media, or re-opens it after a failure: then the
+   * offer asks the server to `replace` the negotiated endpoint, since Kurento cannot renegotiate one.
+   */
+  #connect(senderId: string, replace = false): void {
     const signaling = this.#signaling;
     if (!signaling || this.#ended) return;
     this.#closeLink(senderId, false);
@@ -196,7 +199,7 @@ export class CallSession {
         direction: isSelf ? 'sendonly' : 'recvonly',
         iceServers: this.#iceServers,
         signals: {
-          offer: (id, sdp) => signaling.offer({ senderId: id, sdp }),
+          offer: (id, sdp) => signaling.offer({ senderId: id, sdp, replace }),
           candidate: (id, candidate) => {
             signaling.candidate({ senderId: id, candidate }).catch(() => undefined);
           },
@@ -210,7 +213,7 @@ export class CallSession {
     link.negotiate().catch((error: unknown) => {
       if (link.closed) return;
       if (error instanceof CallRequestError && error.code === ErrorCode.AlreadyNegotiated) {
-        // The server cannot replace a negotiated endpoint: rejoin, which renews all of them.
+        // A server without `replace` support keeps the old endpoint: rejoin, which renews them all.
         void this.#rejoin();
         return;
       }
@@ -226,7 +229,7 @@ export class CallSession {
     if (connection === 'failed') {
       // A failed connection is re-established without user action: a new offer, a new endpoint.
       this.#retry.schedule(link.senderId, () => {
-        if (this.#links.get(link.senderId) === link) this.#connect(link.senderId);
+        if (this.#links.get(link.senderId) === link) this.#connect(link.senderId, true);
       });
     }
   }
