@@ -197,6 +197,24 @@ describe('media paths', () => {
     await until(() => udpSockets() === 0);
   });
 
+  it('announces and binds only the --ice-addresses (one socket per endpoint)', async () => {
+    const pipeline = await ctx.pipeline();
+    const ep = await ctx.endpoint(pipeline);
+    const found: string[] = [];
+    ep.on('IceCandidateFound', (e) =>
+      found.push(String((e['candidate'] as { candidate: string }).candidate)),
+    );
+    const before = udpSockets();
+    const pub = await publish(ep);
+    ctx.cleanups.push(() => pub.pc.close());
+    await waitConnected(pub.pc);
+    const inAnswer = pub.answer.split('\r\n').filter((l) => l.startsWith('a=candidate:'));
+    expect(inAnswer.length).toBeGreaterThan(0);
+    for (const c of [...inAnswer, ...found]) expect(c.split(' ')[4]).toBe('127.0.0.1');
+    await pub.pc.close();
+    await until(() => udpSockets() === before + 1, 3000, 'one server socket');
+  });
+
   it('puts bandwidth limits into the answer (b=AS, x-google bitrates)', async () => {
     const pipeline = await ctx.pipeline();
     const ep = await ctx.endpoint(pipeline);

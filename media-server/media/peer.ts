@@ -29,7 +29,7 @@ export interface PeerCallbacks {
   onRtp(kind: MediaKind, packet: RtpPacket): void;
   /** PLI or FIR from the remote for what we send it. */
   onKeyframeRequest(kind: MediaKind): void;
-  /** The remote asked for retransmission (werift's sender answers it from its cache). */
+  /** The remote asked for retransmission (RtpSink answers it from its history). */
   onNack(kind: MediaKind, count: number): void;
 }
 
@@ -60,14 +60,17 @@ export class Peer {
       bundlePolicy: 'max-bundle',
       iceServers: iceServers(net),
       icePortRange: net.portRange,
+      // With --ice-addresses, werift's own interface enumeration is switched off, so only the
+      // listed addresses get a socket and a host candidate.
       iceAdditionalHostAddresses: allowed,
-      iceUseIpv6: allowed ? allowed.some((a) => a.includes(':')) : true,
-      // With --ice-addresses, sockets on other interfaces exist but must never carry media.
+      iceUseIpv4: !allowed,
+      iceUseIpv6: !allowed,
+      // Belt and braces: a pair on any other local address never carries media.
       iceFilterCandidatePair: allowed
         ? (pair) => allowed.includes(pair.localCandidate.host)
         : undefined,
       // werift matches codecs by MIME type only; which variant is negotiated is decided earlier,
-      // by reducing the remote offer to one codec per m-line (see Endpoint.processOffer).
+      // by reducing the remote offer to one codec per m-line (restrictOfferCodecs in sdp.ts).
       codecs: {
         audio: [opusCodec()],
         video: [
