@@ -7,6 +7,12 @@ export interface JoinOptions {
   micOff?: boolean;
   /** The browser reports no camera and no microphone at all (receive only). */
   noDevices?: boolean;
+  /**
+   * The person denied camera and microphone: the context grants no permission, so getUserMedia
+   * fails with NotAllowedError and Chromium hides its host addresses behind mDNS `.local` names
+   * (the media server connects such a viewer through peer-reflexive candidates).
+   */
+  denyPermission?: boolean;
   /** An init script for this participant's page (runs before the app's own scripts). */
   beforeJoin?: () => void;
 }
@@ -34,12 +40,12 @@ export const test = base.extend<Fixtures>({
   addParticipant: async ({ browser, baseURL, roomId, viewport }, provide) => {
     const contexts: BrowserContext[] = [];
     await provide(async (name, options = {}) => {
-      // Permission stays granted even with no devices: without it Chromium hides its loopback
-      // address behind an mDNS name, which nothing resolves inside the loopback-only namespace.
+      // Granted unless the test denies it (denyPermission): a context without the permission
+      // gathers no ICE candidate at all in a loopback-only namespace (see receive-only.spec.ts).
       const context = await browser.newContext({
         baseURL,
         viewport,
-        permissions: ['camera', 'microphone'],
+        permissions: options.denyPermission ? [] : ['camera', 'microphone'],
       });
       contexts.push(context);
       const page = await context.newPage();

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -10,23 +11,69 @@ import { useMediaServer } from './test/env';
 const executablePath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
 /**
+ * Chromium without camera/microphone permission (mDNS obfuscation on) creates no ICE candidate at
+ * all when the machine has nothing but loopback: its RTCPeerConnection stays "gathering", sends no
+ * packet and never reaches the server. With any other interface present it gathers (its host
+ * candidates hidden) and reaches us from 127.0.0.1. A loopback-only namespace needs one, e.g.
+ * `ip link add v0 type veth peer name v1 && ip addr add 10.9.9.9/24 dev v0 && ip link set v0 up
+ * && ip link set v1 up` (the media still flows on loopback: the server announces 127.0.0.1).
+ */
+const hasNonLoopbackInterface = Object.values(os.networkInterfaces()).some((list) =>
+  (list ?? []).some((i) => !i.internal),
+);
+
+const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--allow-loopback-in-peer-connection',
+];
+
+/**
  * Real Chromium against the server, the way the app uses it: a sendonly publisher (fake camera and
  * microphone) and a recvonly viewer connected through kurento-client. Proves the answers are ones
  * Chromium accepts (bundle, rtcp-mux, msid, codecs) and that its SRTP and keyframes get through.
  */
 describe.skipIf(!fs.existsSync(executablePath))('Chromium interop', () => {
   const ctx = useMediaServer();
+  /** Candidate strings each page trickled to the server. */
+  const signalledBy = new Map<Page, string[]>();
 
-  async function peer(browser: Browser, ep: KEndpoint, role: 'send' | 'recv'): Promise<Page> {
-    const page = await browser.newPage();
-    ctx.cleanups.push(() => page.close());
+  /**
+   * `recv-denied`: a viewer in its own browser context where camera and microphone are denied, as
+   * for a person who refused the permission prompt; Chromium then hides its host addresses behind
+   * mDNS names and the server only learns its address from its connectivity checks (prflx).
+   */
+  async function peer(
+    browser: Browser,
+    ep: KEndpoint,
+    role: 'send' | 'recv' | 'recv-denied',
+  ): Promise<Page> {
+    let page: Page;
+    if (role === 'recv-denied') {
+      const context = await browser.newContext({ permissions: [] });
+      ctx.cleanups.push(() => context.close());
+      page = await context.newPage();
+    } else {
+      page = await browser.newPage();
+      ctx.cleanups.push(() => page.close());
+    }
     // getUserMedia needs a secure context; http://127.0.0.1 is one (the media server's plain
     // HTTP answer is enough of a page).
     await page.goto(ctx.server.url.replace('ws://', 'http://'));
     const IceCandidate = kurento.getComplexType('IceCandidate');
+    const signalled: string[] = [];
+    signalledBy.set(page, signalled);
     await page.exposeFunction(
       'toServer',
       (c: { candidate: string; sdpMid: string; sdpMLineIndex: number }) => {
+        signalled.push(c.candidate);
         ep.addIceCandidate(IceCandidate(c), () => undefined);
       },
     );
@@ -74,52 +121,44 @@ describe.skipIf(!fs.existsSync(executablePath))('Chromium interop', () => {
     return page;
   }
 
+  /** Chromium publisher → SFU → Chromium viewer; resolves once the viewer shows a frame. */
+  async function publishAndView(viewerRole: 'recv' | 'recv-denied') {
+    const browser = await chromium.launch({ executablePath, args: chromiumArgs });
+    ctx.cleanups.push(() => browser.close());
+    const pipeline = await ctx.pipeline();
+    const pubEp = await ctx.endpoint(pipeline);
+    const viewEp = await ctx.endpoint(pipeline);
+    await peer(browser, pubEp, 'send');
+    await k((cb) => pubEp.connect(viewEp, cb));
+    const viewer = await peer(browser, viewEp, viewerRole);
+    const t0 = Date.now();
+    await viewer.waitForFunction(
+      () => {
+        const v = document.querySelector('video');
+        return !!v && v.videoWidth > 0;
+      },
+      undefined,
+      { timeout: 30_000 },
+    );
+    const firstFrameMs = Date.now() - t0;
+    const frames = await viewer.evaluate(async () => {
+      const pc = (window as unknown as { pc: RTCPeerConnection }).pc;
+      const stats = await pc.getStats();
+      let decoded = 0;
+      stats.forEach((s: { type: string; kind?: string; framesDecoded?: number }) => {
+        if (s.type === 'inbound-rtp' && s.kind === 'video') decoded = s.framesDecoded ?? 0;
+      });
+      return decoded;
+    });
+    const ep = ctx.server.registry.lookup(viewEp.id) as WebRtcEndpoint;
+    return { viewer, ep, firstFrameMs, frames };
+  }
+
   it(
     'a Chromium viewer decodes a Chromium publisher through the SFU',
     { timeout: 60_000 },
     async () => {
-      const browser = await chromium.launch({
-        executablePath,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--use-fake-device-for-media-stream',
-          '--use-fake-ui-for-media-stream',
-          '--allow-loopback-in-peer-connection',
-        ],
-      });
-      ctx.cleanups.push(() => browser.close());
-      const pipeline = await ctx.pipeline();
-      const pubEp = await ctx.endpoint(pipeline);
-      const viewEp = await ctx.endpoint(pipeline);
-      await peer(browser, pubEp, 'send');
-      await k((cb) => pubEp.connect(viewEp, cb));
-      const viewer = await peer(browser, viewEp, 'recv');
-      const t0 = Date.now();
-      await viewer.waitForFunction(
-        () => {
-          const v = document.querySelector('video');
-          return !!v && v.videoWidth > 0;
-        },
-        undefined,
-        { timeout: 30_000 },
-      );
-      const firstFrameMs = Date.now() - t0;
-      const frames = await viewer.evaluate(async () => {
-        const pc = (window as unknown as { pc: RTCPeerConnection }).pc;
-        const stats = await pc.getStats();
-        let decoded = 0;
-        stats.forEach((s: { type: string; kind?: string; framesDecoded?: number }) => {
-          if (s.type === 'inbound-rtp' && s.kind === 'video') decoded = s.framesDecoded ?? 0;
-        });
-        return decoded;
-      });
-      const ep = ctx.server.registry.lookup(viewEp.id) as WebRtcEndpoint;
+      const { ep, firstFrameMs, frames } = await publishAndView('recv');
       const profile = (
         ep.peer?.pc.dtlsTransports[0]?.srtp as unknown as { localContext?: { profile: number } }
       )?.localContext?.profile;
@@ -127,6 +166,22 @@ describe.skipIf(!fs.existsSync(executablePath))('Chromium interop', () => {
         console.info({ firstFrameMs, frames, srtpProfile: profile });
       expect(frames).toBeGreaterThan(0);
       expect(firstFrameMs).toBeLessThan(10_000);
+    },
+  );
+
+  it.skipIf(!hasNonLoopbackInterface)(
+    'a viewer that denied camera and microphone (mDNS, no usable candidate) connects peer-reflexive',
+    { timeout: 60_000 },
+    async () => {
+      const { viewer, ep, firstFrameMs, frames } = await publishAndView('recv-denied');
+      // Whatever it signalled, no candidate carried a usable address of the viewer…
+      for (const c of signalledBy.get(viewer) ?? []) expect(c).toMatch(/\.local /);
+      // …so the server reached it through the address its checks came from.
+      const remote = ep.peer?.pc.iceTransports[0]?.connection.nominated?.remoteCandidate;
+      if (process.env['MEDIA_TEST_LOG'])
+        console.info({ firstFrameMs, frames, signalled: signalledBy.get(viewer), remote });
+      expect(remote?.type).toBe('prflx');
+      expect(frames).toBeGreaterThan(0);
     },
   );
 });

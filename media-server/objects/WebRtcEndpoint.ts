@@ -5,6 +5,7 @@ import { describeCodec, sameCodec } from '../media/codecs';
 import { Counters } from '../media/counters';
 import { FlowMonitor } from '../media/FlowMonitor';
 import { KeyframeThrottle } from '../media/KeyframeThrottle';
+import { dropMdnsCandidates, isEndOfCandidates, isMdnsCandidate } from '../media/mdns';
 import type { IceCandidateInit, IceState, PeerState } from '../media/peer';
 import { Peer } from '../media/peer';
 import {
@@ -245,6 +246,9 @@ export class WebRtcEndpoint extends MediaElement {
     this.#assertNotNegotiated();
     const parsed = parseSdp(offer, 'offer');
     restrictOfferCodecs(parsed, (kind) => this.#constraint(kind));
+    // mDNS candidates are never resolved and end-of-candidates is not passed on (media/mdns.ts):
+    // the browser's checks give us peer-reflexive candidates.
+    dropMdnsCandidates(parsed);
     const peer = this.#createPeer();
     try {
       await peer.pc.setRemoteDescription({ type: 'offer', sdp: writeSdp(parsed) });
@@ -288,9 +292,11 @@ export class WebRtcEndpoint extends MediaElement {
       throw Errors.notOfferGenerated('processAnswer called before generateOffer');
     }
     if (this.#remoteSdp !== undefined) throw Errors.alreadyNegotiated('Answer already processed');
-    parseSdp(answer, 'answer');
+    const parsed = parseSdp(answer, 'answer');
+    // As in processOffer: no mDNS candidates, no end-of-candidates (media/mdns.ts).
+    const sdp = dropMdnsCandidates(parsed) > 0 ? writeSdp(parsed) : answer;
     try {
-      await peer.pc.setRemoteDescription({ type: 'answer', sdp: answer });
+      await peer.pc.setRemoteDescription({ type: 'answer', sdp });
     } catch (err) {
       throw Errors.processAnswer(`Error processing answer: ${errorText(err)}`);
     }
@@ -441,6 +447,19 @@ export class WebRtcEndpoint extends MediaElement {
   async #applyRemoteCandidate(c: IceCandidateInit): Promise<void> {
     const peer = this.#peer;
     if (!peer || peer.closed) return;
+    if (isEndOfCandidates(c.candidate)) {
+      // Not passed on: werift would give up at once when it has no usable remote candidate yet
+      // (media/mdns.ts, isEndOfCandidates).
+      this.host.logger.debug({ id: this.id }, 'end-of-candidates ignored');
+      return;
+    }
+    if (isMdnsCandidate(c.candidate)) {
+      // Accepted and ignored: werift would try to resolve it (a 10 s wait, and a crash when
+      // port 5353 is taken); the browser's connectivity checks reach us anyway and become
+      // peer-reflexive candidates (media/mdns.ts).
+      this.host.logger.debug({ id: this.id, candidate: c.candidate }, 'mDNS candidate ignored');
+      return;
+    }
     try {
       await peer.pc.addIceCandidate(c);
     } catch (err) {

@@ -11,8 +11,11 @@ import { k, kurento } from './kurento';
 
 export function loopbackPeer(video: RTCRtpCodecParameters[] = [vp8Codec()]): RTCPeerConnection {
   return new RTCPeerConnection({
+    // Only loopback, even when the namespace has another interface (the socket counts of the
+    // tests assume one socket per peer).
     iceAdditionalHostAddresses: ['127.0.0.1'],
     iceServers: [],
+    iceUseIpv4: false,
     iceUseIpv6: false,
     bundlePolicy: 'max-bundle',
     codecs: { audio: [opusCodec()], video },
