@@ -133,7 +133,7 @@ async function main(): Promise<void> {
   const url = values.url ?? (app = await startAppServer(appDir)).url;
   const server = values.url
     ? `external ${values.url}`
-    : '`node dist/server.js` (embedded media server)';
+    : `\`node dist/server.js\` (embedded media server) of ${appDir === repoRoot ? 'the checkout' : `the build in \`${appDir}\``}`;
   const browser = await launchChromium();
   const summaries: JoinSummary[] = [];
   const raw: JoinRunResult[] = [];

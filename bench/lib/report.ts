@@ -1,4 +1,5 @@
 /** Writes a benchmark's JSON into bench/results/ and its markdown section into bench/RESULTS.md. */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -43,6 +44,14 @@ export function upsertSection(id: string, markdown: string, file = resultsMarkdo
       ? current.slice(0, start) + block + current.slice(stop + end(id).length)
       : `${current.trimEnd()}\n\n${block}\n`;
   writeFileSync(file, next);
+  // Keep the file in the repository's Prettier style (tables aligned), as `format:check` wants.
+  try {
+    execFileSync(path.join(repoRoot, 'node_modules', '.bin', 'prettier'), ['--write', file], {
+      stdio: 'ignore',
+    });
+  } catch {
+    // unformatted is still correct
+  }
 }
 
 /** A markdown table from a header row and rows of cells. */
