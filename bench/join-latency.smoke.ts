@@ -1,23 +1,16 @@
 /**
- * Smoke run of the join-latency tool with real Chromium: a room of 2, one measured join. It needs
- * a production build (`dist/server.js`, made by `npm run build`; npm test builds after vitest, so a
- * fresh checkout skips this on its first run) and Chromium (CHROMIUM_PATH or /usr/bin/chromium).
+ * Smoke run of the join-latency tool with real Chromium: a room of 2, one measured join. It runs in
+ * npm test's smoke phase (scripts/vitest.smoke.config.ts), after the production build it needs
+ * (`dist/server.js`), with the Chromium npm test found (CHROMIUM_PATH or /usr/bin/chromium).
  */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-
 import { describe, expect, it } from 'vitest';
 
 import { type AppServer, startAppServer } from './join/app-server';
 import { launchChromium } from './join/browser';
 import { runJoin } from './join/run';
-import { chromiumPath, repoRoot } from './lib/machine';
-
-const built = existsSync(path.join(repoRoot, 'dist', 'server.js'));
-const chromium = existsSync(chromiumPath());
 
 describe('join-latency benchmark (smoke)', () => {
-  it.skipIf(!built || !chromium)(
+  it(
     'times one join of a room of 2 from click to first remote frame',
     { timeout: 90_000 },
     async () => {
