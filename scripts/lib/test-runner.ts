@@ -223,7 +223,14 @@ export async function main(argv: readonly string[], root: string): Promise<numbe
           '-n',
           'sh',
           '-c',
-          'ip link set lo up && exec "$0" "$@"',
+          // A veth pair with an address no route leads out of: Chromium without camera permission
+          // gathers no ICE candidate at all when the namespace has only loopback, so the browser
+          // tests for that case would skip. Media still flows on 127.0.0.1 (the server announces only
+          // that), and nothing in the namespace reaches beyond it.
+          'ip link set lo up && { ip link add moim0 type veth peer name moim1 && ' +
+            'ip addr add 10.254.0.1/24 dev moim0 && ip link set moim0 up && ip link set moim1 up || ' +
+            'echo "note: no veth pair in the namespace; permission-denied browser tests will skip"; } && ' +
+            'exec "$0" "$@"',
           process.execPath,
           script,
           ...argv,
