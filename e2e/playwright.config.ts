@@ -1,23 +1,12 @@
 import { defineConfig } from '@playwright/test';
 
+import { chromiumArgs } from './chromiumArgs';
+
 const isCI = !!process.env.CI;
 const port = Number(process.env.E2E_PORT ?? 3100);
 /** Point at an already-running server (e.g. `tsx server.ts`) while iterating. */
 const externalBaseUrl = process.env.E2E_BASE_URL;
 const baseURL = externalBaseUrl ?? `http://127.0.0.1:${port}`;
-
-export const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--allow-loopback-in-peer-connection',
-];
 
 export default defineConfig({
   testDir: '.',

@@ -4,26 +4,14 @@ import path from 'node:path';
 
 import { type Browser, type BrowserContext, chromium, type Page } from '@playwright/test';
 
+import { chromiumArgs } from '../../e2e/chromiumArgs';
 import { chromiumPath } from '../lib/machine';
 import type { ProbeEvent } from './phases';
-
-export const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--allow-loopback-in-peer-connection',
-];
 
 const probeScript = readFileSync(path.join(import.meta.dirname, 'page-probe.js'), 'utf8');
 
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_FLAGS, headless: true });
+  return chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs, headless: true });
 }
 
 export interface CallPage {
