@@ -168,6 +168,11 @@ export function reconcile(
   return base;
 }
 
+/** A phase that could not run at all counts as one failure, so a broken run never reads "0 failed". */
+function couldNotRun(phase: Phase, note: string): PhaseOutcome {
+  return { phase, status: 'failed', counts: { ...ZERO, failed: 1 }, note };
+}
+
 function outcome(phase: Phase, counts: Counts, result: RunResult, label: string): PhaseOutcome {
   const failed = counts.failed > 0 || result.code !== 0;
   return {
@@ -188,7 +193,6 @@ export async function main(argv: readonly string[], root: string): Promise<numbe
   }
   const env: Env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
   const insideNetns = env[NETNS_MARKER] === '1';
-  const e2eConfigExists = existsSync(join(root, PLAYWRIGHT_CONFIG));
   let chromiumProblem: string | undefined;
 
   if (!insideNetns) {
@@ -315,13 +319,8 @@ export async function main(argv: readonly string[], root: string): Promise<numbe
       case 'smoke': {
         header('Production smoke test (node dist/server.js, as in the Docker image)');
         if (!built) {
-          log('Skipped: there is no successful build (run `npm run build` first).');
-          outcomes.push({
-            phase,
-            status: 'failed',
-            counts: { ...ZERO, failed: 1 },
-            note: 'no build',
-          });
+          log('Not run: there is no successful build (run `npm run build` first).');
+          outcomes.push(couldNotRun(phase, 'no build'));
           break;
         }
         outcomes.push(await vitest('smoke', ['--config', SMOKE_CONFIG]));
@@ -329,36 +328,14 @@ export async function main(argv: readonly string[], root: string): Promise<numbe
       }
       case 'e2e': {
         header(`Browser tests (playwright test -c ${PLAYWRIGHT_CONFIG})`);
-        if (!e2eConfigExists) {
-          log(
-            `Skipped: ${PLAYWRIGHT_CONFIG} does not exist yet, so there are no browser tests to run.`,
-          );
-          outcomes.push({
-            phase,
-            status: 'skipped',
-            counts: ZERO,
-            note: `no ${PLAYWRIGHT_CONFIG}`,
-          });
-          break;
-        }
         if (chromiumProblem) {
           console.error(chromiumProblem);
-          outcomes.push({
-            phase,
-            status: 'failed',
-            counts: { ...ZERO, failed: 1 },
-            note: 'no Chromium',
-          });
+          outcomes.push(couldNotRun(phase, 'no Chromium'));
           break;
         }
         if (!built) {
-          log('Skipped: there is no successful build (run `npm run build` first).');
-          outcomes.push({
-            phase,
-            status: 'failed',
-            counts: { ...ZERO, failed: 1 },
-            note: 'no build',
-          });
+          log('Not run: there is no successful build (run `npm run build` first).');
+          outcomes.push(couldNotRun(phase, 'no build'));
           break;
         }
         const report = join(work, 'playwright.json');
