@@ -4,6 +4,19 @@ import nextTs from 'eslint-config-next/typescript';
 import prettier from 'eslint-config-prettier/flat';
 import tseslint from 'typescript-eslint';
 
+// Our top-level source folders, as DESIGN.md's import table names them.
+const BROWSER = ['./app', './components', './lib/call', './lib/hooks', './lib/store'];
+const OURS = [
+  ...BROWSER,
+  './lib/protocol',
+  './server',
+  './server.ts',
+  './media-server',
+  './bench',
+  './e2e',
+  './scripts',
+];
+
 export default defineConfig([
   ...nextVitals,
   ...nextTs,
@@ -25,6 +38,42 @@ export default defineConfig([
       '@typescript-eslint/no-unused-vars': [
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+    },
+  },
+  {
+    // DESIGN.md's import table: who may import whom. Paths are resolved first, so relative imports
+    // and the `@/` alias are both caught.
+    files: ['**/*.ts', '**/*.tsx', '**/*.mjs'],
+    rules: {
+      'import/no-restricted-paths': [
+        'error',
+        {
+          basePath: import.meta.dirname,
+          zones: [
+            {
+              target: './media-server',
+              from: OURS.filter((path) => path !== './media-server'),
+              message: 'media-server/ imports its own files only (it runs alone, without the app).',
+            },
+            {
+              target: './lib/protocol',
+              from: OURS.filter((path) => path !== './lib/protocol'),
+              message: 'lib/protocol/ is shared by server and browser and imports nothing of ours.',
+            },
+            {
+              target: BROWSER,
+              from: ['./server', './server.ts', './media-server', './bench', './scripts', './e2e'],
+              message: 'Browser code reaches the server only through lib/protocol and Socket.IO.',
+            },
+            {
+              target: ['./server', './server.ts'],
+              from: [...BROWSER, './media-server', './bench', './e2e'],
+              message:
+                'server/ imports lib/protocol only of the shared code, and reaches the media server through kurento-client.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -17,7 +17,8 @@ async function main(): Promise<void> {
   if (env.nodeEnv === undefined) {
     Object.assign(process.env, { NODE_ENV: dev ? 'development' : 'production' });
   }
-  const logger = createLogger(env.logLevel, { pretty: dev && process.stdout.isTTY });
+  // Readable lines for a person at a terminal (`npm start`, `npm run dev`); JSON lines otherwise.
+  const logger = createLogger(env.logLevel, { pretty: process.stdout.isTTY === true });
 
   const embedded =
     env.kmsUrls.length > 0

@@ -1,5 +1,6 @@
 import pino from 'pino';
 import type { Logger } from 'pino';
+import pretty from 'pino-pretty';
 import type { MediaServerOptions } from './config';
 import { ConfigError, parseTurn } from './config';
 import type { MediaNetworkConfig } from './media/config';
@@ -27,7 +28,7 @@ export async function startMediaServer(
   options: MediaServerOptions = {},
   logger?: Logger,
 ): Promise<MediaServerInternals> {
-  const log = logger ?? pino({ level: options.logLevel ?? 'info' }, pino.destination(2));
+  const log = logger ?? defaultLogger(options.logLevel ?? 'info');
   const net = networkConfig(options);
   const sessions = new Sessions();
   // The registry emits through the RPC server, which needs the registry's dispatcher: break the
@@ -103,4 +104,22 @@ function networkConfig(o: MediaServerOptions): MediaNetworkConfig {
   if (o.iceAddresses && o.iceAddresses.length > 0) net.iceAddresses = o.iceAddresses;
   if (o.announcedIp) net.announcedIp = o.announcedIp;
   return net;
+}
+
+/**
+ * Logs go to stderr (stdout is the app's when embedded): readable lines when stderr is a terminal,
+ * JSON lines otherwise.
+ */
+function defaultLogger(level: string): Logger {
+  if (process.stderr.isTTY !== true) return pino({ level }, pino.destination(2));
+  return pino(
+    { level },
+    pretty({
+      destination: 2,
+      translateTime: 'HH:MM:ss.l',
+      ignore: 'pid,hostname',
+      sync: true,
+      singleLine: true,
+    }),
+  );
 }

@@ -39,6 +39,7 @@ const read = (path: string) => readFileSync(join(root, path), 'utf8');
 const packageJson = JSON.parse(read('package.json')) as {
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
+  allowScripts?: Record<string, boolean>;
 };
 
 /** What server/env.ts accepts: the keys of its zod schema and its parser. */
@@ -114,6 +115,17 @@ describe('Dockerfile', () => {
     for (const install of installs) expect(install).toMatch(/--omit=dev\b/);
     for (const run of runs(runtime))
       expect(run).not.toMatch(/\bnpm (ci|install)\b(?!.*--omit=dev)/);
+  });
+
+  it('installs without dependency install scripts, as npm 11 does with our allowScripts', () => {
+    // npm 10 (the node:20 image) ignores package.json's allowScripts and would run them; every
+    // entry there is a denial, so --ignore-scripts gives the image the same node_modules as npm ci
+    // on our machines.
+    const allowScripts = packageJson.allowScripts ?? {};
+    expect(Object.values(allowScripts).every((allowed) => allowed === false)).toBe(true);
+    const installs = dockerfile.stages.flatMap(runs).filter((r) => /\bnpm (ci|install)\b/.test(r));
+    expect(installs.length).toBeGreaterThan(0);
+    for (const install of installs) expect(install).toMatch(/--ignore-scripts\b/);
   });
 
   it('builds with `npm run build` on all dependencies', () => {
