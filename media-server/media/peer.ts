@@ -8,6 +8,7 @@ import {
 import { h264Codec, opusCodec, sdesMidExtension, vp8Codec } from './weriftCodecs';
 import type { MediaNetworkConfig } from './config';
 import type { MediaKind } from './codecs';
+import { ignoreRetransmittedHelloVerifyRequest } from './dtlsRetransmit';
 import { RtpSink } from './RtpSink';
 
 export interface IceCandidateInit {
@@ -38,6 +39,9 @@ export interface PeerCallbacks {
  * behind what the endpoint needs: answer an offer, trickle candidates, report states, hand over
  * RTP, and send RTP / keyframe requests.
  */
+// Before any peer exists: werift would fail handshakes on a duplicated HelloVerifyRequest.
+ignoreRetransmittedHelloVerifyRequest();
+
 export class Peer {
   readonly pc: RTCPeerConnection;
   readonly #cb: PeerCallbacks;
