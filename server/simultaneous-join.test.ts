@@ -20,12 +20,15 @@ const participants = Number(process.env['STRESS_PARTICIPANTS'] ?? 12);
 const joinWindowMs = 200;
 /** Packets per pair that count as "carries RTP". */
 const packetsPerPair = 3;
+/** Offers per subscription before the round fails. */
+const maxAttempts = 3;
 
 interface Attendee {
   view: RoomView;
   tag: number;
   publisher?: Publisher;
   viewers: Map<string, Viewer>;
+  watching: Set<string>;
   errors: string[];
 }
 
@@ -51,7 +54,8 @@ describe(`${participants} people joining within ${joinWindowMs} ms, ${rounds} ro
         const result = await playRound(round);
         summary.push(
           `round ${round}: ${result.known}/${result.pairs} pairs know each other, ` +
-            `${result.flowing}/${result.pairs} carry RTP, set up in ${result.ms} ms`,
+            `${result.flowing}/${result.pairs} carry RTP, set up in ${result.ms} ms, ` +
+            `${result.retries} subscriptions offered again`,
         );
         console.log(summary.at(-1));
         expect(result.errors).toEqual([]);
@@ -71,6 +75,7 @@ describe(`${participants} people joining within ${joinWindowMs} ms, ${rounds} ro
       view: new RoomView(socket, (info) => watch(attendee(i), info.id)),
       tag: round * 1000 + i,
       viewers: new Map(),
+      watching: new Set(),
       errors: [],
     }));
     const attendee = (i: number): Attendee => attendees[i]!;
@@ -79,14 +84,28 @@ describe(`${participants} people joining within ${joinWindowMs} ms, ${rounds} ro
         who.errors.push(`call:error ${error.code} for ${error.senderId ?? '?'}: ${error.message}`),
       ),
     );
-    const watch = (who: Attendee, senderId: string): void => {
-      if (who.viewers.has(senderId) || senderId === who.view.selfId) return;
-      Viewer.start(who.view.socket, senderId).then(
+    let retries = 0;
+    let over = false;
+    // As the browser does (PeerLink + RetrySchedule): a subscription whose offer fails or times out
+    // is offered again with `replace`, a few times; retries are counted and reported.
+    const watch = (who: Attendee, senderId: string, attempt = 1): void => {
+      if (over || senderId === who.view.selfId) return;
+      if (attempt === 1 && who.watching.has(senderId)) return;
+      who.watching.add(senderId);
+      Viewer.start(who.view.socket, senderId, 'VP8', attempt > 1).then(
         (viewer) => {
-          if (who.view.knows(senderId)) who.viewers.set(senderId, viewer);
+          if (!over && who.view.knows(senderId)) who.viewers.set(senderId, viewer);
           else void viewer.close();
         },
-        (error: unknown) => who.errors.push(`watch ${senderId}: ${String(error)}`),
+        (error: unknown) => {
+          if (over) return;
+          if (attempt >= maxAttempts || !who.view.knows(senderId)) {
+            who.errors.push(`watch ${senderId} (attempt ${attempt}): ${String(error)}`);
+            return;
+          }
+          retries += 1;
+          setTimeout(() => watch(who, senderId, attempt + 1), 500 * attempt);
+        },
       );
     };
     const started = Date.now();
@@ -128,8 +147,10 @@ describe(`${participants} people joining within ${joinWindowMs} ms, ${rounds} ro
       known: knownPairs(),
       flowing: flowingPairs(),
       ms: Date.now() - started,
+      retries,
       errors: attendees.flatMap((who) => who.errors),
     };
+    over = true;
     await Promise.all(
       attendees.flatMap((who) => [
         who.publisher?.close(),
