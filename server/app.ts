@@ -16,6 +16,7 @@ import { RoomManager } from './rooms/room-manager';
 import { attachSignaling } from './signaling/attach';
 import type { SignalingServer } from './signaling/attach';
 import { defaultRateLimits } from './signaling/rate-limit';
+import { iceConfigFor } from './turn/ice-config';
 import type { RateLimits } from './signaling/rate-limit';
 
 export interface CreateAppOptions {
@@ -89,7 +90,7 @@ export function createApp(options: CreateAppOptions): App {
     rooms,
     metrics,
     logger,
-    iceServers: env.iceServers,
+    iceConfig: (participantId) => iceConfigFor(env, participantId),
     isShuttingDown: () => shuttingDown,
     rateLimits: { ...defaultRateLimits, ...options.rateLimits },
   });
