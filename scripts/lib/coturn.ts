@@ -77,6 +77,7 @@ export function coturnArgs(options: Required<Omit<CoturnOptions, 'output'>>, dir
     `--userdb=${join(dir, 'turndb')}`,
     `--log-file=${join(dir, 'turnserver.log')}`,
     '--simple-log',
+    '--verbose',
   ];
 }
 
