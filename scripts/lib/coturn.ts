@@ -47,7 +47,7 @@ export interface Coturn {
 }
 
 /** A UDP port nothing holds right now (the namespace is ours, so nothing takes it meanwhile). */
-async function freeUdpPort(): Promise<number> {
+export async function freeUdpPort(): Promise<number> {
   const socket = createSocket('udp4');
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
   const { port } = socket.address();
@@ -81,8 +81,8 @@ export function coturnArgs(options: Required<Omit<CoturnOptions, 'output'>>, dir
   ];
 }
 
-/** Resolves once coturn answers a STUN Binding request on its port. */
-async function waitUntilAnswering(port: number, child: ChildProcess, timeoutMs: number) {
+/** Resolves once coturn answers a STUN Binding request on its port (or rejects when it exits). */
+export async function waitUntilAnswering(port: number, child: ChildProcess, timeoutMs: number) {
   const client = new StunClient('127.0.0.1', port);
   const exited = new Promise<never>((_, reject) =>
     child.once('exit', (code, signal) =>
