@@ -9,7 +9,6 @@ import {
 } from '../../lib/protocol';
 import type {
   ClientToServerEvents,
-  IceServerConfig,
   JoinRoomResult,
   ProtocolError,
   SdpAnswerResult,
@@ -20,6 +19,7 @@ import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { Participant } from '../rooms/participant';
 import type { Room } from '../rooms/room';
+import type { IceConfig } from '../turn/ice-config';
 import type { RoomManager } from '../rooms/room-manager';
 import { SocketRoomMember } from './socket-member';
 import { parsePayload } from './validate';
@@ -30,7 +30,8 @@ export interface SessionDeps {
   rooms: RoomManager;
   metrics: Metrics;
   logger: Logger;
-  iceServers: IceServerConfig[];
+  /** ICE servers (with a freshly minted TURN pair) and transport policy for one participant. */
+  iceConfig(participantId: string): IceConfig;
   isShuttingDown(): boolean;
 }
 
@@ -99,7 +100,7 @@ export class SignalingSession {
         selfId: participant.id,
         roomId: room.id,
         participants: others,
-        iceServers: this.#deps.iceServers,
+        ...this.#deps.iceConfig(participant.id),
       };
     } catch (error) {
       member.discard();
