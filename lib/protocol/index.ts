@@ -1,4 +1,5 @@
 export * from './errors';
 export * from './events';
 export * from './result';
+export * from './roomId';
 export * from './schemas';
