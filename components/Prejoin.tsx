@@ -6,11 +6,13 @@ import { prefKeys, readPref, writePref } from '@/lib/call/devicePrefs';
 import { useLocalPreview } from '@/lib/hooks/useLocalPreview';
 import { useMediaDevices } from '@/lib/hooks/useMediaDevices';
 import { useRememberedValue } from '@/lib/hooks/useRememberedValue';
+import { useRoomStatus } from '@/lib/hooks/useRoomStatus';
 import { limits } from '@/lib/protocol';
 import { DeviceSelect } from './DeviceSelect';
 import { LevelMeter } from './LevelMeter';
 import { MediaProblems } from './MediaProblems';
 import { PreviewVideo } from './PreviewVideo';
+import { RoomOccupancy } from './RoomOccupancy';
 import { ToggleButton } from './ToggleButton';
 
 const readInitialDevices = () => ({
@@ -27,6 +29,9 @@ export function Prejoin({
   onJoin: (choice: JoinChoice) => void;
 }) {
   const nameId = useId();
+  const occupancyId = useId();
+  const roomStatus = useRoomStatus(roomId);
+  const full = roomStatus?.full === true;
   const [rememberedName, rememberName] = useRememberedValue(prefKeys.displayName);
   const [draftName, setDraftName] = useState<string | null>(null);
   const name = draftName ?? rememberedName ?? '';
@@ -34,7 +39,8 @@ export function Prejoin({
   const { preview, snapshot } = useLocalPreview(readInitialDevices);
   const devices = useMediaDevices(snapshot.stream);
   const outputId = audioOutputId ?? readPref(prefKeys.audioOutput);
-  const canJoin = name.trim().length > 0 && !snapshot.starting;
+  // A full room is refused by the server anyway; saying so here saves typing a name for nothing.
+  const canJoin = name.trim().length > 0 && !snapshot.starting && !full;
 
   const join = (event: FormEvent) => {
     event.preventDefault();
@@ -100,6 +106,7 @@ export function Prejoin({
         <p className="muted room-name">
           Room <strong data-testid="prejoin_room">{roomId}</strong>
         </p>
+        <RoomOccupancy status={roomStatus} id={occupancyId} />
         <div className="field">
           <label htmlFor={nameId}>Your name</label>
           <input
@@ -140,6 +147,7 @@ export function Prejoin({
           className="button primary large"
           data-testid="prejoin_join"
           disabled={!canJoin}
+          aria-describedby={full ? occupancyId : undefined}
         >
           {snapshot.starting
             ? 'Starting camera…'

@@ -74,6 +74,10 @@ export function createApp(options: CreateAppOptions): App {
     createRequestListener({
       media: pool,
       metrics,
+      rooms: {
+        participantsIn: (roomId) => rooms.get(roomId)?.size ?? 0,
+        capacity: env.roomMaxParticipants,
+      },
       logger,
       fallback: options.requestHandler,
       isShuttingDown: () => shuttingDown,

@@ -2,4 +2,5 @@ export * from './errors';
 export * from './events';
 export * from './result';
 export * from './roomId';
+export * from './roomStatus';
 export * from './schemas';

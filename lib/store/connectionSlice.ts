@@ -8,6 +8,8 @@ export interface ConnectionSlice {
   phase: CallPhase;
   signaling: SignalingState;
   error: CallError | null;
+  /** The server accepted my join at least once: an error then ended a call I was in. */
+  joinedOnce: boolean;
   setJoined: (selfId: string) => void;
   setPhase: (phase: CallPhase, error?: CallError | null) => void;
   setSignaling: (signaling: SignalingState) => void;
@@ -21,7 +23,8 @@ export const createConnectionSlice =
     phase: 'idle',
     signaling: 'connecting',
     error: null,
-    setJoined: (selfId) => set({ selfId, phase: 'joined', error: null }),
+    joinedOnce: false,
+    setJoined: (selfId) => set({ selfId, phase: 'joined', error: null, joinedOnce: true }),
     setPhase: (phase, error = null) => set({ phase, error }),
     setSignaling: (signaling) => set({ signaling }),
   });
