@@ -30,6 +30,7 @@ export function Prejoin({
 }) {
   const nameId = useId();
   const occupancyId = useId();
+  const hintId = useId();
   const roomStatus = useRoomStatus(roomId);
   const full = roomStatus?.full === true;
   const [rememberedName, rememberName] = useRememberedValue(prefKeys.displayName);
@@ -37,10 +38,15 @@ export function Prejoin({
   const name = draftName ?? rememberedName ?? '';
   const [audioOutputId, setAudioOutputId] = useState<string | null>(null);
   const { preview, snapshot } = useLocalPreview(readInitialDevices);
-  const devices = useMediaDevices(snapshot.stream);
+  const devices = useMediaDevices(snapshot.stream, !snapshot.starting);
+  const devicesLoading = snapshot.starting || !devices.loaded;
   const outputId = audioOutputId ?? readPref(prefKeys.audioOutput);
   // A full room is refused by the server anyway; saying so here saves typing a name for nothing.
   const canJoin = name.trim().length > 0 && !snapshot.starting && !full;
+  // Why Join is off, next to it: a full room (the occupancy notice), or no name yet. (While the
+  // camera starts the button itself says so.)
+  const needsName = name.trim().length === 0 && !full;
+  const joinHintId = full ? occupancyId : needsName ? hintId : undefined;
 
   const join = (event: FormEvent) => {
     event.preventDefault();
@@ -75,6 +81,7 @@ export function Prejoin({
           stream={snapshot.stream}
           name={name}
           videoOn={snapshot.videoEnabled && snapshot.videoTrack !== null}
+          starting={snapshot.starting}
         />
         <div className="preview-controls">
           <ToggleButton
@@ -115,6 +122,9 @@ export function Prejoin({
             value={name}
             maxLength={limits.displayNameMaxLength}
             autoComplete="name"
+            placeholder="How others will see you"
+            // The one thing to do on arrival is type a name.
+            autoFocus
             required
             onChange={(event) => setDraftName(event.target.value)}
           />
@@ -123,6 +133,7 @@ export function Prejoin({
           label="Camera"
           testId="prejoin_camera_select"
           devices={devices.videoinput}
+          loading={devicesLoading}
           value={snapshot.videoInputId}
           onChange={(id) => preview.setDevice('video', id)}
         />
@@ -130,6 +141,7 @@ export function Prejoin({
           label="Microphone"
           testId="prejoin_mic_select"
           devices={devices.audioinput}
+          loading={devicesLoading}
           value={snapshot.audioInputId}
           onChange={(id) => preview.setDevice('audio', id)}
         />
@@ -147,7 +159,7 @@ export function Prejoin({
           className="button primary large"
           data-testid="prejoin_join"
           disabled={!canJoin}
-          aria-describedby={full ? occupancyId : undefined}
+          aria-describedby={joinHintId}
         >
           {snapshot.starting
             ? 'Starting camera…'
@@ -155,6 +167,11 @@ export function Prejoin({
               ? 'Join now'
               : 'Join without camera and microphone'}
         </button>
+        {needsName && (
+          <p id={hintId} className="muted join-hint" data-testid="prejoin_join_hint">
+            Type your name to join.
+          </p>
+        )}
       </form>
     </main>
   );
