@@ -5,11 +5,18 @@ import { useCallStore } from '@/lib/hooks/useCallStore';
 export function CallEnded({ onRejoin }: { onRejoin: () => void }) {
   const phase = useCallStore((state) => state.phase);
   const error = useCallStore((state) => state.error);
+  const joinedOnce = useCallStore((state) => state.joinedOnce);
   const failed = phase === 'error';
+  // Refused before getting in (a full room, the server away) is not "could not stay".
+  const title = !failed
+    ? 'You left the meeting'
+    : joinedOnce
+      ? 'Could not stay in the call'
+      : 'Could not join the call';
   return (
     <main className="centered" data-testid="call_ended" data-reason={failed ? error?.code : 'left'}>
       <div className="card ended">
-        <h1>{failed ? 'Could not stay in the call' : 'You left the meeting'}</h1>
+        <h1>{title}</h1>
         {failed && (
           <p className="notice danger" role="alert" data-testid="call_error">
             {error?.message ?? 'The call ended unexpectedly.'}

@@ -1,4 +1,3 @@
-import Link from 'next/link';
 import { useCallStore } from '@/lib/hooks/useCallStore';
 import { Logo } from './Logo';
 
@@ -8,9 +7,11 @@ export function CallHeader() {
   const joining = useCallStore((state) => state.phase === 'joining');
   return (
     <header className="call-header">
-      <Link href="/" className="brand-small" aria-label="Moim start page">
+      {/* Not a link during a call: one stray click (or the first Tab and Enter) would end the
+          call without asking. Leaving is the Leave button's job. */}
+      <span className="brand-small" data-testid="call_brand">
         <Logo /> Moim
-      </Link>
+      </span>
       <h1 className="call-title">{roomId}</h1>
       <span className="pill" data-testid="call_count" aria-live="polite">
         {joining ? 'Joining…' : `${count} ${count === 1 ? 'person' : 'people'}`}

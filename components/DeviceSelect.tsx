@@ -7,9 +7,11 @@ interface DeviceSelectProps {
   onChange: (deviceId: string) => void;
   testId: string;
   disabled?: boolean;
+  /** The list is not known yet (devices still opening): say so instead of "None found". */
+  loading?: boolean;
 }
 
-/** A labelled picker for one kind of device; says so when there is none. */
+/** A labelled picker for one kind of device; says so when there is none (or none yet). */
 export function DeviceSelect({
   label,
   devices,
@@ -17,9 +19,11 @@ export function DeviceSelect({
   onChange,
   testId,
   disabled,
+  loading = false,
 }: DeviceSelectProps) {
   const id = useId();
   const none = devices.length === 0;
+  const placeholder = loading ? 'Looking for devices…' : 'None found';
   const selected = devices.some((device) => device.deviceId === value) ? (value ?? '') : '';
   return (
     <div className="field">
@@ -31,7 +35,7 @@ export function DeviceSelect({
         disabled={disabled || none}
         onChange={(event) => onChange(event.target.value)}
       >
-        {none && <option value="">None found</option>}
+        {none && <option value="">{placeholder}</option>}
         {devices.map((device, index) => (
           <option key={device.deviceId} value={device.deviceId}>
             {device.label || `${label} ${index + 1}`}

@@ -54,8 +54,13 @@ export function HomeView() {
               setError(null);
             }}
             placeholder="calm-otter-4821"
+            // Phones capitalise and "correct" the first word; ids are normalised anyway, but
+            // what the person sees typed should match the link they will share.
             autoComplete="off"
+            autoCapitalize="off"
+            autoCorrect="off"
             spellCheck={false}
+            enterKeyHint="go"
             aria-invalid={error ? true : undefined}
             aria-describedby={error ? errorId : undefined}
           />

@@ -72,7 +72,7 @@ export function ParticipantTile({ id }: { id: string }) {
             <Icon name="cameraOff" size={16} />
           </span>
         )}
-        <span className="tile-name" data-testid="tile_name">
+        <span className="tile-name" data-testid="tile_name" title={label}>
           {label}
         </span>
       </figcaption>

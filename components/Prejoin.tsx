@@ -6,11 +6,13 @@ import { prefKeys, readPref, writePref } from '@/lib/call/devicePrefs';
 import { useLocalPreview } from '@/lib/hooks/useLocalPreview';
 import { useMediaDevices } from '@/lib/hooks/useMediaDevices';
 import { useRememberedValue } from '@/lib/hooks/useRememberedValue';
+import { useRoomStatus } from '@/lib/hooks/useRoomStatus';
 import { limits } from '@/lib/protocol';
 import { DeviceSelect } from './DeviceSelect';
 import { LevelMeter } from './LevelMeter';
 import { MediaProblems } from './MediaProblems';
 import { PreviewVideo } from './PreviewVideo';
+import { RoomOccupancy } from './RoomOccupancy';
 import { ToggleButton } from './ToggleButton';
 
 const readInitialDevices = () => ({
@@ -27,14 +29,24 @@ export function Prejoin({
   onJoin: (choice: JoinChoice) => void;
 }) {
   const nameId = useId();
+  const occupancyId = useId();
+  const hintId = useId();
+  const roomStatus = useRoomStatus(roomId);
+  const full = roomStatus?.full === true;
   const [rememberedName, rememberName] = useRememberedValue(prefKeys.displayName);
   const [draftName, setDraftName] = useState<string | null>(null);
   const name = draftName ?? rememberedName ?? '';
   const [audioOutputId, setAudioOutputId] = useState<string | null>(null);
   const { preview, snapshot } = useLocalPreview(readInitialDevices);
-  const devices = useMediaDevices(snapshot.stream);
+  const devices = useMediaDevices(snapshot.stream, !snapshot.starting);
+  const devicesLoading = snapshot.starting || !devices.loaded;
   const outputId = audioOutputId ?? readPref(prefKeys.audioOutput);
-  const canJoin = name.trim().length > 0 && !snapshot.starting;
+  // A full room is refused by the server anyway; saying so here saves typing a name for nothing.
+  const canJoin = name.trim().length > 0 && !snapshot.starting && !full;
+  // Why Join is off, next to it: a full room (the occupancy notice), or no name yet. (While the
+  // camera starts the button itself says so.)
+  const needsName = name.trim().length === 0 && !full;
+  const joinHintId = full ? occupancyId : needsName ? hintId : undefined;
 
   const join = (event: FormEvent) => {
     event.preventDefault();
@@ -69,6 +81,7 @@ export function Prejoin({
           stream={snapshot.stream}
           name={name}
           videoOn={snapshot.videoEnabled && snapshot.videoTrack !== null}
+          starting={snapshot.starting}
         />
         <div className="preview-controls">
           <ToggleButton
@@ -100,6 +113,7 @@ export function Prejoin({
         <p className="muted room-name">
           Room <strong data-testid="prejoin_room">{roomId}</strong>
         </p>
+        <RoomOccupancy status={roomStatus} id={occupancyId} />
         <div className="field">
           <label htmlFor={nameId}>Your name</label>
           <input
@@ -108,6 +122,9 @@ export function Prejoin({
             value={name}
             maxLength={limits.displayNameMaxLength}
             autoComplete="name"
+            placeholder="How others will see you"
+            // The one thing to do on arrival is type a name.
+            autoFocus
             required
             onChange={(event) => setDraftName(event.target.value)}
           />
@@ -116,6 +133,7 @@ export function Prejoin({
           label="Camera"
           testId="prejoin_camera_select"
           devices={devices.videoinput}
+          loading={devicesLoading}
           value={snapshot.videoInputId}
           onChange={(id) => preview.setDevice('video', id)}
         />
@@ -123,6 +141,7 @@ export function Prejoin({
           label="Microphone"
           testId="prejoin_mic_select"
           devices={devices.audioinput}
+          loading={devicesLoading}
           value={snapshot.audioInputId}
           onChange={(id) => preview.setDevice('audio', id)}
         />
@@ -140,6 +159,7 @@ export function Prejoin({
           className="button primary large"
           data-testid="prejoin_join"
           disabled={!canJoin}
+          aria-describedby={joinHintId}
         >
           {snapshot.starting
             ? 'Starting camera…'
@@ -147,6 +167,11 @@ export function Prejoin({
               ? 'Join now'
               : 'Join without camera and microphone'}
         </button>
+        {needsName && (
+          <p id={hintId} className="muted join-hint" data-testid="prejoin_join_hint">
+            Type your name to join.
+          </p>
+        )}
       </form>
     </main>
   );

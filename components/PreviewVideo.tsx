@@ -6,10 +6,13 @@ export function PreviewVideo({
   stream,
   name,
   videoOn,
+  starting,
 }: {
   stream: MediaStream | null;
   name: string;
   videoOn: boolean;
+  /** The camera is still opening: no avatar yet, it would read as "camera off". */
+  starting: boolean;
 }) {
   const ref = useRef<HTMLVideoElement>(null);
   useEffect(() => {
@@ -29,8 +32,13 @@ export function PreviewVideo({
         autoPlay
         hidden={!videoOn}
       />
-      {!videoOn && (
-        <div className="avatar" aria-hidden="true">
+      {starting && (
+        <p className="preview-starting" data-testid="prejoin_starting">
+          Starting camera…
+        </p>
+      )}
+      {!videoOn && !starting && (
+        <div className="avatar" data-testid="prejoin_avatar" aria-hidden="true">
           {initials(name || 'You')}
         </div>
       )}

@@ -15,6 +15,8 @@ export interface JoinOptions {
   denyPermission?: boolean;
   /** An init script for this participant's page (runs before the app's own scripts). */
   beforeJoin?: () => void;
+  /** The room id as written in the link this person opens (default: the test's `roomId`). */
+  linkRoomId?: string;
 }
 
 export interface Participant {
@@ -51,7 +53,7 @@ export const test = base.extend<Fixtures>({
       const page = await context.newPage();
       if (options.noDevices) await page.addInitScript(noDevicesScript);
       if (options.beforeJoin) await page.addInitScript(options.beforeJoin);
-      await page.goto(`/room/${roomId}`);
+      await page.goto(`/room/${options.linkRoomId ?? roomId}`);
       // Devices checked (so the page is hydrated and the form is live), then type.
       await expect(page.getByTestId('prejoin')).toHaveAttribute('data-ready', 'true');
       await page.getByTestId('prejoin_name').fill(name);

@@ -37,3 +37,12 @@ test('a malformed room link shows a clear not-found page', async ({ page }) => {
   // A broken escape is refused before it reaches the page (Next.js answers 400).
   expect((await page.goto('/room/%E0%A4%A'))?.status()).toBeGreaterThanOrEqual(400);
 });
+
+test('an unknown address is a real 404 page, not a room', async ({ page }) => {
+  for (const path of ['/no-such-page', '/room', '/room/calm-otter-4821/extra']) {
+    const response = await page.goto(path);
+    expect(response?.status()).toBe(404);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Page not found');
+    await expect(page.getByRole('link', { name: 'Go to the start page' })).toBeVisible();
+  }
+});

@@ -35,3 +35,20 @@ test('a participant who closes the tab disappears from the others', async ({ add
   await expect(remoteTile(ana.page, 'Bora')).toHaveCount(0);
   await expect(ana.page.getByTestId('call_count')).toHaveText('1 person');
 });
+
+test('the header logo does not take anyone out of the call', async ({ addParticipant }) => {
+  const ana = await addParticipant('Ana');
+  const bora = await addParticipant('Bora');
+  const url = ana.page.url();
+  const header = ana.page.locator('header.call-header');
+  await expect(header.getByRole('link')).toHaveCount(0);
+
+  // Clicking it does nothing (focus stays on the page), and the first Tab from there reaches
+  // the call controls, not a way out.
+  await ana.page.getByTestId('call_brand').click();
+  await ana.page.keyboard.press('Tab');
+  await expect(ana.page.getByTestId('control_mic')).toBeFocused();
+  await expect(ana.page).toHaveURL(url);
+  await expect(ana.page.getByTestId('tile_local')).toBeVisible();
+  await expect(remoteTile(bora.page, 'Ana')).toHaveCount(1);
+});

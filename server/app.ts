@@ -48,6 +48,13 @@ export interface App {
   close(): Promise<void>;
 }
 
+/**
+ * How long clients wait before their first reconnection after a planned restart: about what the
+ * process needs to exit, so the first try does not hit a port nobody listens on yet. They keep
+ * trying after it (Socket.IO's back-off) until the new process answers.
+ */
+const restartRetryAfterMs = 2000;
+
 export function createApp(options: CreateAppOptions): App {
   const { env, logger } = options;
   // The gauges read the rooms and the media client, which need the metrics first.
@@ -77,6 +84,10 @@ export function createApp(options: CreateAppOptions): App {
     createRequestListener({
       media: pool,
       metrics,
+      rooms: {
+        participantsIn: (roomId) => rooms.get(roomId)?.size ?? 0,
+        capacity: env.roomMaxParticipants,
+      },
       logger,
       fallback: options.requestHandler,
       isShuttingDown: () => shuttingDown,
@@ -119,6 +130,8 @@ export function createApp(options: CreateAppOptions): App {
       closing ??= (async () => {
         shuttingDown = true;
         logger.info('close() | shutting down');
+        // First, so a client reads the SHUTTING_DOWN that follows as "back soon", not "call over".
+        io.emit('server:restarting', { retryAfterMs: restartRetryAfterMs });
         await rooms.close({
           code: ErrorCode.ShuttingDown,
           message: 'The server is restarting; rejoin in a moment.',

@@ -173,11 +173,16 @@ describe('media server faults', () => {
     await joined(ann, 'bye', 'Ann');
     await joined(bob, 'bye', 'Bob');
     const told = [ann, bob].map((socket) => nextEvent(socket, 'room:closed'));
+    // Told it is a restart first, so the client keeps the call and reconnects instead of ending.
+    const heard: string[] = [];
+    ann.on('server:restarting', ({ retryAfterMs }) => heard.push(`restarting ${retryAfterMs > 0}`));
+    ann.on('room:closed', ({ code }) => heard.push(code));
     const disconnected = new Promise((resolve) => ann.once('disconnect', resolve));
 
     await server.close();
 
     for (const [event] of await Promise.all(told)) expect(event.code).toBe(ErrorCode.ShuttingDown);
+    expect(heard).toEqual(['restarting true', ErrorCode.ShuttingDown]);
     await disconnected;
     // A separate Kurento session sees no pipeline left.
     const observer = new MediaServerClient(media.url, { logger: testLogger() });

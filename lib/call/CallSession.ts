@@ -10,6 +10,7 @@ import { CallRequestError, toCallError } from './CallError';
 import { DeferredLifecycle } from './DeferredLifecycle';
 import { LocalTracks, type LocalTracksInit } from './LocalTracks';
 import { PeerLink } from './PeerLink';
+import { PlannedRestart } from './PlannedRestart';
 import { RetrySchedule } from './RetrySchedule';
 import { SignalingClient } from './SignalingClient';
 import { SpeakingMonitor } from './SpeakingMonitor';
@@ -21,6 +22,9 @@ export interface JoinChoice {
   displayName: string;
   media: LocalTracksInit & { audioOutputId: string | null };
 }
+
+/** A restart announced only by SHUTTING_DOWN (no `server:restarting`): wait this long first. */
+const defaultRestartWaitMs = 2000;
 
 export interface CallSessionOptions extends JoinChoice {
   roomId: string;
@@ -39,6 +43,7 @@ export class CallSession {
   readonly #local: LocalTracks;
   readonly #links = new Map<string, PeerLink>();
   readonly #retry = new RetrySchedule();
+  readonly #restart = new PlannedRestart();
   #signaling: SignalingClient | null = null;
   #selfId: string | null = null;
   #iceServers: RTCIceServer[] = [];
@@ -88,28 +93,32 @@ export class CallSession {
     const signaling = this.#options.createSignaling?.() ?? new SignalingClient();
     this.#signaling = signaling;
     const { socket } = signaling;
-    socket.on('connect', () => void this.#join());
+    socket.on('connect', () => {
+      this.#restart.end();
+      void this.#join();
+    });
     socket.on('disconnect', (reason) => {
       if (this.#ended) return;
-      const state = this.#store.getState();
-      state.setSignaling('lost');
-      this.#closeLinks();
-      this.#selfId = null;
-      this.#early = [];
-      // The server dropped my endpoints with the socket; tiles wait for the rejoin.
-      state.order.forEach((id) => state.patchParticipant(id, { connection: 'connecting' }));
-      if (reason === 'io server disconnect') socket.connect();
+      // A restart's own disconnect keeps its banner (and countdown); anything else is a loss.
+      this.#suspend(this.#restart.active ? null : 'lost');
+      if (reason === 'io server disconnect' && !this.#restart.active) socket.connect();
     });
     socket.on('connect_error', () => {
-      if (!this.#ended) this.#store.getState().setSignaling('lost');
+      // During a planned restart the refused attempts are expected; the banner says "restarting".
+      if (!this.#ended && !this.#restart.active) this.#store.getState().setSignaling('lost');
     });
+    socket.on('server:restarting', ({ retryAfterMs }) => this.#serverRestarting(retryAfterMs));
     socket.on('participant:joined', (info) => this.#addRemote(info));
     socket.on('participant:updated', (info) => this.#patchRemote(info));
     socket.on('participant:left', ({ participantId }) => this.#removeRemote(participantId));
     socket.on('ice:candidate', ({ senderId, candidate }) =>
       this.#remoteCandidate(senderId, candidate),
     );
-    socket.on('room:closed', (error) => this.#end('error', error));
+    socket.on('room:closed', (error) => {
+      // A server that did not announce its restart still closes rooms with SHUTTING_DOWN.
+      if (error.code === ErrorCode.ShuttingDown) this.#serverRestarting(defaultRestartWaitMs);
+      else this.#end('error', error);
+    });
     socket.on('call:error', (error) => console.warn('call error', error.code, error.message));
     socket.connect();
     this.#speaking.start();
@@ -130,6 +139,11 @@ export class CallSession {
         videoMuted: this.#local.videoMuted,
       });
     } catch (error) {
+      // Reached a server that is still going down: wait for its successor, the call is not over.
+      if (error instanceof CallRequestError && error.code === ErrorCode.ShuttingDown) {
+        this.#serverRestarting(defaultRestartWaitMs);
+        return;
+      }
       this.#end('error', toCallError(error));
       return;
     }
@@ -156,6 +170,27 @@ export class CallSession {
     const early = this.#early;
     this.#early = [];
     early.forEach((info) => this.#addRemote(info));
+  }
+
+  /**
+   * The server dropped my endpoints (socket lost, or a restart): tiles stay where they are, marked
+   * connecting, until the rejoin replaces them; my own tracks and mute state are kept for it.
+   */
+  #suspend(signaling: 'lost' | 'restarting' | null, retryAt: number | null = null): void {
+    const state = this.#store.getState();
+    if (signaling) state.setSignaling(signaling, retryAt);
+    this.#closeLinks();
+    this.#selfId = null;
+    this.#early = [];
+    state.order.forEach((id) => state.patchParticipant(id, { connection: 'connecting' }));
+  }
+
+  /** A planned restart: keep the call, reconnect after `retryAfterMs`, rejoin on `connect`. */
+  #serverRestarting(retryAfterMs: number): void {
+    const socket = this.#signaling?.socket;
+    if (this.#ended || !socket || this.#restart.active) return;
+    this.#suspend('restarting', Date.now() + retryAfterMs);
+    this.#restart.begin(socket, retryAfterMs);
   }
 
   #addRemote(info: ParticipantInfo): void {
@@ -334,6 +369,7 @@ export class CallSession {
     if (this.#ended) return;
     this.#ended = true;
     this.#speaking.stop();
+    this.#restart.end();
     clearTimeout(this.#rejoinTimer);
     this.#closeLinks();
     this.#local.stop();

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { createRoomId, isValidRoomId, parseRoomInput } from './roomId';
+import { canonicalRoomId } from '../protocol';
+import { createRoomId, parseRoomInput } from './roomId';
 
 describe('room ids', () => {
-  it('creates readable, valid, varied ids', () => {
+  it('creates readable, canonical, varied ids', () => {
     const ids = new Set(Array.from({ length: 50 }, () => createRoomId()));
     for (const id of ids) {
       expect(id).toMatch(/^[a-z]+-[a-z]+-\d{4}$/);
-      expect(isValidRoomId(id)).toBe(true);
+      expect(canonicalRoomId(id)).toBe(id);
     }
     expect(ids.size).toBeGreaterThan(40);
   });
@@ -19,5 +20,12 @@ describe('room ids', () => {
     expect(parseRoomInput('not a room!')).toBeNull();
     expect(parseRoomInput('')).toBeNull();
     expect(parseRoomInput('x'.repeat(65))).toBeNull();
+    expect(parseRoomInput('https://moim.example/room/%E0%A4%A')).toBeNull();
+  });
+
+  it('normalises what a phone or a person types: case, spaces, links', () => {
+    expect(parseRoomInput('Calm-Otter-4821')).toBe('calm-otter-4821');
+    expect(parseRoomInput('  Team Sync  42 ')).toBe('team-sync-42');
+    expect(parseRoomInput('https://moim.example/room/Team%20Sync')).toBe('team-sync');
   });
 });

@@ -1,4 +1,4 @@
-import { roomIdSchema } from '../protocol';
+import { canonicalRoomId } from '../protocol';
 
 const adjectives = (
   'amber brave calm clever cozy bright gentle happy jolly kind ' +
@@ -21,15 +21,21 @@ export function createRoomId(): string {
   return `${pick(adjectives, a / 2 ** 32)}-${pick(nouns, b / 2 ** 32)}-${digits}`;
 }
 
-/** Accepts a bare room id or an invite link (`…/room/<id>`); returns null when neither. */
+/**
+ * Accepts a bare room id or an invite link (`…/room/<id>`), in any case and with stray spaces;
+ * returns the canonical id, or null when it is neither.
+ */
 export function parseRoomInput(input: string): string | null {
   const text = input.trim();
   if (!text) return null;
   const fromLink = /\/room\/([^/?#\s]+)/.exec(text)?.[1];
-  const candidate = fromLink ? decodeURIComponent(fromLink) : text;
-  return roomIdSchema.safeParse(candidate).success ? candidate : null;
-}
-
-export function isValidRoomId(roomId: string): boolean {
-  return roomIdSchema.safeParse(roomId).success;
+  let candidate = text;
+  if (fromLink) {
+    try {
+      candidate = decodeURIComponent(fromLink);
+    } catch {
+      return null; // a broken %-escape in a pasted link
+    }
+  }
+  return canonicalRoomId(candidate);
 }

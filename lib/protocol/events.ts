@@ -64,6 +64,12 @@ export interface ServerToClientEvents {
   /** The room ended for me without my asking (media server lost, server shutting down). */
   'room:closed': (event: ProtocolError) => void;
   /**
+   * The server is stopping to restart (a deploy, SIGTERM): the call is not over. Sent before the
+   * rooms close with SHUTTING_DOWN. Clients keep their room, name and mute state, wait at least
+   * `retryAfterMs`, then reconnect and rejoin by themselves.
+   */
+  'server:restarting': (event: { retryAfterMs: number }) => void;
+  /**
    * An error not tied to a request (for example a media error on one of my endpoints).
    * `senderId` names the connection it concerns (my id: my outgoing one), when there is one.
    */

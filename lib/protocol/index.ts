@@ -1,4 +1,6 @@
 export * from './errors';
 export * from './events';
 export * from './result';
+export * from './roomId';
+export * from './roomStatus';
 export * from './schemas';

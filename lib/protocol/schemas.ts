@@ -1,20 +1,9 @@
 import { z } from 'zod';
 
-/** Limits shared by the server (to enforce) and the browser (to keep requests valid). */
-export const limits = {
-  roomIdMaxLength: 64,
-  displayNameMaxLength: 40,
-  sdpMaxLength: 32 * 1024,
-  candidateMaxLength: 512,
-  /** Socket.IO `maxHttpBufferSize`: no single message may exceed this. */
-  messageMaxBytes: 64 * 1024,
-} as const;
+import { limits } from './limits';
+import { roomIdSchema } from './roomId';
 
-export const roomIdSchema = z
-  .string()
-  .min(1)
-  .max(limits.roomIdMaxLength)
-  .regex(/^[A-Za-z0-9_-]+$/, 'room ids use letters, digits, "-" and "_"');
+export { limits } from './limits';
 
 export const participantIdSchema = z.string().min(1).max(64);
 

@@ -7,10 +7,14 @@ export interface ConnectionSlice {
   selfId: string | null;
   phase: CallPhase;
   signaling: SignalingState;
+  /** While `restarting`: when (epoch ms) the first reconnection is tried, for a countdown. */
+  retryAt: number | null;
   error: CallError | null;
+  /** The server accepted my join at least once: an error then ended a call I was in. */
+  joinedOnce: boolean;
   setJoined: (selfId: string) => void;
   setPhase: (phase: CallPhase, error?: CallError | null) => void;
-  setSignaling: (signaling: SignalingState) => void;
+  setSignaling: (signaling: SignalingState, retryAt?: number | null) => void;
 }
 
 export const createConnectionSlice =
@@ -20,8 +24,10 @@ export const createConnectionSlice =
     selfId: null,
     phase: 'idle',
     signaling: 'connecting',
+    retryAt: null,
     error: null,
-    setJoined: (selfId) => set({ selfId, phase: 'joined', error: null }),
+    joinedOnce: false,
+    setJoined: (selfId) => set({ selfId, phase: 'joined', error: null, joinedOnce: true }),
     setPhase: (phase, error = null) => set({ phase, error }),
-    setSignaling: (signaling) => set({ signaling }),
+    setSignaling: (signaling, retryAt = null) => set({ signaling, retryAt }),
   });

@@ -4,7 +4,8 @@ export type PeerConnectionState = 'new' | 'connecting' | 'connected' | 'failed' 
 
 export type CallPhase = 'idle' | 'joining' | 'joined' | 'left' | 'error';
 
-export type SignalingState = 'connecting' | 'connected' | 'lost';
+/** `restarting`: the server said it is restarting; the call reconnects by itself. */
+export type SignalingState = 'connecting' | 'connected' | 'lost' | 'restarting';
 
 export interface CallError {
   code: string;

@@ -2,11 +2,15 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
+import { handleRoomStatus, roomStatusPrefix } from './room-status';
+import type { RoomStatusSource } from './room-status';
 
 interface RouteDeps {
   /** What `/readyz` pings (ready when a media server answers). */
   media: { ping(timeoutMs: number): Promise<void> };
   metrics: Metrics;
+  /** What `/api/rooms/:roomId` reports. */
+  rooms: RoomStatusSource;
   logger: Logger;
   /** Everything else (the Next.js app); a plain 404 when absent (tests). */
   fallback: RequestListener | undefined;
@@ -24,11 +28,18 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   send(res, status, 'application/json; charset=utf-8', JSON.stringify(body));
 }
 
-/** `/healthz` (process up), `/readyz` (media server answers), `/metrics`, then the fallback. */
+/**
+ * `/healthz` (process up), `/readyz` (media server answers), `/metrics`, `/api/rooms/:roomId` (who
+ * is in a room, for the prejoin), then the fallback.
+ */
 export function createRequestListener(deps: RouteDeps): RequestListener {
   const readyTimeoutMs = deps.readyTimeoutMs ?? 2_000;
   return (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
+    if (path.startsWith(roomStatusPrefix)) {
+      handleRoomStatus(req, path, deps.rooms, (status, body) => json(res, status, body), res);
+      return;
+    }
     switch (path) {
       case '/healthz': {
         json(res, 200, { status: 'ok' });

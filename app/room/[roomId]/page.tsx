@@ -1,29 +1,35 @@
 import type { Metadata } from 'next';
-import { notFound } from 'next/navigation';
+import { notFound, redirect } from 'next/navigation';
 import { RoomView } from '@/components/RoomView';
-import { isValidRoomId } from '@/lib/call/roomId';
+import { canonicalRoomId } from '@/lib/protocol';
 
 interface RoomPageProps {
   params: Promise<{ roomId: string }>;
 }
 
-/** The room id from the URL, or null when it is not one (bad escapes, wrong characters). */
-async function roomIdOf(params: RoomPageProps['params']): Promise<string | null> {
+/** The URL's segment, decoded, and the canonical room id it names (null: not a room id). */
+async function roomIdOf(
+  params: RoomPageProps['params'],
+): Promise<{ raw: string; roomId: string | null }> {
+  const segment = (await params).roomId;
   try {
-    const roomId = decodeURIComponent((await params).roomId);
-    return isValidRoomId(roomId) ? roomId : null;
+    const raw = decodeURIComponent(segment);
+    return { raw, roomId: canonicalRoomId(raw) };
   } catch {
-    return null;
+    return { raw: segment, roomId: null };
   }
 }
 
 export async function generateMetadata({ params }: RoomPageProps): Promise<Metadata> {
-  const roomId = await roomIdOf(params);
+  const { roomId } = await roomIdOf(params);
   return { title: roomId ? `${roomId} · Moim` : 'Moim' };
 }
 
 export default async function RoomPage({ params }: RoomPageProps) {
-  const roomId = await roomIdOf(params);
+  const { raw, roomId } = await roomIdOf(params);
   if (!roomId) notFound();
+  // `/room/Team%20Sync` and `/room/team-sync` are one room; the address bar (and so the invite
+  // link copied from it) shows the one spelling everybody shares.
+  if (raw !== roomId) redirect(`/room/${roomId}`);
   return <RoomView roomId={roomId} />;
 }
