@@ -10,6 +10,7 @@ import type { MediaNetworkConfig } from './config';
 import type { MediaKind } from './codecs';
 import { ignoreRetransmittedHelloVerifyRequest } from './dtlsRetransmit';
 import { RtpSink } from './RtpSink';
+import { installSrtpReader } from './SrtpReader';
 
 export interface IceCandidateInit {
   candidate: string;
@@ -107,7 +108,10 @@ export class Peer {
       if (!this.#closed) this.#cb.onIceState(s);
     });
     this.pc.connectionStateChange.subscribe((s) => {
-      if (!this.#closed) this.#cb.onConnectionState(s);
+      if (this.#closed) return;
+      // SRTP sessions exist once DTLS is up: decrypt incoming RTP on the fast path from now on.
+      if (s === 'connected') for (const d of this.pc.dtlsTransports) installSrtpReader(d);
+      this.#cb.onConnectionState(s);
     });
     this.pc.onTransceiverAdded.subscribe((t) => this.#adopt(t));
     // werift creates the receiving track per remote SSRC while applying the remote description,

@@ -19,6 +19,7 @@ import {
   restrictOfferCodecs,
   writeSdp,
 } from '../media/sdp';
+import { preferAesCm } from '../media/srtpProfiles';
 import type { KurentoMediaType } from './MediaElement';
 import { MEDIA_ELEMENT_EVENTS, MediaElement } from './MediaElement';
 import type { MediaObject, ObjectHost } from './MediaObject';
@@ -263,6 +264,7 @@ export class WebRtcEndpoint extends MediaElement {
     const peer = this.#createPeer();
     try {
       await peer.pc.setRemoteDescription({ type: 'offer', sdp: writeSdp(parsed) });
+      preferAesCm(peer.pc.dtlsTransports);
       for (const t of peer.pc.getTransceivers()) {
         const offerDir = t.offerDirection ?? 'inactive';
         t.setDirection(this.#allowedDirection(offerDir));
@@ -308,6 +310,7 @@ export class WebRtcEndpoint extends MediaElement {
     const sdp = dropMdnsCandidates(parsed) > 0 ? writeSdp(parsed) : answer;
     try {
       await peer.pc.setRemoteDescription({ type: 'answer', sdp });
+      preferAesCm(peer.pc.dtlsTransports);
     } catch (err) {
       throw Errors.processAnswer(`Error processing answer: ${errorText(err)}`);
     }
