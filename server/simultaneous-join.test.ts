@@ -15,7 +15,7 @@ import { connectClient, startMediaServer, startServer, waitUntil } from './test/
 import { payloadTag, Publisher, Viewer } from './test/peers';
 import { RoomView } from './test/room-view';
 
-const rounds = Number(process.env['STRESS_ROUNDS'] ?? 3);
+const rounds = Number(process.env['STRESS_ROUNDS'] ?? 2);
 const participants = Number(process.env['STRESS_PARTICIPANTS'] ?? 12);
 const joinWindowMs = 200;
 /** Packets per pair that count as "carries RTP". */
