@@ -1,3 +1,4 @@
+import type { Socket } from 'node:dgram';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MediaServerInternals } from './index';
 import type { WebRtcEndpoint } from './objects/WebRtcEndpoint';
@@ -79,6 +80,12 @@ describe('kurento-client drives a pipeline with two WebRtcEndpoints (VP8 + Opus)
     const viewerVpt = viewer.pc.getTransceivers().find((t) => t.kind === 'video')
       ?.codecs[0]?.payloadType;
     expect(vids[0]?.header.payloadType).toBe(viewerVpt);
+    // The viewer endpoint sends on a UDP socket connected to the viewer (media/UdpRoute.ts).
+    const viewSide = server.registry.lookup(viewEp.id) as WebRtcEndpoint;
+    const nominated = viewSide.peer?.pc.iceTransports[0]?.connection.nominated;
+    const socket = (nominated?.protocol as unknown as { transport: { socket: Socket } }).transport
+      .socket;
+    expect(socket.remoteAddress().port).toBe(nominated?.remoteAddr[1]);
 
     // A new sink made the server ask the publisher for a keyframe.
     await until(() => plis >= 1);

@@ -125,6 +125,23 @@ describe('Kurento Protocol', () => {
       code: 40001,
       message: "'mediaPipeline' parameter is required",
     });
+    // turnUrl (set per endpoint by the app with minted TURN credentials) is checked at once.
+    const badTurn = await c.call('invoke', {
+      object: epId,
+      operation: 'setTurnUrl',
+      operationParams: { turnUrl: '127.0.0.1:3478' },
+    });
+    expect(badTurn.error?.code).toBe(40001);
+    const turnUrl = '1796000000:bWludGVk+/=@127.0.0.1:3478?transport=udp';
+    const setTurn = await c.call('invoke', {
+      object: epId,
+      operation: 'setTurnUrl',
+      operationParams: { turnUrl },
+    });
+    expect(setTurn.error).toBeUndefined();
+    expect(
+      (await c.call('invoke', { object: epId, operation: 'getTurnUrl' })).result?.['value'],
+    ).toBe(turnUrl);
     const noLocal = await c.call('invoke', {
       object: epId,
       operation: 'getLocalSessionDescriptor',

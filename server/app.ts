@@ -16,6 +16,7 @@ import { RoomManager } from './rooms/room-manager';
 import { attachSignaling } from './signaling/attach';
 import type { SignalingServer } from './signaling/attach';
 import { defaultRateLimits } from './signaling/rate-limit';
+import { iceConfigFor, mediaTurnUrlFor } from './turn/ice-config';
 import type { RateLimits } from './signaling/rate-limit';
 
 export interface CreateAppOptions {
@@ -68,6 +69,8 @@ export function createApp(options: CreateAppOptions): App {
   });
   const urls = options.mediaServerUrls ?? [options.mediaServerUrl];
   const pool = new MediaServerPool(urls, {
+    // With TURN_SECRET the media servers can relay too, each endpoint with a freshly minted pair.
+    ...(env.turn ? { turnUrl: () => mediaTurnUrlFor(env) } : {}),
     ...options.mediaClient,
     logger,
     observer: metrics.media,
@@ -100,7 +103,7 @@ export function createApp(options: CreateAppOptions): App {
     rooms,
     metrics,
     logger,
-    iceServers: env.iceServers,
+    iceConfig: (participantId) => iceConfigFor(env, participantId),
     isShuttingDown: () => shuttingDown,
     rateLimits: { ...defaultRateLimits, ...options.rateLimits },
   });

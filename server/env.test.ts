@@ -45,6 +45,22 @@ describe('parseEnv', () => {
     expect(parseEnv({ MEDIA_WORKERS: '2' }).media.workers).toBe(2);
   });
 
+  it('keeps a TURN_SECRET out of the static ICE servers (pairs are minted per join)', () => {
+    const env = parseEnv({ TURN_URLS: 'turn:127.0.0.1:3478', TURN_SECRET: 'a-long-enough-secret' });
+    expect(env.iceServers).toEqual([]);
+    expect(env.turn).toEqual({
+      secret: 'a-long-enough-secret',
+      urls: ['turn:127.0.0.1:3478'],
+      ttlSeconds: 86_400,
+    });
+    expect(env.iceTransportPolicy).toBe('all');
+    const relay = parseEnv({
+      ICE_SERVERS: '[{"urls":"turn:127.0.0.1","username":"u","credential":"c"}]',
+      ICE_TRANSPORT_POLICY: 'relay',
+    });
+    expect(relay.iceTransportPolicy).toBe('relay');
+  });
+
   it('prefers ICE_SERVERS JSON', () => {
     const env = parseEnv({
       ICE_SERVERS: '[{"urls":"stun:a.example.org"}]',
@@ -64,6 +80,18 @@ describe('parseEnv', () => {
     [{ KMS_URL: 'ws://ok:8888/kurento,kms:8888' }, 'KMS_URL'],
     [{ MEDIA_WORKERS: '0' }, 'MEDIA_WORKERS'],
     [{ ROOM_MAX_PARTICIPANTS: '1' }, 'ROOM_MAX_PARTICIPANTS'],
+    [{ TURN_URLS: 'turn:x', TURN_SECRET: 'short' }, 'TURN_SECRET'],
+    [{ TURN_SECRET: 'a-long-enough-secret' }, 'TURN_URLS'],
+    [
+      { TURN_URLS: 'turn:x', TURN_SECRET: 'a-long-enough-secret', TURN_USERNAME: 'u' },
+      'TURN_SECRET',
+    ],
+    [
+      { TURN_URLS: 'turn:x', TURN_SECRET: 'a-long-enough-secret', TURN_TTL_SECONDS: '5' },
+      'TURN_TTL_SECONDS',
+    ],
+    [{ ICE_TRANSPORT_POLICY: 'relay' }, 'ICE_TRANSPORT_POLICY'],
+    [{ ICE_TRANSPORT_POLICY: 'turn-only' }, 'ICE_TRANSPORT_POLICY'],
   ])('rejects %j naming %s', (source, name) => {
     expect(() => parseEnv(source)).toThrow(EnvError);
     expect(() => parseEnv(source)).toThrow(name);

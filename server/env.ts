@@ -69,6 +69,14 @@ const rawEnvSchema = z.object({
   TURN_URLS: commaList,
   TURN_USERNAME: optionalString,
   TURN_CREDENTIAL: optionalString,
+  TURN_SECRET: optionalString.pipe(
+    z
+      .string()
+      .min(16, 'TURN_SECRET: use at least 16 characters (it guards an open relay)')
+      .optional(),
+  ),
+  TURN_TTL_SECONDS: z.coerce.number().int().min(60).max(604_800).default(86_400),
+  ICE_TRANSPORT_POLICY: optionalString.pipe(z.enum(['all', 'relay']).default('all')),
   ROOM_MAX_PARTICIPANTS: z.coerce.number().int().min(2).max(64).default(16),
   LOG_LEVEL: z.enum(logLevels).default('info'),
 });
@@ -92,8 +100,15 @@ export interface Env {
     /** How many embedded media servers to start (when `KMS_URL` is unset); rooms spread over them. */
     workers: number;
   };
-  /** What browsers get for their RTCPeerConnection. */
+  /** What browsers get for their RTCPeerConnection (besides the minted TURN pair, if any). */
   iceServers: IceServerConfig[];
+  /**
+   * Ephemeral TURN credentials (`TURN_SECRET`): each join gets a pair for `urls` valid `ttlSeconds`,
+   * and each media-server endpoint one for the first UDP TURN URL. The secret never leaves the server.
+   */
+  turn: { secret: string; urls: string[]; ttlSeconds: number } | undefined;
+  /** `relay`: browsers use TURN only (RTCConfiguration.iceTransportPolicy), e.g. to prove TURN works. */
+  iceTransportPolicy: 'all' | 'relay';
   roomMaxParticipants: number;
   logLevel: (typeof logLevels)[number];
 }
@@ -106,13 +121,43 @@ export const envSchema = rawEnvSchema
       raw.MEDIA_MIN_PORT <= raw.MEDIA_MAX_PORT,
     { message: 'MEDIA_MIN_PORT must not exceed MEDIA_MAX_PORT', path: ['MEDIA_MIN_PORT'] },
   )
-  .refine((raw) => raw.TURN_URLS.length === 0 || raw.TURN_USERNAME !== undefined, {
-    message: 'TURN_URLS needs TURN_USERNAME and TURN_CREDENTIAL',
-    path: ['TURN_USERNAME'],
+  .refine(
+    (raw) =>
+      raw.TURN_URLS.length === 0 ||
+      raw.TURN_SECRET !== undefined ||
+      raw.TURN_USERNAME !== undefined,
+    {
+      message: 'TURN_URLS needs TURN_SECRET, or TURN_USERNAME and TURN_CREDENTIAL',
+      path: ['TURN_USERNAME'],
+    },
+  )
+  .refine(
+    (raw) =>
+      raw.TURN_URLS.length === 0 ||
+      raw.TURN_SECRET !== undefined ||
+      raw.TURN_CREDENTIAL !== undefined,
+    {
+      message: 'TURN_URLS needs TURN_SECRET, or TURN_USERNAME and TURN_CREDENTIAL',
+      path: ['TURN_CREDENTIAL'],
+    },
+  )
+  .refine((raw) => raw.TURN_SECRET === undefined || raw.TURN_URLS.length > 0, {
+    message: 'TURN_SECRET needs TURN_URLS (the TURN servers that share the secret)',
+    path: ['TURN_URLS'],
   })
-  .refine((raw) => raw.TURN_URLS.length === 0 || raw.TURN_CREDENTIAL !== undefined, {
-    message: 'TURN_URLS needs TURN_USERNAME and TURN_CREDENTIAL',
-    path: ['TURN_CREDENTIAL'],
+  .refine(
+    (raw) =>
+      raw.TURN_SECRET === undefined ||
+      (raw.TURN_USERNAME === undefined && raw.TURN_CREDENTIAL === undefined),
+    {
+      message: 'TURN_SECRET replaces TURN_USERNAME and TURN_CREDENTIAL: set one scheme, not both',
+      path: ['TURN_SECRET'],
+    },
+  )
+  .refine((raw) => raw.ICE_TRANSPORT_POLICY === 'all' || hasTurnServer(raw), {
+    message:
+      'ICE_TRANSPORT_POLICY=relay needs a TURN server (TURN_URLS or a turn: URL in ICE_SERVERS)',
+    path: ['ICE_TRANSPORT_POLICY'],
   })
   .transform((raw): Env => ({
     nodeEnv: raw.NODE_ENV,
@@ -129,14 +174,29 @@ export const envSchema = rawEnvSchema
       workers: raw.MEDIA_WORKERS,
     },
     iceServers: raw.ICE_SERVERS ?? iceServersFromLists(raw),
+    turn:
+      raw.TURN_SECRET === undefined
+        ? undefined
+        : { secret: raw.TURN_SECRET, urls: raw.TURN_URLS, ttlSeconds: raw.TURN_TTL_SECONDS },
+    iceTransportPolicy: raw.ICE_TRANSPORT_POLICY,
     roomMaxParticipants: raw.ROOM_MAX_PARTICIPANTS,
     logLevel: raw.LOG_LEVEL,
   }));
 
-function iceServersFromLists(raw: z.infer<typeof rawEnvSchema>): IceServerConfig[] {
+type RawEnv = z.infer<typeof rawEnvSchema>;
+
+function hasTurnServer(raw: RawEnv): boolean {
+  if (raw.TURN_URLS.length > 0) return true;
+  return (raw.ICE_SERVERS ?? []).some((server) =>
+    [server.urls].flat().some((url) => /^turns?:/.test(url)),
+  );
+}
+
+function iceServersFromLists(raw: RawEnv): IceServerConfig[] {
   const servers: IceServerConfig[] = [];
   if (raw.STUN_URLS.length > 0) servers.push({ urls: raw.STUN_URLS });
-  if (raw.TURN_URLS.length > 0) {
+  // With TURN_SECRET the TURN entry is minted per join (server/turn/), never stored here.
+  if (raw.TURN_URLS.length > 0 && raw.TURN_SECRET === undefined) {
     servers.push({
       urls: raw.TURN_URLS,
       ...(raw.TURN_USERNAME === undefined ? {} : { username: raw.TURN_USERNAME }),

@@ -47,6 +47,7 @@ export class CallSession {
   #signaling: SignalingClient | null = null;
   #selfId: string | null = null;
   #iceServers: RTCIceServer[] = [];
+  #iceTransportPolicy: RTCIceTransportPolicy = 'all';
   readonly #lifecycle = new DeferredLifecycle(
     () => this.#start(),
     () => void this.leave(),
@@ -149,6 +150,7 @@ export class CallSession {
     if (this.#ended) return;
     this.#selfId = result.selfId;
     this.#iceServers = result.iceServers;
+    this.#iceTransportPolicy = result.iceTransportPolicy;
     state.clearParticipants();
     this.streams.clear();
     state.upsertParticipant({
@@ -233,6 +235,7 @@ export class CallSession {
         senderId,
         direction: isSelf ? 'sendonly' : 'recvonly',
         iceServers: this.#iceServers,
+        iceTransportPolicy: this.#iceTransportPolicy,
         signals: {
           offer: (id, sdp) => signaling.offer({ senderId: id, sdp, replace }),
           candidate: (id, candidate) => {

@@ -13,6 +13,8 @@ export interface PeerLinkOptions {
   senderId: string;
   direction: 'sendonly' | 'recvonly';
   iceServers: RTCIceServer[];
+  /** `relay` when the server forces TURN (ICE_TRANSPORT_POLICY). */
+  iceTransportPolicy: RTCIceTransportPolicy;
   signals: PeerLinkSignals;
   onState(state: PeerConnectionState): void;
 }
@@ -37,6 +39,7 @@ export class PeerLink {
   ) {
     const pc = new RTCPeerConnection({
       iceServers: options.iceServers,
+      iceTransportPolicy: options.iceTransportPolicy,
       bundlePolicy: 'max-bundle',
       rtcpMuxPolicy: 'require',
     });

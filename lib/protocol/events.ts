@@ -29,7 +29,10 @@ export interface JoinRoomResult {
   roomId: string;
   /** Everyone already in the room, not including me. */
   participants: ParticipantInfo[];
+  /** With ephemeral TURN credentials, a pair minted for this participant is among them. */
   iceServers: IceServerConfig[];
+  /** `relay`: use TURN candidates only (the server's ICE_TRANSPORT_POLICY, "force relay"). */
+  iceTransportPolicy: 'all' | 'relay';
 }
 
 export interface SdpAnswerResult {

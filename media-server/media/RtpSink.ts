@@ -2,6 +2,8 @@ import dgram from 'node:dgram';
 import type { RTCRtpTransceiver } from 'werift';
 import type { SrtpKeys } from './SrtpWriter';
 import { SrtpWriter } from './SrtpWriter';
+import type { WeriftUdpTransport } from './UdpRoute';
+import { UdpRoute } from './UdpRoute';
 
 /** Packets kept for NACK answers: ~1.5 s of 720p video at 70 packets/s… and then some. */
 const HISTORY = 512;
@@ -39,9 +41,8 @@ export class RtpSink {
   readonly #histTs = new Uint32Array(HISTORY);
   readonly #histMarker = new Uint8Array(HISTORY);
   #pair: Nominated | undefined;
-  #socket: dgram.Socket | undefined;
-  #host = '';
-  #port = 0;
+  /** The nominated pair's UDP socket, connected to the remote (undefined for TURN/TCP pairs). */
+  #udp: UdpRoute | undefined;
   #packets = 0;
   #octets = 0;
 
@@ -92,7 +93,7 @@ export class RtpSink {
     if (!writer) return 0;
     const out = writer.encrypt(codec.payloadType, marker, seq, ts, sender.ssrc, payload);
     if (!this.#route(dtls)) return 0;
-    if (this.#socket) this.#socket.send(out, this.#port, this.#host);
+    if (this.#udp) this.#udp.send(out);
     else void this.#pair?.protocol.sendData(out, this.#pair.remoteAddr).catch(() => undefined);
     // werift's SR generator reads these (packet/octet counts; RTP↔NTP pairing every 32 packets).
     this.#packets++;
@@ -129,9 +130,10 @@ export class RtpSink {
     if (pair !== this.#pair) {
       this.#pair = pair;
       const transport = (pair.protocol as { transport?: { socket?: unknown } }).transport;
-      this.#socket = transport?.socket instanceof dgram.Socket ? transport.socket : undefined;
-      this.#host = pair.remoteAddr[0];
-      this.#port = pair.remoteAddr[1];
+      this.#udp =
+        transport?.socket instanceof dgram.Socket
+          ? UdpRoute.for(transport as WeriftUdpTransport, pair.remoteAddr[0], pair.remoteAddr[1])
+          : undefined;
     }
     return true;
   }
@@ -139,7 +141,7 @@ export class RtpSink {
   close(): void {
     this.#histPayload.fill(undefined);
     this.#pair = undefined;
-    this.#socket = undefined;
+    this.#udp = undefined;
     this.#writer = undefined;
   }
 }

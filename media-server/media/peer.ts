@@ -8,7 +8,9 @@ import {
 import { h264Codec, opusCodec, sdesMidExtension, vp8Codec } from './weriftCodecs';
 import type { MediaNetworkConfig } from './config';
 import type { MediaKind } from './codecs';
+import { ignoreRetransmittedHelloVerifyRequest } from './dtlsRetransmit';
 import { RtpSink } from './RtpSink';
+import { installSrtpReader } from './SrtpReader';
 
 export interface IceCandidateInit {
   candidate: string;
@@ -38,6 +40,9 @@ export interface PeerCallbacks {
  * behind what the endpoint needs: answer an offer, trickle candidates, report states, hand over
  * RTP, and send RTP / keyframe requests.
  */
+// Before any peer exists: werift would fail handshakes on a duplicated HelloVerifyRequest.
+ignoreRetransmittedHelloVerifyRequest();
+
 export class Peer {
   readonly pc: RTCPeerConnection;
   readonly #cb: PeerCallbacks;
@@ -103,7 +108,10 @@ export class Peer {
       if (!this.#closed) this.#cb.onIceState(s);
     });
     this.pc.connectionStateChange.subscribe((s) => {
-      if (!this.#closed) this.#cb.onConnectionState(s);
+      if (this.#closed) return;
+      // SRTP sessions exist once DTLS is up: decrypt incoming RTP on the fast path from now on.
+      if (s === 'connected') for (const d of this.pc.dtlsTransports) installSrtpReader(d);
+      this.#cb.onConnectionState(s);
     });
     this.pc.onTransceiverAdded.subscribe((t) => this.#adopt(t));
     // werift creates the receiving track per remote SSRC while applying the remote description,

@@ -1,4 +1,6 @@
 import type { RtpPacket } from 'werift';
+import { ConfigError, parseTurn } from '../config';
+import type { TurnServer } from '../media/config';
 import { Errors, KurentoError } from '../rpc/errors';
 import type { CodecSpec, MediaKind } from '../media/codecs';
 import { describeCodec, sameCodec } from '../media/codecs';
@@ -17,6 +19,7 @@ import {
   restrictOfferCodecs,
   writeSdp,
 } from '../media/sdp';
+import { preferAesCm } from '../media/srtpProfiles';
 import type { KurentoMediaType } from './MediaElement';
 import { MEDIA_ELEMENT_EVENTS, MediaElement } from './MediaElement';
 import type { MediaObject, ObjectHost } from './MediaObject';
@@ -175,9 +178,18 @@ export class WebRtcEndpoint extends MediaElement {
         },
       );
     }
+    this.property(
+      'turnUrl',
+      () => this.#ice.turnUrl,
+      (p, n) => {
+        const url = p.string(n);
+        // Refused at once, as KMS logs and ignores a bad one: here the app learns it.
+        if (url !== '') turnFromUrl(url);
+        this.#ice.turnUrl = url;
+      },
+    );
     for (const name of [
       'stunServerAddress',
-      'turnUrl',
       'networkInterfaces',
       'externalIPv4',
       'externalIPv6',
@@ -252,6 +264,7 @@ export class WebRtcEndpoint extends MediaElement {
     const peer = this.#createPeer();
     try {
       await peer.pc.setRemoteDescription({ type: 'offer', sdp: writeSdp(parsed) });
+      preferAesCm(peer.pc.dtlsTransports);
       for (const t of peer.pc.getTransceivers()) {
         const offerDir = t.offerDirection ?? 'inactive';
         t.setDirection(this.#allowedDirection(offerDir));
@@ -297,6 +310,7 @@ export class WebRtcEndpoint extends MediaElement {
     const sdp = dropMdnsCandidates(parsed) > 0 ? writeSdp(parsed) : answer;
     try {
       await peer.pc.setRemoteDescription({ type: 'answer', sdp });
+      preferAesCm(peer.pc.dtlsTransports);
     } catch (err) {
       throw Errors.processAnswer(`Error processing answer: ${errorText(err)}`);
     }
@@ -390,6 +404,8 @@ export class WebRtcEndpoint extends MediaElement {
       net.stunServers = [`${this.#ice.stunServerAddress}:${this.#ice.stunServerPort}`];
     }
     if (this.#ice.externalIPv4) net.announcedIp = this.#ice.externalIPv4;
+    // Set per endpoint (KMS's turnUrl), it replaces the server's --turn for this endpoint only.
+    if (this.#ice.turnUrl) net.turnServers = [turnFromUrl(this.#ice.turnUrl)];
     const peer = new Peer(net, {
       onCandidate: (c) => {
         if (this.#gatherRequested) this.#emitCandidate(c);
@@ -627,4 +643,14 @@ function codecsAgree(src: WebRtcEndpoint, sink: WebRtcEndpoint, kind: MediaKind)
 
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/** Kurento's `user:password@address:port[?transport=udp|tcp]`, or a MARSHALL_ERROR. */
+function turnFromUrl(url: string): TurnServer {
+  try {
+    return parseTurn(url);
+  } catch (error) {
+    if (error instanceof ConfigError) throw Errors.marshall(`'turnUrl': ${error.message}`);
+    throw error;
+  }
 }

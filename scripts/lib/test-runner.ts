@@ -25,6 +25,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { chromiumInstallPlan, findChromium, type ChromiumFound } from './chromium';
+import { turnserverVersion } from './coturn';
+import { ensureCoturn } from './coturn-install';
 import { onPath, run, describeFailure, type RunResult } from './process';
 import {
   addCounts,
@@ -210,6 +212,13 @@ export async function main(argv: readonly string[], root: string): Promise<numbe
         });
         log(`CHROMIUM_PATH=${chromium.path} (${chromium.source}) ${version.stdout?.trim() ?? ''}`);
       }
+    }
+    if (options.phases.includes('unit') || options.phases.includes('e2e')) {
+      // The TURN tests start coturn themselves, inside the namespace; installing needs the network.
+      header('coturn');
+      const coturn = ensureCoturn(env, log);
+      if (coturn.ok) log(`${coturn.path} (${turnserverVersion(coturn.path)})`);
+      else console.error(coturn.message);
     }
     if (options.netns && netnsAvailable()) {
       header('Network namespace');

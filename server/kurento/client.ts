@@ -35,6 +35,11 @@ export interface MediaServerClientOptions {
    */
   heartbeatMs?: number;
   heartbeatTimeoutMs?: number;
+  /**
+   * Kurento's `turnUrl` (`user:password@IP:port`) for each new WebRtcEndpoint, asked per endpoint
+   * so ephemeral TURN credentials are fresh (see server/turn/). Undefined: the media server's own.
+   */
+  turnUrl?: () => string | undefined;
 }
 
 const noObserver: MediaObserver = { rpc: () => undefined };
@@ -52,6 +57,7 @@ export class MediaServerClient extends EventEmitter<MediaServerClientEvents> {
   readonly #maxRetryMs: number;
   readonly #heartbeatMs: number;
   readonly #heartbeatTimeoutMs: number;
+  readonly #turnUrl: (() => string | undefined) | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
   #session: KurentoSession | undefined;
   #connecting: KurentoSession | undefined;
@@ -71,6 +77,7 @@ export class MediaServerClient extends EventEmitter<MediaServerClientEvents> {
     this.#maxRetryMs = options.maxRetryMs ?? 2_000;
     this.#heartbeatMs = options.heartbeatMs ?? 10_000;
     this.#heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 5_000;
+    this.#turnUrl = options.turnUrl;
   }
 
   get connected(): boolean {
@@ -114,7 +121,7 @@ export class MediaServerClient extends EventEmitter<MediaServerClientEvents> {
       (cb) => session.raw.create('MediaPipeline', cb),
       expectObject<RawMediaPipeline>('create MediaPipeline'),
     );
-    return MediaPipeline.wrap(session, raw);
+    return MediaPipeline.wrap(session, raw, this.#turnUrl);
   }
 
   /** One round trip to the media server (`ServerManager.getInfo`), bounded by `timeoutMs`. */

@@ -39,6 +39,7 @@ declare module 'kurento-client' {
     processOffer(offer: string, callback: KurentoCallback): void;
     gatherCandidates(callback: KurentoCallback): void;
     addIceCandidate(candidate: Record<string, unknown>, callback: KurentoCallback): void;
+    setTurnUrl(turnUrl: string, callback: KurentoCallback): void;
   }
 
   export interface RawServerManager extends RawMediaObject {

@@ -127,14 +127,24 @@ abstract class MediaObjectHandle implements SessionMember {
 export class MediaPipeline extends MediaObjectHandle {
   readonly isPipeline = true;
   readonly #children = new Set<WebRtcEndpoint>();
+  readonly #turnUrl: (() => string | undefined) | undefined;
 
   /** @internal created by `KurentoSession` users through `createMediaPipeline()`. */
-  static wrap(session: KurentoSession, raw: RawMediaPipeline): MediaPipeline {
-    return new MediaPipeline(session, raw);
+  static wrap(
+    session: KurentoSession,
+    raw: RawMediaPipeline,
+    turnUrl?: () => string | undefined,
+  ): MediaPipeline {
+    return new MediaPipeline(session, raw, turnUrl);
   }
 
-  private constructor(session: KurentoSession, raw: RawMediaPipeline) {
+  private constructor(
+    session: KurentoSession,
+    raw: RawMediaPipeline,
+    turnUrl: (() => string | undefined) | undefined,
+  ) {
     super(session, raw);
+    this.#turnUrl = turnUrl;
   }
 
   async createWebRtcEndpoint(): Promise<WebRtcEndpoint> {
@@ -152,6 +162,16 @@ export class MediaPipeline extends MediaObjectHandle {
       throw new KurentoError('released', 'create WebRtcEndpoint', 'the pipeline was released');
     }
     this.#children.add(endpoint);
+    const turnUrl = this.#turnUrl?.();
+    if (turnUrl !== undefined) {
+      // Before any offer: the endpoint gathers its candidates (relay ones too) when it negotiates.
+      try {
+        await endpoint.setTurnUrl(turnUrl);
+      } catch (error) {
+        await endpoint.release();
+        throw error;
+      }
+    }
     return endpoint;
   }
 
@@ -209,6 +229,11 @@ export class WebRtcEndpoint extends MediaObjectHandle {
       (cb) => this.#endpoint.processOffer(offer, cb),
       expectString('processOffer'),
     );
+  }
+
+  /** Kurento's TURN setting for this endpoint: `user:password@IP:port[?transport=udp|tcp]`. */
+  setTurnUrl(turnUrl: string): Promise<null> {
+    return this.call('setTurnUrl', (cb) => this.#endpoint.setTurnUrl(turnUrl, cb), ignoreResult);
   }
 
   gatherCandidates(): Promise<null> {

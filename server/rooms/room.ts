@@ -11,11 +11,21 @@ import type { MuteState } from './participant';
 import { Participant } from './participant';
 
 export interface RoomEvents {
-  participantJoined: [participant: ParticipantInfo];
-  participantLeft: [participantId: string];
-  participantUpdated: [participant: ParticipantInfo];
   /** `reason` is set when the room ended for everyone without their asking. */
   closed: [reason: ProtocolError | undefined];
+}
+
+/**
+ * How a member hears of the room. The room calls it directly, from the moment the member is added
+ * (in the same synchronous step as the snapshot of the others that `join` returns), so no join,
+ * leave or change can fall between what the snapshot shows and what the member is told next.
+ */
+export interface RoomMember {
+  participantJoined(participant: ParticipantInfo): void;
+  participantLeft(participantId: string): void;
+  participantUpdated(participant: ParticipantInfo): void;
+  /** The room ended; `reason` is set when it ended for everyone without their asking. */
+  roomClosed(reason: ProtocolError | undefined): void;
 }
 
 export interface JoinRequest extends MuteState {
@@ -47,6 +57,8 @@ export class Room extends EventEmitter<RoomEvents> {
   /** Set once the pipeline exists (always, while the room has participants). */
   #readyPipeline: MediaPipeline | undefined;
   readonly #participants = new Map<string, Participant>();
+  /** Who hears of each participant's room events, by participant id (same keys as above). */
+  readonly #members = new Map<string, RoomMember>();
   /** Joins admitted but not finished: they count against the limit and keep the room open. */
   #pendingJoins = 0;
   #closed = false;
@@ -88,12 +100,14 @@ export class Room extends EventEmitter<RoomEvents> {
   }
 
   /**
-   * Adds a participant with their outgoing endpoint. Returns them and everyone already there.
-   * When `signal` aborts or the room closes meanwhile, nothing is left behind.
+   * Adds a participant with their outgoing endpoint. Returns them and everyone already there;
+   * `member` hears of every change after that snapshot. When `signal` aborts or the room closes
+   * meanwhile, nothing is left behind.
    */
   async join(
     request: JoinRequest,
     signal: JoinSignal,
+    member: RoomMember,
   ): Promise<{ participant: Participant; others: ParticipantInfo[] }> {
     this.#assertOpen();
     if (this.#participants.size + this.#pendingJoins >= this.#maxParticipants) {
@@ -121,10 +135,12 @@ export class Room extends EventEmitter<RoomEvents> {
         this.#assertOpen();
         throw aborted();
       }
+      // One synchronous step: snapshot, membership, announcement (see RoomMember).
       const others = this.participants.map((other) => other.info);
       this.#participants.set(id, participant);
+      this.#members.set(id, member);
       participant.logger.info({ displayName: participant.displayName }, 'join() | joined');
-      this.emit('participantJoined', participant.info);
+      this.#tellOthers(id, (other) => other.participantJoined(participant.info));
       return { participant, others };
     } finally {
       this.#pendingJoins -= 1;
@@ -140,12 +156,13 @@ export class Room extends EventEmitter<RoomEvents> {
     const participant = this.#participants.get(participantId);
     if (!participant) return;
     this.#participants.delete(participantId);
+    this.#members.delete(participantId);
     const releases = [
       participant.close(),
       ...this.participants.map((other) => other.releaseIncoming(participantId)),
     ];
     participant.logger.info('leave() | left');
-    this.emit('participantLeft', participantId);
+    this.#tellOthers(participantId, (other) => other.participantLeft(participantId));
     this.#closeIfEmpty();
     await Promise.all(releases);
   }
@@ -176,7 +193,9 @@ export class Room extends EventEmitter<RoomEvents> {
 
   setMute(participantId: string, mute: MuteState): void {
     const participant = this.#requireMember(participantId);
-    if (participant.setMute(mute)) this.emit('participantUpdated', participant.info);
+    if (participant.setMute(mute)) {
+      this.#tellOthers(participantId, (other) => other.participantUpdated(participant.info));
+    }
   }
 
   /** Ends the room for everyone. Idempotent; resolves once every media object is released. */
@@ -185,13 +204,30 @@ export class Room extends EventEmitter<RoomEvents> {
     this.#closed = true;
     this.#closeReason = reason;
     const participants = this.participants;
+    const members = [...this.#members.values()];
     this.#participants.clear();
+    this.#members.clear();
     this.logger.info({ reason: reason?.code }, 'close()');
+    for (const member of members) this.#tell(member, (m) => m.roomClosed(reason));
     this.emit('closed', reason);
     this.removeAllListeners();
     await Promise.all(participants.map((participant) => participant.close()));
     const pipeline = await this.#pipeline.catch(() => undefined);
     await pipeline?.release();
+  }
+
+  /** Tells every member but `subjectId`. */
+  #tellOthers(subjectId: string, tell: (member: RoomMember) => void): void {
+    for (const [id, member] of this.#members) if (id !== subjectId) this.#tell(member, tell);
+  }
+
+  /** One member's failure to take an event must not keep it from the others. */
+  #tell(member: RoomMember, tell: (member: RoomMember) => void): void {
+    try {
+      tell(member);
+    } catch (error) {
+      this.logger.error({ err: error }, 'tell() | a member failed to take an event');
+    }
   }
 
   #closeIfEmpty(): void {

@@ -48,10 +48,12 @@ export function attachSignaling(io: SignalingServer, deps: SignalingDeps): void 
         const payload = event === 'room:leave' ? undefined : args[0];
         logger.debug({ event, dir: 'in', participantId: session.participantId }, 'request');
         const context = { logger, metrics: deps.metrics, event };
-        handle(event, payload, session, buckets).then(
-          (value) => ack?.(toResult({ ok: true, value }, context)),
-          (error: unknown) => ack?.(toResult({ ok: false, error }, context)),
-        );
+        handle(event, payload, session, buckets)
+          .then(
+            (value) => ack?.(toResult({ ok: true, value }, context)),
+            (error: unknown) => ack?.(toResult({ ok: false, error }, context)),
+          )
+          .finally(() => session.answered());
       });
     }
     socket.on('disconnect', (reason) => {

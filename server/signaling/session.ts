@@ -9,9 +9,7 @@ import {
 } from '../../lib/protocol';
 import type {
   ClientToServerEvents,
-  IceServerConfig,
   JoinRoomResult,
-  ParticipantInfo,
   ProtocolError,
   SdpAnswerResult,
   ServerToClientEvents,
@@ -21,7 +19,9 @@ import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { Participant } from '../rooms/participant';
 import type { Room } from '../rooms/room';
+import type { IceConfig } from '../turn/ice-config';
 import type { RoomManager } from '../rooms/room-manager';
+import { SocketRoomMember } from './socket-member';
 import { parsePayload } from './validate';
 
 export type SignalingSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
@@ -30,14 +30,21 @@ export interface SessionDeps {
   rooms: RoomManager;
   metrics: Metrics;
   logger: Logger;
-  iceServers: IceServerConfig[];
+  /** ICE servers (with a freshly minted TURN pair) and transport policy for one participant. */
+  iceConfig(participantId: string): IceConfig;
   isShuttingDown(): boolean;
 }
 
 type State =
   | { kind: 'idle' }
   | { kind: 'joining'; signal: { aborted: boolean } }
-  | { kind: 'joined'; room: Room; participant: Participant; detach: () => void };
+  | {
+      kind: 'joined';
+      room: Room;
+      participant: Participant;
+      member: SocketRoomMember;
+      detach: () => void;
+    };
 
 /** An ICE candidate line (RFC 8839 `candidate-attribute`, with or without the `a=` prefix). */
 const candidateLine = /^(a=)?candidate:\S+ \d+ \S+ \d+ \S+ \d+ typ \S+/;
@@ -73,26 +80,44 @@ export class SignalingSession {
     const started = performance.now();
     const signal = { aborted: false };
     this.#state = { kind: 'joining', signal };
+    let joinedParticipant: Participant | undefined;
+    const member = new SocketRoomMember(this.#socket, (reason) =>
+      this.#roomClosed(joinedParticipant, reason),
+    );
     try {
       const room = this.#deps.rooms.getOrCreate(request.roomId);
-      const { participant, others } = await room.join(request, signal);
+      const { participant, others } = await room.join(request, signal, member);
       if (signal.aborted) {
+        member.discard();
         await room.leave(participant.id);
         throw new AppError(ErrorCode.NotInRoom, 'The join was cancelled.');
       }
-      this.#state = { kind: 'joined', room, participant, detach: this.#attach(room, participant) };
+      joinedParticipant = participant;
+      const detach = this.#attach(participant, member);
+      this.#state = { kind: 'joined', room, participant, member, detach };
       this.#deps.metrics.joinSeconds((performance.now() - started) / 1000);
       return {
         selfId: participant.id,
         roomId: room.id,
         participants: others,
-        iceServers: this.#deps.iceServers,
+        ...this.#deps.iceConfig(participant.id),
       };
+    } catch (error) {
+      member.discard();
+      throw error;
     } finally {
       if (this.#state.kind === 'joining' && this.#state.signal === signal) {
         this.#state = { kind: 'idle' };
       }
     }
+  }
+
+  /**
+   * Called right after a request's answer went out on the socket. After a join, room events held
+   * since the room's snapshot are sent now, so they reach the client after the answer.
+   */
+  answered(): void {
+    if (this.#state.kind === 'joined') this.#state.member.release();
   }
 
   async offer(payload: unknown): Promise<SdpAnswerResult> {
@@ -159,29 +184,21 @@ export class SignalingSession {
     );
   }
 
-  /** Forwards the room's and my participant's events to my socket; returns the undo. */
-  #attach(room: Room, participant: Participant): () => void {
+  /** The room ended while `participant` (if the join got that far) was in it. */
+  #roomClosed(participant: Participant | undefined, reason: ProtocolError | undefined): void {
+    if (this.#state.kind === 'joined' && this.#state.participant === participant) {
+      this.#state.detach();
+      this.#state = { kind: 'idle' };
+    }
+    if (reason) {
+      this.#deps.metrics.error(reason.code);
+      this.#socket.emit('room:closed', reason);
+    }
+  }
+
+  /** Forwards my participant's media events to my socket; returns the undo, which ends `member`. */
+  #attach(participant: Participant, member: SocketRoomMember): () => void {
     const socket = this.#socket;
-    const me = participant.id;
-    const onJoined = (info: ParticipantInfo): void => {
-      if (info.id !== me) socket.emit('participant:joined', info);
-    };
-    const onLeft = (participantId: string): void => {
-      if (participantId !== me) socket.emit('participant:left', { participantId });
-    };
-    const onUpdated = (info: ParticipantInfo): void => {
-      if (info.id !== me) socket.emit('participant:updated', info);
-    };
-    const onClosed = (reason: ProtocolError | undefined): void => {
-      if (this.#state.kind === 'joined' && this.#state.participant === participant) {
-        this.#state = { kind: 'idle' };
-      }
-      detach();
-      if (reason) {
-        this.#deps.metrics.error(reason.code);
-        socket.emit('room:closed', reason);
-      }
-    };
     const onCandidate = (senderId: string, candidate: ParticipantCandidate): void => {
       socket.emit('ice:candidate', { senderId, candidate });
     };
@@ -193,21 +210,13 @@ export class SignalingSession {
         senderId,
       });
     };
-    room.on('participantJoined', onJoined);
-    room.on('participantLeft', onLeft);
-    room.on('participantUpdated', onUpdated);
-    room.on('closed', onClosed);
     participant.on('iceCandidate', onCandidate);
     participant.on('mediaError', onMediaError);
-    const detach = (): void => {
-      room.off('participantJoined', onJoined);
-      room.off('participantLeft', onLeft);
-      room.off('participantUpdated', onUpdated);
-      room.off('closed', onClosed);
+    return () => {
+      member.discard();
       participant.off('iceCandidate', onCandidate);
       participant.off('mediaError', onMediaError);
     };
-    return detach;
   }
 
   #joined(): { room: Room; participant: Participant } {

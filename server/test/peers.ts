@@ -19,10 +19,17 @@ import { candidate, offer } from './harness';
 
 export type VideoCodec = 'VP8' | 'H264';
 
-function loopbackPeer(video: VideoCodec = 'VP8'): RTCPeerConnection {
+/** What a test may change of a peer's configuration (TURN servers, relay only). */
+export type PeerOverrides = Pick<
+  NonNullable<ConstructorParameters<typeof RTCPeerConnection>[0]>,
+  'iceServers' | 'iceTransportPolicy'
+>;
+
+function loopbackPeer(video: VideoCodec = 'VP8', overrides: PeerOverrides = {}): RTCPeerConnection {
   return new RTCPeerConnection({
     iceAdditionalHostAddresses: ['127.0.0.1'],
     iceServers: [],
+    ...overrides,
     iceUseIpv6: false,
     bundlePolicy: 'max-bundle',
     codecs: {
@@ -122,8 +129,13 @@ export class Publisher {
   readonly #detach: () => void;
   #timer: NodeJS.Timeout | undefined;
 
-  static async start(socket: TestClient, selfId: string, replace = false): Promise<Publisher> {
-    const pc = loopbackPeer();
+  static async start(
+    socket: TestClient,
+    selfId: string,
+    replace = false,
+    overrides: PeerOverrides = {},
+  ): Promise<Publisher> {
+    const pc = loopbackPeer('VP8', overrides);
     const audio = new MediaStreamTrack({ kind: 'audio' });
     const video = new MediaStreamTrack({ kind: 'video' });
     pc.addTransceiver(audio, { direction: 'sendonly' });
@@ -178,8 +190,9 @@ export class Viewer {
     senderId: string,
     video: VideoCodec = 'VP8',
     replace = false,
+    overrides: PeerOverrides = {},
   ): Promise<Viewer> {
-    const pc = loopbackPeer(video);
+    const pc = loopbackPeer(video, overrides);
     pc.addTransceiver('audio', { direction: 'recvonly' });
     pc.addTransceiver('video', { direction: 'recvonly' });
     const viewer = new Viewer(pc);

@@ -1,0 +1,145 @@
+/**
+ * Two builds side by side under the forwarding load: for each round and size, one room on each
+ * build, alternating (A B, then B A, …), so both see the same machine and the same neighbours.
+ * Reports per build the median packets per CPU-second and the ratio B ÷ A.
+ *
+ *   npm run bench:compare -- --a base=/tmp/moim-bench-app-<old> --b new=/tmp/moim-bench-app-<new> \
+ *     --sizes 2,8 --rounds 3 --seconds 8
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { runRoom, type RoomResult } from './forwarding/run-room';
+import { loadAverage, machineInfo, machineMarkdown, repoRoot } from './lib/machine';
+import { ensureLoopbackOnly } from './lib/netns';
+import { commandLine, table, upsertSection, writeJson } from './lib/report';
+import { median, round } from './lib/stats';
+
+const { values } = parseArgs({
+  options: {
+    /** label=root of a built tree (npm run bench:build) */
+    a: { type: 'string' },
+    b: { type: 'string' },
+    sizes: { type: 'string', default: '2,8' },
+    rounds: { type: 'string', default: '3' },
+    seconds: { type: 'string', default: '8' },
+    warmup: { type: 'string', default: '3' },
+    'per-worker': { type: 'string', default: '4' },
+    sample: { type: 'string', default: '8' },
+    out: { type: 'string', default: 'compare' },
+    'no-markdown': { type: 'boolean', default: false },
+  },
+});
+
+interface Arm {
+  label: string;
+  root: string;
+}
+
+function arm(spec: string | undefined, name: string): Arm {
+  const at = spec?.indexOf('=') ?? -1;
+  if (!spec || at <= 0) throw new Error(`--${name} label=/path/to/build is required`);
+  return { label: spec.slice(0, at), root: spec.slice(at + 1) };
+}
+
+const med = (xs: number[]): number => (xs.length > 0 ? median(xs) : Number.NaN);
+const f = (v: number): string => (Number.isFinite(v) ? String(v) : '–');
+
+async function main(): Promise<void> {
+  ensureLoopbackOnly();
+  const arms = [arm(values.a, 'a'), arm(values.b, 'b')] as const;
+  const sizes = (values.sizes ?? '')
+    .split(',')
+    .map(Number)
+    .filter((n) => n >= 2);
+  const rounds = Math.max(1, Number(values.rounds));
+  const started = new Date();
+  const loadAtStart = loadAverage();
+  const results = new Map<string, RoomResult[]>();
+  for (let r = 0; r < rounds; r++) {
+    for (const size of sizes) {
+      // Alternate which build goes first, so neither always runs right after the other.
+      const order = r % 2 === 0 ? arms : ([arms[1], arms[0]] as const);
+      for (const a of order) {
+        const res = await runRoom({
+          size,
+          seconds: Number(values.seconds),
+          warmupSeconds: Number(values.warmup),
+          perWorker: Number(values['per-worker']),
+          sampleEvery: Number(values.sample),
+          root: a.root,
+        });
+        console.log(
+          `round ${r + 1} N=${size} ${a.label}: ` +
+            (res.ok
+              ? `${res.packetsPerCpuSecond} pkts/CPU-s (${res.mediaCpuPerSecond} CPU-s/s, loss ${res.lossPercent}%, setup ${res.setupSeconds} s, load ${res.loadAverage1m})`
+              : `failed: ${res.failure ?? '?'}`),
+        );
+        const key = `${a.label}/${size}`;
+        results.set(key, [...(results.get(key) ?? []), res]);
+      }
+    }
+  }
+  const rows = sizes.map((size) => {
+    const cells: unknown[] = [size];
+    const ppcs: number[] = [];
+    for (const a of arms) {
+      const runs = results.get(`${a.label}/${size}`) ?? [];
+      const ok = runs.filter((x) => x.ok);
+      const p = med(ok.map((x) => x.packetsPerCpuSecond));
+      ppcs.push(p);
+      cells.push(
+        `**${f(round(p, 0))}** (${ok.map((x) => x.packetsPerCpuSecond).join(', ') || '–'})`,
+        f(round(med(ok.map((x) => x.mediaCpuPerSecond)), 3)),
+        f(round(med(ok.map((x) => x.lossPercent)), 3)),
+        f(round(med(ok.map((x) => x.mediaRssMB)), 1)),
+        `${ok.length}/${runs.length}`,
+      );
+    }
+    cells.push(f(round((ppcs[1] ?? NaN) / (ppcs[0] ?? NaN), 2)));
+    return cells;
+  });
+  const [A, B] = arms;
+  const headers = [
+    'N',
+    ...arms.flatMap((a) => [
+      `${a.label} pkts/CPU-s (runs)`,
+      `${a.label} CPU s/s`,
+      `${a.label} loss %`,
+      `${a.label} RSS MB`,
+      `${a.label} set up`,
+    ]),
+    `${B.label} ÷ ${A.label}`,
+  ];
+  const loadAtEnd = loadAverage();
+  const md = [
+    `## Side by side: ${A.label} vs ${B.label} (forwarding load)`,
+    '',
+    machineMarkdown(machineInfo()),
+    `- command: \`${commandLine()}\``,
+    `- ${A.label}: \`${A.root}\`; ${B.label}: \`${B.root}\` (production bundles)`,
+    `- ${rounds} round(s) from ${started.toISOString()}, alternating; load average ${loadAtStart.join(' / ')} at start, ${loadAtEnd.join(' / ')} at end`,
+    '',
+    table(headers, rows),
+    '',
+    'Medians of the runs that set up (all N × (N − 1) streams flowing); a run that did not is counted in "set up". Same load as the forwarding table.',
+  ].join('\n');
+  const file = writeJson(values.out ?? 'compare', {
+    arms,
+    started,
+    loadAtStart,
+    loadAtEnd,
+    results: Object.fromEntries(results),
+  });
+  if (!values['no-markdown']) upsertSection(values.out ?? 'compare', md);
+  console.log(md);
+  console.log(`wrote ${path.relative(repoRoot, file)}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

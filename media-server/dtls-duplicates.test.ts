@@ -1,0 +1,83 @@
+/**
+ * Networks duplicate packets and DTLS servers retransmit their flights when an answer is late
+ * (RFC 6347 §4.2.4). The media server, always the DTLS client when it answers, must complete the
+ * handshake and carry media when every DTLS packet from the browser arrives twice. (werift 0.24.4
+ * failed it on a second HelloVerifyRequest, while the browser side reached `connected`: a silent
+ * stream, seen when a dozen people joined at once. See media/dtlsRetransmit.ts.)
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RTCPeerConnection } from 'werift';
+import { MediaStreamTrack } from 'werift';
+import type { MediaServerInternals } from './index';
+import type { KClient, KEndpoint, KPipeline } from './test/kurento';
+import { connectClient, k } from './test/kurento';
+import { loopbackPeer, pump, trickle, view, waitConnected } from './test/peers';
+import { startTestServer } from './test/server';
+
+/** DTLS records start with a content type from 20 to 63 (RFC 7983's demultiplexing). */
+const isDtls = (data: Buffer): boolean => data.length > 0 && data[0]! >= 20 && data[0]! <= 63;
+
+/** Makes the path from `pc` to the media server deliver every DTLS packet twice. */
+function duplicateDtlsFrom(pc: RTCPeerConnection): { duplicated: () => number } {
+  let duplicated = 0;
+  for (const transceiver of pc.getTransceivers()) {
+    const connection = transceiver.sender.dtlsTransport.iceTransport.connection;
+    const send = connection.send.bind(connection);
+    connection.send = async (data: Buffer): Promise<void> => {
+      await send(data);
+      if (!isDtls(data)) return;
+      duplicated += 1;
+      await send(data);
+    };
+  }
+  return { duplicated: () => duplicated };
+}
+
+describe('DTLS with duplicated packets', () => {
+  let server: MediaServerInternals;
+  let client: KClient;
+  const cleanups: (() => unknown)[] = [];
+
+  beforeEach(async () => {
+    server = await startTestServer();
+    client = await connectClient(server.url);
+  });
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+    client.close();
+    await server.close();
+  });
+
+  it('a publisher whose every DTLS packet arrives twice connects and its media is forwarded', async () => {
+    const pipeline = await k<KPipeline>((cb) => client.create('MediaPipeline', cb));
+    const pubEp = await k<KEndpoint>((cb) => pipeline.create('WebRtcEndpoint', cb));
+    const viewEp = await k<KEndpoint>((cb) => pipeline.create('WebRtcEndpoint', cb));
+    await k((cb) => pubEp.connect(viewEp, cb));
+    const states: string[] = [];
+    pubEp.on('ConnectionStateChanged', (event) => states.push(String(event['newState'])));
+
+    const pc = loopbackPeer();
+    cleanups.push(() => pc.close());
+    const video = new MediaStreamTrack({ kind: 'video' });
+    pc.addTransceiver(new MediaStreamTrack({ kind: 'audio' }), { direction: 'sendonly' });
+    pc.addTransceiver(video, { direction: 'sendonly' });
+    trickle(pc, pubEp);
+    await pc.setLocalDescription(await pc.createOffer());
+    const network = duplicateDtlsFrom(pc);
+    const answer = await k<string>((cb) => pubEp.processOffer(pc.localDescription?.sdp ?? '', cb));
+    await pc.setRemoteDescription({ type: 'answer', sdp: answer });
+    await k((cb) => pubEp.gatherCandidates(cb));
+    const viewer = await view(viewEp);
+    cleanups.push(() => viewer.pc.close());
+    await Promise.all([waitConnected(pc), waitConnected(viewer.pc)]);
+
+    const vpt = pc.getTransceivers().find((t) => t.kind === 'video')?.codecs[0]?.payloadType ?? 96;
+    const stream = pump(video, 'video', { size: 500, everyMs: 10, payloadType: vpt });
+    cleanups.push(() => stream.stop());
+    const received = await viewer.waitFor('video', 10);
+    expect(received.length).toBeGreaterThanOrEqual(10);
+    expect(network.duplicated()).toBeGreaterThan(0);
+    expect(states).toContain('CONNECTED');
+    expect(states).not.toContain('DISCONNECTED');
+  });
+});

@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import {
+  ProtectionProfileAeadAes128Gcm,
+  ProtectionProfileAes128CmHmacSha1_80,
+  RtpHeader,
+  SrtpAuthenticationError,
+  SrtpSession,
+} from 'werift';
+import type { SrtpKeys } from './SrtpWriter';
+import { SrtpReader, installSrtpReader } from './SrtpReader';
+
+/** A sender session and the receiving session of the other end (keys swapped), as werift pairs them. */
+function sessions(profile: number): { tx: SrtpSession; rx: SrtpSession } {
+  const saltLen = profile === ProtectionProfileAeadAes128Gcm ? 12 : 14;
+  const a = { key: randomBytes(16), salt: randomBytes(saltLen) };
+  const b = { key: randomBytes(16), salt: randomBytes(saltLen) };
+  const tx = new SrtpSession({
+    profile,
+    keys: {
+      localMasterKey: a.key,
+      localMasterSalt: a.salt,
+      remoteMasterKey: b.key,
+      remoteMasterSalt: b.salt,
+    },
+  });
+  const rx = new SrtpSession({
+    profile,
+    keys: {
+      localMasterKey: b.key,
+      localMasterSalt: b.salt,
+      remoteMasterKey: a.key,
+      remoteMasterSalt: a.salt,
+    },
+  });
+  return { tx, rx };
+}
+
+function remoteKeys(s: SrtpSession): SrtpKeys {
+  return (s as unknown as { remoteContext: SrtpKeys }).remoteContext;
+}
+
+/** SrtpReader must hand werift's receive path exactly what werift's own decryption would. */
+describe('SrtpReader', () => {
+  it("decrypts byte-identically to werift's AES-CM, across a wrap, CSRCs, extensions, padding", () => {
+    const { tx, rx } = sessions(ProtectionProfileAes128CmHmacSha1_80);
+    const reader = new SrtpReader(remoteKeys(rx));
+    let seq = 0xffc0;
+    for (let i = 0; i < 130; i++) {
+      const shift = i % 4;
+      const payload = randomBytes(shift + 4 + ((i * 97) % 1100)).subarray(shift);
+      const padded = i % 11 === 0;
+      // RTP padding: the payload's last byte counts the padding bytes (here 4).
+      if (padded) payload.set([0, 0, 0, 4], payload.length - 4);
+      const header = new RtpHeader({
+        payloadType: 96,
+        sequenceNumber: seq,
+        timestamp: 1000 * i,
+        ssrc: i % 5 === 0 ? 0x0badcafe : 0x12345678,
+        marker: i % 3 === 0,
+        csrc: i % 7 === 0 ? [1, 2] : [],
+        extension: i % 2 === 0,
+        extensionProfile: 0xbede,
+        extensions: i % 2 === 0 ? [{ id: 1, payload: Buffer.from([i & 0xff, 2, 3]) }] : [],
+        padding: padded,
+      });
+      const packet = tx.encrypt(payload, header);
+      const expected = rx.decrypt(packet);
+      expect(reader.decrypt(packet).equals(expected)).toBe(true);
+      seq = (seq + 1) & 0xffff;
+    }
+  });
+
+  it('refuses a tampered packet with SrtpAuthenticationError, and keeps its state', () => {
+    const { tx, rx } = sessions(ProtectionProfileAes128CmHmacSha1_80);
+    const reader = new SrtpReader(remoteKeys(rx));
+    const header = (n: number) =>
+      new RtpHeader({ payloadType: 96, sequenceNumber: n, timestamp: n, ssrc: 7 });
+    const good = tx.encrypt(randomBytes(200), header(1));
+    const bad = Buffer.from(good);
+    bad[20] = (bad[20] ?? 0) ^ 1;
+    expect(() => reader.decrypt(bad)).toThrow(SrtpAuthenticationError);
+    expect(() => reader.decrypt(good.subarray(0, 8))).toThrow(SrtpAuthenticationError);
+    expect(reader.decrypt(good).equals(rx.decrypt(good))).toBe(true);
+  });
+
+  it("replaces an AES-CM session's decrypt, and leaves GCM to werift", () => {
+    const cm = sessions(ProtectionProfileAes128CmHmacSha1_80);
+    const original = cm.rx.decrypt;
+    installSrtpReader({ srtp: cm.rx });
+    expect(cm.rx.decrypt).not.toBe(original);
+    const packet = cm.tx.encrypt(
+      randomBytes(1000),
+      new RtpHeader({ payloadType: 96, sequenceNumber: 5, timestamp: 5, ssrc: 9 }),
+    );
+    expect(cm.rx.decrypt(packet).equals(original(packet))).toBe(true);
+    const gcm = sessions(ProtectionProfileAeadAes128Gcm);
+    const gcmDecrypt = gcm.rx.decrypt;
+    installSrtpReader({ srtp: gcm.rx });
+    expect(gcm.rx.decrypt).toBe(gcmDecrypt);
+  });
+});

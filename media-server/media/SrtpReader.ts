@@ -1,0 +1,121 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { SrtpAuthenticationError } from 'werift';
+import { AesCmKeystream } from './aesCm';
+import type { SrtpKeys } from './SrtpWriter';
+
+const PROFILE_AES_CM_HMAC_SHA1_80 = 0x0001;
+const TAG = 10;
+/** werift's rollover estimate (rtp/src/srtp/context/context.js), kept bug for bug. */
+const MAX_ROC_DISORDER = 100;
+const MAX_SEQ = 65535;
+
+interface RocState {
+  roc: number;
+  lastSeq: number;
+  seen: boolean;
+}
+
+/**
+ * Decrypts incoming SRTP (AES_CM_128_HMAC_SHA1_80) for one remote: same output as werift's
+ * `SrtpSession.decrypt` (header ‖ plaintext payload, padding included, tag removed), same
+ * rollover estimate, same SrtpAuthenticationError on a bad tag, but with one long-lived AES
+ * context (aesCm.ts) and one output allocation instead of a header object, a new AES-CTR cipher
+ * and a Buffer.concat per packet.
+ */
+export class SrtpReader {
+  readonly #ctr: AesCmKeystream;
+  readonly #authKey: Buffer;
+  readonly #states = new Map<number, RocState>();
+  readonly #roc = Buffer.alloc(4);
+
+  /** `keys` is werift's remote context; only AES-CM is handled (see `supports`). */
+  constructor(keys: SrtpKeys) {
+    if (!SrtpReader.supports(keys)) throw new Error(`unsupported SRTP profile ${keys.profile}`);
+    this.#ctr = new AesCmKeystream(keys.srtpSessionKey, keys.srtpSessionSalt);
+    this.#authKey = keys.srtpSessionAuthTag;
+  }
+
+  static supports(keys: SrtpKeys): boolean {
+    return keys.profile === PROFILE_AES_CM_HMAC_SHA1_80;
+  }
+
+  decrypt(packet: Buffer): Buffer {
+    const end = packet.length - TAG;
+    const offset = payloadOffset(packet, end);
+    const seq = packet.readUInt16BE(2);
+    const ssrc = packet.readUInt32BE(8);
+    const prev = this.#states.get(ssrc);
+    const next: RocState = prev ? { ...prev } : { roc: 0, lastSeq: 0, seen: false };
+    updateRoc(seq, next);
+    const roc = next.roc >>> 0;
+    this.#roc.writeUInt32BE(roc, 0);
+    const expected = createHmac('sha1', this.#authKey)
+      .update(packet.subarray(0, end))
+      .update(this.#roc)
+      .digest()
+      .subarray(0, TAG);
+    if (!timingSafeEqual(packet.subarray(end), expected)) {
+      throw new SrtpAuthenticationError('Failed to authenticate SRTP packet');
+    }
+    const out = Buffer.allocUnsafe(end);
+    packet.copy(out, 0, 0, offset);
+    this.#ctr.xor(out, offset, packet.subarray(offset, end), ssrc, roc, seq);
+    if ((packet[0] ?? 0) & 0x20) {
+      const padding = out[end - 1] ?? 0;
+      if (end <= offset || padding === 0 || padding > end - offset) {
+        throw new SrtpAuthenticationError('Failed to authenticate SRTP packet');
+      }
+    }
+    if (prev) Object.assign(prev, next);
+    else this.#states.set(ssrc, next);
+    return out;
+  }
+}
+
+/** Where the payload starts (after CSRCs and the extension), checked as werift checks it. */
+function payloadOffset(p: Buffer, end: number): number {
+  if (end < 12) throw new SrtpAuthenticationError('Failed to authenticate SRTP packet');
+  const b0 = p[0] ?? 0;
+  let offset = 12 + (b0 & 0x0f) * 4;
+  if (b0 & 0x10) {
+    if (offset + 4 > end) throw new SrtpAuthenticationError('Failed to authenticate SRTP packet');
+    offset += 4 + p.readUInt16BE(offset + 2) * 4;
+  }
+  if (offset > end) throw new SrtpAuthenticationError('Failed to authenticate SRTP packet');
+  return offset;
+}
+
+function updateRoc(seq: number, s: RocState): void {
+  if (!s.seen) {
+    s.seen = true;
+  } else if (seq === 0) {
+    if (s.lastSeq > MAX_ROC_DISORDER) s.roc++;
+  } else if (s.lastSeq < MAX_ROC_DISORDER && seq > MAX_SEQ - MAX_ROC_DISORDER) {
+    if (s.roc > 0) s.roc--;
+  } else if (seq < MAX_ROC_DISORDER && s.lastSeq > MAX_SEQ - MAX_ROC_DISORDER) {
+    s.roc++;
+  }
+  s.lastSeq = seq;
+}
+
+/** werift's SRTP session, as far as the fast path touches it. */
+interface WeriftSrtpSession {
+  decrypt: (buf: Buffer) => Buffer;
+  remoteContext?: SrtpKeys;
+}
+
+const installed = new WeakSet<object>();
+
+/**
+ * Puts an SrtpReader in place of werift's per-packet decryption on one DTLS transport's SRTP
+ * session (werift calls `srtp.decrypt(data)` for every incoming RTP packet). GCM sessions and
+ * sessions already done are left alone.
+ */
+export function installSrtpReader(dtls: { srtp?: unknown }): void {
+  const session = dtls.srtp as WeriftSrtpSession | undefined;
+  const keys = session?.remoteContext;
+  if (!session || !keys || installed.has(session) || !SrtpReader.supports(keys)) return;
+  installed.add(session);
+  const reader = new SrtpReader(keys);
+  session.decrypt = (buf) => reader.decrypt(buf);
+}

@@ -1,0 +1,82 @@
+import type { JoinRoomResult, ParticipantInfo } from '../../lib/protocol';
+import type { TestClient } from './harness';
+
+/**
+ * What one client knows of its room, built the way a client builds it: the join answer's
+ * participants, then `participant:*` events. Counts events that arrive before the answer: the
+ * server promises there are none, so a client can apply the snapshot and then every event in order.
+ */
+export class RoomView {
+  selfId = '';
+  eventsBeforeAnswer = 0;
+  readonly #others = new Map<string, ParticipantInfo>();
+  readonly #early: (() => void)[] = [];
+  #answered = false;
+
+  readonly socket: TestClient;
+
+  /** `onJoined` runs for each arrival announced after the answer (as a client connects to it). */
+  constructor(socket: TestClient, onJoined?: (participant: ParticipantInfo) => void) {
+    this.socket = socket;
+    socket.on('participant:joined', (info) =>
+      this.#apply(() => {
+        this.#others.set(info.id, info);
+        onJoined?.(info);
+      }),
+    );
+    socket.on('participant:updated', (info) => this.#apply(() => this.#others.set(info.id, info)));
+    socket.on('participant:left', ({ participantId }) =>
+      this.#apply(() => this.#others.delete(participantId)),
+    );
+  }
+
+  /**
+   * Joins through the acknowledgement callback, not a promise: Node's WebSocket can deliver the
+   * answer and the events after it in one tick, and only the callback runs before those events.
+   */
+  join(roomId: string, displayName: string, timeoutMs = 15_000): Promise<JoinRoomResult> {
+    return new Promise((resolve, reject) => {
+      this.socket.timeout(timeoutMs).emit('room:join', { roomId, displayName }, (error, result) => {
+        if (error) reject(error);
+        else if (!result.ok)
+          reject(new Error(`${displayName} could not join: ${result.error.code}`));
+        else {
+          this.answered(result.data);
+          resolve(result.data);
+        }
+      });
+    });
+  }
+
+  answered(result: JoinRoomResult): void {
+    this.selfId = result.selfId;
+    this.#answered = true;
+    for (const info of result.participants) this.#others.set(info.id, info);
+    for (const apply of this.#early.splice(0)) apply();
+  }
+
+  knows(participantId: string): boolean {
+    return this.#others.has(participantId);
+  }
+
+  ids(): string[] {
+    return [...this.#others.keys()];
+  }
+
+  info(participantId: string): ParticipantInfo | undefined {
+    return this.#others.get(participantId);
+  }
+
+  names(): string[] {
+    return [...this.#others.values()].map((info) => info.displayName).sort();
+  }
+
+  #apply(change: () => void): void {
+    if (this.#answered) {
+      change();
+      return;
+    }
+    this.eventsBeforeAnswer += 1;
+    this.#early.push(change);
+  }
+}
