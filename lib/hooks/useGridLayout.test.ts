@@ -16,4 +16,14 @@ describe('bestGrid', () => {
     expect(columns * tileWidth + (columns - 1) * 12).toBeLessThanOrEqual(1000);
     expect(rows * tileHeight + (rows - 1) * 12).toBeLessThanOrEqual(500);
   });
+
+  it('gives six people on a portrait phone two columns of squarer tiles, not one thin column', () => {
+    // The grid area of a 390×844 phone, below the header and above the control bar.
+    const layout = bestGrid(6, 374, 660);
+    expect(layout).toMatchObject({ columns: 2, rows: 3 });
+    expect(layout.tileWidth).toBeGreaterThan(170);
+    expect(layout.tileHeight).toBeGreaterThan((layout.tileWidth * 9) / 16);
+    expect(2 * layout.tileWidth + 12).toBeLessThanOrEqual(374);
+    expect(3 * layout.tileHeight + 24).toBeLessThanOrEqual(660);
+  });
 });

@@ -3,22 +3,37 @@ import { useEffect, useState, type RefObject } from 'react';
 export interface GridLayout {
   columns: number;
   rows: number;
-  /** Size of one 16:9 tile in CSS pixels. */
+  /** Size of one tile in CSS pixels (16:9 on a landscape screen; down to square on a portrait one). */
   tileWidth: number;
   tileHeight: number;
 }
 
-/** Picks the column count that makes 16:9 tiles as large as possible in the container. */
+/**
+ * Tile shapes to try. A landscape window keeps video's own 16:9. A phone held upright has no room
+ * for wide tiles: six of them stack in one thin column with half the screen empty, so there tiles
+ * may be squarer, up to square (the video is cropped to fill them, faces stay centred).
+ */
+const landscapeAspects = [16 / 9];
+const portraitAspects = [16 / 9, 4 / 3, 1];
+
+/** Picks the column count (and, on a portrait container, the tile shape) for the largest tiles. */
 export function bestGrid(count: number, width: number, height: number, gap = 12): GridLayout {
   const n = Math.max(1, count);
+  const aspects = height > width ? portraitAspects : landscapeAspects;
   let best: GridLayout = { columns: 1, rows: n, tileWidth: 0, tileHeight: 0 };
+  let bestArea = 0;
   for (let columns = 1; columns <= n; columns += 1) {
     const rows = Math.ceil(n / columns);
     const cellWidth = (width - gap * (columns - 1)) / columns;
     const cellHeight = (height - gap * (rows - 1)) / rows;
-    const tileWidth = Math.floor(Math.min(cellWidth, (cellHeight * 16) / 9));
-    if (tileWidth > best.tileWidth) {
-      best = { columns, rows, tileWidth, tileHeight: Math.floor((tileWidth * 9) / 16) };
+    for (const aspect of aspects) {
+      const tileWidth = Math.floor(Math.min(cellWidth, cellHeight * aspect));
+      const tileHeight = Math.floor(tileWidth / aspect);
+      // Strictly larger only: among equals the first (fewer columns, wider shape) stays.
+      if (tileWidth * tileHeight > bestArea) {
+        bestArea = tileWidth * tileHeight;
+        best = { columns, rows, tileWidth, tileHeight };
+      }
     }
   }
   return best;
