@@ -26,6 +26,8 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '3' },
     'per-worker': { type: 'string', default: '4' },
     sample: { type: 'string', default: '8' },
+    /** seconds every stream may take to start flowing after the last join (default 15 + N) */
+    'flow-seconds': { type: 'string' },
     out: { type: 'string', default: 'compare' },
     'no-markdown': { type: 'boolean', default: false },
   },
@@ -68,6 +70,7 @@ async function main(): Promise<void> {
           perWorker: Number(values['per-worker']),
           sampleEvery: Number(values.sample),
           root: a.root,
+          flowSeconds: values['flow-seconds'] ? Number(values['flow-seconds']) : undefined,
         });
         console.log(
           `round ${r + 1} N=${size} ${a.label}: ` +

@@ -27,6 +27,8 @@ const { values } = parseArgs({
     repeat: { type: 'string', default: '1' },
     /** subscribers decrypt every n-th RTP packet (1 = all); lighter load generator for big rooms */
     sample: { type: 'string', default: '8' },
+    /** seconds every stream may take to start flowing after the last join (default 15 + N) */
+    'flow-seconds': { type: 'string' },
     'until-break': { type: 'boolean', default: false },
     'max-size': { type: 'string', default: '40' },
     'loss-limit': { type: 'string', default: '2' },
@@ -68,6 +70,7 @@ async function main(): Promise<void> {
         sampleEvery,
         root,
         log,
+        flowSeconds: values['flow-seconds'] ? Number(values['flow-seconds']) : undefined,
       });
       log(
         r.ok

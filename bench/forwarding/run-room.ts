@@ -25,6 +25,8 @@ export interface RoomOptions {
   /** subscribers decrypt every n-th RTP packet only (1 = all); see load/peer.ts sampleIncomingRtp */
   sampleEvery?: number;
   cpuProfileDir?: string;
+  /** how long every stream may take to flow after the last join (default 15 s + 1 s per participant) */
+  flowSeconds?: number;
   /** a built tree to run the servers from (see lib/stack.ts); default: this checkout under tsx */
   root?: string;
   log?: (line: string) => void;
@@ -124,7 +126,7 @@ export async function runRoom(options: RoomOptions): Promise<RoomResult> {
       log(`  joined ${i + 1}/${n} in ${Math.round(added.ms)} ms`);
     }
     const wanted = n * (n - 1);
-    const flowDeadline = performance.now() + 15_000 + 1_000 * n;
+    const flowDeadline = performance.now() + 1000 * (options.flowSeconds ?? 15 + n);
     let flowing = 0;
     while (performance.now() < flowDeadline) {
       const statuses = await Promise.all(workers.map((w) => w.status()));

@@ -25,7 +25,10 @@ export class LoadWorker {
   }
 
   send(message: ToWorker): void {
-    this.child.send(message);
+    // A worker that died (crashed, or killed under memory pressure) must not take the benchmark
+    // with it: with a callback, a closed channel is reported there instead of as an 'error' event.
+    if (!this.child.connected) return;
+    this.child.send(message, () => undefined);
   }
 
   expect<K extends FromWorker['type']>(

@@ -46,7 +46,7 @@ export async function startMediaServer(options: MediaServerOptions = {}): Promis
         '--ice-addresses',
         '127.0.0.1',
         '--log-level',
-        options.logLevel ?? 'warn',
+        options.logLevel ?? process.env.BENCH_MEDIA_LOG_LEVEL ?? 'warn',
       ],
       nodeFlags,
     },

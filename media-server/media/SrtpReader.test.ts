@@ -84,6 +84,19 @@ describe('SrtpReader', () => {
     expect(reader.decrypt(good).equals(rx.decrypt(good))).toBe(true);
   });
 
+  it('takes over the rollover werift counted before it was installed', () => {
+    const { tx, rx } = sessions(ProtectionProfileAes128CmHmacSha1_80);
+    const packet = (n: number) =>
+      tx.encrypt(
+        randomBytes(100),
+        new RtpHeader({ payloadType: 96, sequenceNumber: n & 0xffff, timestamp: n, ssrc: 3 }),
+      );
+    for (let n = 0xfff0; n < 0x10005; n++) rx.decrypt(packet(n)); // werift saw the wrap
+    const reader = new SrtpReader(remoteKeys(rx));
+    const next = packet(0x10005);
+    expect(reader.decrypt(next).equals(rx.decrypt(next))).toBe(true);
+  });
+
   it("replaces an AES-CM session's decrypt, and leaves GCM to werift", () => {
     const cm = sessions(ProtectionProfileAes128CmHmacSha1_80);
     const original = cm.rx.decrypt;

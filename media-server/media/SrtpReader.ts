@@ -9,6 +9,12 @@ const TAG = 10;
 const MAX_ROC_DISORDER = 100;
 const MAX_SEQ = 65535;
 
+interface WeriftRocState {
+  rolloverCounter: number;
+  lastSequenceNumber: number;
+  rolloverHasProcessed?: boolean;
+}
+
 interface RocState {
   roc: number;
   lastSeq: number;
@@ -28,11 +34,22 @@ export class SrtpReader {
   readonly #states = new Map<number, RocState>();
   readonly #roc = Buffer.alloc(4);
 
-  /** `keys` is werift's remote context; only AES-CM is handled (see `supports`). */
-  constructor(keys: SrtpKeys) {
+  /**
+   * `keys` is werift's remote context; only AES-CM is handled (see `supports`). Its per-SSRC
+   * rollover states are taken over, so packets werift decrypted before (across a wrap) count.
+   */
+  constructor(keys: SrtpKeys & { srtpSSRCStates?: Record<string, WeriftRocState | undefined> }) {
     if (!SrtpReader.supports(keys)) throw new Error(`unsupported SRTP profile ${keys.profile}`);
     this.#ctr = new AesCmKeystream(keys.srtpSessionKey, keys.srtpSessionSalt);
     this.#authKey = keys.srtpSessionAuthTag;
+    for (const [ssrc, st] of Object.entries(keys.srtpSSRCStates ?? {})) {
+      if (!st) continue;
+      this.#states.set(Number(ssrc) >>> 0, {
+        roc: st.rolloverCounter,
+        lastSeq: st.lastSequenceNumber,
+        seen: st.rolloverHasProcessed === true,
+      });
+    }
   }
 
   static supports(keys: SrtpKeys): boolean {

@@ -500,6 +500,8 @@ export class WebRtcEndpoint extends MediaElement {
   }
 
   #onPeerState(s: PeerState): void {
+    if (s === 'failed') this.host.logger.warn({ id: this.id }, 'connection failed');
+    else this.host.logger.debug({ id: this.id, state: s }, 'connection state');
     if (s === 'connected') {
       this.#setConnectionState('CONNECTED');
       this.#flow.start();
