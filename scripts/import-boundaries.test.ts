@@ -37,7 +37,7 @@ async function boundaryErrors(filePath: string, code: string): Promise<string[]>
     .map((message) => message.message);
 }
 
-describe('import boundaries (DESIGN.md folders table)', { timeout: 60_000 }, () => {
+describe('import boundaries (DESIGN.md folders table)', { timeout: 180_000 }, () => {
   it.each([
     ['media-server/lint-fixture.ts', "import { parseEnv } from '../server/env';", 'media-server/'],
     [
