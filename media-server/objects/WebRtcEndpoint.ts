@@ -1,6 +1,4 @@
 import type { RtpPacket } from 'werift';
-import { ConfigError, parseTurn } from '../config';
-import type { TurnServer } from '../media/config';
 import { Errors, KurentoError } from '../rpc/errors';
 import type { CodecSpec, MediaKind } from '../media/codecs';
 import { describeCodec, sameCodec } from '../media/codecs';
@@ -24,6 +22,8 @@ import type { KurentoMediaType } from './MediaElement';
 import { MEDIA_ELEMENT_EVENTS, MediaElement } from './MediaElement';
 import type { MediaObject, ObjectHost } from './MediaObject';
 import { buildStats } from './endpointStats';
+import { BandwidthSettings } from './BandwidthSettings';
+import { IceSettings } from './IceSettings';
 import { candidatePairs, candidateParam, iceComponentState } from './iceData';
 import type { JsonObject } from './params';
 
@@ -50,13 +50,6 @@ export const WEBRTC_ENDPOINT_EVENTS = [
 ] as const;
 
 type Connectivity = 'CONNECTED' | 'DISCONNECTED';
-type BandwidthProp =
-  | 'maxVideoRecvBandwidth'
-  | 'maxAudioRecvBandwidth'
-  | 'minVideoRecvBandwidth'
-  | 'minVideoSendBandwidth'
-  | 'maxVideoSendBandwidth'
-  | 'mtu';
 
 /** How often one source may be asked for a keyframe (media-notes.md: ≈300 ms worked). */
 const KEYFRAME_INTERVAL_MS = 300;
@@ -91,26 +84,9 @@ export class WebRtcEndpoint extends MediaElement {
   readonly counters = new Counters();
   readonly #flow: FlowMonitor;
   readonly #keyframe: Record<MediaKind, KeyframeThrottle>;
-  readonly #props: Record<BandwidthProp, number> = {
-    maxVideoRecvBandwidth: 0,
-    maxAudioRecvBandwidth: 0,
-    minVideoRecvBandwidth: 0,
-    minVideoSendBandwidth: 100,
-    maxVideoSendBandwidth: 500,
-    mtu: 1200,
-  };
-  /** Properties the app set (KMS defaults such as maxVideoSendBandwidth=500 are not imposed). */
-  readonly #explicit = new Set<BandwidthProp>();
+  readonly #bandwidth = new BandwidthSettings();
   #lastRemb = 0;
-  readonly #ice = {
-    stunServerAddress: '',
-    stunServerPort: 3478,
-    turnUrl: '',
-    networkInterfaces: '',
-    externalIPv4: '',
-    externalIPv6: '',
-    iceTcp: false,
-  };
+  readonly #ice = new IceSettings();
 
   constructor(
     host: ObjectHost,
@@ -161,57 +137,17 @@ export class WebRtcEndpoint extends MediaElement {
     });
     this.operation('getMediaState', () => this.#mediaState);
     this.operation('getConnectionState', () => this.#connectionState);
-    for (const name of Object.keys(this.#props) as BandwidthProp[]) {
-      this.property(
-        name,
-        () => this.#props[name],
-        (p, n) => {
-          const v = p.int(n);
-          if (v < 0) throw Errors.marshall(`'${n}' parameter should not be negative`);
-          this.#props[name] = v;
-          this.#explicit.add(name);
-          if (name === 'maxVideoSendBandwidth') {
-            const src = this.sourceOf('VIDEO');
-            if (src instanceof WebRtcEndpoint) src.#propagateSendLimit();
-          }
-          if (name === 'maxVideoRecvBandwidth') this.#propagateSendLimit();
-        },
-      );
-    }
-    this.property(
-      'turnUrl',
-      () => this.#ice.turnUrl,
-      (p, n) => {
-        const url = p.string(n);
-        // Refused at once, as KMS logs and ignores a bad one: here the app learns it.
-        if (url !== '') turnFromUrl(url);
-        this.#ice.turnUrl = url;
+    this.#bandwidth.register(
+      (name, get, set) => this.property(name, get, set),
+      (name) => {
+        if (name === 'maxVideoSendBandwidth') {
+          const src = this.sourceOf('VIDEO');
+          if (src instanceof WebRtcEndpoint) src.#propagateSendLimit();
+        }
+        if (name === 'maxVideoRecvBandwidth') this.#propagateSendLimit();
       },
     );
-    for (const name of [
-      'stunServerAddress',
-      'networkInterfaces',
-      'externalIPv4',
-      'externalIPv6',
-    ] as const) {
-      this.property(
-        name,
-        () => this.#ice[name],
-        (p, n) => {
-          this.#ice[name] = p.string(n);
-        },
-      );
-    }
-    this.property(
-      'stunServerPort',
-      () => this.#ice.stunServerPort,
-      (p, n) => (this.#ice.stunServerPort = p.int(n)),
-    );
-    this.property(
-      'iceTcp',
-      () => this.#ice.iceTcp,
-      (p, n) => (this.#ice.iceTcp = p.bool(n)),
-    );
+    this.#ice.register((name, get, set) => this.property(name, get, set));
     this.property('ICECandidatePairs', () => this.#candidatePairs());
     this.property('IceConnectionState', () => [
       {
@@ -333,7 +269,7 @@ export class WebRtcEndpoint extends MediaElement {
   #finishLocalSdp(peer: Peer): string {
     const local = peer.pc.localDescription?.sdp ?? '';
     const parsed = parseSdp(peer.filterSdpCandidates(local), 'answer');
-    applyBitrateHints(parsed, this.#props);
+    applyBitrateHints(parsed, this.#bandwidth.values);
     addMsid(parsed, this.id.slice(this.id.lastIndexOf('/') + 1, this.id.lastIndexOf('/') + 9));
     this.#localSdp = writeSdp(parsed);
     return this.#localSdp;
@@ -377,9 +313,7 @@ export class WebRtcEndpoint extends MediaElement {
   }
 
   #refuse(src: WebRtcEndpoint, sink: WebRtcEndpoint, kind: MediaKind): void {
-    const a = src.codecs.get(kind);
-    const b = sink.codecs.get(kind);
-    const description = `Codec mismatch: ${src.id} sends ${a ? describeCodec(a) : '?'} but ${sink.id} negotiated ${b ? describeCodec(b) : '?'}; disconnected (no transcoding)`;
+    const description = `Codec mismatch: ${src.id} sends ${codecText(src, kind)} but ${sink.id} negotiated ${codecText(sink, kind)}; disconnected (no transcoding)`;
     src.disconnect(sink, TYPE_OF[kind]);
     sink.emitEvent('Error', { description, errorCode: 40005, type: 'UNSUPPORTED_MEDIA_TYPE' });
   }
@@ -388,10 +322,8 @@ export class WebRtcEndpoint extends MediaElement {
     const kind = KIND_OF[type];
     if (!kind || !(sink instanceof WebRtcEndpoint)) return;
     if (!codecsAgree(this, sink, kind)) {
-      const a = this.codecs.get(kind);
-      const b = sink.codecs.get(kind);
       throw Errors.connect(
-        `Cannot connect ${type}: source sends ${a ? describeCodec(a) : '?'} but sink negotiated ${b ? describeCodec(b) : '?'} (no transcoding)`,
+        `Cannot connect ${type}: source sends ${codecText(this, kind)} but sink negotiated ${codecText(sink, kind)} (no transcoding)`,
       );
     }
   }
@@ -399,13 +331,7 @@ export class WebRtcEndpoint extends MediaElement {
   // ---- ICE ---------------------------------------------------------------------------------
 
   #createPeer(): Peer {
-    const net = { ...this.host.net };
-    if (this.#ice.stunServerAddress) {
-      net.stunServers = [`${this.#ice.stunServerAddress}:${this.#ice.stunServerPort}`];
-    }
-    if (this.#ice.externalIPv4) net.announcedIp = this.#ice.externalIPv4;
-    // Set per endpoint (KMS's turnUrl), it replaces the server's --turn for this endpoint only.
-    if (this.#ice.turnUrl) net.turnServers = [turnFromUrl(this.#ice.turnUrl)];
+    const net = this.#ice.applyTo(this.host.net);
     const peer = new Peer(net, {
       onCandidate: (c) => {
         if (this.#gatherRequested) this.#emitCandidate(c);
@@ -589,11 +515,9 @@ export class WebRtcEndpoint extends MediaElement {
    * (An SFU cannot re-encode per sink, so a sink's send cap caps the source.)
    */
   #propagateSendLimit(): void {
-    let limit = this.#props.maxVideoRecvBandwidth;
+    let limit = this.#bandwidth.values.maxVideoRecvBandwidth;
     for (const sink of this.sinksOf('VIDEO')) {
-      if (!(sink instanceof WebRtcEndpoint) || !sink.#explicit.has('maxVideoSendBandwidth'))
-        continue;
-      const v = sink.#props.maxVideoSendBandwidth;
+      const v = sink instanceof WebRtcEndpoint ? sink.#bandwidth.explicitSendLimit : 0;
       if (v > 0 && (limit === 0 || v < limit)) limit = v;
     }
     if (limit === this.#lastRemb) return;
@@ -637,22 +561,19 @@ export class WebRtcEndpoint extends MediaElement {
   }
 }
 
-function codecsAgree(src: WebRtcEndpoint, sink: WebRtcEndpoint, kind: MediaKind): boolean {
+type Negotiated = { readonly codecs: ReadonlyMap<MediaKind, CodecSpec> };
+
+function codecsAgree(src: Negotiated, sink: Negotiated, kind: MediaKind): boolean {
   const a = src.codecs.get(kind);
   const b = sink.codecs.get(kind);
   return !a || !b || sameCodec(a, b);
 }
 
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+function codecText(endpoint: Negotiated, kind: MediaKind): string {
+  const codec = endpoint.codecs.get(kind);
+  return codec ? describeCodec(codec) : '?';
 }
 
-/** Kurento's `user:password@address:port[?transport=udp|tcp]`, or a MARSHALL_ERROR. */
-function turnFromUrl(url: string): TurnServer {
-  try {
-    return parseTurn(url);
-  } catch (error) {
-    if (error instanceof ConfigError) throw Errors.marshall(`'turnUrl': ${error.message}`);
-    throw error;
-  }
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
