@@ -17,6 +17,12 @@ export const ErrorCode = {
   RoomFull: 'ROOM_FULL',
   /** The sender id does not name a participant of my room. */
   UnknownParticipant: 'UNKNOWN_PARTICIPANT',
+  /** The publication id names no publication in my room (also one in another room: not revealed). */
+  UnknownPublication: 'UNKNOWN_PUBLICATION',
+  /** A cap of the publications model (one camera each, screen shares per person and per room). */
+  PublicationLimit: 'PUBLICATION_LIMIT',
+  /** I may not do this: someone else's publication, or a host power without the host role. */
+  Forbidden: 'FORBIDDEN',
   /** The SDP offer was rejected by the media server. */
   InvalidSdp: 'INVALID_SDP',
   /** An offer for an endpoint that was already negotiated (Kurento cannot renegotiate). */

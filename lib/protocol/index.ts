@@ -4,3 +4,4 @@ export * from './result';
 export * from './roomId';
 export * from './roomStatus';
 export * from './schemas';
+export * from './publications';

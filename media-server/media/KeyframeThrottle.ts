@@ -40,3 +40,29 @@ export class KeyframeThrottle {
     this.#timer = undefined;
   }
 }
+
+/** One throttle per media kind, as a publisher's endpoint keeps them. */
+export class KeyframeThrottles {
+  readonly #of: Record<'audio' | 'video', KeyframeThrottle>;
+
+  constructor(intervalMs: number, send: (kind: 'audio' | 'video') => void) {
+    this.#of = {
+      audio: new KeyframeThrottle(intervalMs, () => send('audio')),
+      video: new KeyframeThrottle(intervalMs, () => send('video')),
+    };
+  }
+
+  request(kind: 'audio' | 'video'): void {
+    this.#of[kind].request();
+  }
+
+  /** Timers running now (for leak checks). */
+  get pending(): number {
+    return (this.#of.audio.pending ? 1 : 0) + (this.#of.video.pending ? 1 : 0);
+  }
+
+  close(): void {
+    this.#of.audio.close();
+    this.#of.video.close();
+  }
+}

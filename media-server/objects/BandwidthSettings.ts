@@ -24,6 +24,7 @@ export class BandwidthSettings {
     mtu: 1200,
   };
   readonly #explicit = new Set<BandwidthProp>();
+  #lastRemb = 0;
 
   constructor() {
     this.values = this.#values;
@@ -32,6 +33,20 @@ export class BandwidthSettings {
   /** The send cap the app asked for, in kbps (0: none asked). */
   get explicitSendLimit(): number {
     return this.#explicit.has('maxVideoSendBandwidth') ? this.#values.maxVideoSendBandwidth : 0;
+  }
+
+  /**
+   * The REMB this endpoint's publisher is to be told, in bps, or undefined when unchanged: its own
+   * maxVideoRecvBandwidth and every video sink's explicit send cap, whichever is lowest. (An SFU
+   * cannot re-encode per sink, so a sink's send cap caps the source.) Lifting every cap is a REMB
+   * far above any camera's bitrate.
+   */
+  rembFor(sinkSendLimits: Iterable<number>): number | undefined {
+    let limit = this.#values.maxVideoRecvBandwidth;
+    for (const v of sinkSendLimits) if (v > 0 && (limit === 0 || v < limit)) limit = v;
+    if (limit === this.#lastRemb) return undefined;
+    this.#lastRemb = limit;
+    return limit > 0 ? limit * 1000 : 100_000_000;
   }
 
   /** Registers the Kurento properties; `changed` runs after each accepted set. */

@@ -17,7 +17,7 @@ export interface ObjectHost {
   readonly logger: Logger;
 }
 
-type Operation = (p: Params) => Json | Promise<Json>;
+export type Operation = (p: Params) => Json | Promise<Json>;
 
 /**
  * Base of every Kurento object: id, parent/children, tags, name, events and `release`. Subclasses

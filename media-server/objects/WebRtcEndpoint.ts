@@ -1,55 +1,39 @@
 import type { RtpPacket } from 'werift';
 import { Errors, KurentoError } from '../rpc/errors';
 import type { CodecSpec, MediaKind } from '../media/codecs';
-import { describeCodec, sameCodec } from '../media/codecs';
 import { Counters } from '../media/counters';
 import { FlowMonitor } from '../media/FlowMonitor';
-import { KeyframeThrottle } from '../media/KeyframeThrottle';
-import { dropMdnsCandidates, isEndOfCandidates, isMdnsCandidate } from '../media/mdns';
-import type { IceCandidateInit, IceState, PeerState } from '../media/peer';
+import { KeyframeThrottles } from '../media/KeyframeThrottle';
+import type { IceState, PeerState } from '../media/peer';
 import { Peer } from '../media/peer';
-import {
-  addMsid,
-  applyBitrateHints,
-  mediaKind,
-  negotiatedCodec,
-  parseSdp,
-  restrictOfferCodecs,
-  writeSdp,
-} from '../media/sdp';
-import { preferAesCm } from '../media/srtpProfiles';
 import type { KurentoMediaType } from './MediaElement';
-import { MEDIA_ELEMENT_EVENTS, MediaElement } from './MediaElement';
+import { MediaElement } from './MediaElement';
 import type { MediaObject, ObjectHost } from './MediaObject';
 import { buildStats } from './endpointStats';
 import { BandwidthSettings } from './BandwidthSettings';
 import { IceSettings } from './IceSettings';
-import { candidatePairs, candidateParam, iceComponentState } from './iceData';
+import { candidatePairs, candidateParam, iceComponentState, iceConnections } from './iceData';
 import type { JsonObject } from './params';
-
-const KIND_OF: Record<KurentoMediaType, MediaKind | undefined> = {
-  AUDIO: 'audio',
-  VIDEO: 'video',
-  DATA: undefined,
-};
-const TYPE_OF: Record<MediaKind, KurentoMediaType> = { audio: 'AUDIO', video: 'VIDEO' };
-
-export const WEBRTC_ENDPOINT_EVENTS = [
-  ...MEDIA_ELEMENT_EVENTS,
-  'MediaSessionStarted',
-  'MediaSessionTerminated',
-  'ConnectionStateChanged',
-  'MediaStateChanged',
-  'DataChannelClosed',
-  'DataChannelOpened',
-  'DtlsConnectionStateChange',
-  'IceCandidateFound',
-  'IceComponentStateChanged',
-  'IceGatheringDone',
-  'NewCandidatePairSelected',
-] as const;
-
-type Connectivity = 'CONNECTED' | 'DISCONNECTED';
+import { errorText, LocalCandidates, RemoteCandidates } from './IceCandidates';
+import { SessionStates } from './SessionStates';
+import {
+  acceptAnswer,
+  answerOffer,
+  createOffer,
+  negotiatedCodecs,
+  publicLocalSdp,
+} from './sdpNegotiation';
+import type { Direction } from './webrtcTypes';
+import {
+  allowedDirection,
+  assertCodecsAgree,
+  codecMismatchEvent,
+  codecsAgree,
+  KIND_OF,
+  registerUnsupported,
+  TYPE_OF,
+  WEBRTC_ENDPOINT_EVENTS,
+} from './webrtcTypes';
 
 /** How often one source may be asked for a keyframe (media-notes.md: ≈300 ms worked). */
 const KEYFRAME_INTERVAL_MS = 300;
@@ -74,18 +58,15 @@ export class WebRtcEndpoint extends MediaElement {
   #offerGenerated = false;
   /** Codec each kind settled on after negotiation. */
   readonly codecs = new Map<MediaKind, CodecSpec>();
-  /** KMS only emits candidates once gatherCandidates() was called; werift gathers earlier. */
-  #gatherRequested = false;
-  #gatheringDone = false;
-  readonly #pendingLocal: IceCandidateInit[] = [];
-  readonly #pendingRemote: IceCandidateInit[] = [];
-  #connectionState: Connectivity = 'DISCONNECTED';
-  #mediaState: Connectivity = 'DISCONNECTED';
+  readonly #localCandidates = new LocalCandidates((e, d) => this.emitEvent(e, d));
+  readonly #remoteCandidates: RemoteCandidates;
+  readonly #states = new SessionStates((e, d) => this.emitEvent(e, d));
   readonly counters = new Counters();
   readonly #flow: FlowMonitor;
-  readonly #keyframe: Record<MediaKind, KeyframeThrottle>;
+  readonly #keyframe = new KeyframeThrottles(KEYFRAME_INTERVAL_MS, (k) =>
+    this.#sendKeyframeRequest(k),
+  );
   readonly #bandwidth = new BandwidthSettings();
-  #lastRemb = 0;
   readonly #ice = new IceSettings();
 
   constructor(
@@ -96,18 +77,15 @@ export class WebRtcEndpoint extends MediaElement {
     super(host, 'WebRtcEndpoint', pipeline);
     this.#recvonly = opts.recvonly;
     this.#sendonly = opts.sendonly;
+    this.#remoteCandidates = new RemoteCandidates(host.logger, this.id);
     this.#flow = new FlowMonitor(this.counters, (dir, kind, state) => {
       this.emitEvent(dir === 'in' ? 'MediaFlowInStateChanged' : 'MediaFlowOutStateChanged', {
         state,
         padName: 'default',
         mediaType: TYPE_OF[kind],
       });
-      if (state === 'FLOWING') this.#setMediaState('CONNECTED');
+      if (state === 'FLOWING') this.#states.setMedia('CONNECTED');
     });
-    this.#keyframe = {
-      audio: new KeyframeThrottle(KEYFRAME_INTERVAL_MS, () => this.#sendKeyframeRequest('audio')),
-      video: new KeyframeThrottle(KEYFRAME_INTERVAL_MS, () => this.#sendKeyframeRequest('video')),
-    };
     this.#registerOperations();
   }
 
@@ -124,19 +102,19 @@ export class WebRtcEndpoint extends MediaElement {
       return this.#remoteSdp;
     });
     this.operation('gatherCandidates', () => {
-      this.gatherCandidates();
+      this.#localCandidates.gather();
       return null;
     });
     this.operation('addIceCandidate', async (p) => {
-      await this.addIceCandidate(candidateParam(p));
+      await this.#remoteCandidates.add(this.#peer, candidateParam(p));
       return null;
     });
     this.operation('requestKeyframe', () => {
       this.requestKeyframe('video');
       return null;
     });
-    this.operation('getMediaState', () => this.#mediaState);
-    this.operation('getConnectionState', () => this.#connectionState);
+    this.operation('getMediaState', () => this.#states.media);
+    this.operation('getConnectionState', () => this.#states.connection);
     this.#bandwidth.register(
       (name, get, set) => this.property(name, get, set),
       (name) => {
@@ -148,29 +126,10 @@ export class WebRtcEndpoint extends MediaElement {
       },
     );
     this.#ice.register((name, get, set) => this.property(name, get, set));
-    this.property('ICECandidatePairs', () => this.#candidatePairs());
-    this.property('IceConnectionState', () => [
-      {
-        __module__: 'kurento',
-        __type__: 'IceConnection',
-        streamId: '1',
-        componentId: 1,
-        state: iceComponentState(this.#peer?.pc.iceConnectionState ?? 'new'),
-      },
-    ]);
-    const noData = () => {
-      throw Errors.notImplemented('Data channels are not supported by this media server');
-    };
-    this.operation('createDataChannel', noData);
-    this.operation('closeDataChannel', noData);
-    const noRemb = () => {
-      throw Errors.notImplemented('REMB parameters are not supported by this media server');
-    };
-    this.operation('getRembParams', noRemb);
-    this.operation('setRembParams', noRemb);
+    this.property('ICECandidatePairs', () => candidatePairs(this.#peer));
+    this.property('IceConnectionState', () => iceConnections(this.#peer));
+    registerUnsupported((name, fn) => this.operation(name, fn));
   }
-
-  // ---- negotiation -------------------------------------------------------------------------
 
   #assertNotNegotiated(): void {
     if (this.#peer) {
@@ -192,20 +151,14 @@ export class WebRtcEndpoint extends MediaElement {
 
   async processOffer(offer: string): Promise<string> {
     this.#assertNotNegotiated();
-    const parsed = parseSdp(offer, 'offer');
-    restrictOfferCodecs(parsed, (kind) => this.#constraint(kind));
-    // mDNS candidates are never resolved and end-of-candidates is not passed on (media/mdns.ts):
-    // the browser's checks give us peer-reflexive candidates.
-    dropMdnsCandidates(parsed);
     const peer = this.#createPeer();
     try {
-      await peer.pc.setRemoteDescription({ type: 'offer', sdp: writeSdp(parsed) });
-      preferAesCm(peer.pc.dtlsTransports);
-      for (const t of peer.pc.getTransceivers()) {
-        const offerDir = t.offerDirection ?? 'inactive';
-        t.setDirection(this.#allowedDirection(offerDir));
-      }
-      await peer.pc.setLocalDescription(await peer.pc.createAnswer());
+      await answerOffer(
+        peer,
+        offer,
+        (k) => this.#constraint(k),
+        (d) => this.#direction(d),
+      );
     } catch (err) {
       if (err instanceof KurentoError) throw err;
       await this.#dropPeer();
@@ -213,20 +166,19 @@ export class WebRtcEndpoint extends MediaElement {
     }
     this.#remoteSdp = offer;
     const answer = this.#finishLocalSdp(peer);
-    this.#afterNegotiation();
+    this.#afterNegotiation(peer);
     return answer;
   }
 
   async generateOffer(options: JsonObject | undefined): Promise<string> {
     this.#assertNotNegotiated();
-    const wantAudio = options?.['offerToReceiveAudio'] !== false;
-    const wantVideo = options?.['offerToReceiveVideo'] !== false;
+    const want = {
+      audio: options?.['offerToReceiveAudio'] !== false,
+      video: options?.['offerToReceiveVideo'] !== false,
+    };
     const peer = this.#createPeer();
-    const dir = this.#allowedDirection('sendrecv');
     try {
-      if (wantAudio) peer.pc.addTransceiver('audio', { direction: dir });
-      if (wantVideo) peer.pc.addTransceiver('video', { direction: dir });
-      await peer.pc.setLocalDescription(await peer.pc.createOffer());
+      await createOffer(peer, want, this.#direction('sendrecv'));
     } catch (err) {
       await this.#dropPeer();
       throw Errors.generateOffer(`Error generating offer: ${errorText(err)}`);
@@ -241,51 +193,34 @@ export class WebRtcEndpoint extends MediaElement {
       throw Errors.notOfferGenerated('processAnswer called before generateOffer');
     }
     if (this.#remoteSdp !== undefined) throw Errors.alreadyNegotiated('Answer already processed');
-    const parsed = parseSdp(answer, 'answer');
-    // As in processOffer: no mDNS candidates, no end-of-candidates (media/mdns.ts).
-    const sdp = dropMdnsCandidates(parsed) > 0 ? writeSdp(parsed) : answer;
     try {
-      await peer.pc.setRemoteDescription({ type: 'answer', sdp });
-      preferAesCm(peer.pc.dtlsTransports);
+      await acceptAnswer(peer, answer);
     } catch (err) {
       throw Errors.processAnswer(`Error processing answer: ${errorText(err)}`);
     }
     this.#remoteSdp = answer;
-    this.#afterNegotiation();
+    this.#afterNegotiation(peer);
     return this.#localSdp ?? '';
   }
 
-  #allowedDirection(want: string): 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive' {
-    let send = want === 'sendrecv' || want === 'sendonly';
-    let recv = want === 'sendrecv' || want === 'recvonly';
-    if (this.#recvonly) send = false;
-    if (this.#sendonly) recv = false;
-    if (send && recv) return 'sendrecv';
-    if (send) return 'sendonly';
-    if (recv) return 'recvonly';
-    return 'inactive';
+  #direction(want: string): Direction {
+    return allowedDirection(want, { recvonly: this.#recvonly, sendonly: this.#sendonly });
   }
 
   #finishLocalSdp(peer: Peer): string {
-    const local = peer.pc.localDescription?.sdp ?? '';
-    const parsed = parseSdp(peer.filterSdpCandidates(local), 'answer');
-    applyBitrateHints(parsed, this.#bandwidth.values);
-    addMsid(parsed, this.id.slice(this.id.lastIndexOf('/') + 1, this.id.lastIndexOf('/') + 9));
-    this.#localSdp = writeSdp(parsed);
+    const slash = this.id.lastIndexOf('/');
+    this.#localSdp = publicLocalSdp(
+      peer,
+      this.#bandwidth.values,
+      this.id.slice(slash + 1, slash + 9),
+    );
     return this.#localSdp;
   }
 
   /** Records negotiated codecs and refuses connections whose codecs now disagree. */
-  #afterNegotiation(): void {
-    const peer = this.#peer;
-    if (!peer) return;
-    const remote = peer.pc.remoteDescription?.sdp;
-    const local = peer.pc.localDescription?.sdp;
-    const desc = parseSdp(this.#offerGenerated ? (remote ?? '') : (local ?? ''), 'answer');
-    for (const m of desc.media) {
-      const kind = mediaKind(m);
-      const codec = kind ? negotiatedCodec(m) : undefined;
-      if (kind && codec && m.port !== 0) this.codecs.set(kind, codec);
+  #afterNegotiation(peer: Peer): void {
+    for (const [kind, codec] of negotiatedCodecs(peer, this.#offerGenerated)) {
+      this.codecs.set(kind, codec);
     }
     for (const kind of ['audio', 'video'] as const) {
       const type = TYPE_OF[kind];
@@ -299,49 +234,25 @@ export class WebRtcEndpoint extends MediaElement {
         }
       }
     }
-    // Candidates queued before the SDP: their caller got its reply already, so a bad one can only
-    // be logged (never left as an unhandled rejection).
-    for (const c of this.#pendingRemote.splice(0)) {
-      this.#applyRemoteCandidate(c).catch((err: unknown) => {
-        this.host.logger.debug(
-          { err, id: this.id },
-          'addIceCandidate() | queued candidate rejected',
-        );
-      });
-    }
+    this.#remoteCandidates.flush(peer);
     this.#propagateSendLimit();
   }
 
   #refuse(src: WebRtcEndpoint, sink: WebRtcEndpoint, kind: MediaKind): void {
-    const description = `Codec mismatch: ${src.id} sends ${codecText(src, kind)} but ${sink.id} negotiated ${codecText(sink, kind)}; disconnected (no transcoding)`;
     src.disconnect(sink, TYPE_OF[kind]);
-    sink.emitEvent('Error', { description, errorCode: 40005, type: 'UNSUPPORTED_MEDIA_TYPE' });
+    sink.emitEvent('Error', codecMismatchEvent(src, sink, kind));
   }
 
   protected override checkCanFeed(sink: MediaElement, type: KurentoMediaType): void {
     const kind = KIND_OF[type];
-    if (!kind || !(sink instanceof WebRtcEndpoint)) return;
-    if (!codecsAgree(this, sink, kind)) {
-      throw Errors.connect(
-        `Cannot connect ${type}: source sends ${codecText(this, kind)} but sink negotiated ${codecText(sink, kind)} (no transcoding)`,
-      );
-    }
+    if (kind && sink instanceof WebRtcEndpoint) assertCodecsAgree(this, sink, kind);
   }
-
-  // ---- ICE ---------------------------------------------------------------------------------
 
   #createPeer(): Peer {
     const net = this.#ice.applyTo(this.host.net);
     const peer = new Peer(net, {
-      onCandidate: (c) => {
-        if (this.#gatherRequested) this.#emitCandidate(c);
-        else this.#pendingLocal.push(c);
-      },
-      onGatheringDone: () => {
-        if (this.#gatheringDone) return;
-        this.#gatheringDone = true;
-        if (this.#gatherRequested) this.emitEvent('IceGatheringDone', {});
-      },
+      onCandidate: (c) => this.#localCandidates.found(c),
+      onGatheringDone: () => this.#localCandidates.gatheringDone(),
       onIceState: (s) => this.#onIceState(s),
       onConnectionState: (s) => this.#onPeerState(s),
       onRtp: (kind, rtp) => this.#onRtp(kind, rtp),
@@ -364,51 +275,6 @@ export class WebRtcEndpoint extends MediaElement {
     await p?.close();
   }
 
-  #emitCandidate(c: IceCandidateInit): void {
-    this.emitEvent('IceCandidateFound', {
-      candidate: { __module__: 'kurento', __type__: 'IceCandidate', ...c },
-    });
-  }
-
-  gatherCandidates(): void {
-    if (this.#gatherRequested) return;
-    this.#gatherRequested = true;
-    this.emitEvent('IceComponentStateChanged', { streamId: 1, componentId: 1, state: 'GATHERING' });
-    for (const c of this.#pendingLocal.splice(0)) this.#emitCandidate(c);
-    if (this.#gatheringDone) this.emitEvent('IceGatheringDone', {});
-  }
-
-  async addIceCandidate(c: IceCandidateInit): Promise<void> {
-    if (!this.#peer || !this.#peer.pc.remoteDescription) {
-      this.#pendingRemote.push(c);
-      return;
-    }
-    await this.#applyRemoteCandidate(c);
-  }
-
-  async #applyRemoteCandidate(c: IceCandidateInit): Promise<void> {
-    const peer = this.#peer;
-    if (!peer || peer.closed) return;
-    if (isEndOfCandidates(c.candidate)) {
-      // Not passed on: werift would give up at once when it has no usable remote candidate yet
-      // (media/mdns.ts, isEndOfCandidates).
-      this.host.logger.debug({ id: this.id }, 'end-of-candidates ignored');
-      return;
-    }
-    if (isMdnsCandidate(c.candidate)) {
-      // Accepted and ignored: werift would try to resolve it (a 10 s wait, and a crash when
-      // port 5353 is taken); the browser's connectivity checks reach us anyway and become
-      // peer-reflexive candidates (media/mdns.ts).
-      this.host.logger.debug({ id: this.id, candidate: c.candidate }, 'mDNS candidate ignored');
-      return;
-    }
-    try {
-      await peer.pc.addIceCandidate(c);
-    } catch (err) {
-      throw Errors.iceAddCandidate(`Error adding candidate: ${errorText(err)}`);
-    }
-  }
-
   #onIceState(s: IceState): void {
     this.emitEvent('IceComponentStateChanged', {
       streamId: 1,
@@ -416,46 +282,25 @@ export class WebRtcEndpoint extends MediaElement {
       state: iceComponentState(s),
     });
     if (s === 'connected' || s === 'completed') {
-      const pair = this.#candidatePairs()[0];
+      const pair = candidatePairs(this.#peer)[0];
       if (pair) this.emitEvent('NewCandidatePairSelected', { candidatePair: pair });
     }
-  }
-
-  #candidatePairs(): JsonObject[] {
-    return candidatePairs(this.#peer);
   }
 
   #onPeerState(s: PeerState): void {
     if (s === 'failed') this.host.logger.warn({ id: this.id }, 'connection failed');
     else this.host.logger.debug({ id: this.id, state: s }, 'connection state');
     if (s === 'connected') {
-      this.#setConnectionState('CONNECTED');
+      this.#states.setConnection('CONNECTED');
       this.#flow.start();
       // A sink that just became able to receive needs a keyframe to show anything.
       const src = this.sourceOf('VIDEO');
       if (src instanceof WebRtcEndpoint) src.requestKeyframe('video');
     } else if (s === 'disconnected' || s === 'failed' || s === 'closed') {
-      this.#setConnectionState('DISCONNECTED');
-      this.#setMediaState('DISCONNECTED');
+      this.#states.setConnection('DISCONNECTED');
+      this.#states.setMedia('DISCONNECTED');
     }
   }
-
-  #setConnectionState(s: Connectivity): void {
-    if (this.#connectionState === s) return;
-    const old = this.#connectionState;
-    this.#connectionState = s;
-    this.emitEvent('ConnectionStateChanged', { oldState: old, newState: s });
-  }
-
-  #setMediaState(s: Connectivity): void {
-    if (this.#mediaState === s) return;
-    const old = this.#mediaState;
-    this.#mediaState = s;
-    this.emitEvent('MediaStateChanged', { oldState: old, newState: s });
-    this.emitEvent(s === 'CONNECTED' ? 'MediaSessionStarted' : 'MediaSessionTerminated', {});
-  }
-
-  // ---- media -------------------------------------------------------------------------------
 
   #onRtp(kind: MediaKind, rtp: RtpPacket): void {
     const c = this.counters.of(kind);
@@ -475,7 +320,7 @@ export class WebRtcEndpoint extends MediaElement {
    */
   sendMedia(kind: MediaKind, rtp: RtpPacket): void {
     const peer = this.#peer;
-    if (!peer || this.#connectionState !== 'CONNECTED') return;
+    if (!peer || this.#states.connection !== 'CONNECTED') return;
     const h = rtp.header;
     const sent = peer.send(kind, h.ssrc, h.sequenceNumber, h.timestamp, h.marker, rtp.payload);
     if (sent === 0) return;
@@ -485,7 +330,7 @@ export class WebRtcEndpoint extends MediaElement {
   }
 
   requestKeyframe(kind: MediaKind): void {
-    this.#keyframe[kind].request();
+    this.#keyframe.request(kind);
   }
 
   #sendKeyframeRequest(kind: MediaKind): void {
@@ -498,7 +343,7 @@ export class WebRtcEndpoint extends MediaElement {
     if (
       type === 'VIDEO' &&
       sink instanceof WebRtcEndpoint &&
-      sink.#connectionState === 'CONNECTED'
+      sink.#states.connection === 'CONNECTED'
     ) {
       this.requestKeyframe('video');
     }
@@ -509,21 +354,12 @@ export class WebRtcEndpoint extends MediaElement {
     this.#propagateSendLimit();
   }
 
-  /**
-   * What this endpoint's publisher may send, in kbps: its own maxVideoRecvBandwidth and every video
-   * sink's maxVideoSendBandwidth (when set), whichever is lowest; told to the publisher by REMB.
-   * (An SFU cannot re-encode per sink, so a sink's send cap caps the source.)
-   */
   #propagateSendLimit(): void {
-    let limit = this.#bandwidth.values.maxVideoRecvBandwidth;
-    for (const sink of this.sinksOf('VIDEO')) {
-      const v = sink instanceof WebRtcEndpoint ? sink.#bandwidth.explicitSendLimit : 0;
-      if (v > 0 && (limit === 0 || v < limit)) limit = v;
-    }
-    if (limit === this.#lastRemb) return;
-    // Lifting a cap is a REMB far above any camera's bitrate.
-    this.#lastRemb = limit;
-    this.#peer?.sendRemb('video', limit > 0 ? limit * 1000 : 100_000_000);
+    const sinkLimits = this.sinksOf('VIDEO').map((s) =>
+      s instanceof WebRtcEndpoint ? s.#bandwidth.explicitSendLimit : 0,
+    );
+    const remb = this.#bandwidth.rembFor(sinkLimits);
+    if (remb !== undefined) this.#peer?.sendRemb('video', remb);
   }
 
   protected isFlowing(dir: 'in' | 'out', type: KurentoMediaType): boolean {
@@ -537,11 +373,7 @@ export class WebRtcEndpoint extends MediaElement {
 
   /** Timers this endpoint owns right now (for leak checks). */
   activeTimers(): number {
-    return (
-      (this.#flow.running ? 1 : 0) +
-      (this.#keyframe.audio.pending ? 1 : 0) +
-      (this.#keyframe.video.pending ? 1 : 0)
-    );
+    return (this.#flow.running ? 1 : 0) + this.#keyframe.pending;
   }
 
   get peer(): Peer | undefined {
@@ -551,29 +383,11 @@ export class WebRtcEndpoint extends MediaElement {
   protected onRelease(): void {
     this.disconnectAll();
     this.#flow.stop();
-    this.#keyframe.audio.close();
-    this.#keyframe.video.close();
-    this.#pendingLocal.length = 0;
-    this.#pendingRemote.length = 0;
+    this.#keyframe.close();
+    this.#localCandidates.clear();
+    this.#remoteCandidates.clear();
     const p = this.#peer;
     this.#peer = undefined;
     if (p) this.host.background(p.close());
   }
-}
-
-type Negotiated = { readonly codecs: ReadonlyMap<MediaKind, CodecSpec> };
-
-function codecsAgree(src: Negotiated, sink: Negotiated, kind: MediaKind): boolean {
-  const a = src.codecs.get(kind);
-  const b = sink.codecs.get(kind);
-  return !a || !b || sameCodec(a, b);
-}
-
-function codecText(endpoint: Negotiated, kind: MediaKind): string {
-  const codec = endpoint.codecs.get(kind);
-  return codec ? describeCodec(codec) : '?';
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -53,3 +53,16 @@ export function candidatePairs(peer: Peer | undefined): JsonObject[] {
     },
   ];
 }
+
+/** Kurento's IceConnectionState property: one stream, one component (bundle and rtcp-mux). */
+export function iceConnections(peer: Peer | undefined): JsonObject[] {
+  return [
+    {
+      __module__: 'kurento',
+      __type__: 'IceConnection',
+      streamId: '1',
+      componentId: 1,
+      state: iceComponentState(peer?.pc.iceConnectionState ?? 'new'),
+    },
+  ];
+}
