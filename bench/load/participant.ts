@@ -1,11 +1,20 @@
 /**
  * One synthetic participant: joins a room through the real signaling server, publishes VP8 + Opus
- * RTP on one sendonly werift connection and subscribes to every other participant with one
- * recvonly connection each, as the browser app does (Kurento's one endpoint per direction).
+ * RTP as a camera publication on one sendonly werift connection and subscribes to every other
+ * participant's camera publication with one recvonly connection each, as the browser app does
+ * (Kurento's one endpoint per publication, and per viewer and publication).
  */
 import type { RTCPeerConnection, RTCRtpSender } from 'werift';
 
-import { connect, joinRoom, leaveRoom, type MoimSocket, sendOffer } from '../lib/signaling-client';
+import type { PublicationInfo } from '../../lib/protocol';
+import {
+  connect,
+  joinRoom,
+  leaveRoom,
+  type MoimSocket,
+  publishCamera,
+  subscribeTo,
+} from '../lib/signaling-client';
 import type { Meter } from './meter';
 import { createPeer, gatheredOffer, sampleIncomingRtp, waitConnected } from './peer';
 import { nowNs, readProbe, StreamKind } from './probe';
@@ -39,7 +48,11 @@ export class LoadParticipant {
   private publisher: RTCPeerConnection | undefined;
   private videoSender: RTCRtpSender | undefined;
   private audioSender: RTCRtpSender | undefined;
+  /** By publication id. */
   private readonly subscribers = new Map<string, RTCPeerConnection>();
+  private publicationId = '';
+  /** Publications of each other participant, to close their subscriptions when they leave. */
+  private readonly owners = new Map<string, string>();
   private readonly video: VideoSource;
   private readonly audio: AudioSource;
   private nextVideoNs = 0n;
@@ -63,22 +76,31 @@ export class LoadParticipant {
     const { url, roomId, index } = this.options;
     const socket = await connect(url);
     this.socket = socket;
-    socket.on('ice:candidate', ({ senderId, candidate }) => {
-      const pc = senderId === this.selfId ? this.publisher : this.subscribers.get(senderId);
+    socket.on('ice:candidate', ({ publicationId, candidate }) => {
+      const pc =
+        publicationId === this.publicationId ? this.publisher : this.subscribers.get(publicationId);
       if (pc) pc.addIceCandidate(candidate).catch((e: unknown) => this.fail('addIceCandidate', e));
     });
-    socket.on('participant:joined', ({ id }) => {
-      this.subscribe(id).catch((e: unknown) => this.fail(`subscribe ${id}`, e));
+    socket.on('publication:added', (publication) => {
+      this.subscribe(publication).catch((e: unknown) =>
+        this.fail(`subscribe ${publication.id}`, e),
+      );
     });
     socket.on('participant:left', ({ participantId }) => {
-      const pc = this.subscribers.get(participantId);
-      this.subscribers.delete(participantId);
-      if (pc) void pc.close();
+      for (const [publicationId, owner] of [...this.owners]) {
+        if (owner !== participantId) continue;
+        const pc = this.subscribers.get(publicationId);
+        this.subscribers.delete(publicationId);
+        this.owners.delete(publicationId);
+        if (pc) void pc.close();
+      }
     });
     const joined = await joinRoom(socket, roomId, `load-${index}`);
     this.selfId = joined.selfId;
     await this.publish();
-    await Promise.all(joined.participants.map((p) => this.subscribe(p.id)));
+    await Promise.all(
+      joined.participants.flatMap((p) => p.publications.map((pub) => this.subscribe(pub))),
+    );
   }
 
   private fail(what: string, e: unknown): void {
@@ -94,7 +116,8 @@ export class LoadParticipant {
     this.videoSender = pc.addTransceiver('video', { direction: 'sendonly' }).sender;
     this.audioSender = pc.addTransceiver('audio', { direction: 'sendonly' }).sender;
     this.videoSender.onPictureLossIndication.subscribe(() => this.video.requestKeyframe());
-    const answer = await sendOffer(socket, this.selfId, await gatheredOffer(pc));
+    const answer = await publishCamera(socket, await gatheredOffer(pc));
+    this.publicationId = answer.publication.id;
     await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
     await waitConnected(pc, this.options.connectTimeoutMs ?? 20_000);
     const now = nowNs();
@@ -103,12 +126,15 @@ export class LoadParticipant {
     this.publishing = true;
   }
 
-  private async subscribe(senderId: string): Promise<void> {
+  private async subscribe(publication: PublicationInfo): Promise<void> {
     const socket = this.socket;
-    if (!socket || this.closed || this.subscribers.has(senderId)) return;
+    const publicationId = publication.id;
+    if (!socket || this.closed || this.subscribers.has(publicationId)) return;
+    if (publication.source !== 'camera') return;
     const every = this.options.sampleEvery ?? 1;
     const pc = createPeer({ nack: every === 1 });
-    this.subscribers.set(senderId, pc);
+    this.subscribers.set(publicationId, pc);
+    this.owners.set(publicationId, publication.participantId);
     pc.addTransceiver('video', { direction: 'recvonly' });
     pc.addTransceiver('audio', { direction: 'recvonly' });
     const meter = this.options.meter;
@@ -121,7 +147,7 @@ export class LoadParticipant {
     });
     const offer = await gatheredOffer(pc);
     sampleIncomingRtp(pc, every, (ns, ssrc, seq) => meter.onRawRtp(ns, ssrc, seq));
-    const answer = await sendOffer(socket, senderId, offer);
+    const answer = await subscribeTo(socket, publicationId, offer);
     await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
     await waitConnected(pc, this.options.connectTimeoutMs ?? 20_000);
   }

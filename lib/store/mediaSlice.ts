@@ -8,9 +8,12 @@ export interface MediaSlice {
   audioBlocked: boolean;
   /** Last device error during the call (for example the chosen camera is gone). */
   deviceError: string | null;
+  /** Why the last screen share could not start (denied, unsupported); cancelling is not one. */
+  shareError: string | null;
   patchLocal: (patch: Partial<LocalMediaState>) => void;
   setAudioBlocked: (blocked: boolean) => void;
   setDeviceError: (message: string | null) => void;
+  setShareError: (message: string | null) => void;
 }
 
 export const initialLocalMedia: LocalMediaState = {
@@ -21,13 +24,16 @@ export const initialLocalMedia: LocalMediaState = {
   audioInputId: null,
   videoInputId: null,
   audioOutputId: null,
+  screenShare: 'off',
 };
 
 export const createMediaSlice: StateCreator<CallStore, [], [], MediaSlice> = (set) => ({
   local: initialLocalMedia,
   audioBlocked: false,
   deviceError: null,
+  shareError: null,
   patchLocal: (patch) => set((state) => ({ local: { ...state.local, ...patch } })),
   setAudioBlocked: (audioBlocked) => set({ audioBlocked }),
   setDeviceError: (deviceError) => set({ deviceError }),
+  setShareError: (shareError) => set({ shareError }),
 });
