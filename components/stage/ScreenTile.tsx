@@ -19,11 +19,7 @@ export function ScreenTile({ id }: { id: string }) {
   );
   if (!screen) return null;
   const name = owner?.displayName ?? '';
-  return screen.isLocal ? (
-    <LocalScreen name={name} />
-  ) : (
-    <RemoteScreen id={id} name={name} />
-  );
+  return screen.isLocal ? <LocalScreen name={name} /> : <RemoteScreen id={id} name={name} />;
 }
 
 function LocalScreen({ name }: { name: string }) {

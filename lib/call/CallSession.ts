@@ -330,9 +330,12 @@ export class CallSession {
     this.streams.set(localScreenId, null);
   }
 
-  /** On screen or off: off-screen tiles receive no video (the server stops sending it). */
-  setVideoWanted(publicationId: string, wanted: boolean): void {
-    this.#subscriptions.setVideoWanted(publicationId, wanted);
+  /**
+   * On screen or off: an off-screen tile receives no video (the server stops sending it). `key`:
+   * a person's id (their camera) or a screen share's publication id.
+   */
+  setVideoWanted(key: string, wanted: boolean): void {
+    this.#subscriptions.setVideoWanted(key, wanted);
   }
 
   #showLocalScreen(): void {

@@ -1,4 +1,5 @@
 import type { CallStoreApi } from '../store/createCallStore';
+import { ActiveSpeaker } from './ActiveSpeaker';
 import type { PeerLink } from './PeerLink';
 
 const intervalMs = 300;
@@ -29,9 +30,13 @@ export interface VoiceLink {
   link: PeerLink;
 }
 
-/** Sets each participant's `speaking` flag from RTP audio levels (mine and everyone I receive). */
+/**
+ * Sets each participant's `speaking` flag from RTP audio levels (mine and everyone I receive), and
+ * the active speaker.
+ */
 export class SpeakingMonitor {
   #timer: ReturnType<typeof setInterval> | undefined;
+  readonly #active = new ActiveSpeaker();
 
   constructor(
     private readonly store: CallStoreApi,
@@ -56,5 +61,10 @@ export class SpeakingMonitor {
         this.store.getState().patchParticipant(participantId, { speaking: level > threshold });
       }),
     );
+    // The speaker layout's choice, steadied: a word from someone else does not take the stage.
+    const state = this.store.getState();
+    const remote = state.order.filter((id) => state.participants[id]?.isLocal === false);
+    const speaking = remote.filter((id) => state.participants[id]?.speaking);
+    state.setActiveSpeaker(this.#active.update(speaking, remote, Date.now()));
   }
 }

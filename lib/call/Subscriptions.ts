@@ -38,7 +38,10 @@ export class Subscriptions {
   readonly #deps: SubscriptionsDeps;
   readonly #subs = new Map<string, Subscription>();
   readonly #retry = new RetrySchedule();
-  /** Video wishes that outlive a subscription's connection (set before it exists, or across a rejoin). */
+  /**
+   * Video wishes by stream key (a tile knows its key, not always its publication id); they outlive
+   * a subscription's connection (set before it exists, or across a reconnection).
+   */
   readonly #videoWanted = new Map<string, boolean>();
 
   constructor(deps: SubscriptionsDeps) {
@@ -72,7 +75,6 @@ export class Subscriptions {
     if (!sub) return;
     this.#close(publicationId);
     this.#deps.streams.set(streamKey(sub.info), null);
-    this.#videoWanted.delete(publicationId);
     if (tellServer)
       this.#deps
         .signaling()
@@ -93,14 +95,18 @@ export class Subscriptions {
     return sub !== undefined;
   }
 
-  /** An off-screen tile asks for no video (the server disconnects it); on screen, video again. */
-  setVideoWanted(publicationId: string, wanted: boolean): void {
-    if ((this.#videoWanted.get(publicationId) ?? true) === wanted) return;
-    this.#videoWanted.set(publicationId, wanted);
-    const sub = this.#subs.get(publicationId);
-    if (!sub || sub.videoWanted === wanted || !sub.info.video) return;
-    sub.videoWanted = wanted;
-    this.#sendVideoWanted(sub);
+  /**
+   * An off-screen tile asks for no video (the server disconnects it from my endpoint); back on
+   * screen, video again. `key` is the tile's stream key (see `streamKey`).
+   */
+  setVideoWanted(key: string, wanted: boolean): void {
+    if (wanted) this.#videoWanted.delete(key);
+    else this.#videoWanted.set(key, false);
+    for (const sub of this.#subs.values()) {
+      if (streamKey(sub.info) !== key || sub.videoWanted === wanted || !sub.info.video) continue;
+      sub.videoWanted = wanted;
+      this.#sendVideoWanted(sub);
+    }
   }
 
   /** All connections go (the server released my endpoints, or the call ended). */
@@ -142,7 +148,7 @@ export class Subscriptions {
       .negotiate()
       .then(() => {
         // A tile that went off screen before the answer: tell the server now.
-        const wanted = this.#videoWanted.get(publicationId) ?? true;
+        const wanted = this.#videoWanted.get(streamKey(info)) ?? true;
         if (!link.closed && !wanted && info.video) {
           sub.videoWanted = false;
           this.#sendVideoWanted(sub);
