@@ -43,6 +43,15 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+const TEST_ABUSE_LIMITS: CreateAppOptions['abuseLimits'] = {
+  perAddress: {
+    connections: 10_000,
+    connect: { burst: 10_000, perSecond: 1_000 },
+    join: { burst: 10_000, perSecond: 1_000 },
+    roomCreate: { burst: 10_000, perSecond: 1_000 },
+  },
+};
+
 /** A real app (no Next.js) on 127.0.0.1 port 0, connected to `mediaServerUrl`. */
 export async function startServer(
   mediaServerUrl: string | readonly string[],
@@ -50,6 +59,7 @@ export async function startServer(
     rateLimits?: Partial<RateLimits>;
     env?: Record<string, string>;
     mediaClient?: CreateAppOptions['mediaClient'];
+    abuseLimits?: CreateAppOptions['abuseLimits'];
   } = {},
 ): Promise<TestServer> {
   const env = parseEnv({ HOST: '127.0.0.1', PORT: '0', NODE_ENV: 'test', ...options.env });
@@ -60,6 +70,9 @@ export async function startServer(
     ...(typeof mediaServerUrl === 'string' ? {} : { mediaServerUrls: mediaServerUrl }),
     ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
     ...(options.mediaClient ? { mediaClient: options.mediaClient } : {}),
+    // Every client of a test comes from 127.0.0.1 and opens rooms far faster than people do;
+    // tests of the per-address limits set their own (server/limits/limits.test.ts).
+    abuseLimits: options.abuseLimits ?? TEST_ABUSE_LIMITS,
   });
   const port = await app.listen(0, '127.0.0.1');
   return { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };
