@@ -13,6 +13,7 @@ import type {
   SetMuteRequest,
 } from '../../lib/protocol';
 import { createApp } from '../app';
+import { singleAddressLoadLimits } from '../limits/config';
 import type { App, CreateAppOptions } from '../app';
 import { parseEnv } from '../env';
 import { createLogger } from '../logger';
@@ -43,15 +44,6 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-const TEST_ABUSE_LIMITS: CreateAppOptions['abuseLimits'] = {
-  perAddress: {
-    connections: 10_000,
-    connect: { burst: 10_000, perSecond: 1_000 },
-    join: { burst: 10_000, perSecond: 1_000 },
-    roomCreate: { burst: 10_000, perSecond: 1_000 },
-  },
-};
-
 /** A real app (no Next.js) on 127.0.0.1 port 0, connected to `mediaServerUrl`. */
 export async function startServer(
   mediaServerUrl: string | readonly string[],
@@ -70,9 +62,7 @@ export async function startServer(
     ...(typeof mediaServerUrl === 'string' ? {} : { mediaServerUrls: mediaServerUrl }),
     ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
     ...(options.mediaClient ? { mediaClient: options.mediaClient } : {}),
-    // Every client of a test comes from 127.0.0.1 and opens rooms far faster than people do;
-    // tests of the per-address limits set their own (server/limits/limits.test.ts).
-    abuseLimits: options.abuseLimits ?? TEST_ABUSE_LIMITS,
+    abuseLimits: options.abuseLimits ?? singleAddressLoadLimits,
   });
   const port = await app.listen(0, '127.0.0.1');
   return { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };
