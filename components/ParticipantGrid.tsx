@@ -1,3 +1,4 @@
+import { useTranslations } from 'next-intl';
 import { useRef, type CSSProperties } from 'react';
 import { bestGrid, useContainerSize } from '@/lib/hooks/useGridLayout';
 import type { TileRef } from '@/lib/hooks/useTiles';
@@ -13,6 +14,7 @@ const gap = 12;
  * (their camera) and one per screen share. A room too big for the window scrolls.
  */
 export function ParticipantGrid({ tiles }: { tiles: TileRef[] }) {
+  const t = useTranslations('call');
   const ref = useRef<HTMLDivElement>(null);
   const size = useContainerSize(ref);
   let { columns, tileWidth, tileHeight } = bestGrid(tiles.length, size.width, size.height, gap);
@@ -32,7 +34,7 @@ export function ParticipantGrid({ tiles }: { tiles: TileRef[] }) {
     <section
       className={scrolls ? `grid-area ${styles.gridScroll}` : 'grid-area'}
       ref={ref}
-      aria-label="Participants"
+      aria-label={t('participants')}
       data-testid="stage_grid"
     >
       <ul className="grid" style={style} data-testid="grid">

@@ -1,22 +1,14 @@
 /**
- * One synthetic participant: joins a room through the real signaling server, publishes VP8 + Opus
- * RTP as a camera publication on one sendonly werift connection and subscribes to every other
- * participant's camera publication with one recvonly connection each, as the browser app does
- * (Kurento's one endpoint per publication, and per viewer and publication).
+ * One synthetic participant: joins a room through an SFU's signaling (Moim's server, as the
+ * browser app does, or Janus's VideoRoom), publishes VP8 + Opus RTP on one sendonly werift
+ * connection and subscribes to every other participant with one receiving connection each
+ * (Kurento's one endpoint per direction; one Janus subscriber handle per feed).
  */
 import type { RTCPeerConnection, RTCRtpSender } from 'werift';
 
-import type { PublicationInfo } from '../../lib/protocol';
-import {
-  connect,
-  joinRoom,
-  leaveRoom,
-  type MoimSocket,
-  publishCamera,
-  subscribeTo,
-} from '../lib/signaling-client';
 import type { Meter } from './meter';
-import { createPeer, gatheredOffer, sampleIncomingRtp, waitConnected } from './peer';
+import { createPeer, sampleIncomingRtp, waitConnected } from './peer';
+import type { LoadSignaling } from './signaling';
 import { nowNs, readProbe, StreamKind } from './probe';
 import {
   AUDIO_PROBE_OFFSET,
@@ -32,8 +24,7 @@ const AUDIO_NS = 20_000_000n;
 const MAX_BEHIND_NS = 200_000_000n;
 
 export interface ParticipantOptions {
-  url: string;
-  roomId: string;
+  signaling: LoadSignaling;
   /** Index of this participant in the room, embedded in every packet it publishes. */
   index: number;
   meter: Meter;
@@ -43,16 +34,10 @@ export interface ParticipantOptions {
 }
 
 export class LoadParticipant {
-  private socket: MoimSocket | undefined;
-  selfId = '';
   private publisher: RTCPeerConnection | undefined;
   private videoSender: RTCRtpSender | undefined;
   private audioSender: RTCRtpSender | undefined;
-  /** By publication id. */
   private readonly subscribers = new Map<string, RTCPeerConnection>();
-  private publicationId = '';
-  /** Publications of each other participant, to close their subscriptions when they leave. */
-  private readonly owners = new Map<string, string>();
   private readonly video: VideoSource;
   private readonly audio: AudioSource;
   private nextVideoNs = 0n;
@@ -73,52 +58,33 @@ export class LoadParticipant {
   }
 
   async start(): Promise<void> {
-    const { url, roomId, index } = this.options;
-    const socket = await connect(url);
-    this.socket = socket;
-    socket.on('ice:candidate', ({ publicationId, candidate }) => {
-      const pc =
-        publicationId === this.publicationId ? this.publisher : this.subscribers.get(publicationId);
-      if (pc) pc.addIceCandidate(candidate).catch((e: unknown) => this.fail('addIceCandidate', e));
-    });
-    socket.on('publication:added', (publication) => {
-      this.subscribe(publication).catch((e: unknown) =>
-        this.fail(`subscribe ${publication.id}`, e),
-      );
-    });
-    socket.on('participant:left', ({ participantId }) => {
-      for (const [publicationId, owner] of [...this.owners]) {
-        if (owner !== participantId) continue;
-        const pc = this.subscribers.get(publicationId);
-        this.subscribers.delete(publicationId);
-        this.owners.delete(publicationId);
+    const { signaling, index } = this.options;
+    const feeds = await signaling.join(`load-${index}`, {
+      feedAdded: (id) => {
+        this.subscribe(id).catch((e: unknown) => this.fail(`subscribe ${id}`, e));
+      },
+      feedRemoved: (id) => {
+        const pc = this.subscribers.get(id);
+        this.subscribers.delete(id);
         if (pc) void pc.close();
-      }
+      },
     });
-    const joined = await joinRoom(socket, roomId, `load-${index}`);
-    this.selfId = joined.selfId;
     await this.publish();
-    await Promise.all(
-      joined.participants.flatMap((p) => p.publications.map((pub) => this.subscribe(pub))),
-    );
+    await Promise.all(feeds.map((id) => this.subscribe(id)));
   }
 
-  private fail(what: string, e: unknown): void {
+  fail(what: string, e: unknown): void {
     if (this.closed) return;
     this.errors.push(`${what}: ${e instanceof Error ? e.message : String(e)}`);
   }
 
   private async publish(): Promise<void> {
-    const socket = this.socket;
-    if (!socket) throw new Error('not connected');
     const pc = createPeer();
     this.publisher = pc;
     this.videoSender = pc.addTransceiver('video', { direction: 'sendonly' }).sender;
     this.audioSender = pc.addTransceiver('audio', { direction: 'sendonly' }).sender;
     this.videoSender.onPictureLossIndication.subscribe(() => this.video.requestKeyframe());
-    const answer = await publishCamera(socket, await gatheredOffer(pc));
-    this.publicationId = answer.publication.id;
-    await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
+    await this.options.signaling.publish(pc);
     await waitConnected(pc, this.options.connectTimeoutMs ?? 20_000);
     const now = nowNs();
     this.nextVideoNs = now;
@@ -126,17 +92,11 @@ export class LoadParticipant {
     this.publishing = true;
   }
 
-  private async subscribe(publication: PublicationInfo): Promise<void> {
-    const socket = this.socket;
-    const publicationId = publication.id;
-    if (!socket || this.closed || this.subscribers.has(publicationId)) return;
-    if (publication.source !== 'camera') return;
+  private async subscribe(feedId: string): Promise<void> {
+    if (this.closed || this.subscribers.has(feedId)) return;
     const every = this.options.sampleEvery ?? 1;
     const pc = createPeer({ nack: every === 1 });
-    this.subscribers.set(publicationId, pc);
-    this.owners.set(publicationId, publication.participantId);
-    pc.addTransceiver('video', { direction: 'recvonly' });
-    pc.addTransceiver('audio', { direction: 'recvonly' });
+    this.subscribers.set(feedId, pc);
     const meter = this.options.meter;
     const me = this.options.index;
     pc.onTrack.subscribe((track) => {
@@ -145,10 +105,9 @@ export class LoadParticipant {
         meter.onReceived(me, readProbe(rtp.payload, offset), nowNs());
       });
     });
-    const offer = await gatheredOffer(pc);
-    sampleIncomingRtp(pc, every, (ns, ssrc, seq) => meter.onRawRtp(ns, ssrc, seq));
-    const answer = await subscribeTo(socket, publicationId, offer);
-    await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
+    await this.options.signaling.subscribe(feedId, pc, () =>
+      sampleIncomingRtp(pc, every, (ns, ssrc, seq) => meter.onRawRtp(ns, ssrc, seq)),
+    );
     await waitConnected(pc, this.options.connectTimeoutMs ?? 20_000);
   }
 
@@ -185,9 +144,7 @@ export class LoadParticipant {
     if (this.closed) return;
     this.closed = true;
     this.publishing = false;
-    const socket = this.socket;
-    if (socket?.connected) await leaveRoom(socket).catch(() => undefined);
-    socket?.disconnect();
+    await this.options.signaling.close().catch(() => undefined);
     const pcs = [this.publisher, ...this.subscribers.values()];
     this.subscribers.clear();
     await Promise.all(pcs.map((pc) => pc?.close().catch(() => undefined)));

@@ -1,3 +1,4 @@
+import { useTranslations } from 'next-intl';
 import { useCallback, useRef } from 'react';
 import { useCallSession } from '@/lib/hooks/useCallSession';
 import { useCallStore } from '@/lib/hooks/useCallStore';
@@ -23,24 +24,25 @@ export function ScreenTile({ id }: { id: string }) {
 }
 
 function LocalScreen({ name }: { name: string }) {
+  const t = useTranslations('stage');
   const session = useCallSession();
   return (
     <figure
       className={`tile ${styles.screen} ${styles.localScreen}`}
       data-testid="tile_screen_local"
       data-name={name}
-      aria-label="Your screen share"
+      aria-label={t('yourShare')}
     >
       <div className={styles.sharingNote} role="status">
         <Icon name="screen" size={32} />
-        <p>You are sharing your screen</p>
+        <p>{t('youAreSharing')}</p>
         <button
           type="button"
           className="button"
           data-testid="screen_stop_tile"
           onClick={() => session.stopScreenShare()}
         >
-          Stop sharing
+          {t('stopSharing')}
         </button>
       </div>
     </figure>
@@ -48,6 +50,7 @@ function LocalScreen({ name }: { name: string }) {
 }
 
 function RemoteScreen({ id, name }: { id: string; name: string }) {
+  const t = useTranslations('stage');
   const stream = useStream(id);
   const sinkId = useCallStore((state) => state.local.audioOutputId);
   const audioAllowed = useCallStore((state) => !state.audioBlocked);
@@ -57,7 +60,7 @@ function RemoteScreen({ id, name }: { id: string; name: string }) {
   const onAutoplayBlocked = useCallback(() => setAudioBlocked(true), [setAudioBlocked]);
   useMediaElement(ref, stream, { muted: false, sinkId, audioAllowed, onAutoplayBlocked });
   const hasFrames = useHasVideoFrames(ref, stream);
-  const label = `${name}’s screen`;
+  const label = t('screenOf', { name });
   return (
     <figure
       className={`tile ${styles.screen}`}

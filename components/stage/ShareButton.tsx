@@ -1,3 +1,4 @@
+import { useTranslations } from 'next-intl';
 import { useEffect } from 'react';
 import { useCallSession } from '@/lib/hooks/useCallSession';
 import { useCallStore } from '@/lib/hooks/useCallStore';
@@ -22,6 +23,7 @@ function typing(target: EventTarget | null): boolean {
 
 /** Share my screen, or stop sharing it; the button says which, and so does its state. */
 export function ShareButton() {
+  const t = useTranslations('stage');
   const session = useCallSession();
   const share = useCallStore((state) => state.local.screenShare);
   const toggle =
@@ -38,7 +40,7 @@ export function ShareButton() {
     return () => window.removeEventListener('keydown', onKey);
   }, [session, share]);
 
-  const label = share === 'on' ? 'Stop sharing your screen' : 'Share your screen';
+  const label = share === 'on' ? t('stopShare') : t('share');
   return (
     <button
       type="button"

@@ -1,3 +1,4 @@
+import { useTranslations } from 'next-intl';
 import { useCallStore } from '@/lib/hooks/useCallStore';
 import { useFocus, useTiles } from '@/lib/hooks/useTiles';
 import { ParticipantGrid } from '../ParticipantGrid';
@@ -10,6 +11,7 @@ import { TileView } from './TileView';
  * share while presenting, the active speaker) with the others in a strip that scrolls.
  */
 export function Stage() {
+  const t = useTranslations('stage');
   const tiles = useTiles();
   const focus = useFocus(tiles);
   const layout = useCallStore((state) => state.layout);
@@ -32,7 +34,7 @@ export function Stage() {
           <div className={styles.main} data-testid="stage_main">
             <TileView key={focus.key} tile={focus} />
           </div>
-          <ul className={styles.strip} data-testid="stage_strip" aria-label="Everyone else">
+          <ul className={styles.strip} data-testid="stage_strip" aria-label={t('everyoneElse')}>
             {tiles
               .filter((tile) => tile.key !== focus.key)
               .map((tile) => (

@@ -1,3 +1,4 @@
+import { useTranslations } from 'next-intl';
 import { useRef } from 'react';
 import type { TileRef } from '@/lib/hooks/useTiles';
 import { useCallStore } from '@/lib/hooks/useCallStore';
@@ -12,11 +13,12 @@ import styles from './Stage.module.css';
  * and (for someone else's) no video while it is out of sight.
  */
 export function TileView({ tile }: { tile: TileRef }) {
+  const t = useTranslations('stage');
   const ref = useRef<HTMLDivElement>(null);
   const pinned = useCallStore((state) => state.pinned === tile.key);
   const setPinned = useCallStore((state) => state.setPinned);
   const videoWanted = useVideoVisibility(ref, tile.key, !tile.isLocal);
-  const label = pinned ? 'Unpin' : 'Pin for me';
+  const label = pinned ? t('unpin') : t('pin');
   return (
     <div
       ref={ref}

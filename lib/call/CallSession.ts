@@ -273,7 +273,7 @@ export class CallSession {
       await this.#publications.cameraSender('video')?.replaceTrack(track);
       this.#store.getState().setDeviceError(null);
     } catch (error) {
-      this.#store.getState().setDeviceError(describeMediaError(error, 'camera').message);
+      this.#store.getState().setDeviceError(describeMediaError(error, 'camera'));
     }
     this.#publishLocalState();
   }
@@ -286,7 +286,7 @@ export class CallSession {
       this.#store.getState().setDeviceError(null);
     } catch (error) {
       const device = kind === 'audio' ? 'microphone' : 'camera';
-      this.#store.getState().setDeviceError(describeMediaError(error, device).message);
+      this.#store.getState().setDeviceError(describeMediaError(error, device));
     }
     this.#publishLocalState();
   }
@@ -311,7 +311,7 @@ export class CallSession {
     }
     if (outcome.kind !== 'stream') {
       state.patchLocal({ screenShare: 'off' });
-      if (outcome.kind === 'problem') state.setShareError(outcome.message);
+      if (outcome.kind === 'problem') state.setShareError(outcome.problem);
       return;
     }
     const { stream } = outcome;

@@ -9,16 +9,19 @@ export const screenFrameRate = 5;
 /** Bits per second for a share at most: a sharp 1080p of text at a few frames per second. */
 export const screenMaxBitrate = 1_500_000;
 
+/** Why a share could not start, for a message in the reader's language (`stage.share*`). */
+export type ShareProblem = 'blocked' | 'unsupported' | 'failed';
+
 export type CaptureOutcome =
   | { kind: 'stream'; stream: MediaStream }
   | { kind: 'cancelled' }
-  | { kind: 'problem'; message: string };
+  | { kind: 'problem'; problem: ShareProblem };
 
 /** Opens the browser's picker; a person who closes it has cancelled, which is no error. */
 export async function captureScreen(): Promise<CaptureOutcome> {
   const devices = typeof navigator === 'undefined' ? undefined : navigator.mediaDevices;
   if (typeof devices?.getDisplayMedia !== 'function') {
-    return { kind: 'problem', message: 'This browser cannot share a screen.' };
+    return { kind: 'problem', problem: 'unsupported' };
   }
   try {
     const stream = await devices.getDisplayMedia({
@@ -45,11 +48,7 @@ export function describeCaptureError(error: unknown): Exclude<CaptureOutcome, { 
     case 'NotAllowedError':
     case 'SecurityError': {
       if (/system|policy/i.test(message) || name === 'SecurityError') {
-        return {
-          kind: 'problem',
-          message:
-            'Screen sharing was blocked by your system or browser settings. Allow screen recording for this browser, then try again.',
-        };
+        return { kind: 'problem', problem: 'blocked' };
       }
       return { kind: 'cancelled' };
     }
@@ -59,10 +58,10 @@ export function describeCaptureError(error: unknown): Exclude<CaptureOutcome, { 
     case 'NotFoundError':
     case 'NotSupportedError':
     case 'TypeError': {
-      return { kind: 'problem', message: 'This browser cannot share a screen.' };
+      return { kind: 'problem', problem: 'unsupported' };
     }
     default: {
-      return { kind: 'problem', message: 'Your screen could not be shared. Try again.' };
+      return { kind: 'problem', problem: 'failed' };
     }
   }
 }

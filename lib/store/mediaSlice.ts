@@ -1,4 +1,6 @@
 import type { StateCreator } from 'zustand/vanilla';
+import type { MediaProblem } from '../call/mediaProblems';
+import type { ShareProblem } from '../call/screenCapture';
 import type { LocalMediaState } from './types';
 import type { CallStore } from './createCallStore';
 
@@ -7,13 +9,13 @@ export interface MediaSlice {
   /** A remote `<video>` could not start with sound; the user must click once. */
   audioBlocked: boolean;
   /** Last device error during the call (for example the chosen camera is gone). */
-  deviceError: string | null;
+  deviceError: MediaProblem | null;
   /** Why the last screen share could not start (denied, unsupported); cancelling is not one. */
-  shareError: string | null;
+  shareError: ShareProblem | null;
   patchLocal: (patch: Partial<LocalMediaState>) => void;
   setAudioBlocked: (blocked: boolean) => void;
-  setDeviceError: (message: string | null) => void;
-  setShareError: (message: string | null) => void;
+  setDeviceError: (problem: MediaProblem | null) => void;
+  setShareError: (problem: ShareProblem | null) => void;
 }
 
 export const initialLocalMedia: LocalMediaState = {
