@@ -97,7 +97,7 @@ async function attack(url: string, sockets: number, rate: number, seconds: numbe
       report.refusals[result.error.code] = (report.refusals[result.error.code] ?? 0) + 1;
   };
   const open: MoimSocket[] = [];
-  const ready: { socket: MoimSocket; selfId: string }[] = [];
+  const ready: { socket: MoimSocket; publicationId: string }[] = [];
   await Promise.all(
     Array.from({ length: sockets }, async (_, i) => {
       const socket = socketFrom(url, attackerAddress);
@@ -114,11 +114,19 @@ async function attack(url: string, sockets: number, rate: number, seconds: numbe
       });
       if (!joined.ok) return refused(joined);
       report.joined += 1;
-      const selfId = (joined.data as { selfId: string }).selfId;
-      const published = await ask(socket, 'sdp:offer', { senderId: selfId, sdp });
+      // Publications protocol (issue 11): candidates go to my camera publication's endpoint.
+      const published = await ask(socket, 'publication:publish', {
+        source: 'camera',
+        audio: true,
+        video: true,
+        sdp,
+      });
       if (!published.ok) refused(published);
       else report.published += 1;
-      ready.push({ socket, selfId });
+      const publicationId = published.ok
+        ? (published.data as { publication: { id: string } }).publication.id
+        : 'unpublished';
+      ready.push({ socket, publicationId });
     }),
   );
   process.send?.({ type: 'flooding', joined: report.joined });
@@ -133,13 +141,13 @@ async function attack(url: string, sockets: number, rate: number, seconds: numbe
         return;
       }
       // Every socket sends `rate` candidates a second, in ticks of 100 ms.
-      for (const { socket, selfId } of ready) {
+      for (const { socket, publicationId } of ready) {
         if (!socket.connected) continue;
         for (let k = 0; k < rate / 10; k += 1) {
           report.candidatesSent += 1;
           n += 1;
           const request = {
-            senderId: selfId,
+            publicationId,
             candidate: { candidate: candidateLine(n), sdpMid: '0' },
           };
           pending += 1;

@@ -124,7 +124,7 @@ function markdown(
     '',
     'Each client loops in its own room: a new socket.io connection (websocket), `room:join` ' +
       "(creates the room's MediaPipeline and my WebRtcEndpoint on the media server), optionally " +
-      '`sdp:offer` for my own endpoint (a real werift VP8+Opus offer, processOffer + gatherCandidates), ' +
+      '`publication:publish` of my camera (a real werift VP8+Opus offer, processOffer + gatherCandidates), ' +
       'then `room:leave` (releases everything) and disconnect. Clients run in the benchmark process; the signaling ' +
       'server and the media server are separate processes, their CPU read from /proc.',
     ...rpcTable(results.find((r) => r.mode === 'join-offer-leave' && r.concurrency === 1)),

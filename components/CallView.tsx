@@ -6,9 +6,10 @@ import { CallEnded } from './CallEnded';
 import { CallHeader } from './CallHeader';
 import { CallNotices } from './CallNotices';
 import { ControlBar } from './ControlBar';
-import { ParticipantGrid } from './ParticipantGrid';
+import { ShareNotices } from './stage/ShareNotices';
+import { Stage } from './stage/Stage';
 
-/** The call screen: header, notices, the grid of tiles and the control bar. */
+/** The call screen: header, notices, the stage of tiles (in the chosen layout) and the control bar. */
 export function CallView({ onRejoin }: { onRejoin: () => void }) {
   const phase = useCallStore((state) => state.phase);
   if (phase === 'left' || phase === 'error') return <CallEnded onRejoin={onRejoin} />;
@@ -16,8 +17,9 @@ export function CallView({ onRejoin }: { onRejoin: () => void }) {
     <main className="call" data-testid="call" data-phase={phase}>
       <CallHeader />
       <CallNotices />
+      <ShareNotices />
       <AudioUnlock />
-      <ParticipantGrid />
+      <Stage />
       <ControlBar />
     </main>
   );

@@ -5,9 +5,10 @@ import { useCallStore } from '@/lib/hooks/useCallStore';
 import { DeviceMenu } from './DeviceMenu';
 import { Icon } from './Icon';
 import { InviteButton } from './InviteButton';
+import { ShareButton } from './stage/ShareButton';
 import { ToggleButton } from './ToggleButton';
 
-/** Microphone, camera, devices, invite link and leave. */
+/** Microphone, camera, screen share, devices, invite link and leave. */
 export function ControlBar() {
   const t = useTranslations('call');
   const td = useTranslations('devices');
@@ -37,6 +38,7 @@ export function ControlBar() {
         testId="control_camera"
         onToggle={() => void session.setVideoMuted(!local.videoMuted)}
       />
+      <ShareButton />
       <div className="menu-anchor">
         <button
           type="button"

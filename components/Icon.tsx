@@ -14,6 +14,13 @@ const paths = {
   volume:
     'M3 9v6h4l5 5V4L7 9H3Zm13.5 3A4.5 4.5 0 0 0 14 8v8a4.47 4.47 0 0 0 2.5-4ZM14 3.23v2.06a7 7 0 0 1 0 13.42v2.06A9 9 0 0 0 14 3.23Z',
   warning: 'M1 21h22L12 2 1 21Zm12-3h-2v-2h2v2Zm0-4h-2v-4h2v4Z',
+  screen:
+    'M20 18a2 2 0 0 0 2-2V6a2 2 0 0 0-2-2H4a2 2 0 0 0-2 2v10a2 2 0 0 0 2 2H0v2h24v-2h-4ZM4 6h16v10H4V6Zm8 1-4 4h3v3h2v-3h3l-4-4Z',
+  screenOff:
+    'M21.79 18H24v2h-.21l-2-2ZM3.27 2 2 3.27l1.1 1.1A2 2 0 0 0 2 6v10a2 2 0 0 0 2 2H0v2h18.73l2 2L22 20.73 3.27 2ZM4 16V6h.73l10 10H4Zm16-10v10h-.18l2 2A2 2 0 0 0 22 16V6a2 2 0 0 0-2-2H6.18l2 2H20Z',
+  grid: 'M3 3h8v8H3V3Zm10 0h8v8h-8V3ZM3 13h8v8H3v-8Zm10 0h8v8h-8v-8Z',
+  speaker: 'M3 3h18v12H3V3Zm0 14h5v4H3v-4Zm6.5 0h5v4h-5v-4Zm6.5 0h5v4h-5v-4Z',
+  pin: 'M16 3v2h-1v6l2 3v2h-4v6l-1 1-1-1v-6H7v-2l2-3V5H8V3h8Z',
 } as const;
 
 export type IconName = keyof typeof paths;

@@ -29,8 +29,6 @@ test('six people on a portrait phone get two columns of tiles that fill the widt
       const result = await socket.timeout(10_000).emitWithAck('room:join', {
         roomId,
         displayName: name,
-        audioMuted: true,
-        videoMuted: true,
       });
       expect(result.ok).toBe(true);
     }

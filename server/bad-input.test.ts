@@ -12,9 +12,9 @@ import {
   join,
   joined,
   leave,
-  nextEvent,
-  offer,
+  publish,
   startMediaServer,
+  subscribe,
   startServer,
   waitUntil,
 } from './test/harness';
@@ -74,46 +74,37 @@ describe('bad input once joined (embedded media server)', () => {
     return { a, b, aId, bId };
   }
 
-  it('UNKNOWN_PARTICIPANT for a sender that is not in my room, even one in another room', async () => {
-    const { a } = await pair('mine');
-    const stranger = await connectClient(server.url);
-    const strangerId = (await joined(stranger, 'theirs', 'Stranger')).selfId;
-    const before = server.app.media.objectCount;
-    for (const senderId of ['no-such-participant', strangerId]) {
-      expectError(await offer(a, { senderId, sdp: garbageSdp }), ErrorCode.UnknownParticipant);
-      expectError(
-        await candidate(a, { senderId, candidate: hostCandidate }),
-        ErrorCode.UnknownParticipant,
-      );
-    }
-    expect(server.app.media.objectCount).toBe(before);
-    expect(server.app.rooms.get('theirs')?.participants[0]?.incomingSenderIds).toEqual([]);
-    await expectStillServing();
-  });
-
   it('INVALID_SDP for an offer the media server cannot use, and no endpoint is left behind', async () => {
-    const { a, aId, bId } = await pair('garbage');
+    const { a, b } = await pair('garbage');
+    const camera = await Publisher.start(b);
+    peers.push(camera);
     const before = server.app.media.objectCount;
-    expectError(await offer(a, { senderId: bId, sdp: garbageSdp }), ErrorCode.InvalidSdp);
+    expectError(
+      await subscribe(a, { publicationId: camera.id, sdp: garbageSdp }),
+      ErrorCode.InvalidSdp,
+    );
     expect(server.app.media.objectCount).toBe(before);
-    expectError(await offer(a, { senderId: aId, sdp: garbageSdp }), ErrorCode.InvalidSdp);
+    expectError(
+      await publish(a, { source: 'camera', audio: true, video: true, sdp: garbageSdp }),
+      ErrorCode.InvalidSdp,
+    );
     expect(server.app.media.objectCount).toBe(before);
-    // The failed offer did not use up the endpoint: a real one still works.
-    peers.push(await Publisher.start(a, aId));
+    // The failed offers used up nothing: real ones still work.
+    peers.push(await Publisher.start(a));
+    peers.push(await Viewer.start(a, camera.id));
     await expectStillServing();
   });
 
-  it('ALREADY_NEGOTIATED for a second offer on the same connection', async () => {
-    const { a, b, aId } = await pair('twice');
-    const publisher = await Publisher.start(a, aId);
+  it('ALREADY_NEGOTIATED for a second offer on the same subscription', async () => {
+    const { a, b } = await pair('twice');
+    const publisher = await Publisher.start(a);
     peers.push(publisher);
     const sdp = publisher.pc.localDescription?.sdp ?? '';
-    expectError(await offer(a, { senderId: aId, sdp }), ErrorCode.AlreadyNegotiated);
-    // Two offers for the same sender racing: one wins, one is refused.
+    // Two offers for the same publication racing: one wins, one is refused.
     const viewerSdp = sdp.replace(/a=sendonly/g, 'a=recvonly');
     const both = await Promise.all([
-      offer(b, { senderId: aId, sdp: viewerSdp }),
-      offer(b, { senderId: aId, sdp: viewerSdp }),
+      subscribe(b, { publicationId: publisher.id, sdp: viewerSdp }),
+      subscribe(b, { publicationId: publisher.id, sdp: viewerSdp }),
     ]);
     expect(both.filter((r) => r.ok)).toHaveLength(1);
     expectError(
@@ -138,13 +129,16 @@ describe('bad input once joined (embedded media server)', () => {
   });
 
   it('BAD_REQUEST for a candidate that is not an ICE candidate line', async () => {
-    const { a, bId } = await pair('lines');
+    const { a, b } = await pair('lines');
+    const camera = await Publisher.start(b);
+    peers.push(camera);
+    const publicationId = camera.id;
     expectError(
-      await candidate(a, { senderId: bId, candidate: { candidate: 'hello', sdpMLineIndex: 0 } }),
+      await candidate(a, { publicationId, candidate: { candidate: 'hello', sdpMLineIndex: 0 } }),
       ErrorCode.BadRequest,
     );
     // End-of-candidates (an empty candidate) is fine.
-    expect(await candidate(a, { senderId: bId, candidate: { candidate: '' } })).toEqual({
+    expect(await candidate(a, { publicationId, candidate: { candidate: '' } })).toEqual({
       ok: true,
       data: null,
     });
@@ -152,9 +146,14 @@ describe('bad input once joined (embedded media server)', () => {
   });
 
   it('RATE_LIMITED past the candidate budget; queued candidates are bounded', async () => {
-    const { a, bId } = await pair('flood');
+    const { a, b } = await pair('flood');
+    const camera = await Publisher.start(b);
+    peers.push(camera);
+    // Candidates may come before the subscribe offer: they queue, within the budget.
     const results = await Promise.all(
-      Array.from({ length: 60 }, () => candidate(a, { senderId: bId, candidate: hostCandidate })),
+      Array.from({ length: 60 }, () =>
+        candidate(a, { publicationId: camera.id, candidate: hostCandidate }),
+      ),
     );
     const limited = results.filter((r) => !r.ok && r.error.code === ErrorCode.RateLimited);
     expect(results.filter((r) => r.ok).length).toBeLessThanOrEqual(21);
@@ -162,38 +161,45 @@ describe('bad input once joined (embedded media server)', () => {
     await expectStillServing();
   });
 
-  it('a viewer codec the publisher does not send: INVALID_SDP, or call:error MEDIA_ERROR when the viewer was first', async () => {
-    const { a, b, aId } = await pair('codecs');
-    // Bob watches Ann with H264 only before Ann publishes VP8: the media server finds out later.
-    const error = nextEvent(b, 'call:error');
-    peers.push(await Viewer.start(b, aId, 'H264'));
-    const publisher = await Publisher.start(a, aId);
+  it('INVALID_SDP for a viewer codec the publication does not carry; no endpoint is kept', async () => {
+    // A publication is negotiated before anyone can subscribe to it, so the media server knows
+    // its codecs and refuses an H264-only viewer of a VP8 camera at once (no transcoding).
+    const { a, b } = await pair('codecs');
+    const publisher = await Publisher.start(a);
     peers.push(publisher);
-    expect((await error)[0]).toMatchObject({ code: ErrorCode.MediaError, senderId: aId });
-    // Cy, arriving after Ann published VP8, is refused at once and keeps no endpoint.
-    const cy = await connectClient(server.url);
-    await joined(cy, 'codecs', 'Cy');
     const before = server.app.media.objectCount;
-    await expect(Viewer.start(cy, aId, 'H264')).rejects.toThrow(ErrorCode.InvalidSdp);
+    await expect(Viewer.start(b, publisher.id, 'H264')).rejects.toThrow(ErrorCode.InvalidSdp);
     expect(server.app.media.objectCount).toBe(before);
+    expect(
+      server.app.rooms.get('codecs')?.getParticipant(publisher.publication.participantId),
+    ).toBeDefined();
+    // A VP8 viewer is fine afterwards.
+    peers.push(await Viewer.start(b, publisher.id));
     await expectStillServing();
   });
 
   it('racing replace offers: the newer wins, the older is told so, nothing leaks', async () => {
-    const { a, b, aId } = await pair('replace-race');
-    const publisher = await Publisher.start(a, aId);
+    const { a, b } = await pair('replace-race');
+    const publisher = await Publisher.start(a);
     peers.push(publisher);
+    const publicationId = publisher.id;
     const sendonly = publisher.pc.localDescription?.sdp ?? '';
     const recvonly = sendonly.replace(/a=sendonly/g, 'a=recvonly');
-    expect((await offer(b, { senderId: aId, sdp: recvonly })).ok).toBe(true);
+    expect((await subscribe(b, { publicationId, sdp: recvonly })).ok).toBe(true);
     const settled = server.app.media.objectCount;
-    for (const [socket, senderId, sdp] of [
-      [b, aId, recvonly],
-      [a, aId, sendonly],
-    ] as const) {
-      const results = await Promise.all(
-        [0, 1, 2].map(() => offer(socket, { senderId, sdp, replace: true })),
-      );
+    const offers = [
+      () => subscribe(b, { publicationId, sdp: recvonly, replace: true }),
+      () =>
+        publish(a, {
+          source: 'camera',
+          audio: true,
+          video: true,
+          sdp: sendonly,
+          replaces: publicationId,
+        }),
+    ];
+    for (const send of offers) {
+      const results: Result<unknown>[] = await Promise.all([0, 1, 2].map(() => send()));
       // Each replace supersedes the one before it while that one is still in flight.
       expect(results.at(-1)?.ok).toBe(true);
       for (const result of results.filter((r) => !r.ok)) {

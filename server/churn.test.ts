@@ -10,9 +10,12 @@ import {
   connectClient,
   join,
   leave,
-  offer,
+  publish,
   startMediaServer,
   startServer,
+  subscribe,
+  unpublish,
+  updateSubscription,
   waitUntil,
 } from './test/harness';
 
@@ -45,7 +48,11 @@ async function sampleOffers(): Promise<{ sendonly: string; recvonly: string }> {
 interface Member {
   socket: TestClient;
   selfId: string | undefined;
-  others: Set<string>;
+  /** Others' publications I know of, by id → owner. */
+  others: Map<string, string>;
+  /** Mine, by source. */
+  camera: string | undefined;
+  screen: string | undefined;
   busy: boolean;
 }
 
@@ -66,7 +73,7 @@ describe('churn', () => {
     await media?.close();
   });
 
-  it('many participants joining, negotiating and leaving in random order end with zero media objects', async () => {
+  it('many participants joining, publishing, sharing, subscribing and leaving in random order end with zero media objects', async () => {
     const seed = Number(process.env['CHURN_SEED'] ?? 20_261_124);
     const next = random(seed);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
@@ -82,15 +89,28 @@ describe('churn', () => {
       const member: Member = {
         socket: await connectClient(server.url),
         selfId: undefined,
-        others: new Set(),
+        others: new Map(),
+        camera: undefined,
+        screen: undefined,
         busy: false,
       };
-      member.socket.on('participant:joined', (p) => member.others.add(p.id));
-      member.socket.on('participant:left', (e) => member.others.delete(e.participantId));
+      member.socket.on('publication:added', (p) => member.others.set(p.id, p.participantId));
+      member.socket.on('publication:removed', (e) => member.others.delete(e.publicationId));
+      member.socket.on('participant:left', (e) => {
+        for (const [id, owner] of member.others) {
+          if (owner === e.participantId) member.others.delete(id);
+        }
+      });
       return member;
     };
     const members = await Promise.all(Array.from({ length: 14 }, connectMember));
 
+    const forget = (member: Member): void => {
+      member.selfId = undefined;
+      member.others.clear();
+      member.camera = undefined;
+      member.screen = undefined;
+    };
     const step = async (index: number): Promise<void> => {
       const member = members[index]!;
       const roll = next();
@@ -99,21 +119,42 @@ describe('churn', () => {
         count(result);
         if (result.ok) {
           member.selfId = result.data.selfId;
-          for (const p of result.data.participants) member.others.add(p.id);
+          for (const p of result.data.participants) {
+            for (const pub of p.publications) member.others.set(pub.id, p.id);
+          }
         }
-      } else if (roll < 0.25) {
-        count(
-          await offer(member.socket, {
-            senderId: member.selfId,
+      } else if (roll < 0.2) {
+        // My camera: a first publish, a second one (refused by the cap), or a renewal.
+        const replaces = member.camera !== undefined && next() < 0.5 ? member.camera : undefined;
+        const result = await publish(member.socket, {
+          source: 'camera',
+          audio: true,
+          video: true,
+          sdp: offers.sendonly,
+          ...(replaces ? { replaces } : {}),
+        });
+        count(result);
+        if (result.ok) member.camera = result.data.publication.id;
+      } else if (roll < 0.32) {
+        // Screen shares starting and stopping (three at most per room: the cap refuses more).
+        if (member.screen !== undefined) {
+          count(await unpublish(member.socket, member.screen));
+          member.screen = undefined;
+        } else {
+          const result = await publish(member.socket, {
+            source: 'screen',
+            audio: next() < 0.5,
+            video: true,
             sdp: offers.sendonly,
-            replace: next() < 0.3,
-          }),
-        );
+          });
+          count(result);
+          if (result.ok) member.screen = result.data.publication.id;
+        }
       } else if (roll < 0.6 && member.others.size > 0) {
-        const senderId = pick([...member.others]);
+        const publicationId = pick([...member.others.keys()]);
         // Candidates before the offer are queued; both race on purpose.
         const early = candidate(member.socket, {
-          senderId,
+          publicationId,
           candidate: {
             candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host',
             sdpMid: '0',
@@ -121,13 +162,19 @@ describe('churn', () => {
           },
         });
         count(
-          await offer(member.socket, { senderId, sdp: offers.recvonly, replace: next() < 0.3 }),
+          await subscribe(member.socket, {
+            publicationId,
+            sdp: offers.recvonly,
+            replace: next() < 0.3,
+          }),
         );
         count(await early);
+      } else if (roll < 0.66 && member.others.size > 0) {
+        const publicationId = pick([...member.others.keys()]);
+        count(await updateSubscription(member.socket, { publicationId, video: next() < 0.5 }));
       } else if (roll < 0.8) {
         count(await leave(member.socket));
-        member.selfId = undefined;
-        member.others.clear();
+        forget(member);
       } else {
         // Vanish without leaving, possibly mid-request; a new connection takes the slot.
         member.socket.disconnect();

@@ -67,9 +67,9 @@ describe('media server faults', () => {
       await server.app.media.waitConnected(20_000);
       const ann = await connectClient(server.url);
       const bob = await connectClient(server.url);
-      const annId = (await joined(ann, 'drop', 'Ann')).selfId;
+      await joined(ann, 'drop', 'Ann');
       await joined(bob, 'drop', 'Bob');
-      const publisher = await Publisher.start(ann, annId);
+      const publisher = await Publisher.start(ann);
       const closed = [nextEvent(ann, 'room:closed'), nextEvent(bob, 'room:closed')];
 
       relay.cut();

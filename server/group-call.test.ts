@@ -11,8 +11,8 @@ import {
   leave,
   mute,
   nextEvent,
-  offer,
   startMediaServer,
+  subscribe,
   startServer,
   waitUntil,
 } from './test/harness';
@@ -46,20 +46,28 @@ describe('group call on the embedded media server', () => {
     const bobArrives = nextEvent(ann, 'participant:joined');
     const bobJoin = await joined(bob, 'two', 'Bob');
     expect(bobJoin.participants).toEqual([
-      { id: annJoin.selfId, displayName: 'Ann', audioMuted: false, videoMuted: false },
+      { id: annJoin.selfId, displayName: 'Ann', publications: [] },
     ]);
     const [bobInfo] = await bobArrives;
-    expect(bobInfo).toEqual({
-      id: bobJoin.selfId,
-      displayName: 'Bob',
+    expect(bobInfo).toEqual({ id: bobJoin.selfId, displayName: 'Bob', publications: [] });
+    // Joining creates no endpoint: media comes with publications.
+    expect(server.app.media.objectCount).toBe(1);
+
+    const annPublished = nextEvent(bob, 'publication:added');
+    const annOut = await Publisher.start(ann);
+    expect(annOut.publication).toEqual({
+      id: annOut.id,
+      participantId: annJoin.selfId,
+      source: 'camera',
+      audio: true,
+      video: true,
       audioMuted: false,
       videoMuted: false,
     });
-
-    const annOut = await Publisher.start(ann, annJoin.selfId);
-    const bobOut = await Publisher.start(bob, bobJoin.selfId);
-    const annSeesBob = await Viewer.start(ann, bobJoin.selfId);
-    const bobSeesAnn = await Viewer.start(bob, annJoin.selfId);
+    expect((await annPublished)[0]).toEqual(annOut.publication);
+    const bobOut = await Publisher.start(bob);
+    const annSeesBob = await Viewer.start(ann, bobOut.id);
+    const bobSeesAnn = await Viewer.start(bob, annOut.id);
     peers.push(annOut, bobOut, annSeesBob, bobSeesAnn);
     await Promise.all([annOut, bobOut, annSeesBob, bobSeesAnn].map((p) => waitConnected(p.pc)));
 
@@ -77,8 +85,16 @@ describe('group call on the embedded media server', () => {
     // 1 pipeline + 2 outgoing + 2 incoming endpoints.
     expect(server.app.media.objectCount).toBe(5);
     expect(await server.app.media.getPipelineIds()).toHaveLength(1);
+    // A later joiner gets both publications in the join answer.
+    const cy = await connectClient(server.url);
+    const cyJoin = await joined(cy, 'two', 'Cy');
+    expect(cyJoin.participants.map((p) => p.publications.map((pub) => pub.id))).toEqual([
+      [annOut.id],
+      [bobOut.id],
+    ]);
+    expect(await leave(cy)).toEqual({ ok: true, data: null });
 
-    const annLeft = nextEvent(bob, 'participant:left');
+    const annLeft = nextEvent(bob, 'participant:left', (e) => e.participantId === annJoin.selfId);
     expect(await leave(ann)).toEqual({ ok: true, data: null });
     expect((await annLeft)[0]).toEqual({ participantId: annJoin.selfId });
     // Ann's outgoing and incoming endpoints and Bob's incoming one for Ann are gone.
@@ -90,7 +106,7 @@ describe('group call on the embedded media server', () => {
     expect(server.app.rooms.roomCount).toBe(0);
   });
 
-  it('three participants: every (viewer, sender) pair gets its endpoint; a leave releases exactly its own', async () => {
+  it('three participants: every (viewer, publication) pair gets its endpoint; a leave releases exactly its own', async () => {
     const sockets = await Promise.all([0, 1, 2].map(() => connectClient(server.url)));
     const names = ['Ann', 'Bob', 'Cy'];
     const ids: string[] = [];
@@ -98,22 +114,31 @@ describe('group call on the embedded media server', () => {
       ids.push((await joined(socket, 'three', names[index]!)).selfId);
     }
     // Everyone publishes and watches everyone else: 3 outgoing + 6 incoming connections.
+    const publishers = await Promise.all(sockets.map((socket) => Publisher.start(socket)));
+    peers.push(...publishers);
+    const viewers: Viewer[] = [];
     for (const [index, socket] of sockets.entries()) {
-      peers.push(await Publisher.start(socket, ids[index]!));
-      for (const senderId of ids.filter((id) => id !== ids[index])) {
-        peers.push(await Viewer.start(socket, senderId));
+      for (const publisher of publishers.filter((_, other) => other !== index)) {
+        viewers.push(await Viewer.start(socket, publisher.id));
       }
     }
-    await Promise.all(peers.map((peer) => waitConnected((peer as Publisher | Viewer).pc)));
+    peers.push(...viewers);
+    await Promise.all([...publishers, ...viewers].map((peer) => waitConnected(peer.pc)));
 
     const room = server.app.rooms.get('three');
     expect(room?.size).toBe(3);
+    const pubIds = publishers.map((publisher) => publisher.id);
     for (const participant of room?.participants ?? []) {
-      expect(participant.incomingSenderIds.sort()).toEqual(
-        ids.filter((id) => id !== participant.id).sort(),
-      );
-      expect(participant.outgoingEndpoint?.released).toBe(false);
+      const own = publishers[ids.indexOf(participant.id)]!.id;
+      expect(participant.subscribedIds.sort()).toEqual(pubIds.filter((id) => id !== own).sort());
+      expect(participant.publication(own)?.endpoint?.released).toBe(false);
     }
+    expect(
+      room
+        ?.listPublications()
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual([...pubIds].sort());
     expect(server.app.media.objectCount).toBe(1 + 3 + 6);
 
     // Bob leaves: his outgoing endpoint, his two incoming ones and Ann's and Cy's for him go.
@@ -125,9 +150,8 @@ describe('group call on the embedded media server', () => {
     for (const event of await Promise.all(told)) expect(event[0]).toEqual({ participantId: bobId });
     await waitUntil(() => server.app.media.objectCount === 1 + 2 + 2, 'Bob released');
     for (const participant of room?.participants ?? []) {
-      expect(participant.incomingSenderIds).toEqual(
-        ids.filter((id) => id !== participant.id && id !== bobId),
-      );
+      expect(participant.subscribedIds).not.toContain(publishers[1]!.id);
+      expect(participant.subscribedIds).toHaveLength(1);
     }
     // Leaving twice is harmless.
     expect(await leave(sockets[1]!)).toEqual({ ok: true, data: null });
@@ -143,7 +167,7 @@ describe('group call on the embedded media server', () => {
     const results = await Promise.all(sockets.map((socket, i) => joined(socket, 'race', `P${i}`)));
     expect(new Set(results.map((r) => r.selfId)).size).toBe(4);
     expect(await server.app.media.getPipelineIds()).toHaveLength(1);
-    expect(server.app.media.objectCount).toBe(1 + 4);
+    expect(server.app.media.objectCount).toBe(1);
     // Everyone learns of everyone: joined lists plus events add up to the other three.
     expect(results.map((r) => r.participants.length).sort()).toEqual([0, 1, 2, 3]);
   });
@@ -156,7 +180,7 @@ describe('group call on the embedded media server', () => {
     quitter.disconnect();
     await pending;
     await waitUntil(
-      () => server.app.rooms.get('flaky')?.size === 1 && server.app.media.objectCount === 2,
+      () => server.app.rooms.get('flaky')?.size === 1 && server.app.media.objectCount === 1,
       'only the stayer left',
     );
     // A leave right behind the join: whichever wins, nothing of the leaver remains.
@@ -169,7 +193,7 @@ describe('group call on the embedded media server', () => {
     expect(joinResult.ok || joinResult.error.code === ErrorCode.NotInRoom).toBe(true);
     if (joinResult.ok) await leave(hasty);
     await waitUntil(
-      () => server.app.rooms.get('flaky')?.size === 1 && server.app.media.objectCount === 2,
+      () => server.app.rooms.get('flaky')?.size === 1 && server.app.media.objectCount === 1,
       'only the stayer left, again',
     );
     // Joining again works.
@@ -178,13 +202,13 @@ describe('group call on the embedded media server', () => {
     expect(joinedAgain.participants.map((p) => p.displayName)).toEqual(['Stayer']);
   });
 
-  it('an offer with replace gives a viewer a new connection for a sender; the old endpoint goes', async () => {
+  it('a subscribe with replace gives a viewer a new connection for a publication; the old endpoint goes', async () => {
     const ann = await connectClient(server.url);
     const bob = await connectClient(server.url);
-    const annId = (await joined(ann, 'replace', 'Ann')).selfId;
+    await joined(ann, 'replace', 'Ann');
     const bobId = (await joined(bob, 'replace', 'Bob')).selfId;
-    const publisher = await Publisher.start(ann, annId);
-    const first = await Viewer.start(bob, annId);
+    const publisher = await Publisher.start(ann);
+    const first = await Viewer.start(bob, publisher.id);
     peers.push(publisher, first);
     await Promise.all([waitConnected(publisher.pc), waitConnected(first.pc)]);
     publisher.pump(0xa3);
@@ -193,33 +217,34 @@ describe('group call on the embedded media server', () => {
     const objects = server.app.media.objectCount;
 
     // Without replace, a second offer is refused; with it, a new connection takes over.
-    const refused = await offer(bob, {
-      senderId: annId,
+    const refused = await subscribe(bob, {
+      publicationId: publisher.id,
       sdp: first.pc.localDescription?.sdp ?? '',
     });
     expect(refused).toMatchObject({ ok: false, error: { code: ErrorCode.AlreadyNegotiated } });
-    const second = await Viewer.start(bob, annId, 'VP8', true);
+    const second = await Viewer.start(bob, publisher.id, 'VP8', true);
     peers.push(second);
     await waitConnected(second.pc);
     await second.waitForTagged(0xa3, 5);
     expect(server.app.media.objectCount).toBe(objects);
-    expect(bobInRoom?.incomingSenderIds).toEqual([annId]);
+    expect(bobInRoom?.subscribedIds).toEqual([publisher.id]);
   });
 
-  it('an offer with replace for my own id renews what I publish; viewers switch without a new offer', async () => {
+  it('a publish that replaces my publication renews its connection; viewers switch without a new offer', async () => {
     const ann = await connectClient(server.url);
     const bob = await connectClient(server.url);
-    const annId = (await joined(ann, 'republish', 'Ann')).selfId;
+    await joined(ann, 'republish', 'Ann');
     await joined(bob, 'republish', 'Bob');
-    const first = await Publisher.start(ann, annId);
-    const viewer = await Viewer.start(bob, annId);
+    const first = await Publisher.start(ann);
+    const viewer = await Viewer.start(bob, first.id);
     peers.push(first, viewer);
     await Promise.all([waitConnected(first.pc), waitConnected(viewer.pc)]);
     first.pump(0xa5);
     await viewer.waitForTagged(0xa5, 5);
     const objects = server.app.media.objectCount;
 
-    const second = await Publisher.start(ann, annId, true);
+    const second = await Publisher.start(ann, { replaces: first.id });
+    expect(second.id).toBe(first.id);
     peers.push(second);
     await waitConnected(second.pc);
     second.pump(0xa6);
@@ -227,22 +252,19 @@ describe('group call on the embedded media server', () => {
     await waitUntil(() => server.app.media.objectCount === objects, 'the old endpoint released');
   });
 
-  it('mute changes reach the others', async () => {
+  it('mute changes of a publication reach the others', async () => {
     const ann = await connectClient(server.url);
     const bob = await connectClient(server.url);
-    const annId = (await joined(ann, 'mute', 'Ann')).selfId;
+    await joined(ann, 'mute', 'Ann');
     await joined(bob, 'mute', 'Bob');
-    const update = nextEvent(bob, 'participant:updated');
-    expect(await mute(ann, { audioMuted: true, videoMuted: false })).toEqual({
+    const publisher = await Publisher.start(ann);
+    peers.push(publisher);
+    const update = nextEvent(bob, 'publication:updated');
+    expect(await mute(ann, { publicationId: publisher.id, audioMuted: true })).toEqual({
       ok: true,
       data: null,
     });
-    expect((await update)[0]).toEqual({
-      id: annId,
-      displayName: 'Ann',
-      audioMuted: true,
-      videoMuted: false,
-    });
+    expect((await update)[0]).toEqual({ ...publisher.publication, audioMuted: true });
   });
 
   it('/readyz answers when the media server does; /metrics counts rooms, participants, objects, joins and RPCs', async () => {
@@ -258,7 +280,7 @@ describe('group call on the embedded media server', () => {
     };
     expect(value('moim_rooms')).toBe(1);
     expect(value('moim_participants')).toBe(2);
-    expect(value('moim_media_objects')).toBe(3);
+    expect(value('moim_media_objects')).toBe(1);
     expect(value('moim_join_duration_seconds_count')).toBeGreaterThanOrEqual(2);
     expect(
       value('moim_media_rpc_duration_seconds_count{operation="create MediaPipeline",outcome="ok"}'),
@@ -267,8 +289,8 @@ describe('group call on the embedded media server', () => {
 
   it('a late joiner gets the first packet of a publisher quickly (join → first RTP, median of 5)', async () => {
     const ann = await connectClient(server.url);
-    const annId = (await joined(ann, 'latency', 'Ann')).selfId;
-    const publisher = await Publisher.start(ann, annId);
+    await joined(ann, 'latency', 'Ann');
+    const publisher = await Publisher.start(ann);
     peers.push(publisher);
     await waitConnected(publisher.pc);
     publisher.pump(0xa2);
@@ -279,7 +301,7 @@ describe('group call on the embedded media server', () => {
       const started = performance.now();
       await joined(bob, 'latency', `Bob${i}`);
       joins.push(performance.now() - started);
-      const viewer = await Viewer.start(bob, annId);
+      const viewer = await Viewer.start(bob, publisher.id);
       await viewer.waitForTagged(0xa2, 1);
       samples.push(performance.now() - started);
       await viewer.close();

@@ -6,8 +6,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
-import { MediaPipeline } from './kurento/objects';
-import type { WebRtcEndpoint } from './kurento/objects';
+import { MediaServerClient } from './kurento/client';
+import type { MediaPipeline } from './kurento/objects';
 import type { EmbeddedMediaServer } from './media/embedded';
 import type { TestServer } from './test/harness';
 import {
@@ -18,27 +18,28 @@ import {
   startServer,
   waitUntil,
 } from './test/harness';
+import { Publisher } from './test/peers';
 import { RoomView } from './test/room-view';
 
 /**
- * Holds every endpoint the media server has created until `count` are ready, then hands them all
- * out from one synchronous loop: their joins continue in the same tick, as when the replies arrive
- * in one WebSocket read.
+ * Holds the new room's pipeline until `release()`: every join waiting for it then continues in the
+ * same tick, as when the media server's replies arrive in one WebSocket read. (A join's only wait
+ * on the media server is its room's pipeline; endpoints come later, with publications.)
  */
-function releaseEndpointsTogether(count: number): () => void {
-  const create = MediaPipeline.prototype.createWebRtcEndpoint;
-  const held: { endpoint: WebRtcEndpoint; resolve: (endpoint: WebRtcEndpoint) => void }[] = [];
+function holdPipeline(): { release(): void; restore(): void } {
+  const create = MediaServerClient.prototype.createMediaPipeline;
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
   const spy = vi
-    .spyOn(MediaPipeline.prototype, 'createWebRtcEndpoint')
-    .mockImplementation(async function (this: MediaPipeline) {
-      const endpoint = await create.call(this);
-      return new Promise<WebRtcEndpoint>((resolve) => {
-        held.push({ endpoint, resolve });
-        if (held.length < count) return;
-        for (const waiting of held.splice(0)) waiting.resolve(waiting.endpoint);
-      });
+    .spyOn(MediaServerClient.prototype, 'createMediaPipeline')
+    .mockImplementation(async function (this: MediaServerClient): Promise<MediaPipeline> {
+      const pipeline = await create.call(this);
+      await gate;
+      return pipeline;
     });
-  return () => spy.mockRestore();
+  return { release, restore: () => spy.mockRestore() };
 }
 
 describe('simultaneous joins', () => {
@@ -62,6 +63,19 @@ describe('simultaneous joins', () => {
     await media?.close();
   });
 
+  /** `joiners` join `roomId` at once; their joins all continue in the same tick. */
+  async function joinTogether(roomId: string, joiners: RoomView[]): Promise<void> {
+    const hold = holdPipeline();
+    restore = hold.restore;
+    const joins = joiners.map((view, i) => view.join(roomId, `P${i}`));
+    await waitUntil(
+      () => server.app.rooms.get(roomId)?.pendingJoins === joiners.length,
+      'every join waiting for the pipeline',
+    );
+    hold.release();
+    await Promise.all(joins);
+  }
+
   async function views(count: number): Promise<RoomView[]> {
     const sockets = await Promise.all(
       Array.from({ length: count }, () => connectClient(server.url)),
@@ -80,39 +94,40 @@ describe('simultaneous joins', () => {
     }
   }
 
-  it('two joins whose endpoints resolve in the same tick see each other', async () => {
+  it('two joins that continue in the same tick see each other', async () => {
     const [ann, bob] = await views(2);
-    restore = releaseEndpointsTogether(2);
-    await Promise.all([ann!.join('same-tick-2', 'Ann'), bob!.join('same-tick-2', 'Bob')]);
+    await joinTogether('same-tick-2', [ann!, bob!]);
     await expectEveryoneKnowsEveryone([ann!, bob!]);
-    expect(ann!.names()).toEqual(['Bob']);
-    expect(bob!.names()).toEqual(['Ann']);
+    expect(ann!.names()).toEqual(['P1']);
+    expect(bob!.names()).toEqual(['P0']);
   });
 
   it('four joins in the same tick: everyone knows the three others', async () => {
     const all = await views(4);
-    restore = releaseEndpointsTogether(4);
-    await Promise.all(all.map((view, i) => view.join('same-tick-4', `P${i}`)));
+    await joinTogether('same-tick-4', all);
     await expectEveryoneKnowsEveryone(all);
     for (const view of all) expect(view.eventsBeforeAnswer).toBe(0);
   });
 
-  it('a leave and a mute right after same-tick joins reach each joiner after its answer', async () => {
+  it('a publication, a mute and a leave right after same-tick joins reach each joiner after its answer', async () => {
     const [early, ann, bob] = await views(3);
-    const earlyJoin = await early!.join('leave-race', 'Early');
-    restore = releaseEndpointsTogether(2);
-    await Promise.all([ann!.join('leave-race', 'Ann'), bob!.join('leave-race', 'Bob')]);
-    const muted = await mute(ann!.socket, { audioMuted: true, videoMuted: false });
-    expect(muted.ok).toBe(true);
-    early!.socket.disconnect();
-    await waitUntil(
-      () => !ann!.knows(earlyJoin.selfId) && !bob!.knows(earlyJoin.selfId),
-      'Early is gone for Ann and Bob',
-    );
-    await waitUntil(() => bob!.info(ann!.selfId)?.audioMuted === true, 'Bob sees Ann muted');
-    expect(ann!.names()).toEqual(['Bob']);
-    expect(bob!.names()).toEqual(['Ann']);
-    expect(ann!.eventsBeforeAnswer).toBe(0);
-    expect(bob!.eventsBeforeAnswer).toBe(0);
+    await joinTogether('leave-race', [early!, ann!, bob!]);
+    const camera = await Publisher.start(ann!.socket);
+    try {
+      const muted = await mute(ann!.socket, { publicationId: camera.id, audioMuted: true });
+      expect(muted.ok).toBe(true);
+      early!.socket.disconnect();
+      await waitUntil(
+        () => !ann!.knows(early!.selfId) && !bob!.knows(early!.selfId),
+        'Early is gone for Ann and Bob',
+      );
+      await waitUntil(() => bob!.camera(ann!.selfId)?.audioMuted === true, 'Bob sees Ann muted');
+      expect(ann!.names()).toEqual(['P2']);
+      expect(bob!.names()).toEqual(['P1']);
+      expect(ann!.eventsBeforeAnswer).toBe(0);
+      expect(bob!.eventsBeforeAnswer).toBe(0);
+    } finally {
+      await camera.close();
+    }
   });
 });

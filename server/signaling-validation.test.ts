@@ -10,8 +10,12 @@ import {
   join,
   leave,
   mute,
-  offer,
+  publish,
   startServer,
+  subscribe,
+  unpublish,
+  unsubscribe,
+  updateSubscription,
 } from './test/harness';
 
 /**
@@ -41,7 +45,7 @@ describe('signaling without a media server', () => {
   async function expectStillServing(): Promise<void> {
     const other = await connectClient(server.url);
     expect(await leave(other)).toEqual({ ok: true, data: null });
-    expectError(await offer(other, { senderId: 'x', sdp: 'v=0' }), ErrorCode.NotInRoom);
+    expectError(await subscribe(other, { publicationId: 'x', sdp: 'v=0' }), ErrorCode.NotInRoom);
   }
 
   it.each([
@@ -49,7 +53,7 @@ describe('signaling without a media server', () => {
     ['no display name', { roomId: 'room-1' }],
     ['a blank display name', { roomId: 'room-1', displayName: '   ' }],
     ['a room id with a slash', { roomId: '../etc', displayName: 'Ann' }],
-    ['a string for a mute flag', { roomId: 'room-1', displayName: 'Ann', audioMuted: 'yes' }],
+    ['a number as display name', { roomId: 'room-1', displayName: 7 }],
     ['null', null],
   ])('answers a join with %s with BAD_REQUEST', async (_, payload) => {
     const socket = await connectClient(server.url);
@@ -62,29 +66,53 @@ describe('signaling without a media server', () => {
 
   it('answers requests before a join with NOT_IN_ROOM', async () => {
     const socket = await connectClient(server.url);
-    expectError(await offer(socket, { senderId: 'someone', sdp: 'v=0\r\n' }), ErrorCode.NotInRoom);
+    const sdp = 'v=0\r\n';
+    expectError(
+      await publish(socket, { source: 'camera', audio: true, video: true, sdp }),
+      ErrorCode.NotInRoom,
+    );
+    expectError(await subscribe(socket, { publicationId: 'someone', sdp }), ErrorCode.NotInRoom);
+    expectError(await unpublish(socket, 'someone'), ErrorCode.NotInRoom);
+    expectError(await unsubscribe(socket, 'someone'), ErrorCode.NotInRoom);
+    expectError(
+      await updateSubscription(socket, { publicationId: 'someone', video: false }),
+      ErrorCode.NotInRoom,
+    );
     expectError(
       await candidate(socket, {
-        senderId: 'someone',
+        publicationId: 'someone',
         candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host', sdpMLineIndex: 0 },
       }),
       ErrorCode.NotInRoom,
     );
-    expectError(await mute(socket, { audioMuted: true, videoMuted: false }), ErrorCode.NotInRoom);
+    expectError(
+      await mute(socket, { publicationId: 'someone', audioMuted: true }),
+      ErrorCode.NotInRoom,
+    );
     expect(await leave(socket)).toEqual({ ok: true, data: null });
     expect(await leave(socket)).toEqual({ ok: true, data: null });
     await expectStillServing();
   });
 
-  it('answers wrong types in offers, candidates and mute with BAD_REQUEST', async () => {
+  it('answers wrong types in publication requests, candidates and mute with BAD_REQUEST', async () => {
     const socket = await connectClient(server.url);
+    const send = (event: string, payload: unknown): Promise<unknown> =>
+      socket.timeout(5_000).emitWithAck(event as 'publication:publish', payload as never);
+    const sdp = 'v=0\r\n';
     const bad = [
-      await socket.timeout(5_000).emitWithAck('sdp:offer', { senderId: 7, sdp: 'v=0' } as never),
-      await socket.timeout(5_000).emitWithAck('sdp:offer', { senderId: 'a', sdp: 'hello' }),
-      await socket
-        .timeout(5_000)
-        .emitWithAck('ice:candidate', { senderId: 'a', candidate: 'candidate:1' } as never),
-      await socket.timeout(5_000).emitWithAck('media:mute', { audioMuted: 1 } as never),
+      await send('publication:publish', { source: 'camera', audio: true, video: true, sdp: 'hi' }),
+      await send('publication:publish', { source: 'window', audio: true, video: true, sdp }),
+      await send('publication:publish', { source: 'screen', audio: false, video: false, sdp }),
+      await send('publication:publish', { source: 'camera', audio: 'yes', video: true, sdp }),
+      await send('publication:subscribe', { publicationId: 7, sdp }),
+      await send('publication:subscribe', { publicationId: '', sdp }),
+      await send('publication:unpublish', {}),
+      await send('publication:unsubscribe', { publicationId: null }),
+      await send('subscription:update', { publicationId: 'a', video: 'off' }),
+      await send('subscription:update', { publicationId: 'a', width: -1 }),
+      await send('ice:candidate', { publicationId: 'a', candidate: 'candidate:1' }),
+      await send('ice:candidate', { senderId: 'a', candidate: { candidate: '' } }),
+      await send('publication:mute', { publicationId: 'a', audioMuted: 1 }),
     ];
     for (const result of bad) expectError(result as Result<unknown>, ErrorCode.BadRequest);
     await expectStillServing();
@@ -93,7 +121,7 @@ describe('signaling without a media server', () => {
   it('answers an SDP over the size limit with PAYLOAD_TOO_LARGE', async () => {
     const socket = await connectClient(server.url);
     const sdp = `v=0\r\n${'a=x\r\n'.repeat(limits.sdpMaxLength / 5 + 1)}`;
-    expectError(await offer(socket, { senderId: 'a', sdp }), ErrorCode.PayloadTooLarge);
+    expectError(await subscribe(socket, { publicationId: 'a', sdp }), ErrorCode.PayloadTooLarge);
     await expectStillServing();
   });
 
@@ -101,8 +129,8 @@ describe('signaling without a media server', () => {
     const socket = await connectClient(server.url);
     const disconnected = new Promise<string>((resolve) => socket.once('disconnect', resolve));
     socket.emit(
-      'sdp:offer',
-      { senderId: 'a', sdp: `v=0${'x'.repeat(limits.messageMaxBytes)}` },
+      'publication:subscribe',
+      { publicationId: 'a', sdp: `v=0${'x'.repeat(limits.messageMaxBytes)}` },
       () => {
         throw new Error('an oversized message must not be answered');
       },
@@ -175,13 +203,33 @@ describe('signaling without a media server', () => {
       if (roll < 0.5) return next() < 0.5;
       if (roll < 0.65) return Array.from({ length: 3 }, () => values(depth + 1));
       return Object.fromEntries(
-        ['roomId', 'displayName', 'senderId', 'sdp', 'candidate', '__proto__', 'audioMuted']
+        [
+          'roomId',
+          'displayName',
+          'publicationId',
+          'source',
+          'sdp',
+          'candidate',
+          '__proto__',
+          'audio',
+          'video',
+          'audioMuted',
+        ]
           .filter(() => next() < 0.5)
           .map((key) => [key, values(depth + 1)]),
       );
     };
     const socket = await connectClient(server.url);
-    const events = ['room:join', 'sdp:offer', 'ice:candidate', 'media:mute'] as const;
+    const events = [
+      'room:join',
+      'publication:publish',
+      'publication:unpublish',
+      'publication:subscribe',
+      'publication:unsubscribe',
+      'subscription:update',
+      'publication:mute',
+      'ice:candidate',
+    ] as const;
     for (let i = 0; i < 300; i += 1) {
       const event = events[i % events.length]!;
       const result = (await socket

@@ -1,7 +1,8 @@
 /**
  * Stress: rounds of people who all click Join within 200 ms of each other (issue 10), each a client
- * that behaves like the browser: publishes on its own connection and opens a receiving connection
- * for every participant it learns of, from the join answer or a later `participant:joined`. Every
+ * that behaves like the browser: publishes its camera on its own connection and opens a receiving
+ * connection for every publication it learns of, from the join answer or a later
+ * `publication:added`. Every
  * round, everyone must know everyone and every (viewer, publisher) pair must carry RTP.
  *
  * `STRESS_ROUNDS` and `STRESS_PARTICIPANTS` set the size (npm test runs a short version; the
@@ -9,6 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import type { PublicationInfo } from '../lib/protocol';
 import type { EmbeddedMediaServer } from './media/embedded';
 import type { TestServer } from './test/harness';
 import { connectClient, startMediaServer, startServer, waitUntil } from './test/harness';
@@ -72,7 +74,7 @@ describe(`${participants} people joining within ${joinWindowMs} ms, ${rounds} ro
       Array.from({ length: participants }, () => connectClient(server.url)),
     );
     const attendees: Attendee[] = sockets.map((socket, i) => ({
-      view: new RoomView(socket, (info) => watch(attendee(i), info.id)),
+      view: new RoomView(socket, (publication) => watch(attendee(i), publication)),
       tag: round * 1000 + i,
       viewers: new Map(),
       watching: new Set(),
@@ -81,18 +83,21 @@ describe(`${participants} people joining within ${joinWindowMs} ms, ${rounds} ro
     const attendee = (i: number): Attendee => attendees[i]!;
     attendees.forEach((who) =>
       who.view.socket.on('call:error', (error) =>
-        who.errors.push(`call:error ${error.code} for ${error.senderId ?? '?'}: ${error.message}`),
+        who.errors.push(
+          `call:error ${error.code} for ${error.publicationId ?? '?'}: ${error.message}`,
+        ),
       ),
     );
     let retries = 0;
     let over = false;
     // As the browser does (PeerLink + RetrySchedule): a subscription whose offer fails or times out
     // is offered again with `replace`, a few times; retries are counted and reported.
-    const watch = (who: Attendee, senderId: string, attempt = 1): void => {
+    const watch = (who: Attendee, publication: PublicationInfo, attempt = 1): void => {
+      const senderId = publication.participantId;
       if (over || senderId === who.view.selfId) return;
       if (attempt === 1 && who.watching.has(senderId)) return;
       who.watching.add(senderId);
-      Viewer.start(who.view.socket, senderId, 'VP8', attempt > 1).then(
+      Viewer.start(who.view.socket, publication.id, 'VP8', attempt > 1).then(
         (viewer) => {
           if (!over && who.view.knows(senderId)) who.viewers.set(senderId, viewer);
           else void viewer.close();
@@ -104,7 +109,7 @@ describe(`${participants} people joining within ${joinWindowMs} ms, ${rounds} ro
             return;
           }
           retries += 1;
-          setTimeout(() => watch(who, senderId, attempt + 1), 500 * attempt);
+          setTimeout(() => watch(who, publication, attempt + 1), 500 * attempt);
         },
       );
     };
@@ -113,8 +118,10 @@ describe(`${participants} people joining within ${joinWindowMs} ms, ${rounds} ro
       attendees.map(async (who, i) => {
         await new Promise((resolve) => setTimeout(resolve, Math.random() * joinWindowMs));
         const answer = await who.view.join(roomId, `P${i}`);
-        for (const info of answer.participants) watch(who, info.id);
-        who.publisher = await Publisher.start(who.view.socket, answer.selfId);
+        for (const info of answer.participants) {
+          for (const publication of info.publications) watch(who, publication);
+        }
+        who.publisher = await Publisher.start(who.view.socket);
         who.publisher.pump(who.tag, 50);
       }),
     );

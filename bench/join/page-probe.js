@@ -63,7 +63,7 @@
         if (m) {
           const id = Number(m[1]);
           let pc = null;
-          if (m[2] === 'sdp:offer') {
+          if (m[2] === 'publication:subscribe' || m[2] === 'publication:publish') {
             try {
               const [, payload] = JSON.parse(data.slice(2 + m[1].length));
               pc = state.offersBySdp.get(payload.sdp) ?? null;

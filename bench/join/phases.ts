@@ -60,8 +60,14 @@ export function joinPhases(events: ProbeEvent[], remotes: number): JoinPhases {
   const [pc, frame] = ordered[0] ?? [];
   const last = ordered[remotes - 1]?.[1];
   if (pc === undefined || !frame || !last) throw new Error('no frame');
-  const offer = first(after, (e) => e.kind === 'emit' && e.event === 'sdp:offer' && e.pc === pc);
-  const answer = first(after, (e) => e.kind === 'ack' && e.event === 'sdp:offer' && e.pc === pc);
+  const offer = first(
+    after,
+    (e) => e.kind === 'emit' && e.event === 'publication:subscribe' && e.pc === pc,
+  );
+  const answer = first(
+    after,
+    (e) => e.kind === 'ack' && e.event === 'publication:subscribe' && e.pc === pc,
+  );
   const ice = first(
     after,
     (e) =>

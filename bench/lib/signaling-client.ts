@@ -5,7 +5,7 @@ import type {
   ClientToServerEvents,
   JoinRoomResult,
   Result,
-  SdpAnswerResult,
+  PublishResult,
   ServerToClientEvents,
 } from '../../lib/protocol';
 
@@ -57,12 +57,26 @@ export async function joinRoom(
   );
 }
 
-export async function sendOffer(
+/** Publishes my camera and microphone (one sendonly connection); the answer and my publication. */
+export async function publishCamera(socket: MoimSocket, sdp: string): Promise<PublishResult> {
+  return unwrap(
+    await socket
+      .timeout(ACK_TIMEOUT_MS)
+      .emitWithAck('publication:publish', { source: 'camera', audio: true, video: true, sdp }),
+  );
+}
+
+/** Subscribes to someone's publication (one recvonly connection); the answer. */
+export async function subscribeTo(
   socket: MoimSocket,
-  senderId: string,
+  publicationId: string,
   sdp: string,
-): Promise<SdpAnswerResult> {
-  return unwrap(await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('sdp:offer', { senderId, sdp }));
+): Promise<{ sdp: string }> {
+  return unwrap(
+    await socket
+      .timeout(ACK_TIMEOUT_MS)
+      .emitWithAck('publication:subscribe', { publicationId, sdp }),
+  );
 }
 
 export async function leaveRoom(socket: MoimSocket): Promise<void> {

@@ -1,15 +1,30 @@
-/** The load participant's signaling through Moim's own server, as the browser app does it. */
+/**
+ * The load participant's signaling through Moim's own server, as the browser app does it: a feed
+ * is a camera publication (issue 11), my own published with `publication:publish`, everyone
+ * else's received with `publication:subscribe`.
+ */
 import type { RTCPeerConnection } from 'werift';
 
-import { connect, joinRoom, leaveRoom, type MoimSocket, sendOffer } from '../lib/signaling-client';
+import type { PublicationInfo } from '../../lib/protocol';
+import {
+  connect,
+  joinRoom,
+  leaveRoom,
+  type MoimSocket,
+  publishCamera,
+  subscribeTo,
+} from '../lib/signaling-client';
 import { gatheredOffer } from './peer';
 import type { FeedEvents, LoadSignaling } from './signaling';
 
 export class MoimSignaling implements LoadSignaling {
   #socket: MoimSocket | undefined;
-  #selfId = '';
+  #publicationId = '';
   #publisher: RTCPeerConnection | undefined;
+  /** By publication id. */
   readonly #subscribers = new Map<string, RTCPeerConnection>();
+  /** Each feed's owner, to drop their feeds when they leave. */
+  readonly #owners = new Map<string, string>();
 
   constructor(
     private readonly url: string,
@@ -20,23 +35,41 @@ export class MoimSignaling implements LoadSignaling {
   async join(displayName: string, events: FeedEvents): Promise<string[]> {
     const socket = await connect(this.url);
     this.#socket = socket;
-    socket.on('ice:candidate', ({ senderId, candidate }) => {
-      const pc = senderId === this.#selfId ? this.#publisher : this.#subscribers.get(senderId);
+    socket.on('ice:candidate', ({ publicationId, candidate }) => {
+      const pc =
+        publicationId === this.#publicationId
+          ? this.#publisher
+          : this.#subscribers.get(publicationId);
       pc?.addIceCandidate(candidate).catch((e: unknown) => this.onError('addIceCandidate', e));
     });
-    socket.on('participant:joined', ({ id }) => events.feedAdded(id));
+    const feed = (publication: PublicationInfo): string | undefined => {
+      if (publication.source !== 'camera') return undefined;
+      this.#owners.set(publication.id, publication.participantId);
+      return publication.id;
+    };
+    socket.on('publication:added', (publication) => {
+      const id = feed(publication);
+      if (id) events.feedAdded(id);
+    });
+    const removed = (id: string): void => {
+      this.#subscribers.delete(id);
+      this.#owners.delete(id);
+      events.feedRemoved(id);
+    };
+    socket.on('publication:removed', ({ publicationId }) => removed(publicationId));
     socket.on('participant:left', ({ participantId }) => {
-      this.#subscribers.delete(participantId);
-      events.feedRemoved(participantId);
+      for (const [id, owner] of [...this.#owners]) if (owner === participantId) removed(id);
     });
     const joined = await joinRoom(socket, this.roomId, displayName);
-    this.#selfId = joined.selfId;
-    return joined.participants.map((p) => p.id);
+    return joined.participants.flatMap((p) =>
+      p.publications.flatMap((publication) => feed(publication) ?? []),
+    );
   }
 
   async publish(pc: RTCPeerConnection): Promise<void> {
     this.#publisher = pc;
-    const answer = await sendOffer(this.#requireSocket(), this.#selfId, await gatheredOffer(pc));
+    const answer = await publishCamera(this.#requireSocket(), await gatheredOffer(pc));
+    this.#publicationId = answer.publication.id;
     await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
   }
 
@@ -50,7 +83,7 @@ export class MoimSignaling implements LoadSignaling {
     pc.addTransceiver('audio', { direction: 'recvonly' });
     const offer = await gatheredOffer(pc);
     transportsReady();
-    const answer = await sendOffer(this.#requireSocket(), feedId, offer);
+    const answer = await subscribeTo(this.#requireSocket(), feedId, offer);
     await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
   }
 

@@ -3,7 +3,13 @@
  * server and media server, with bounded time and cycle count; ack latency per request.
  */
 import { cpuRate, sampleProcess } from '../lib/proc';
-import { connect, joinRoom, leaveRoom, type MoimSocket, sendOffer } from '../lib/signaling-client';
+import {
+  connect,
+  joinRoom,
+  leaveRoom,
+  type MoimSocket,
+  publishCamera,
+} from '../lib/signaling-client';
 import type { Stack } from '../lib/stack';
 import { round, summarize } from '../lib/stats';
 import { fetchRpcMeans, type RpcMean } from './metrics';
@@ -75,12 +81,12 @@ export async function runSignaling(o: SignalingOptions): Promise<SignalingResult
         socket = await connect(o.stack.signaling.url);
         const tc = performance.now();
         connectMs.push(tc - t0);
-        const joined = await joinRoom(socket, roomId, `sig-${client}`);
+        await joinRoom(socket, roomId, `sig-${client}`);
         const t1 = performance.now();
         join.push(t1 - tc);
         let t2 = t1;
         if (o.mode === 'join-offer-leave') {
-          await sendOffer(socket, joined.selfId, o.offerSdp);
+          await publishCamera(socket, o.offerSdp);
           t2 = performance.now();
           offer.push(t2 - t1);
         }

@@ -1,21 +1,19 @@
-import {
-  ErrorCode,
-  type IceCandidate,
-  type JoinRoomResult,
-  type ParticipantInfo,
-} from '../protocol';
+import { ErrorCode, type JoinRoomResult, type PublicationSource } from '../protocol';
 import type { CallStoreApi } from '../store/createCallStore';
 import type { PeerConnectionState } from '../store/types';
 import { CallRequestError, toCallError } from './CallError';
 import { DeferredLifecycle } from './DeferredLifecycle';
+import { LocalPublications } from './LocalPublications';
 import { LocalTracks, type LocalTracksInit } from './LocalTracks';
-import { PeerLink } from './PeerLink';
+import type { IceSettings } from './OutgoingPublication';
 import { PlannedRestart } from './PlannedRestart';
-import { RetrySchedule } from './RetrySchedule';
+import { Roster } from './Roster';
 import { SignalingClient } from './SignalingClient';
-import { SpeakingMonitor } from './SpeakingMonitor';
+import { SpeakingMonitor, type VoiceLink } from './SpeakingMonitor';
 import { StreamRegistry } from './StreamRegistry';
+import { Subscriptions } from './Subscriptions';
 import { describeMediaError } from './mediaProblems';
+import { captureScreen } from './screenCapture';
 
 /** What the prejoin screen hands to the call: my name and my (already open) devices. */
 export interface JoinChoice {
@@ -25,6 +23,8 @@ export interface JoinChoice {
 
 /** A restart announced only by SHUTTING_DOWN (no `server:restarting`): wait this long first. */
 const defaultRestartWaitMs = 2000;
+/** My own share's tile: its publication id comes from the server, the tile exists before. */
+export const localScreenId = 'local-screen';
 
 export interface CallSessionOptions extends JoinChoice {
   roomId: string;
@@ -33,21 +33,22 @@ export interface CallSessionOptions extends JoinChoice {
 }
 
 /**
- * The call without React: owns the socket, one sendonly RTCPeerConnection for my media, one
- * recvonly per remote participant, and every MediaStream. It writes plain snapshots to the store.
+ * The call without React: owns the socket and the room membership; my publications
+ * (`LocalPublications`) and what I watch (`Subscriptions`, one connection per publication) do
+ * the media. It writes plain snapshots to the store; streams live in `streams`.
  */
 export class CallSession {
   readonly streams = new StreamRegistry();
   readonly #store: CallStoreApi;
   readonly #options: CallSessionOptions;
   readonly #local: LocalTracks;
-  readonly #links = new Map<string, PeerLink>();
-  readonly #retry = new RetrySchedule();
+  readonly #publications: LocalPublications;
+  readonly #subscriptions: Subscriptions;
+  readonly #roster: Roster;
   readonly #restart = new PlannedRestart();
   #signaling: SignalingClient | null = null;
   #selfId: string | null = null;
-  #iceServers: RTCIceServer[] = [];
-  #iceTransportPolicy: RTCIceTransportPolicy = 'all';
+  #ice: IceSettings = { iceServers: [], iceTransportPolicy: 'all' };
   readonly #lifecycle = new DeferredLifecycle(
     () => this.#start(),
     () => void this.leave(),
@@ -56,14 +57,29 @@ export class CallSession {
   #ended = false;
   #lastRejoin = 0;
   #rejoinTimer: ReturnType<typeof setTimeout> | undefined;
-  #early: ParticipantInfo[] = [];
 
   constructor(store: CallStoreApi, options: CallSessionOptions) {
     // Nothing with side effects here: StrictMode may construct and discard an instance.
     this.#store = store;
     this.#options = options;
     this.#local = new LocalTracks(options.media);
-    this.#speaking = new SpeakingMonitor(store, () => this.#links.values());
+    const needRejoin = () => void this.#rejoin();
+    this.#publications = new LocalPublications({
+      local: this.#local,
+      signaling: () => (this.#selfId === null ? null : this.#signaling),
+      ice: () => this.#ice,
+      onState: (source, state) => this.#onPublishState(source, state),
+      needRejoin,
+    });
+    this.#subscriptions = new Subscriptions({
+      signaling: () => (this.#selfId === null ? null : this.#signaling),
+      ice: () => this.#ice,
+      streams: this.streams,
+      onState: (publication, state) => this.#roster.subscriptionState(publication, state),
+      needRejoin,
+    });
+    this.#roster = new Roster(store, this.#subscriptions);
+    this.#speaking = new SpeakingMonitor(store, () => this.#voiceLinks());
   }
 
   /** Mount: the first user starts the call. StrictMode's unmount+mount keeps the same one. */
@@ -81,8 +97,7 @@ export class CallSession {
     const { patchLocal, setPhase } = this.#store.getState();
     patchLocal({
       hasAudio: this.#local.audio !== null,
-      hasVideo:
-        this.#options.media.videoTrack !== null || this.#options.media.videoInputId !== null,
+      hasVideo: this.#local.hasVideoDevice,
       audioMuted: this.#local.audioMuted,
       videoMuted: this.#local.videoMuted,
       audioInputId: this.#local.audioInputId,
@@ -108,11 +123,44 @@ export class CallSession {
       if (!this.#ended && !this.#restart.active) this.#store.getState().setSignaling('lost');
     });
     socket.on('server:restarting', ({ retryAfterMs }) => this.#serverRestarting(retryAfterMs));
-    socket.on('participant:joined', (info) => this.#addRemote(info));
-    socket.on('participant:updated', (info) => this.#patchRemote(info));
-    socket.on('participant:left', ({ participantId }) => this.#removeRemote(participantId));
-    socket.on('ice:candidate', ({ senderId, candidate }) =>
-      this.#remoteCandidate(senderId, candidate),
+    // Room events only count while I am in the room: without a selfId they belong to a membership
+    // that is over (a rejoin in progress); the next join answer is the whole truth again.
+    const inRoom =
+      <A extends unknown[]>(handle: (...args: A) => void) =>
+      (...args: A) => {
+        if (this.#selfId !== null) handle(...args);
+      };
+    socket.on(
+      'participant:joined',
+      inRoom((info) => this.#selfId !== info.id && this.#roster.addParticipant(info)),
+    );
+    socket.on(
+      'participant:updated',
+      inRoom((info) => this.#roster.updateParticipant(info)),
+    );
+    socket.on(
+      'participant:left',
+      inRoom(({ participantId }) => this.#roster.removeParticipant(participantId)),
+    );
+    socket.on(
+      'publication:added',
+      inRoom((publication) => this.#roster.addPublication(publication)),
+    );
+    socket.on(
+      'publication:updated',
+      inRoom((publication) => this.#roster.updatePublication(publication)),
+    );
+    socket.on(
+      'publication:removed',
+      inRoom(({ publicationId }) => this.#roster.removePublication(publicationId)),
+    );
+    socket.on(
+      'ice:candidate',
+      inRoom(({ publicationId, candidate }) => {
+        if (!this.#subscriptions.remoteCandidate(publicationId, candidate)) {
+          this.#publications.remoteCandidate(publicationId, candidate);
+        }
+      }),
     );
     socket.on('room:closed', (error) => {
       // A server that did not announce its restart still closes rooms with SHUTTING_DOWN.
@@ -135,8 +183,6 @@ export class CallSession {
       result = await signaling.join({
         roomId: this.#options.roomId,
         displayName: this.#options.displayName,
-        audioMuted: this.#local.audioMuted,
-        videoMuted: this.#local.videoMuted,
       });
     } catch (error) {
       // Reached a server that is still going down: wait for its successor, the call is not over.
@@ -149,39 +195,37 @@ export class CallSession {
     }
     if (this.#ended) return;
     this.#selfId = result.selfId;
-    this.#iceServers = result.iceServers;
-    this.#iceTransportPolicy = result.iceTransportPolicy;
+    this.#ice = { iceServers: result.iceServers, iceTransportPolicy: result.iceTransportPolicy };
     state.clearParticipants();
+    state.clearScreens();
+    this.#roster.clear();
     this.streams.clear();
+    const publishes = this.#local.audio !== null || this.#local.hasVideoDevice;
     state.upsertParticipant({
       id: result.selfId,
       displayName: this.#options.displayName,
       isLocal: true,
       audioMuted: this.#local.audioMuted,
       videoMuted: this.#local.videoMuted,
-      connection: 'new',
+      // Receive only: nothing of mine to connect.
+      connection: publishes ? 'new' : 'connected',
       speaking: false,
     });
     this.streams.set(result.selfId, this.#local.stream);
     state.setJoined(result.selfId);
-    this.#connect(result.selfId);
-    result.participants.forEach((info) => this.#addRemote(info));
-    // Arrivals announced while my join was in flight (they may be missing from the answer).
-    const early = this.#early;
-    this.#early = [];
-    early.forEach((info) => this.#addRemote(info));
+    this.#publications.start();
+    this.#showLocalScreen();
+    result.participants.forEach((info) => this.#roster.addParticipant(info));
   }
 
   /**
    * The server dropped my endpoints (socket lost, or a restart): tiles stay where they are, marked
-   * connecting, until the rejoin replaces them; my own tracks and mute state are kept for it.
+   * connecting, until the rejoin replaces them; my own tracks, mute state and share are kept for it.
    */
   #suspend(signaling: 'lost' | 'restarting' | null, retryAt: number | null = null): void {
     const state = this.#store.getState();
     if (signaling) state.setSignaling(signaling, retryAt);
-    this.#closeLinks();
-    this.#selfId = null;
-    this.#early = [];
+    this.#closeConnections();
     state.order.forEach((id) => state.patchParticipant(id, { connection: 'connecting' }));
   }
 
@@ -193,83 +237,10 @@ export class CallSession {
     this.#restart.begin(socket, retryAfterMs);
   }
 
-  #addRemote(info: ParticipantInfo): void {
-    if (this.#selfId === null) {
-      this.#early = [...this.#early.filter((other) => other.id !== info.id), info];
-      return;
-    }
-    if (info.id === this.#selfId) return;
-    const known = this.#store.getState().participants[info.id];
-    this.#store.getState().upsertParticipant({
-      ...info,
-      isLocal: false,
-      connection: known?.connection ?? 'new',
-      speaking: known?.speaking ?? false,
-    });
-    if (!this.#links.has(info.id)) this.#connect(info.id);
-  }
-
-  #patchRemote(info: ParticipantInfo): void {
-    const { displayName, audioMuted, videoMuted } = info;
-    this.#store.getState().patchParticipant(info.id, { displayName, audioMuted, videoMuted });
-  }
-
-  #removeRemote(id: string): void {
-    this.#early = this.#early.filter((info) => info.id !== id);
-    this.#closeLink(id);
-    this.streams.set(id, null);
-    this.#store.getState().removeParticipant(id);
-  }
-
-  /**
-   * Opens the connection that carries `senderId`'s media, or re-opens it after a failure: then the
-   * offer asks the server to `replace` the negotiated endpoint, since Kurento cannot renegotiate one.
-   */
-  #connect(senderId: string, replace = false): void {
-    const signaling = this.#signaling;
-    if (!signaling || this.#ended) return;
-    this.#closeLink(senderId, false);
-    const isSelf = senderId === this.#selfId;
-    const link = new PeerLink(
-      {
-        senderId,
-        direction: isSelf ? 'sendonly' : 'recvonly',
-        iceServers: this.#iceServers,
-        iceTransportPolicy: this.#iceTransportPolicy,
-        signals: {
-          offer: (id, sdp) => signaling.offer({ senderId: id, sdp, replace }),
-          candidate: (id, candidate) => {
-            signaling.candidate({ senderId: id, candidate }).catch(() => undefined);
-          },
-        },
-        onState: (state) => this.#onLinkState(link, state),
-      },
-      isSelf ? { audio: this.#local.audio, video: this.#local.video } : undefined,
-    );
-    this.#links.set(senderId, link);
-    if (!isSelf) this.streams.set(senderId, link.remoteStream());
-    link.negotiate().catch((error: unknown) => {
-      if (link.closed) return;
-      if (error instanceof CallRequestError && error.code === ErrorCode.AlreadyNegotiated) {
-        // A server without `replace` support keeps the old endpoint: rejoin, which renews them all.
-        void this.#rejoin();
-        return;
-      }
-      console.warn(`negotiation for ${senderId} failed`, error);
-      this.#onLinkState(link, 'failed');
-    });
-  }
-
-  #onLinkState(link: PeerLink, connection: PeerConnectionState): void {
-    if (link.closed || this.#links.get(link.senderId) !== link) return;
-    this.#store.getState().patchParticipant(link.senderId, { connection });
-    if (connection === 'connected') this.#retry.reset(link.senderId);
-    if (connection === 'failed') {
-      // A failed connection is re-established without user action: a new offer, a new endpoint.
-      this.#retry.schedule(link.senderId, () => {
-        if (this.#links.get(link.senderId) === link) this.#connect(link.senderId, true);
-      });
-    }
+  #onPublishState(source: PublicationSource, connection: PeerConnectionState): void {
+    const state = this.#store.getState();
+    if (source === 'screen') state.patchScreen(localScreenId, { connection });
+    else if (this.#selfId) state.patchParticipant(this.#selfId, { connection });
   }
 
   /** Leaves and joins again on the same socket: new endpoints for me and for everyone I see. */
@@ -286,14 +257,9 @@ export class CallSession {
       return;
     }
     this.#lastRejoin = Date.now();
-    this.#closeLinks();
-    this.#selfId = null; // until the new join answers, arrivals are queued, not connected
+    this.#closeConnections();
     await signaling.leave().catch(() => undefined);
     await this.#join();
-  }
-
-  #remoteCandidate(senderId: string, candidate: IceCandidate): void {
-    this.#links.get(senderId)?.addRemoteCandidate(candidate);
   }
 
   setAudioMuted(muted: boolean): void {
@@ -304,7 +270,7 @@ export class CallSession {
   async setVideoMuted(muted: boolean): Promise<void> {
     try {
       const track = await this.#local.setVideoMuted(muted);
-      await this.#links.get(this.#selfId ?? '')?.video.sender.replaceTrack(track);
+      await this.#publications.cameraSender('video')?.replaceTrack(track);
       this.#store.getState().setDeviceError(null);
     } catch (error) {
       this.#store.getState().setDeviceError(describeMediaError(error, 'camera'));
@@ -315,8 +281,8 @@ export class CallSession {
   async switchInput(kind: 'audio' | 'video', deviceId: string): Promise<void> {
     try {
       const track = await this.#local.switchInput(kind, deviceId);
-      const link = this.#links.get(this.#selfId ?? '');
-      if (track && link) await link[kind].sender.replaceTrack(track);
+      const sender = this.#publications.cameraSender(kind);
+      if (track && sender) await sender.replaceTrack(track);
       this.#store.getState().setDeviceError(null);
     } catch (error) {
       const device = kind === 'audio' ? 'microphone' : 'camera';
@@ -327,6 +293,62 @@ export class CallSession {
 
   setAudioOutput(deviceId: string): void {
     this.#store.getState().patchLocal({ audioOutputId: deviceId });
+  }
+
+  /**
+   * Shares a screen (the browser's picker). Cancelling the picker is not an error; a refusal is
+   * explained. The browser's own "Stop sharing" ends the track, which stops the share everywhere.
+   */
+  async startScreenShare(): Promise<void> {
+    const state = this.#store.getState();
+    if (this.#ended || state.local.screenShare !== 'off') return;
+    state.patchLocal({ screenShare: 'starting' });
+    state.setShareError(null);
+    const outcome = await captureScreen();
+    if (this.#ended) {
+      if (outcome.kind === 'stream') outcome.stream.getTracks().forEach((t) => t.stop());
+      return;
+    }
+    if (outcome.kind !== 'stream') {
+      state.patchLocal({ screenShare: 'off' });
+      if (outcome.kind === 'problem') state.setShareError(outcome.problem);
+      return;
+    }
+    const { stream } = outcome;
+    stream.getVideoTracks()[0]?.addEventListener('ended', () => this.stopScreenShare());
+    this.#publications.startScreen(stream);
+    state.patchLocal({ screenShare: 'on' });
+    this.#showLocalScreen();
+  }
+
+  /** Stops my share for everyone. Safe to call when not sharing. */
+  stopScreenShare(): void {
+    this.#publications.stopScreen();
+    const state = this.#store.getState();
+    state.patchLocal({ screenShare: 'off' });
+    state.removeScreen(localScreenId);
+    this.streams.set(localScreenId, null);
+  }
+
+  /**
+   * On screen or off: an off-screen tile receives no video (the server stops sending it). `key`:
+   * a person's id (their camera) or a screen share's publication id.
+   */
+  setVideoWanted(key: string, wanted: boolean): void {
+    this.#subscriptions.setVideoWanted(key, wanted);
+  }
+
+  #showLocalScreen(): void {
+    const stream = this.#publications.screenStream;
+    if (!stream || !this.#selfId) return;
+    this.#store.getState().upsertScreen({
+      id: localScreenId,
+      participantId: this.#selfId,
+      isLocal: true,
+      hasAudio: stream.getAudioTracks().length > 0,
+      connection: 'new',
+    });
+    this.streams.set(localScreenId, stream);
   }
 
   #publishLocalState(): void {
@@ -345,8 +367,13 @@ export class CallSession {
       audioMuted: local.audioMuted,
       videoMuted: local.videoMuted,
     });
-    const { audioMuted, videoMuted } = local;
-    this.#signaling?.mute({ audioMuted, videoMuted }).catch(() => undefined);
+    this.#publications.sendMuted();
+  }
+
+  *#voiceLinks(): Iterable<VoiceLink> {
+    const camera = this.#publications.camera;
+    if (camera && this.#selfId) yield { participantId: this.#selfId, link: camera.link };
+    yield* this.#subscriptions.cameraLinks();
   }
 
   /** Leave the call: every peer connection, track and the socket are closed. Safe to call twice. */
@@ -371,24 +398,24 @@ export class CallSession {
     this.#speaking.stop();
     this.#restart.end();
     clearTimeout(this.#rejoinTimer);
-    this.#closeLinks();
+    this.#closeConnections();
+    this.#publications.stop();
     this.#local.stop();
     this.#signaling?.socket.removeAllListeners();
     if (!keepSocket) this.#signaling?.socket.disconnect();
     this.streams.clear();
     const state = this.#store.getState();
     state.clearParticipants();
+    state.clearScreens();
+    state.patchLocal({ screenShare: 'off' });
     state.setPhase(phase, error ?? null);
   }
 
-  #closeLinks(): void {
-    [...this.#links.keys()].forEach((id) => this.#closeLink(id));
-    this.#retry.clear();
-  }
-
-  #closeLink(id: string, forgetRetry = true): void {
-    this.#links.get(id)?.close();
-    this.#links.delete(id);
-    if (forgetRetry) this.#retry.reset(id);
+  /** My connections go; until the next join answers, room events are dropped (no selfId). */
+  #closeConnections(): void {
+    this.#selfId = null;
+    this.#publications.suspend();
+    this.#subscriptions.closeAll();
+    this.#roster.clear();
   }
 }

@@ -20,9 +20,12 @@ export class LocalTracks {
   videoMuted: boolean;
   audioInputId: string | null;
   videoInputId: string | null;
+  /** A camera exists (it may be off): the camera publication carries a video track slot. */
+  readonly hasVideoDevice: boolean;
   #stream: MediaStream | null = null;
 
   constructor(init: LocalTracksInit) {
+    this.hasVideoDevice = init.videoTrack !== null || init.videoInputId !== null;
     this.audio = init.audioTrack;
     this.video = init.videoTrack;
     this.audioMuted = init.audioMuted || !init.audioTrack;

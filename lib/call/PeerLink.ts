@@ -3,15 +3,15 @@ import type { PeerConnectionState } from '../store/types';
 import { preferCodec } from './preferCodec';
 
 export interface PeerLinkSignals {
-  /** Sends the offer for `senderId`'s endpoint and resolves the answer SDP. */
-  offer(senderId: string, sdp: string): Promise<string>;
-  candidate(senderId: string, candidate: IceCandidate): void;
+  /** Sends the offer for this connection's endpoint and resolves the answer SDP. */
+  offer(sdp: string): Promise<string>;
+  candidate(candidate: IceCandidate): void;
 }
 
 export interface PeerLinkOptions {
-  /** Whose media this connection carries: my own id (sendonly) or a remote participant (recvonly). */
-  senderId: string;
   direction: 'sendonly' | 'recvonly';
+  /** Which m-lines the connection has (a screen share without sound has no audio). */
+  kinds: { audio: boolean; video: boolean };
   iceServers: RTCIceServer[];
   /** `relay` when the server forces TURN (ICE_TRANSPORT_POLICY). */
   iceTransportPolicy: RTCIceTransportPolicy;
@@ -20,13 +20,14 @@ export interface PeerLinkOptions {
 }
 
 /**
- * One RTCPeerConnection to one Kurento WebRtcEndpoint: a single offer/answer (no renegotiation),
- * trickle ICE both ways, remote candidates queued until the answer is applied.
+ * One RTCPeerConnection to one Kurento WebRtcEndpoint (one publication, or my subscription to
+ * one): a single offer/answer (no renegotiation), trickle ICE both ways, remote candidates queued
+ * until the answer is applied.
  */
 export class PeerLink {
   readonly pc: RTCPeerConnection;
-  readonly audio: RTCRtpTransceiver;
-  readonly video: RTCRtpTransceiver;
+  readonly audio: RTCRtpTransceiver | null;
+  readonly video: RTCRtpTransceiver | null;
   #pending: RTCIceCandidateInit[] = [];
   #closed = false;
 
@@ -44,14 +45,14 @@ export class PeerLink {
       rtcpMuxPolicy: 'require',
     });
     this.pc = pc;
-    const { direction } = options;
-    this.audio = pc.addTransceiver(tracks.audio ?? 'audio', { direction });
-    this.video = pc.addTransceiver(tracks.video ?? 'video', { direction });
-    preferCodec(this.audio, 'audio/opus');
-    preferCodec(this.video, 'video/VP8');
+    const { direction, kinds } = options;
+    this.audio = kinds.audio ? pc.addTransceiver(tracks.audio ?? 'audio', { direction }) : null;
+    this.video = kinds.video ? pc.addTransceiver(tracks.video ?? 'video', { direction }) : null;
+    if (this.audio) preferCodec(this.audio, 'audio/opus');
+    if (this.video) preferCodec(this.video, 'video/VP8');
     pc.onicecandidate = ({ candidate }) => {
       if (this.#closed || !candidate?.candidate) return;
-      options.signals.candidate(options.senderId, {
+      options.signals.candidate({
         candidate: candidate.candidate,
         sdpMid: candidate.sdpMid,
         sdpMLineIndex: candidate.sdpMLineIndex,
@@ -62,24 +63,21 @@ export class PeerLink {
     };
   }
 
-  get senderId(): string {
-    return this.options.senderId;
-  }
-
   get closed(): boolean {
     return this.#closed;
   }
 
-  /** The remote participant's media; its tracks exist from the start and go live when media flows. */
+  /** What the connection receives; its tracks exist from the start and go live when media flows. */
   remoteStream(): MediaStream {
-    return new MediaStream([this.audio.receiver.track, this.video.receiver.track]);
+    const tracks = [this.audio, this.video].flatMap((t) => (t ? [t.receiver.track] : []));
+    return new MediaStream(tracks);
   }
 
   async negotiate(): Promise<void> {
     this.options.onState('connecting');
     const offer = await this.pc.createOffer();
     await this.pc.setLocalDescription(offer);
-    const answer = await this.options.signals.offer(this.options.senderId, offer.sdp ?? '');
+    const answer = await this.options.signals.offer(offer.sdp ?? '');
     if (this.#closed) return;
     await this.pc.setRemoteDescription({ type: 'answer', sdp: answer });
     const queued = this.#pending;

@@ -1,14 +1,16 @@
 import { io, type Socket } from 'socket.io-client';
 import type {
-  AddIceCandidateRequest,
   ClientToServerEvents,
   JoinRoomRequest,
   JoinRoomResult,
+  PublicationCandidateRequest,
+  PublicationMuteRequest,
+  PublishRequest,
+  PublishResult,
   Result,
-  SdpAnswerResult,
-  SdpOfferRequest,
   ServerToClientEvents,
-  SetMuteRequest,
+  SubscribeRequest,
+  SubscriptionUpdateRequest,
 } from '../protocol';
 import { CallRequestError } from './CallError';
 
@@ -38,17 +40,35 @@ export class SignalingClient {
     return unwrap(await this.timed.emitWithAck('room:join', request));
   }
 
-  async offer(request: SdpOfferRequest): Promise<string> {
-    const answer: SdpAnswerResult = unwrap(await this.timed.emitWithAck('sdp:offer', request));
+  async publish(request: PublishRequest): Promise<PublishResult> {
+    return unwrap(await this.timed.emitWithAck('publication:publish', request));
+  }
+
+  async unpublish(publicationId: string): Promise<void> {
+    unwrap(await this.timed.emitWithAck('publication:unpublish', { publicationId }));
+  }
+
+  async subscribe(request: SubscribeRequest): Promise<string> {
+    const answer: { sdp: string } = unwrap(
+      await this.timed.emitWithAck('publication:subscribe', request),
+    );
     return answer.sdp;
   }
 
-  async candidate(request: AddIceCandidateRequest): Promise<void> {
+  async unsubscribe(publicationId: string): Promise<void> {
+    unwrap(await this.timed.emitWithAck('publication:unsubscribe', { publicationId }));
+  }
+
+  async updateSubscription(request: SubscriptionUpdateRequest): Promise<void> {
+    unwrap(await this.timed.emitWithAck('subscription:update', request));
+  }
+
+  async candidate(request: PublicationCandidateRequest): Promise<void> {
     unwrap(await this.timed.emitWithAck('ice:candidate', request));
   }
 
-  async mute(request: SetMuteRequest): Promise<void> {
-    unwrap(await this.timed.emitWithAck('media:mute', request));
+  async mute(request: PublicationMuteRequest): Promise<void> {
+    unwrap(await this.timed.emitWithAck('publication:mute', request));
   }
 
   async leave(): Promise<void> {

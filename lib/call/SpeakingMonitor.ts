@@ -1,4 +1,5 @@
 import type { CallStoreApi } from '../store/createCallStore';
+import { ActiveSpeaker } from './ActiveSpeaker';
 import type { PeerLink } from './PeerLink';
 
 const intervalMs = 300;
@@ -6,14 +7,15 @@ const threshold = 0.04;
 
 /** Current audio level (0..1) of what a link carries, from the browser's own measurements. */
 async function audioLevel(link: PeerLink): Promise<number> {
-  if (link.pc.connectionState !== 'connected') return 0;
-  const receiving = link.audio.direction === 'recvonly';
+  const audio = link.audio;
+  if (!audio || link.pc.connectionState !== 'connected') return 0;
+  const receiving = audio.direction === 'recvonly';
   if (receiving) {
     // Cheap when the SFU forwards the RFC 6464 audio-level header extension; often it does not.
-    const [source] = link.audio.receiver.getSynchronizationSources();
+    const [source] = audio.receiver.getSynchronizationSources();
     if (source?.audioLevel !== undefined) return source.audioLevel;
   }
-  const stats = await (receiving ? link.audio.receiver : link.audio.sender).getStats();
+  const stats = await (receiving ? audio.receiver : audio.sender).getStats();
   const wanted = receiving ? 'inbound-rtp' : 'media-source';
   let level = 0;
   stats.forEach((report: { type?: string; kind?: string; audioLevel?: number }) => {
@@ -22,13 +24,23 @@ async function audioLevel(link: PeerLink): Promise<number> {
   return level;
 }
 
-/** Sets each participant's `speaking` flag from RTP audio levels (mine and everyone I receive). */
+/** A connection that carries someone's microphone: their camera publication (or my own). */
+export interface VoiceLink {
+  participantId: string;
+  link: PeerLink;
+}
+
+/**
+ * Sets each participant's `speaking` flag from RTP audio levels (mine and everyone I receive), and
+ * the active speaker.
+ */
 export class SpeakingMonitor {
   #timer: ReturnType<typeof setInterval> | undefined;
+  readonly #active = new ActiveSpeaker();
 
   constructor(
     private readonly store: CallStoreApi,
-    private readonly links: () => Iterable<PeerLink>,
+    private readonly links: () => Iterable<VoiceLink>,
   ) {}
 
   start(): void {
@@ -42,12 +54,17 @@ export class SpeakingMonitor {
 
   async #poll(): Promise<void> {
     await Promise.all(
-      [...this.links()].map(async (link) => {
-        const participant = this.store.getState().participants[link.senderId];
+      [...this.links()].map(async ({ participantId, link }) => {
+        const participant = this.store.getState().participants[participantId];
         if (!participant) return;
         const level = participant.audioMuted ? 0 : await audioLevel(link).catch(() => 0);
-        this.store.getState().patchParticipant(link.senderId, { speaking: level > threshold });
+        this.store.getState().patchParticipant(participantId, { speaking: level > threshold });
       }),
     );
+    // The speaker layout's choice, steadied: a word from someone else does not take the stage.
+    const state = this.store.getState();
+    const remote = state.order.filter((id) => state.participants[id]?.isLocal === false);
+    const speaking = remote.filter((id) => state.participants[id]?.speaking);
+    state.setActiveSpeaker(this.#active.update(speaking, remote, Date.now()));
   }
 }

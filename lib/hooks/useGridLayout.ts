@@ -39,8 +39,11 @@ export function bestGrid(count: number, width: number, height: number, gap = 12)
   return best;
 }
 
-/** Grid shape and tile size for `count` tiles, following the container's size. */
-export function useGridLayout(ref: RefObject<HTMLElement | null>, count: number): GridLayout {
+/** The container's content size in CSS pixels, following it as it changes. */
+export function useContainerSize(ref: RefObject<HTMLElement | null>): {
+  width: number;
+  height: number;
+} {
   const [size, setSize] = useState({ width: 1280, height: 600 });
   useEffect(() => {
     const element = ref.current;
@@ -51,5 +54,11 @@ export function useGridLayout(ref: RefObject<HTMLElement | null>, count: number)
     observer.observe(element);
     return () => observer.disconnect();
   }, [ref]);
+  return size;
+}
+
+/** Grid shape and tile size for `count` tiles, following the container's size. */
+export function useGridLayout(ref: RefObject<HTMLElement | null>, count: number): GridLayout {
+  const size = useContainerSize(ref);
   return bestGrid(count, size.width, size.height);
 }

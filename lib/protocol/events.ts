@@ -1,19 +1,17 @@
 import type { ProtocolError } from './errors';
+import type { PublicationEvents, PublicationInfo, PublicationRequests } from './publications';
 import type { Result } from './result';
-import type {
-  AddIceCandidateRequest,
-  IceCandidate,
-  JoinRoomRequest,
-  SdpOfferRequest,
-  SetMuteRequest,
-} from './schemas';
+import type { JoinRoomRequest } from './schemas';
 
-/** What everyone in a room knows about a participant. */
+/**
+ * What everyone in a room knows about a participant. Media is in `publications` (issue 11): the
+ * microphone and camera state is the camera publication's `audioMuted`/`videoMuted`; someone who
+ * publishes nothing (no devices, or not yet) is shown muted.
+ */
 export interface ParticipantInfo {
   id: string;
   displayName: string;
-  audioMuted: boolean;
-  videoMuted: boolean;
+  publications: PublicationInfo[];
 }
 
 /** An ICE server for the browser's RTCPeerConnection (same shape as RTCIceServer). */
@@ -27,7 +25,7 @@ export interface JoinRoomResult {
   /** My participant id, assigned by the server. */
   selfId: string;
   roomId: string;
-  /** Everyone already in the room, not including me. */
+  /** Everyone already in the room, not including me, with their publications. */
   participants: ParticipantInfo[];
   /** With ephemeral TURN credentials, a pair minted for this participant is among them. */
   iceServers: IceServerConfig[];
@@ -35,32 +33,24 @@ export interface JoinRoomResult {
   iceTransportPolicy: 'all' | 'relay';
 }
 
-export interface SdpAnswerResult {
-  sdp: string;
-}
-
 export type Ack<T> = (result: Result<T>) => void;
 
 /**
  * Client → server. Every request carries an acknowledgement; payloads are `unknown` on the server
- * side until the matching zod schema in `schemas.ts` has parsed them.
+ * side until the matching zod schema (`schemas.ts`, `publications.ts`) has parsed them.
  */
-export interface ClientToServerEvents {
+export interface ClientToServerEvents extends PublicationRequests {
   'room:join': (request: JoinRoomRequest, ack: Ack<JoinRoomResult>) => void;
-  /** `senderId` is my own id for my outgoing connection, or a remote participant's id to receive them. */
-  'sdp:offer': (request: SdpOfferRequest, ack: Ack<SdpAnswerResult>) => void;
-  'ice:candidate': (request: AddIceCandidateRequest, ack: Ack<null>) => void;
-  'media:mute': (request: SetMuteRequest, ack: Ack<null>) => void;
   'room:leave': (ack: Ack<null>) => void;
 }
 
 /** Server → client. */
-export interface ServerToClientEvents {
+export interface ServerToClientEvents extends PublicationEvents {
+  /** Someone joined; their publications arrive as `publication:added` when they publish. */
   'participant:joined': (participant: ParticipantInfo) => void;
+  /** Someone left; their publications are gone with them (no `publication:removed` for each). */
   'participant:left': (event: { participantId: string }) => void;
   'participant:updated': (participant: ParticipantInfo) => void;
-  /** A candidate of the media server's endpoint that carries `senderId`'s media (or mine, for my own id). */
-  'ice:candidate': (event: { senderId: string; candidate: IceCandidate }) => void;
   /** The room ended for me without my asking (media server lost, server shutting down). */
   'room:closed': (event: ProtocolError) => void;
   /**
@@ -71,7 +61,7 @@ export interface ServerToClientEvents {
   'server:restarting': (event: { retryAfterMs: number }) => void;
   /**
    * An error not tied to a request (for example a media error on one of my endpoints).
-   * `senderId` names the connection it concerns (my id: my outgoing one), when there is one.
+   * `publicationId` names the connection it concerns (mine, or my subscription to it).
    */
-  'call:error': (event: ProtocolError & { senderId?: string }) => void;
+  'call:error': (event: ProtocolError & { publicationId?: string }) => void;
 }

@@ -1,5 +1,6 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { MediaProblem } from '../call/mediaProblems';
+import type { ShareProblem } from '../call/screenCapture';
 import type { LocalMediaState } from './types';
 import type { CallStore } from './createCallStore';
 
@@ -9,9 +10,12 @@ export interface MediaSlice {
   audioBlocked: boolean;
   /** Last device error during the call (for example the chosen camera is gone). */
   deviceError: MediaProblem | null;
+  /** Why the last screen share could not start (denied, unsupported); cancelling is not one. */
+  shareError: ShareProblem | null;
   patchLocal: (patch: Partial<LocalMediaState>) => void;
   setAudioBlocked: (blocked: boolean) => void;
   setDeviceError: (problem: MediaProblem | null) => void;
+  setShareError: (problem: ShareProblem | null) => void;
 }
 
 export const initialLocalMedia: LocalMediaState = {
@@ -22,13 +26,16 @@ export const initialLocalMedia: LocalMediaState = {
   audioInputId: null,
   videoInputId: null,
   audioOutputId: null,
+  screenShare: 'off',
 };
 
 export const createMediaSlice: StateCreator<CallStore, [], [], MediaSlice> = (set) => ({
   local: initialLocalMedia,
   audioBlocked: false,
   deviceError: null,
+  shareError: null,
   patchLocal: (patch) => set((state) => ({ local: { ...state.local, ...patch } })),
   setAudioBlocked: (audioBlocked) => set({ audioBlocked }),
   setDeviceError: (deviceError) => set({ deviceError }),
+  setShareError: (shareError) => set({ shareError }),
 });

@@ -22,6 +22,20 @@ export interface ParticipantView {
   speaking: boolean;
 }
 
+/** A screen share: its own tile (the sharer's camera tile stays as it is). */
+export interface ScreenView {
+  /** The publication id (`local-screen` for mine, whose id the server assigns on publish). */
+  id: string;
+  participantId: string;
+  isLocal: boolean;
+  /** It carries tab or system audio. */
+  hasAudio: boolean;
+  connection: PeerConnectionState;
+}
+
+/** `starting`: the browser's picker is open or the share is being published. */
+export type ScreenShareState = 'off' | 'starting' | 'on';
+
 export interface LocalMediaState {
   /** A microphone / camera track exists (false when receiving only). */
   hasAudio: boolean;
@@ -31,4 +45,5 @@ export interface LocalMediaState {
   audioInputId: string | null;
   videoInputId: string | null;
   audioOutputId: string | null;
+  screenShare: ScreenShareState;
 }

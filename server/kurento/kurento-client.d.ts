@@ -17,6 +17,9 @@ declare module 'kurento-client' {
     result?: unknown,
   ) => void;
 
+  /** Kurento's `MediaType` enum: which of an element's streams a connection carries. */
+  export type KurentoMediaType = 'AUDIO' | 'VIDEO' | 'DATA';
+
   export interface RawMediaObject {
     readonly id?: string;
     release(callback: KurentoCallback): void;
@@ -36,6 +39,9 @@ declare module 'kurento-client' {
 
   export interface RawWebRtcEndpoint extends RawMediaObject {
     connect(sink: RawMediaObject, callback: KurentoCallback): void;
+    connect(sink: RawMediaObject, mediaType: KurentoMediaType, callback: KurentoCallback): void;
+    disconnect(sink: RawMediaObject, callback: KurentoCallback): void;
+    disconnect(sink: RawMediaObject, mediaType: KurentoMediaType, callback: KurentoCallback): void;
     processOffer(offer: string, callback: KurentoCallback): void;
     gatherCandidates(callback: KurentoCallback): void;
     addIceCandidate(candidate: Record<string, unknown>, callback: KurentoCallback): void;

@@ -1,5 +1,6 @@
 import type {
   KurentoCallback,
+  KurentoMediaType,
   RawMediaObject,
   RawMediaPipeline,
   RawWebRtcEndpoint,
@@ -217,9 +218,28 @@ export class WebRtcEndpoint extends MediaObjectHandle {
     this.#onGone(this);
   }
 
-  /** Feeds this endpoint's media into `sink`. */
-  connect(sink: WebRtcEndpoint): Promise<null> {
-    return this.call('connect', (cb) => this.#endpoint.connect(sink.raw, cb), ignoreResult);
+  /** Feeds this endpoint's media (all of it, or only `mediaType`) into `sink`. */
+  connect(sink: WebRtcEndpoint, mediaType?: KurentoMediaType): Promise<null> {
+    return this.call(
+      'connect',
+      (cb) =>
+        mediaType
+          ? this.#endpoint.connect(sink.raw, mediaType, cb)
+          : this.#endpoint.connect(sink.raw, cb),
+      ignoreResult,
+    );
+  }
+
+  /** Stops feeding `sink` (all media, or only `mediaType`); the sink's connection stays up. */
+  disconnect(sink: WebRtcEndpoint, mediaType?: KurentoMediaType): Promise<null> {
+    return this.call(
+      'disconnect',
+      (cb) =>
+        mediaType
+          ? this.#endpoint.disconnect(sink.raw, mediaType, cb)
+          : this.#endpoint.disconnect(sink.raw, cb),
+      ignoreResult,
+    );
   }
 
   /** Answers an SDP offer; rejects (kind `rejected` or `bad-result`) when there is no answer. */
@@ -277,3 +297,4 @@ export class WebRtcEndpoint extends MediaObjectHandle {
 }
 
 export { expectObject };
+export type { KurentoMediaType };

@@ -20,7 +20,7 @@ import type { AbuseLimitOverrides } from './config';
  */
 const noMediaServer = 'ws://127.0.0.1:9/kurento';
 const candidate = {
-  senderId: 'me',
+  publicationId: 'mine',
   candidate: { candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host', sdpMid: '0' },
 };
 

@@ -40,7 +40,7 @@ describe('EndpointSlot (no media server needed)', () => {
     expect(slot.addCandidate(candidate)).toBe(true);
     expect(slot.queuedCandidates).toBe(0);
     expect(() => slot.beginNegotiation()).toThrow(
-      expect.objectContaining({ code: ErrorCode.UnknownParticipant }),
+      expect.objectContaining({ code: ErrorCode.UnknownPublication }),
     );
   });
 

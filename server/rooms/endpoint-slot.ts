@@ -14,14 +14,15 @@ type Phase = 'new' | 'negotiating' | 'negotiated' | 'closed';
  * the endpoint even exists).
  */
 export class EndpointSlot {
-  readonly senderId: string;
+  /** The publication whose media this endpoint carries (sends, or receives for a viewer). */
+  readonly publicationId: string;
   readonly #logger: Logger;
   #endpoint: WebRtcEndpoint | undefined;
   #queue: KurentoIceCandidate[] = [];
   #phase: Phase = 'new';
 
-  constructor(senderId: string, logger: Logger) {
-    this.senderId = senderId;
+  constructor(publicationId: string, logger: Logger) {
+    this.publicationId = publicationId;
     this.#logger = logger;
   }
 
@@ -53,11 +54,11 @@ export class EndpointSlot {
       case 'negotiated': {
         throw new AppError(
           ErrorCode.AlreadyNegotiated,
-          'An offer for this sender was already sent; Kurento connections are negotiated once.',
+          'An offer for this connection was already sent; Kurento connections are negotiated once.',
         );
       }
       case 'closed': {
-        throw new AppError(ErrorCode.UnknownParticipant, 'This connection was closed.');
+        throw new AppError(ErrorCode.UnknownPublication, 'This connection was closed.');
       }
     }
   }
@@ -77,7 +78,7 @@ export class EndpointSlot {
     if (!endpoint) throw new Error('negotiate() before attach()');
     const answer = await endpoint.processOffer(offer);
     if (this.closed) {
-      throw new AppError(ErrorCode.UnknownParticipant, 'The connection closed during the offer.');
+      throw new AppError(ErrorCode.UnknownPublication, 'The connection closed during the offer.');
     }
     this.#phase = 'negotiated';
     const queued = this.#queue;

@@ -3,59 +3,52 @@ import { EventEmitter } from 'node:events';
 import { ErrorCode } from '../../lib/protocol';
 import type { IceCandidate, ParticipantInfo } from '../../lib/protocol';
 import { AppError } from '../errors';
-import type { KurentoIceCandidate, MediaPipeline, WebRtcEndpoint } from '../kurento/objects';
+import type { KurentoIceCandidate, MediaPipeline } from '../kurento/objects';
 import type { Logger } from '../logger';
-import { EndpointSlot } from './endpoint-slot';
+import type { EndpointEvents, PublicationInit } from './publication';
+import { Publication } from './publication';
+import { Subscription } from './subscription';
 
 export interface ParticipantEvents {
-  /** A media-server candidate for my connection that carries `senderId`'s media (mine: my id). */
-  iceCandidate: [senderId: string, candidate: IceCandidate];
-  /** The media server reported an error on my connection that carries `senderId`'s media. */
-  mediaError: [senderId: string, type: string];
+  /** A media-server candidate for my connection that carries `publicationId` (mine or watched). */
+  iceCandidate: [publicationId: string, candidate: IceCandidate];
+  /** The media server reported an error on my connection that carries `publicationId`. */
+  mediaError: [publicationId: string, type: string];
 }
 
-export interface MuteState {
-  audioMuted: boolean;
-  videoMuted: boolean;
-}
-
-interface CreateOptions extends MuteState {
+interface ParticipantOptions {
   id: string;
   displayName: string;
-  pipeline: MediaPipeline;
   logger: Logger;
 }
 
 /**
- * One person in a room: owns the outgoing WebRtcEndpoint (what they publish) and one incoming
- * endpoint per participant they watch. Knows nothing about rooms; the room hands it the
- * pipeline and the sender's outgoing endpoint.
+ * One person in a room: owns their publications (one outgoing endpoint each) and their
+ * subscriptions (one incoming endpoint per publication they watch). Knows nothing about rooms;
+ * the room hands it the pipeline and the publications it may watch.
  */
 export class Participant extends EventEmitter<ParticipantEvents> {
   readonly id: string;
   readonly displayName: string;
   readonly logger: Logger;
-  #outgoing: EndpointSlot;
-  /** A replacement of my outgoing connection being negotiated (`republish`). */
-  #pendingOutgoing: EndpointSlot | undefined;
-  readonly #incoming = new Map<string, EndpointSlot>();
-  #mute: MuteState;
+  /** Mine, including those still negotiating (they count against the caps but are not shown). */
+  readonly #publications = new Map<string, Publication>();
+  readonly #subscriptions = new Map<string, Subscription>();
+  readonly #events: EndpointEvents = {
+    candidate: (publicationId, candidate) => {
+      if (!this.#closed) this.emit('iceCandidate', publicationId, candidate);
+    },
+    mediaError: (publicationId, type) => {
+      if (!this.#closed) this.emit('mediaError', publicationId, type);
+    },
+  };
   #closed = false;
 
-  /** Creates the outgoing endpoint. The caller re-checks its own state afterwards and closes on abort. */
-  static async create(options: CreateOptions): Promise<Participant> {
-    const endpoint = await options.pipeline.createWebRtcEndpoint();
-    return new Participant(options, endpoint);
-  }
-
-  private constructor(options: CreateOptions, outgoing: WebRtcEndpoint) {
+  constructor(options: ParticipantOptions) {
     super();
     this.id = options.id;
     this.displayName = options.displayName;
     this.logger = options.logger;
-    this.#mute = { audioMuted: options.audioMuted, videoMuted: options.videoMuted };
-    this.#outgoing = new EndpointSlot(this.id, this.logger);
-    this.#attach(this.#outgoing, outgoing);
   }
 
   get closed(): boolean {
@@ -63,190 +56,142 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   }
 
   get info(): ParticipantInfo {
-    return { id: this.id, displayName: this.displayName, ...this.#mute };
+    return {
+      id: this.id,
+      displayName: this.displayName,
+      publications: this.livePublications.map((publication) => publication.info),
+    };
   }
 
-  /** My published media; `undefined` once closed. */
-  get outgoingEndpoint(): WebRtcEndpoint | undefined {
-    return this.#outgoing.endpoint;
+  /** Negotiated and announced publications. */
+  get livePublications(): Publication[] {
+    return [...this.#publications.values()].filter((publication) => publication.live);
   }
 
-  /** My incoming endpoint for `senderId`, once created. */
-  incomingEndpointFor(senderId: string): WebRtcEndpoint | undefined {
-    return this.#incoming.get(senderId)?.endpoint;
+  /** Every publication of mine, also those being negotiated (for the caps). */
+  get allPublications(): Publication[] {
+    return [...this.#publications.values()];
   }
 
-  /** Senders I have an incoming endpoint (or queued candidates) for. */
-  get incomingSenderIds(): string[] {
-    return [...this.#incoming.keys()];
+  publication(publicationId: string): Publication | undefined {
+    return this.#publications.get(publicationId);
   }
 
-  setMute(mute: MuteState): boolean {
-    const changed =
-      mute.audioMuted !== this.#mute.audioMuted || mute.videoMuted !== this.#mute.videoMuted;
-    this.#mute = { ...mute };
-    return changed;
-  }
-
-  /** The offer of my sendonly connection. */
-  async publish(offer: string): Promise<string> {
+  /** A new publication of mine, not yet live; the room negotiates it. */
+  addPublication(init: Omit<PublicationInit, 'participantId'>): Publication {
     this.#assertOpen();
-    this.#outgoing.beginNegotiation();
-    try {
-      return await this.#outgoing.negotiate(offer);
-    } catch (error) {
-      if (this.#closed) throw new AppError(ErrorCode.NotInRoom, 'You left the room.');
-      this.#outgoing.abortNegotiation();
-      throw error;
-    }
+    const publication = new Publication(
+      { ...init, participantId: this.id },
+      this.logger,
+      this.#events,
+    );
+    this.#publications.set(publication.id, publication);
+    return publication;
+  }
+
+  /** Forgets and releases one of my publications. Idempotent. */
+  async removePublication(publicationId: string): Promise<void> {
+    const publication = this.#publications.get(publicationId);
+    if (!publication) return;
+    this.#publications.delete(publicationId);
+    await publication.close();
+  }
+
+  subscription(publicationId: string): Subscription | undefined {
+    return this.#subscriptions.get(publicationId);
+  }
+
+  /** Publication ids I have an incoming endpoint (or queued candidates) for. */
+  get subscribedIds(): string[] {
+    return [...this.#subscriptions.keys()];
   }
 
   /**
-   * A new sendonly connection replacing my negotiated one (after a failure): a new outgoing
-   * endpoint is negotiated, then takes over every sink (`sinks()`: the others' incoming endpoints
-   * for me) and the old one is released. Until the swap the old one keeps feeding everyone.
+   * The offer of my recvonly connection for `source`: creates my incoming endpoint for it, feeds it
+   * and answers. On failure nothing is left behind. With `replace`, an existing connection for it
+   * is released first instead of refused.
    */
-  async republish(
-    offer: string,
-    pipeline: MediaPipeline,
-    sinks: () => WebRtcEndpoint[],
-  ): Promise<string> {
-    this.#assertOpen();
-    if (!this.#outgoing.claimed && !this.#pendingOutgoing) return this.publish(offer);
-    // Synchronously, so that the candidates following this offer queue in the new slot.
-    void this.#pendingOutgoing?.close();
-    const next = new EndpointSlot(this.id, this.logger);
-    next.beginNegotiation();
-    this.#pendingOutgoing = next;
-    let swapped = false;
-    try {
-      const endpoint = await pipeline.createWebRtcEndpoint();
-      if (next.closed) {
-        await endpoint.release();
-        throw new AppError(ErrorCode.AlreadyNegotiated, 'A newer offer replaced this one.');
-      }
-      this.#attach(next, endpoint);
-      const answer = await next.negotiate(offer);
-      if (next.closed) {
-        throw new AppError(ErrorCode.AlreadyNegotiated, 'A newer offer replaced this one.');
-      }
-      const previous = this.#outgoing;
-      this.#outgoing = next;
-      this.#pendingOutgoing = undefined;
-      swapped = true;
-      await Promise.all(sinks().map((sink) => endpoint.connect(sink)));
-      void previous.close();
-      this.logger.debug('republish() | replaced');
-      return answer;
-    } catch (error) {
-      if (this.#pendingOutgoing === next) this.#pendingOutgoing = undefined;
-      if (!swapped) await next.close();
-      if (this.#closed) throw new AppError(ErrorCode.NotInRoom, 'You left the room.');
-      throw error;
-    }
-  }
-
-  /**
-   * The offer of my recvonly connection for `senderId`: creates my incoming endpoint for them,
-   * feeds it from their outgoing one and answers. On failure nothing is left behind. With
-   * `replace`, an existing connection for them is released first instead of refused.
-   */
-  async receive(
-    senderId: string,
-    source: WebRtcEndpoint,
+  async subscribe(
+    source: Publication,
     pipeline: MediaPipeline,
     offer: string,
     replace = false,
   ): Promise<string> {
     this.#assertOpen();
-    const previous = this.#incoming.get(senderId);
-    if (replace && previous?.claimed) {
-      // A new connection for this sender: the old endpoint goes (synchronously, so that the
-      // candidates that follow this offer land in the new slot's queue).
-      this.#incoming.delete(senderId);
+    const previous = this.#subscriptions.get(source.id);
+    if (replace && previous?.slot.claimed) {
+      // A new connection: the old endpoint goes (synchronously, so that the candidates that
+      // follow this offer land in the new subscription's queue). The video wish carries over.
+      this.#subscriptions.delete(source.id);
       void previous.close();
     }
-    const slot = this.#slotFor(senderId);
-    slot.beginNegotiation();
-    const logger = this.logger.child({ senderId });
+    const subscription = this.#subscriptionFor(source.id);
+    if (previous && previous !== subscription) subscription.wantsVideo = previous.wantsVideo;
+    // Before any await: a second offer for the same connection is refused, the first one stays.
+    subscription.slot.beginNegotiation();
     try {
-      const endpoint = await pipeline.createWebRtcEndpoint();
-      if (slot.closed) {
-        await endpoint.release();
-        throw gone();
-      }
-      this.#attach(slot, endpoint);
-      await source.connect(endpoint);
-      if (slot.closed) throw gone();
-      const answer = await slot.negotiate(offer);
-      logger.debug('receive() | negotiated');
+      const answer = await subscription.open(source, pipeline, offer);
+      this.logger.debug({ publicationId: source.id }, 'subscribe() | negotiated');
       return answer;
     } catch (error) {
-      // Released (sender left, I left, a newer offer replaced it) or failed: it must not linger.
-      const current = this.#incoming.get(senderId);
-      const replaced = current !== undefined && current !== slot;
-      if (current === slot) this.#incoming.delete(senderId);
-      await slot.close();
+      // Released (publication stopped, I left, a newer offer replaced it) or failed: no leftovers.
+      const current = this.#subscriptions.get(source.id);
+      const replaced = current !== undefined && current !== subscription;
+      if (current === subscription) this.#subscriptions.delete(source.id);
+      await subscription.close();
       if (this.#closed) throw new AppError(ErrorCode.NotInRoom, 'You left the room.');
-      if (source.released) throw gone();
-      if (replaced)
+      if (source.closed) {
+        throw new AppError(ErrorCode.UnknownPublication, 'That publication was stopped.');
+      }
+      if (replaced) {
         throw new AppError(ErrorCode.AlreadyNegotiated, 'A newer offer replaced this one.');
+      }
       throw error;
     }
   }
 
-  /** Queues or adds a candidate for my connection carrying `senderId` (my id: my outgoing one). */
-  addIceCandidate(senderId: string, candidate: KurentoIceCandidate): void {
+  /** Queues or adds a candidate for my subscription to `publicationId` (it may not exist yet). */
+  addSubscriptionCandidate(publicationId: string, candidate: KurentoIceCandidate): void {
     this.#assertOpen();
-    const slot =
-      senderId === this.id ? (this.#pendingOutgoing ?? this.#outgoing) : this.#slotFor(senderId);
-    if (!slot.addCandidate(candidate)) {
-      throw new AppError(
-        ErrorCode.RateLimited,
-        'Too many ICE candidates before the offer was answered.',
-      );
-    }
+    if (!this.#subscriptionFor(publicationId).slot.addCandidate(candidate)) tooManyCandidates();
   }
 
-  /** The sender left: release my incoming endpoint for them. Idempotent. */
-  async releaseIncoming(senderId: string): Promise<void> {
-    const slot = this.#incoming.get(senderId);
-    if (!slot) return;
-    this.#incoming.delete(senderId);
-    await slot.close();
+  /** Candidates for one of my own publications. */
+  addPublicationCandidate(publication: Publication, candidate: KurentoIceCandidate): void {
+    this.#assertOpen();
+    if (!publication.addCandidate(candidate)) tooManyCandidates();
+  }
+
+  /** Releases my incoming endpoint for a publication. Idempotent. */
+  async releaseSubscription(publicationId: string): Promise<void> {
+    const subscription = this.#subscriptions.get(publicationId);
+    if (!subscription) return;
+    this.#subscriptions.delete(publicationId);
+    await subscription.close();
   }
 
   /** Releases every endpoint I own. Idempotent. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    const slots = [this.#outgoing, ...this.#incoming.values()];
-    if (this.#pendingOutgoing) slots.push(this.#pendingOutgoing);
-    this.#pendingOutgoing = undefined;
-    this.#incoming.clear();
+    const owned: { close(): Promise<void> }[] = [
+      ...this.#publications.values(),
+      ...this.#subscriptions.values(),
+    ];
+    this.#publications.clear();
+    this.#subscriptions.clear();
     this.removeAllListeners();
-    await Promise.all(slots.map((slot) => slot.close()));
+    await Promise.all(owned.map((item) => item.close()));
     this.logger.debug('close() | endpoints released');
   }
 
-  #slotFor(senderId: string): EndpointSlot {
-    let slot = this.#incoming.get(senderId);
-    if (!slot) {
-      slot = new EndpointSlot(senderId, this.logger.child({ senderId }));
-      this.#incoming.set(senderId, slot);
+  #subscriptionFor(publicationId: string): Subscription {
+    let subscription = this.#subscriptions.get(publicationId);
+    if (!subscription) {
+      subscription = new Subscription(publicationId, this.logger, this.#events);
+      this.#subscriptions.set(publicationId, subscription);
     }
-    return slot;
-  }
-
-  #attach(slot: EndpointSlot, endpoint: WebRtcEndpoint): void {
-    slot.attach(endpoint);
-    endpoint.onIceCandidate((candidate) => {
-      if (!slot.closed && !this.#closed) this.emit('iceCandidate', slot.senderId, candidate);
-    });
-    endpoint.onError((error) => {
-      this.logger.warn({ senderId: slot.senderId, error }, 'endpoint | media error');
-      if (!slot.closed && !this.#closed) this.emit('mediaError', slot.senderId, error.type);
-    });
+    return subscription;
   }
 
   #assertOpen(): void {
@@ -254,6 +199,9 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   }
 }
 
-function gone(): AppError {
-  return new AppError(ErrorCode.UnknownParticipant, 'That participant left the room.');
+function tooManyCandidates(): never {
+  throw new AppError(
+    ErrorCode.RateLimited,
+    'Too many ICE candidates before the offer was answered.',
+  );
 }

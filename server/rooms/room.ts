@@ -2,13 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 
 import { ErrorCode } from '../../lib/protocol';
-import type { ParticipantInfo, ProtocolError } from '../../lib/protocol';
+import type {
+  ParticipantInfo,
+  ProtocolError,
+  PublicationInfo,
+  PublishResult,
+  SubscriptionUpdateRequest,
+} from '../../lib/protocol';
 import { AppError } from '../errors';
 import type { MediaServerClient } from '../kurento/client';
-import type { KurentoIceCandidate, MediaPipeline, WebRtcEndpoint } from '../kurento/objects';
+import type { KurentoIceCandidate, MediaPipeline } from '../kurento/objects';
 import type { Logger } from '../logger';
-import type { MuteState } from './participant';
 import { Participant } from './participant';
+import type { PublicationObserver, PublishInput } from './room-publications';
+import { RoomPublications } from './room-publications';
 
 export interface RoomEvents {
   /** `reason` is set when the room ended for everyone without their asking. */
@@ -24,11 +31,14 @@ export interface RoomMember {
   participantJoined(participant: ParticipantInfo): void;
   participantLeft(participantId: string): void;
   participantUpdated(participant: ParticipantInfo): void;
+  publicationAdded(publication: PublicationInfo): void;
+  publicationRemoved(publicationId: string, participantId: string): void;
+  publicationUpdated(publication: PublicationInfo): void;
   /** The room ended; `reason` is set when it ended for everyone without their asking. */
   roomClosed(reason: ProtocolError | undefined): void;
 }
 
-export interface JoinRequest extends MuteState {
+export interface JoinRequest {
   displayName: string;
 }
 
@@ -63,6 +73,7 @@ export class Room extends EventEmitter<RoomEvents> {
   #pendingJoins = 0;
   #closed = false;
   #closeReason: ProtocolError | undefined;
+  readonly #publications: RoomPublications;
 
   constructor(id: string, options: RoomOptions) {
     super();
@@ -81,6 +92,15 @@ export class Room extends EventEmitter<RoomEvents> {
     });
     // Joins observe failures; this keeps an early failure from being an unhandled rejection.
     this.#pipeline.catch(() => undefined);
+    this.#publications = new RoomPublications({
+      logger: this.logger,
+      participants: () => this.participants,
+      member: (participantId) => this.#requireMember(participantId),
+      pipeline: () => this.#requirePipeline(),
+      tell: (filter, tell) => {
+        for (const [id, member] of this.#members) if (filter(id)) this.#tell(member, tell);
+      },
+    });
   }
 
   get closed(): boolean {
@@ -97,6 +117,11 @@ export class Room extends EventEmitter<RoomEvents> {
 
   getParticipant(participantId: string): Participant | undefined {
     return this.#participants.get(participantId);
+  }
+
+  /** Joins admitted but not finished (they count against the limit). */
+  get pendingJoins(): number {
+    return this.#pendingJoins;
   }
 
   /**
@@ -121,20 +146,14 @@ export class Room extends EventEmitter<RoomEvents> {
       const pipeline = await this.#pipeline;
       this.#assertOpen();
       if (signal.aborted) throw aborted();
+      this.#readyPipeline ??= pipeline;
       const id = randomUUID();
-      const participant = await Participant.create({
+      // Media comes with publications, after the join: a participant starts with none.
+      const participant = new Participant({
         id,
-        pipeline,
         displayName: request.displayName,
-        audioMuted: request.audioMuted,
-        videoMuted: request.videoMuted,
         logger: this.logger.child({ participantId: id }),
       });
-      if (this.#closed || signal.aborted) {
-        await participant.close();
-        this.#assertOpen();
-        throw aborted();
-      }
       // One synchronous step: snapshot, membership, announcement (see RoomMember).
       const others = this.participants.map((other) => other.info);
       this.#participants.set(id, participant);
@@ -157,9 +176,10 @@ export class Room extends EventEmitter<RoomEvents> {
     if (!participant) return;
     this.#participants.delete(participantId);
     this.#members.delete(participantId);
+    // Their publications' ids are read before `close()` forgets them.
     const releases = [
+      this.#publications.ownerLeft(participant, this.participants),
       participant.close(),
-      ...this.participants.map((other) => other.releaseIncoming(participantId)),
     ];
     participant.logger.info('leave() | left');
     this.#tellOthers(participantId, (other) => other.participantLeft(participantId));
@@ -167,35 +187,79 @@ export class Room extends EventEmitter<RoomEvents> {
     await Promise.all(releases);
   }
 
-  /** Answers `viewerId`'s offer for `senderId`'s media (their own id: what they publish). */
-  async offer(viewerId: string, senderId: string, offer: string, replace = false): Promise<string> {
-    const viewer = this.#requireMember(viewerId);
-    const pipeline = this.#readyPipeline;
-    if (senderId === viewerId) {
-      if (!replace || !pipeline) return viewer.publish(offer);
-      return viewer.republish(offer, pipeline, () => this.#sinksOf(viewerId));
-    }
-    const sender = this.#requireSender(senderId);
-    const source = sender.outgoingEndpoint;
-    if (!source || !pipeline) {
-      throw new AppError(ErrorCode.UnknownParticipant, 'That participant left.');
-    }
-    // No await before `receive`: it claims the slot synchronously, ahead of the candidates
-    // that follow this offer on the socket.
-    return viewer.receive(senderId, source, pipeline, offer, replace);
+  /** A new publication of mine (or, with `replaces`, a new connection for one). */
+  publish(participantId: string, input: PublishInput): Promise<PublishResult> {
+    return this.#publications.publish(participantId, input);
   }
 
-  addIceCandidate(viewerId: string, senderId: string, candidate: KurentoIceCandidate): void {
-    const viewer = this.#requireMember(viewerId);
-    if (senderId !== viewerId) this.#requireSender(senderId);
-    viewer.addIceCandidate(senderId, candidate);
+  unpublish(participantId: string, publicationId: string): Promise<void> {
+    return this.#publications.unpublish(participantId, publicationId);
   }
 
-  setMute(participantId: string, mute: MuteState): void {
-    const participant = this.#requireMember(participantId);
-    if (participant.setMute(mute)) {
-      this.#tellOthers(participantId, (other) => other.participantUpdated(participant.info));
-    }
+  subscribe(
+    viewerId: string,
+    publicationId: string,
+    sdp: string,
+    replace = false,
+  ): Promise<string> {
+    return this.#publications.subscribe(viewerId, publicationId, sdp, replace);
+  }
+
+  unsubscribe(viewerId: string, publicationId: string): Promise<void> {
+    return this.#publications.unsubscribe(viewerId, publicationId);
+  }
+
+  updateSubscription(viewerId: string, update: SubscriptionUpdateRequest): Promise<void> {
+    return this.#publications.updateSubscription(viewerId, update);
+  }
+
+  mutePublication(
+    participantId: string,
+    flags: {
+      publicationId: string;
+      audioMuted?: boolean | undefined;
+      videoMuted?: boolean | undefined;
+    },
+  ): void {
+    this.#publications.mute(participantId, flags);
+  }
+
+  addIceCandidate(
+    participantId: string,
+    publicationId: string,
+    candidate: KurentoIceCandidate,
+  ): void {
+    this.#publications.addIceCandidate(participantId, publicationId, candidate);
+  }
+
+  /** Throws UNKNOWN_PUBLICATION unless the id names one of mine or a live one of this room. */
+  assertPublicationKnown(participantId: string, publicationId: string): void {
+    this.#publications.assertKnown(participantId, publicationId);
+  }
+
+  /**
+   * For host powers (issue 13): keeps a publication's audio and/or video from every viewer at the
+   * media server (`true`), or lets it through again (`false`); omitted kinds stay as they are.
+   * Everyone, the owner included, gets `publication:updated` with the effective muted flags.
+   */
+  setForcedMute(
+    publicationId: string,
+    forced: { audio?: boolean; video?: boolean },
+  ): Promise<void> {
+    return this.#publications.setForcedMute(publicationId, forced);
+  }
+
+  /** Every live publication in the room. */
+  listPublications(): PublicationInfo[] {
+    return this.#publications.list();
+  }
+
+  /**
+   * For recording (issue 14): `added` for each publication already live, then for every new one
+   * (and with the new endpoint after a reconnection), `removed` when one stops. Returns the undo.
+   */
+  observePublications(observer: PublicationObserver): () => void {
+    return this.#publications.observe(observer);
   }
 
   /** Ends the room for everyone. Idempotent; resolves once every media object is released. */
@@ -208,6 +272,7 @@ export class Room extends EventEmitter<RoomEvents> {
     this.#participants.clear();
     this.#members.clear();
     this.logger.info({ reason: reason?.code }, 'close()');
+    this.#publications.closed(participants);
     for (const member of members) this.#tell(member, (m) => m.roomClosed(reason));
     this.emit('closed', reason);
     this.removeAllListeners();
@@ -236,25 +301,16 @@ export class Room extends EventEmitter<RoomEvents> {
     }
   }
 
-  /** Everyone's incoming endpoint for `senderId`. */
-  #sinksOf(senderId: string): WebRtcEndpoint[] {
-    return this.participants
-      .filter((participant) => participant.id !== senderId)
-      .flatMap((participant) => participant.incomingEndpointFor(senderId) ?? []);
+  #requirePipeline(): MediaPipeline {
+    const pipeline = this.#readyPipeline;
+    if (!pipeline || this.#closed) throw new AppError(ErrorCode.NotInRoom, 'The room was closed.');
+    return pipeline;
   }
 
   #requireMember(participantId: string): Participant {
     const participant = this.#participants.get(participantId);
     if (!participant) throw new AppError(ErrorCode.NotInRoom, 'You are not in this room.');
     return participant;
-  }
-
-  #requireSender(senderId: string): Participant {
-    const sender = this.#participants.get(senderId);
-    if (!sender) {
-      throw new AppError(ErrorCode.UnknownParticipant, 'No participant with that id in your room.');
-    }
-    return sender;
   }
 
   #assertOpen(): void {

@@ -10,6 +10,8 @@ export interface RateLimits {
   offer: RateLimit;
   candidate: RateLimit;
   mute: RateLimit;
+  /** `subscription:update`: tiles scrolling in and out of view, several at once. */
+  subscription: RateLimit;
 }
 
 export const defaultRateLimits: RateLimits = {
@@ -17,6 +19,7 @@ export const defaultRateLimits: RateLimits = {
   offer: { burst: 40, perSecond: 10 },
   candidate: { burst: 200, perSecond: 50 },
   mute: { burst: 20, perSecond: 5 },
+  subscription: { burst: 64, perSecond: 20 },
 };
 
 export class TokenBucket {

@@ -1,17 +1,10 @@
 import type { Socket } from 'socket.io';
 
-import {
-  ErrorCode,
-  addIceCandidateSchema,
-  joinRoomSchema,
-  sdpOfferSchema,
-  setMuteSchema,
-} from '../../lib/protocol';
+import { ErrorCode, joinRoomSchema } from '../../lib/protocol';
 import type {
   ClientToServerEvents,
   JoinRoomResult,
   ProtocolError,
-  SdpAnswerResult,
   ServerToClientEvents,
 } from '../../lib/protocol';
 import { AppError } from '../errors';
@@ -45,9 +38,6 @@ type State =
       member: SocketRoomMember;
       detach: () => void;
     };
-
-/** An ICE candidate line (RFC 8839 `candidate-attribute`, with or without the `a=` prefix). */
-const candidateLine = /^(a=)?candidate:\S+ \d+ \S+ \d+ \S+ \d+ typ \S+/;
 
 /**
  * One socket's view of the call: idle → joining → joined. Each request method validates its
@@ -120,43 +110,6 @@ export class SignalingSession {
     if (this.#state.kind === 'joined') this.#state.member.release();
   }
 
-  async offer(payload: unknown): Promise<SdpAnswerResult> {
-    const request = parsePayload(sdpOfferSchema, payload);
-    const { room, participant } = this.#joined();
-    const sdp = await room.offer(participant.id, request.senderId, request.sdp, request.replace);
-    this.#stillJoined(participant);
-    return { sdp };
-  }
-
-  iceCandidate(payload: unknown): null {
-    const request = parsePayload(addIceCandidateSchema, payload);
-    const { room, participant } = this.#joined();
-    const { candidate, sdpMid, sdpMLineIndex } = request.candidate;
-    if (candidate === '') {
-      // End of candidates: Kurento has no use for it, but the sender must still be valid.
-      if (request.senderId !== participant.id && !room.getParticipant(request.senderId)) {
-        this.#unknownSender();
-      }
-      return null;
-    }
-    if (!candidateLine.test(candidate)) {
-      throw new AppError(ErrorCode.BadRequest, 'candidate: not an ICE candidate line');
-    }
-    room.addIceCandidate(participant.id, request.senderId, {
-      candidate: candidate.startsWith('a=') ? candidate.slice(2) : candidate,
-      sdpMid: sdpMid ?? '0',
-      sdpMLineIndex: sdpMLineIndex ?? 0,
-    });
-    return null;
-  }
-
-  mute(payload: unknown): null {
-    const request = parsePayload(setMuteSchema, payload);
-    const { room, participant } = this.#joined();
-    room.setMute(participant.id, request);
-    return null;
-  }
-
   /** Idempotent: leaving when not in a room is fine; leaving during a join cancels it. */
   async leave(): Promise<null> {
     const state = this.#state;
@@ -199,15 +152,15 @@ export class SignalingSession {
   /** Forwards my participant's media events to my socket; returns the undo, which ends `member`. */
   #attach(participant: Participant, member: SocketRoomMember): () => void {
     const socket = this.#socket;
-    const onCandidate = (senderId: string, candidate: ParticipantCandidate): void => {
-      socket.emit('ice:candidate', { senderId, candidate });
+    const onCandidate = (publicationId: string, candidate: ParticipantCandidate): void => {
+      socket.emit('ice:candidate', { publicationId, candidate });
     };
-    const onMediaError = (senderId: string, type: string): void => {
+    const onMediaError = (publicationId: string, type: string): void => {
       this.#deps.metrics.error(ErrorCode.MediaError);
       socket.emit('call:error', {
         code: ErrorCode.MediaError,
         message: `The media server reported ${type} on this connection.`,
-        senderId,
+        publicationId,
       });
     };
     participant.on('iceCandidate', onCandidate);
@@ -219,21 +172,19 @@ export class SignalingSession {
     };
   }
 
-  #joined(): { room: Room; participant: Participant } {
+  /** My room and participant; NOT_IN_ROOM before a join (for every handler that needs a room). */
+  joined(): { room: Room; participant: Participant } {
     if (this.#state.kind !== 'joined') {
       throw new AppError(ErrorCode.NotInRoom, 'Join a room first.');
     }
     return this.#state;
   }
 
-  #stillJoined(participant: Participant): void {
+  /** After an await: NOT_IN_ROOM when I left (or rejoined) while the request ran. */
+  stillJoined(participant: Participant): void {
     if (this.#state.kind !== 'joined' || this.#state.participant !== participant) {
       throw new AppError(ErrorCode.NotInRoom, 'You left the room while the request ran.');
     }
-  }
-
-  #unknownSender(): never {
-    throw new AppError(ErrorCode.UnknownParticipant, 'No participant with that id in your room.');
   }
 }
 

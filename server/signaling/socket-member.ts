@@ -1,4 +1,4 @@
-import type { ParticipantInfo, ProtocolError } from '../../lib/protocol';
+import type { ParticipantInfo, ProtocolError, PublicationInfo } from '../../lib/protocol';
 import type { RoomMember } from '../rooms/room';
 import type { SignalingSocket } from './session';
 
@@ -30,6 +30,18 @@ export class SocketRoomMember implements RoomMember {
 
   participantUpdated(participant: ParticipantInfo): void {
     this.#deliver(() => this.#socket.emit('participant:updated', participant));
+  }
+
+  publicationAdded(publication: PublicationInfo): void {
+    this.#deliver(() => this.#socket.emit('publication:added', publication));
+  }
+
+  publicationRemoved(publicationId: string, participantId: string): void {
+    this.#deliver(() => this.#socket.emit('publication:removed', { publicationId, participantId }));
+  }
+
+  publicationUpdated(publication: PublicationInfo): void {
+    this.#deliver(() => this.#socket.emit('publication:updated', publication));
   }
 
   roomClosed(reason: ProtocolError | undefined): void {

@@ -2,15 +2,17 @@ import { io as connect } from 'socket.io-client';
 import type { Socket as ClientSocket } from 'socket.io-client';
 
 import type {
-  AddIceCandidateRequest,
   ClientToServerEvents,
   JoinRoomRequest,
   JoinRoomResult,
+  PublicationCandidateRequest,
+  PublicationMuteRequest,
+  PublishRequest,
+  PublishResult,
   Result,
-  SdpAnswerResult,
-  SdpOfferRequest,
   ServerToClientEvents,
-  SetMuteRequest,
+  SubscribeRequest,
+  SubscriptionUpdateRequest,
 } from '../../lib/protocol';
 import { createApp } from '../app';
 import { singleAddressLoadLimits } from '../limits/config';
@@ -94,22 +96,44 @@ export function join(
   return socket.timeout(requestTimeoutMs).emitWithAck('room:join', request);
 }
 
-export function offer(
+export function publish(
   socket: TestClient,
-  request: SdpOfferRequest,
-): Promise<Result<SdpAnswerResult>> {
-  return socket.timeout(requestTimeoutMs).emitWithAck('sdp:offer', request);
+  request: PublishRequest,
+): Promise<Result<PublishResult>> {
+  return socket.timeout(requestTimeoutMs).emitWithAck('publication:publish', request);
+}
+
+export function unpublish(socket: TestClient, publicationId: string): Promise<Result<null>> {
+  return socket.timeout(requestTimeoutMs).emitWithAck('publication:unpublish', { publicationId });
+}
+
+export function subscribe(
+  socket: TestClient,
+  request: SubscribeRequest,
+): Promise<Result<{ sdp: string }>> {
+  return socket.timeout(requestTimeoutMs).emitWithAck('publication:subscribe', request);
+}
+
+export function unsubscribe(socket: TestClient, publicationId: string): Promise<Result<null>> {
+  return socket.timeout(requestTimeoutMs).emitWithAck('publication:unsubscribe', { publicationId });
+}
+
+export function updateSubscription(
+  socket: TestClient,
+  request: SubscriptionUpdateRequest,
+): Promise<Result<null>> {
+  return socket.timeout(requestTimeoutMs).emitWithAck('subscription:update', request);
 }
 
 export function candidate(
   socket: TestClient,
-  request: AddIceCandidateRequest,
+  request: PublicationCandidateRequest,
 ): Promise<Result<null>> {
   return socket.timeout(requestTimeoutMs).emitWithAck('ice:candidate', request);
 }
 
-export function mute(socket: TestClient, request: SetMuteRequest): Promise<Result<null>> {
-  return socket.timeout(requestTimeoutMs).emitWithAck('media:mute', request);
+export function mute(socket: TestClient, request: PublicationMuteRequest): Promise<Result<null>> {
+  return socket.timeout(requestTimeoutMs).emitWithAck('publication:mute', request);
 }
 
 export function leave(socket: TestClient): Promise<Result<null>> {

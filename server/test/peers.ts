@@ -1,6 +1,6 @@
 /**
  * werift peers that play the browser's part against the signaling server: one sendonly
- * connection for what a participant publishes, one recvonly connection per participant watched,
+ * connection per publication (camera, screen), one recvonly connection per publication watched,
  * trickle ICE both ways through Socket.IO. Loopback only.
  */
 import {
@@ -13,9 +13,9 @@ import {
   useVP8 as vp8Codec,
 } from 'werift';
 
-import type { IceCandidate } from '../../lib/protocol';
+import type { IceCandidate, PublicationInfo, PublicationSource } from '../../lib/protocol';
 import type { TestClient } from './harness';
-import { candidate, offer } from './harness';
+import { candidate, publish, subscribe } from './harness';
 
 export type VideoCodec = 'VP8' | 'H264';
 
@@ -45,48 +45,93 @@ function loopbackPeer(video: VideoCodec = 'VP8', overrides: PeerOverrides = {}):
   });
 }
 
-/** Negotiates `pc` for `senderId` through the signaling server; candidates trickle both ways. */
+/** What a peer's offer asks for: a publication of mine, or someone's publication to watch. */
+type Negotiation =
+  | {
+      kind: 'publish';
+      source: PublicationSource;
+      audio: boolean;
+      video: boolean;
+      replaces?: string;
+      audioMuted?: boolean;
+      videoMuted?: boolean;
+    }
+  | { kind: 'subscribe'; publicationId: string; replace: boolean };
+
+/**
+ * Negotiates `pc` through the signaling server; candidates trickle both ways. A publication's id
+ * is known only from the publish answer, so the candidates gathered before it are held until then
+ * (as the browser does), and so are the server's.
+ */
 async function negotiate(
   socket: TestClient,
   pc: RTCPeerConnection,
-  senderId: string,
-  replace = false,
-): Promise<() => void> {
+  what: Negotiation,
+): Promise<{ publication: PublicationInfo | undefined; detach: () => void }> {
+  let id: string | undefined = what.kind === 'subscribe' ? what.publicationId : what.replaces;
   let remoteSet = false;
-  const early: IceCandidate[] = [];
-  const onServerCandidate = (event: { senderId: string; candidate: IceCandidate }): void => {
-    if (event.senderId !== senderId) return;
+  const serverEarly: { publicationId: string; candidate: IceCandidate }[] = [];
+  const mineEarly: IceCandidate[] = [];
+  const send = (c: IceCandidate): void => {
+    if (id === undefined) mineEarly.push(c);
+    // The socket may close before the answer (the test ended): nothing to report then.
+    else candidate(socket, { publicationId: id, candidate: c }).catch(() => undefined);
+  };
+  const onServerCandidate = (event: { publicationId: string; candidate: IceCandidate }): void => {
     if (!remoteSet) {
-      early.push(event.candidate);
+      serverEarly.push(event);
       return;
     }
+    if (event.publicationId !== id) return;
     void pc.addIceCandidate({ ...event.candidate, sdpMid: event.candidate.sdpMid ?? undefined });
   };
   socket.on('ice:candidate', onServerCandidate);
+  const detach = (): void => {
+    socket.off('ice:candidate', onServerCandidate);
+  };
   pc.onIceCandidate.subscribe((found) => {
     if (!found) return;
     const json = found.toJSON();
-    void candidate(socket, {
-      senderId,
-      candidate: {
-        candidate: json.candidate,
-        sdpMid: json.sdpMid ?? null,
-        sdpMLineIndex: json.sdpMLineIndex ?? null,
-      },
+    send({
+      candidate: json.candidate,
+      sdpMid: json.sdpMid ?? null,
+      sdpMLineIndex: json.sdpMLineIndex ?? null,
     });
   });
   await pc.setLocalDescription(await pc.createOffer());
-  const result = await offer(socket, { senderId, sdp: pc.localDescription?.sdp ?? '', replace });
-  if (!result.ok) {
-    socket.off('ice:candidate', onServerCandidate);
-    throw new Error(`offer failed: ${result.error.code} ${result.error.message}`);
+  const sdp = pc.localDescription?.sdp ?? '';
+  let answer: string;
+  let publication: PublicationInfo | undefined;
+  if (what.kind === 'publish') {
+    const { kind: _kind, ...request } = what;
+    const result = await publish(socket, { ...request, sdp });
+    if (!result.ok) {
+      detach();
+      throw new Error(`publish failed: ${result.error.code} ${result.error.message}`);
+    }
+    publication = result.data.publication;
+    answer = result.data.sdp;
+  } else {
+    const result = await subscribe(socket, {
+      publicationId: what.publicationId,
+      sdp,
+      replace: what.replace,
+    });
+    if (!result.ok) {
+      detach();
+      throw new Error(`subscribe failed: ${result.error.code} ${result.error.message}`);
+    }
+    answer = result.data.sdp;
   }
-  await pc.setRemoteDescription({ type: 'answer', sdp: result.data.sdp });
+  id ??= publication?.id;
+  for (const held of mineEarly.splice(0)) send(held);
+  await pc.setRemoteDescription({ type: 'answer', sdp: answer });
   remoteSet = true;
-  for (const queued of early.splice(0)) {
-    await pc.addIceCandidate({ ...queued, sdpMid: queued.sdpMid ?? undefined });
+  for (const queued of serverEarly.splice(0)) {
+    if (queued.publicationId !== id) continue;
+    await pc.addIceCandidate({ ...queued.candidate, sdpMid: queued.candidate.sdpMid ?? undefined });
   }
-  return () => socket.off('ice:candidate', onServerCandidate);
+  return { publication, detach };
 }
 
 export function waitConnected(pc: RTCPeerConnection, timeoutMs = 15_000): Promise<void> {
@@ -123,31 +168,68 @@ export function payloadTag(payload: Buffer): number {
   return payload.readUInt32BE(1);
 }
 
+export interface PublishOptions {
+  source?: PublicationSource;
+  /** Renew this publication of mine with a new connection. */
+  replaces?: string;
+  /** Publish audio and video (default) or one of them. */
+  audio?: boolean;
+  video?: boolean;
+  audioMuted?: boolean;
+  videoMuted?: boolean;
+  overrides?: PeerOverrides;
+}
+
 export class Publisher {
   readonly pc: RTCPeerConnection;
+  readonly publication: PublicationInfo;
   readonly #video: MediaStreamTrack;
+  readonly #audio: MediaStreamTrack;
   readonly #detach: () => void;
   #timer: NodeJS.Timeout | undefined;
+  #audioTimer: NodeJS.Timeout | undefined;
 
-  static async start(
-    socket: TestClient,
-    selfId: string,
-    replace = false,
-    overrides: PeerOverrides = {},
-  ): Promise<Publisher> {
-    const pc = loopbackPeer('VP8', overrides);
+  static async start(socket: TestClient, options: PublishOptions = {}): Promise<Publisher> {
+    const pc = loopbackPeer('VP8', options.overrides);
     const audio = new MediaStreamTrack({ kind: 'audio' });
     const video = new MediaStreamTrack({ kind: 'video' });
-    pc.addTransceiver(audio, { direction: 'sendonly' });
-    pc.addTransceiver(video, { direction: 'sendonly' });
-    const detach = await negotiate(socket, pc, selfId, replace);
-    return new Publisher(pc, video, detach);
+    const withAudio = options.audio ?? true;
+    const withVideo = options.video ?? true;
+    if (withAudio) pc.addTransceiver(audio, { direction: 'sendonly' });
+    if (withVideo) pc.addTransceiver(video, { direction: 'sendonly' });
+    try {
+      const { publication, detach } = await negotiate(socket, pc, {
+        kind: 'publish',
+        source: options.source ?? 'camera',
+        audio: withAudio,
+        video: withVideo,
+        ...(options.replaces !== undefined ? { replaces: options.replaces } : {}),
+        ...(options.audioMuted !== undefined ? { audioMuted: options.audioMuted } : {}),
+        ...(options.videoMuted !== undefined ? { videoMuted: options.videoMuted } : {}),
+      });
+      if (!publication) throw new Error('publish answered without a publication');
+      return new Publisher(pc, publication, { audio, video }, detach);
+    } catch (error) {
+      await pc.close();
+      throw error;
+    }
   }
 
-  private constructor(pc: RTCPeerConnection, video: MediaStreamTrack, detach: () => void) {
+  private constructor(
+    pc: RTCPeerConnection,
+    publication: PublicationInfo,
+    tracks: { audio: MediaStreamTrack; video: MediaStreamTrack },
+    detach: () => void,
+  ) {
     this.pc = pc;
-    this.#video = video;
+    this.publication = publication;
+    this.#video = tracks.video;
+    this.#audio = tracks.audio;
     this.#detach = detach;
+  }
+
+  get id(): string {
+    return this.publication.id;
   }
 
   /** Sends a tagged video packet every `everyMs` until `close()`. */
@@ -172,8 +254,26 @@ export class Publisher {
     }, everyMs);
   }
 
+  /** Sends an Opus-looking audio packet carrying `tag` every 20 ms until `close()`. */
+  pumpAudio(tag: number): void {
+    const payloadType =
+      this.pc.getTransceivers().find((t) => t.kind === 'audio')?.codecs[0]?.payloadType ?? 111;
+    let n = 0;
+    this.#audioTimer = setInterval(() => {
+      const header = new RtpHeader({
+        payloadType,
+        sequenceNumber: n & 0xffff,
+        timestamp: (n * 960) >>> 0,
+        ssrc: tag,
+      });
+      this.#audio.writeRtp(new RtpPacket(header, taggedPayload(tag, n)));
+      n += 1;
+    }, 20);
+  }
+
   async close(): Promise<void> {
     clearInterval(this.#timer);
+    clearInterval(this.#audioTimer);
     this.#detach();
     await this.pc.close();
   }
@@ -182,12 +282,13 @@ export class Publisher {
 export class Viewer {
   readonly pc: RTCPeerConnection;
   readonly received: RtpPacket[] = [];
+  readonly receivedAudio: RtpPacket[] = [];
   readonly #waiters = new Set<() => void>();
   #detach: () => void = () => undefined;
 
   static async start(
     socket: TestClient,
-    senderId: string,
+    publicationId: string,
     video: VideoCodec = 'VP8',
     replace = false,
     overrides: PeerOverrides = {},
@@ -197,7 +298,9 @@ export class Viewer {
     pc.addTransceiver('video', { direction: 'recvonly' });
     const viewer = new Viewer(pc);
     try {
-      viewer.#detach = await negotiate(socket, pc, senderId, replace);
+      viewer.#detach = (
+        await negotiate(socket, pc, { kind: 'subscribe', publicationId, replace })
+      ).detach;
     } catch (error) {
       await pc.close();
       throw error;
@@ -209,18 +312,25 @@ export class Viewer {
     this.pc = pc;
     // Subscribed before negotiation so that no packet is missed.
     pc.onTrack.subscribe((track) => {
-      if (track.kind !== 'video') return;
+      const into = track.kind === 'video' ? this.received : this.receivedAudio;
       track.onReceiveRtp.subscribe((rtp) => {
-        this.received.push(rtp.clone());
+        into.push(rtp.clone());
         for (const waiter of [...this.#waiters]) waiter();
       });
     });
   }
 
-  /** Resolves once `count` video packets carrying `tag` arrived. */
-  waitForTagged(tag: number, count: number, timeoutMs = 15_000): Promise<RtpPacket[]> {
+  /** Resolves once `count` video (or audio) packets carrying `tag` arrived. */
+  waitForTagged(
+    tag: number,
+    count: number,
+    timeoutMs = 15_000,
+    kind: 'video' | 'audio' = 'video',
+  ): Promise<RtpPacket[]> {
     const matching = (): RtpPacket[] =>
-      this.received.filter((packet) => payloadTag(packet.payload) === tag);
+      (kind === 'video' ? this.received : this.receivedAudio).filter(
+        (packet) => payloadTag(packet.payload) === tag,
+      );
     return new Promise((resolve, reject) => {
       const check = (): void => {
         const found = matching();

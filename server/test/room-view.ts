@@ -1,9 +1,9 @@
-import type { JoinRoomResult, ParticipantInfo } from '../../lib/protocol';
+import type { JoinRoomResult, ParticipantInfo, PublicationInfo } from '../../lib/protocol';
 import type { TestClient } from './harness';
 
 /**
  * What one client knows of its room, built the way a client builds it: the join answer's
- * participants, then `participant:*` events. Counts events that arrive before the answer: the
+ * participants (with their publications), then `participant:*` and `publication:*` events. Counts events that arrive before the answer: the
  * server promises there are none, so a client can apply the snapshot and then every event in order.
  */
 export class RoomView {
@@ -15,15 +15,36 @@ export class RoomView {
 
   readonly socket: TestClient;
 
-  /** `onJoined` runs for each arrival announced after the answer (as a client connects to it). */
-  constructor(socket: TestClient, onJoined?: (participant: ParticipantInfo) => void) {
+  /** `onPublished` runs for each publication announced after the answer (as a client subscribes). */
+  constructor(socket: TestClient, onPublished?: (publication: PublicationInfo) => void) {
     this.socket = socket;
-    socket.on('participant:joined', (info) =>
+    const patch = (
+      participantId: string,
+      change: (list: PublicationInfo[]) => PublicationInfo[],
+    ) => {
+      const info = this.#others.get(participantId);
+      if (info)
+        this.#others.set(participantId, { ...info, publications: change(info.publications) });
+    };
+    socket.on('publication:added', (publication) =>
       this.#apply(() => {
-        this.#others.set(info.id, info);
-        onJoined?.(info);
+        patch(publication.participantId, (list) => [...list, publication]);
+        onPublished?.(publication);
       }),
     );
+    socket.on('publication:updated', (publication) =>
+      this.#apply(() =>
+        patch(publication.participantId, (list) =>
+          list.map((other) => (other.id === publication.id ? publication : other)),
+        ),
+      ),
+    );
+    socket.on('publication:removed', ({ publicationId, participantId }) =>
+      this.#apply(() =>
+        patch(participantId, (list) => list.filter((other) => other.id !== publicationId)),
+      ),
+    );
+    socket.on('participant:joined', (info) => this.#apply(() => this.#others.set(info.id, info)));
     socket.on('participant:updated', (info) => this.#apply(() => this.#others.set(info.id, info)));
     socket.on('participant:left', ({ participantId }) =>
       this.#apply(() => this.#others.delete(participantId)),
@@ -65,6 +86,11 @@ export class RoomView {
 
   info(participantId: string): ParticipantInfo | undefined {
     return this.#others.get(participantId);
+  }
+
+  /** `participantId`'s camera publication, as far as I know. */
+  camera(participantId: string): PublicationInfo | undefined {
+    return this.#others.get(participantId)?.publications.find((p) => p.source === 'camera');
   }
 
   names(): string[] {

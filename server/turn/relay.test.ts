@@ -83,8 +83,8 @@ describe.skipIf(!runnable)('relay through coturn (TURN_SECRET, ICE_TRANSPORT_POL
       serverCandidates.push(event.candidate.candidate);
     alice.on('ice:candidate', collect);
 
-    const publisher = await Publisher.start(alice, aliceJoin.selfId, false, relayOnly(aliceJoin));
-    const viewer = await Viewer.start(bob, aliceJoin.selfId, 'VP8', false, relayOnly(bobJoin));
+    const publisher = await Publisher.start(alice, { overrides: relayOnly(aliceJoin) });
+    const viewer = await Viewer.start(bob, publisher.id, 'VP8', false, relayOnly(bobJoin));
     try {
       await waitConnected(publisher.pc);
       await waitConnected(viewer.pc);

@@ -1,0 +1,112 @@
+import type { ParticipantInfo, PublicationInfo } from '../protocol';
+import type { CallStoreApi } from '../store/createCallStore';
+import type { PeerConnectionState } from '../store/types';
+import type { Subscriptions } from './Subscriptions';
+
+/**
+ * The others in my room as the server tells it (join answer, then `participant:*` and
+ * `publication:*` events), turned into the store's tiles and into subscriptions: a person's tile
+ * shows their camera publication (its muted flags; muted when they publish nothing), each screen
+ * share gets a tile of its own.
+ */
+export class Roster {
+  readonly #store: CallStoreApi;
+  readonly #subscriptions: Subscriptions;
+  /** Remote publications I know of, by id. */
+  readonly #publications = new Map<string, PublicationInfo>();
+
+  constructor(store: CallStoreApi, subscriptions: Subscriptions) {
+    this.#store = store;
+    this.#subscriptions = subscriptions;
+  }
+
+  clear(): void {
+    this.#publications.clear();
+  }
+
+  addParticipant(info: ParticipantInfo): void {
+    const state = this.#store.getState();
+    const known = state.participants[info.id];
+    state.upsertParticipant({
+      id: info.id,
+      displayName: info.displayName,
+      isLocal: false,
+      audioMuted: true,
+      videoMuted: true,
+      connection: known?.connection ?? 'connected',
+      speaking: known?.speaking ?? false,
+    });
+    info.publications.forEach((publication) => this.addPublication(publication));
+    this.#refreshPerson(info.id);
+  }
+
+  updateParticipant(info: ParticipantInfo): void {
+    this.#store.getState().patchParticipant(info.id, { displayName: info.displayName });
+  }
+
+  removeParticipant(participantId: string): void {
+    for (const [id, publication] of [...this.#publications]) {
+      if (publication.participantId === participantId) this.removePublication(id);
+    }
+    this.#subscriptions.removeOwner(participantId);
+    this.#store.getState().removeParticipant(participantId);
+  }
+
+  addPublication(publication: PublicationInfo): void {
+    if (!this.#store.getState().participants[publication.participantId]) return;
+    this.#publications.set(publication.id, publication);
+    if (publication.source === 'screen') {
+      this.#store.getState().upsertScreen({
+        id: publication.id,
+        participantId: publication.participantId,
+        isLocal: false,
+        hasAudio: publication.audio,
+        connection: 'new',
+      });
+    }
+    this.#subscriptions.add(publication);
+    this.#refreshPerson(publication.participantId);
+  }
+
+  updatePublication(publication: PublicationInfo): void {
+    if (!this.#publications.has(publication.id)) return;
+    this.#publications.set(publication.id, publication);
+    this.#subscriptions.update(publication);
+    this.#refreshPerson(publication.participantId);
+  }
+
+  removePublication(publicationId: string): void {
+    const publication = this.#publications.get(publicationId);
+    if (!publication) return;
+    this.#publications.delete(publicationId);
+    this.#subscriptions.remove(publicationId);
+    if (publication.source === 'screen') this.#store.getState().removeScreen(publicationId);
+    this.#refreshPerson(publication.participantId);
+  }
+
+  /** A subscription's connection state shows on its tile. */
+  subscriptionState(publication: PublicationInfo, connection: PeerConnectionState): void {
+    const state = this.#store.getState();
+    if (publication.source === 'screen') state.patchScreen(publication.id, { connection });
+    else state.patchParticipant(publication.participantId, { connection });
+  }
+
+  #camera(participantId: string): PublicationInfo | undefined {
+    for (const publication of this.#publications.values()) {
+      if (publication.participantId === participantId && publication.source === 'camera') {
+        return publication;
+      }
+    }
+    return undefined;
+  }
+
+  #refreshPerson(participantId: string): void {
+    const camera = this.#camera(participantId);
+    this.#store.getState().patchParticipant(participantId, {
+      audioMuted: camera ? camera.audioMuted || !camera.audio : true,
+      videoMuted: camera ? camera.videoMuted || !camera.video : true,
+      // Nothing to connect to when they publish nothing.
+      ...(camera ? {} : { connection: 'connected' as const }),
+    });
+  }
+}

@@ -1,0 +1,188 @@
+import { ErrorCode, type IceCandidate, type PublicationInfo } from '../protocol';
+import type { PeerConnectionState } from '../store/types';
+import { CallRequestError } from './CallError';
+import type { IceSettings } from './OutgoingPublication';
+import { PeerLink } from './PeerLink';
+import { RetrySchedule } from './RetrySchedule';
+import type { SignalingClient } from './SignalingClient';
+import type { StreamRegistry } from './StreamRegistry';
+
+export interface SubscriptionsDeps {
+  signaling(): SignalingClient | null;
+  ice(): IceSettings;
+  streams: StreamRegistry;
+  onState(publication: PublicationInfo, state: PeerConnectionState): void;
+  needRejoin(): void;
+}
+
+interface Subscription {
+  info: PublicationInfo;
+  link: PeerLink;
+  /** False while its tile is off screen: the server disconnects its video from my endpoint. */
+  videoWanted: boolean;
+}
+
+/**
+ * Where a subscription's stream is found: a camera by its owner's id (the person's tile), a screen
+ * by its publication id (its own tile).
+ */
+export function streamKey(info: PublicationInfo): string {
+  return info.source === 'camera' ? info.participantId : info.id;
+}
+
+/**
+ * The receiving side of the call: one recvonly connection per publication I watch. A failed
+ * connection is offered again with `replace` (a new endpoint), without a rejoin.
+ */
+export class Subscriptions {
+  readonly #deps: SubscriptionsDeps;
+  readonly #subs = new Map<string, Subscription>();
+  readonly #retry = new RetrySchedule();
+  /**
+   * Video wishes by stream key (a tile knows its key, not always its publication id); they outlive
+   * a subscription's connection (set before it exists, or across a reconnection).
+   */
+  readonly #videoWanted = new Map<string, boolean>();
+
+  constructor(deps: SubscriptionsDeps) {
+    this.#deps = deps;
+  }
+
+  has(publicationId: string): boolean {
+    return this.#subs.has(publicationId);
+  }
+
+  /** Camera subscriptions with their owner (for the speaking monitor). */
+  *cameraLinks(): Iterable<{ participantId: string; link: PeerLink }> {
+    for (const { info, link } of this.#subs.values()) {
+      if (info.source === 'camera') yield { participantId: info.participantId, link };
+    }
+  }
+
+  add(info: PublicationInfo): void {
+    if (this.#subs.has(info.id)) return;
+    this.#open(info, false);
+  }
+
+  /** Its flags changed (mute); the connection stays. */
+  update(info: PublicationInfo): void {
+    const sub = this.#subs.get(info.id);
+    if (sub) sub.info = info;
+  }
+
+  remove(publicationId: string, tellServer = false): void {
+    const sub = this.#subs.get(publicationId);
+    if (!sub) return;
+    this.#close(publicationId);
+    this.#deps.streams.set(streamKey(sub.info), null);
+    if (tellServer)
+      this.#deps
+        .signaling()
+        ?.unsubscribe(publicationId)
+        .catch(() => undefined);
+  }
+
+  /** Every subscription of `participantId` (they left). */
+  removeOwner(participantId: string): void {
+    for (const [id, sub] of [...this.#subs]) {
+      if (sub.info.participantId === participantId) this.remove(id);
+    }
+  }
+
+  remoteCandidate(publicationId: string, candidate: IceCandidate): boolean {
+    const sub = this.#subs.get(publicationId);
+    sub?.link.addRemoteCandidate(candidate);
+    return sub !== undefined;
+  }
+
+  /**
+   * An off-screen tile asks for no video (the server disconnects it from my endpoint); back on
+   * screen, video again. `key` is the tile's stream key (see `streamKey`).
+   */
+  setVideoWanted(key: string, wanted: boolean): void {
+    if (wanted) this.#videoWanted.delete(key);
+    else this.#videoWanted.set(key, false);
+    for (const sub of this.#subs.values()) {
+      if (streamKey(sub.info) !== key || sub.videoWanted === wanted || !sub.info.video) continue;
+      sub.videoWanted = wanted;
+      this.#sendVideoWanted(sub);
+    }
+  }
+
+  /** All connections go (the server released my endpoints, or the call ended). */
+  closeAll(): void {
+    [...this.#subs.keys()].forEach((id) => this.#close(id));
+    this.#retry.clear();
+  }
+
+  #sendVideoWanted(sub: Subscription): void {
+    const signaling = this.#deps.signaling();
+    if (!signaling || sub.link.closed || !sub.link.pc.remoteDescription) return;
+    const publicationId = sub.info.id;
+    signaling
+      .updateSubscription({ publicationId, video: sub.videoWanted })
+      .catch((error: unknown) => console.warn('subscription update failed', error));
+  }
+
+  #open(info: PublicationInfo, replace: boolean): void {
+    const signaling = this.#deps.signaling();
+    if (!signaling) return;
+    this.#close(info.id, false);
+    const publicationId = info.id;
+    const link: PeerLink = new PeerLink({
+      direction: 'recvonly',
+      kinds: { audio: info.audio, video: info.video },
+      ...this.#deps.ice(),
+      signals: {
+        offer: (sdp) => signaling.subscribe({ publicationId, sdp, replace }),
+        candidate: (candidate) => {
+          signaling.candidate({ publicationId, candidate }).catch(() => undefined);
+        },
+      },
+      onState: (state) => this.#onState(sub, state),
+    });
+    const sub: Subscription = { info, link, videoWanted: true };
+    this.#subs.set(publicationId, sub);
+    this.#deps.streams.set(streamKey(info), link.remoteStream());
+    link
+      .negotiate()
+      .then(() => {
+        // A tile that went off screen before the answer: tell the server now.
+        const wanted = this.#videoWanted.get(streamKey(info)) ?? true;
+        if (!link.closed && !wanted && info.video) {
+          sub.videoWanted = false;
+          this.#sendVideoWanted(sub);
+        }
+      })
+      .catch((error: unknown) => {
+        if (link.closed) return;
+        if (error instanceof CallRequestError && error.code === ErrorCode.AlreadyNegotiated) {
+          this.#deps.needRejoin();
+          return;
+        }
+        // Stopped meanwhile: its `publication:removed` is on the way.
+        if (error instanceof CallRequestError && error.code === ErrorCode.UnknownPublication)
+          return;
+        console.warn(`subscribing to ${publicationId} failed`, error);
+        this.#onState(sub, 'failed');
+      });
+  }
+
+  #onState(sub: Subscription, state: PeerConnectionState): void {
+    const id = sub.info.id;
+    if (sub.link.closed || this.#subs.get(id) !== sub) return;
+    this.#deps.onState(sub.info, state);
+    if (state === 'connected') this.#retry.reset(id);
+    if (state === 'failed') {
+      this.#retry.schedule(id, () => {
+        if (this.#subs.get(id) === sub) this.#open(sub.info, true);
+      });
+    }
+  }
+
+  #close(publicationId: string, forgetRetry = true): void {
+    this.#subs.get(publicationId)?.link.close();
+    this.#subs.delete(publicationId);
+    if (forgetRetry) this.#retry.reset(publicationId);
+  }
+}
