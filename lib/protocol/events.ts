@@ -1,4 +1,5 @@
 import type { ProtocolError } from './errors';
+import type { MeetingEvents, MeetingJoinResult, MeetingRequests } from './meeting';
 import type { Result } from './result';
 import type {
   AddIceCandidateRequest,
@@ -23,7 +24,7 @@ export interface IceServerConfig {
   credential?: string;
 }
 
-export interface JoinRoomResult {
+export interface JoinRoomResult extends MeetingJoinResult {
   /** My participant id, assigned by the server. */
   selfId: string;
   roomId: string;
@@ -45,7 +46,7 @@ export type Ack<T> = (result: Result<T>) => void;
  * Client → server. Every request carries an acknowledgement; payloads are `unknown` on the server
  * side until the matching zod schema in `schemas.ts` has parsed them.
  */
-export interface ClientToServerEvents {
+export interface ClientToServerEvents extends MeetingRequests {
   'room:join': (request: JoinRoomRequest, ack: Ack<JoinRoomResult>) => void;
   /** `senderId` is my own id for my outgoing connection, or a remote participant's id to receive them. */
   'sdp:offer': (request: SdpOfferRequest, ack: Ack<SdpAnswerResult>) => void;
@@ -55,7 +56,7 @@ export interface ClientToServerEvents {
 }
 
 /** Server → client. */
-export interface ServerToClientEvents {
+export interface ServerToClientEvents extends MeetingEvents {
   'participant:joined': (participant: ParticipantInfo) => void;
   'participant:left': (event: { participantId: string }) => void;
   'participant:updated': (participant: ParticipantInfo) => void;

@@ -1,18 +1,25 @@
 import type { Server, Socket } from 'socket.io';
 
 import { ErrorCode } from '../../lib/protocol';
-import type { ClientToServerEvents, Result, ServerToClientEvents } from '../../lib/protocol';
+import type {
+  ClientToServerEvents,
+  MeetingRequests,
+  Result,
+  ServerToClientEvents,
+} from '../../lib/protocol';
 import { AppError, assertUnreachable } from '../errors';
 import type { RateLimits } from './rate-limit';
 import { TokenBucket } from './rate-limit';
 import type { SessionDeps } from './session';
 import { toResult } from './result';
 import { SignalingSession } from './session';
+import { attachMeetingHandlers } from './meeting-handlers';
 
 /** What a client really sends: anything, in any number of arguments. Types are not validation. */
 type InboundEvents = { [E in keyof ClientToServerEvents]: (...args: unknown[]) => void };
 
-type Request = keyof ClientToServerEvents;
+/** The meeting's requests have their own handlers (meeting-handlers.ts). */
+type Request = Exclude<keyof ClientToServerEvents, keyof MeetingRequests>;
 
 export interface SignalingDeps extends SessionDeps {
   rateLimits: RateLimits;
@@ -24,6 +31,7 @@ export type SignalingServer = Server<ClientToServerEvents, ServerToClientEvents>
 export function attachSignaling(io: SignalingServer, deps: SignalingDeps): void {
   io.on('connection', (socket) => {
     const session = new SignalingSession(socket, deps);
+    attachMeetingHandlers(socket, session, deps);
     const logger = deps.logger.child({ socketId: socket.id });
     const buckets = {
       join: new TokenBucket(deps.rateLimits.join),

@@ -1,5 +1,7 @@
 import type { ParticipantInfo, ProtocolError } from '../../lib/protocol';
+import type { MeetingDelivery } from '../meeting/room-meeting';
 import type { RoomMember } from '../rooms/room';
+import { emitMeeting } from './meeting-handlers';
 import type { SignalingSocket } from './session';
 
 /**
@@ -30,6 +32,10 @@ export class SocketRoomMember implements RoomMember {
 
   participantUpdated(participant: ParticipantInfo): void {
     this.#deliver(() => this.#socket.emit('participant:updated', participant));
+  }
+
+  meeting(delivery: MeetingDelivery): void {
+    this.#deliver(() => emitMeeting(this.#socket, delivery));
   }
 
   roomClosed(reason: ProtocolError | undefined): void {
