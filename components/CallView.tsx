@@ -7,6 +7,7 @@ import { CallHeader } from './CallHeader';
 import { CallNotices } from './CallNotices';
 import { ControlBar } from './ControlBar';
 import { ParticipantGrid } from './ParticipantGrid';
+import { MeetingLayer } from './panels/MeetingLayer';
 
 /** The call screen: header, notices, the grid of tiles and the control bar. */
 export function CallView({ onRejoin }: { onRejoin: () => void }) {
@@ -19,6 +20,7 @@ export function CallView({ onRejoin }: { onRejoin: () => void }) {
       <AudioUnlock />
       <ParticipantGrid />
       <ControlBar />
+      <MeetingLayer />
     </main>
   );
 }

@@ -5,6 +5,7 @@ import { useCallStore } from '@/lib/hooks/useCallStore';
 import { DeviceMenu } from './DeviceMenu';
 import { Icon } from './Icon';
 import { InviteButton } from './InviteButton';
+import { MeetingControls } from './panels/MeetingControls';
 import { ToggleButton } from './ToggleButton';
 
 /** Microphone, camera, devices, invite link and leave. */
@@ -52,6 +53,7 @@ export function ControlBar() {
         </button>
         {menuOpen && <DeviceMenu id="device-menu" onClose={closeMenu} />}
       </div>
+      <MeetingControls />
       <InviteButton />
       <button
         type="button"

@@ -15,6 +15,7 @@ import { RetrySchedule } from './RetrySchedule';
 import { SignalingClient } from './SignalingClient';
 import { SpeakingMonitor } from './SpeakingMonitor';
 import { StreamRegistry } from './StreamRegistry';
+import type { CallExtension } from './CallExtension';
 import { describeMediaError } from './mediaProblems';
 
 /** What the prejoin screen hands to the call: my name and my (already open) devices. */
@@ -28,6 +29,7 @@ const defaultRestartWaitMs = 2000;
 
 export interface CallSessionOptions extends JoinChoice {
   roomId: string;
+  extensions?: CallExtension[];
   /** Injected by tests; the default connects to the page's own origin. */
   createSignaling?: () => SignalingClient;
 }
@@ -93,6 +95,7 @@ export class CallSession {
     const signaling = this.#options.createSignaling?.() ?? new SignalingClient();
     this.#signaling = signaling;
     const { socket } = signaling;
+    this.#options.extensions?.forEach((extension) => extension.attach(socket));
     socket.on('connect', () => {
       this.#restart.end();
       void this.#join();
@@ -164,6 +167,7 @@ export class CallSession {
     });
     this.streams.set(result.selfId, this.#local.stream);
     state.setJoined(result.selfId);
+    this.#options.extensions?.forEach((extension) => extension.joined(result));
     this.#connect(result.selfId);
     result.participants.forEach((info) => this.#addRemote(info));
     // Arrivals announced while my join was in flight (they may be missing from the answer).
@@ -374,6 +378,7 @@ export class CallSession {
     this.#closeLinks();
     this.#local.stop();
     this.#signaling?.socket.removeAllListeners();
+    this.#options.extensions?.forEach((extension) => extension.ended());
     if (!keepSocket) this.#signaling?.socket.disconnect();
     this.streams.clear();
     const state = this.#store.getState();
