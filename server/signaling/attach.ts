@@ -8,6 +8,8 @@ import type {
   ServerToClientEvents,
 } from '../../lib/protocol';
 import { AppError, assertUnreachable } from '../errors';
+import type { AbuseGuard } from '../limits/guard';
+import { registerAccessHandlers } from './access-handlers';
 import type { RateLimits } from './rate-limit';
 import { TokenBucket } from './rate-limit';
 import type { SessionDeps } from './session';
@@ -23,12 +25,14 @@ type Request = Exclude<keyof ClientToServerEvents, keyof MeetingRequests>;
 
 export interface SignalingDeps extends SessionDeps {
   rateLimits: RateLimits;
+  guard: AbuseGuard;
 }
 
 export type SignalingServer = Server<ClientToServerEvents, ServerToClientEvents>;
 
 /** Wires every new socket to its own `SignalingSession`. */
 export function attachSignaling(io: SignalingServer, deps: SignalingDeps): void {
+  registerAccessHandlers(io, deps);
   io.on('connection', (socket) => {
     const session = new SignalingSession(socket, deps);
     attachMeetingHandlers(socket, session, deps);
