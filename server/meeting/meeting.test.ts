@@ -11,9 +11,26 @@ import {
   leave,
   nextEvent,
   startMediaServer,
-  startServer,
+  testLogger,
   waitUntil,
 } from '../test/harness';
+import { createApp } from '../app';
+import { parseEnv } from '../env';
+
+/**
+ * A real app whose per-address limit (the access issue's, shared by every test client on
+ * 127.0.0.1) is out of the way, so that what answers here is the per-participant limit.
+ */
+async function startServer(mediaServerUrl: string): Promise<TestServer> {
+  const app = createApp({
+    env: parseEnv({ HOST: '127.0.0.1', PORT: '0', NODE_ENV: 'test' }),
+    logger: testLogger(),
+    mediaServerUrl,
+    abuseLimits: { perAddress: { chat: { burst: 10_000, perSecond: 10_000 } } },
+  });
+  const port = await app.listen(0, '127.0.0.1');
+  return { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };
+}
 
 /** What a client can really send: any payload, typed or not. */
 function raw(socket: TestClient, event: string, payload: unknown): Promise<Result<unknown>> {
