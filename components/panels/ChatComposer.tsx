@@ -1,11 +1,10 @@
 import { useTranslations } from 'next-intl';
-import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useId, useMemo, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useCallStore } from '@/lib/hooks/useCallStore';
 import { useMeetingClient } from '@/lib/hooks/useMeetingClient';
 import { useErrorMessage } from '@/lib/i18n/useErrorMessage';
 import { MeetingRequestError } from '@/lib/meeting/MeetingClient';
 import { meetingLimits } from '@/lib/protocol';
-import { useShallow } from 'zustand/react/shallow';
 import { Icon } from '../Icon';
 
 /** The chat input: Enter sends, Shift+Enter starts a new line; to everyone or one person. */
@@ -16,13 +15,15 @@ export function ChatComposer() {
   const inputId = useId();
   const recipientId = useId();
   const errorId = useId();
-  const others = useCallStore(
-    useShallow((state) =>
-      state.order
-        .map((id) => state.participants[id])
-        .filter((p) => p !== undefined && !p.isLocal)
-        .map((p) => ({ id: p!.id, name: p!.displayName })),
-    ),
+  const order = useCallStore((state) => state.order);
+  const participants = useCallStore((state) => state.participants);
+  const others = useMemo(
+    () =>
+      order.flatMap((id) => {
+        const person = participants[id];
+        return person && !person.isLocal ? [{ id, name: person.displayName }] : [];
+      }),
+    [order, participants],
   );
   const [text, setText] = useState('');
   const [to, setTo] = useState('');

@@ -2,7 +2,7 @@ import { useTranslations } from 'next-intl';
 import { useEffect } from 'react';
 import { useMeetingStore } from '@/lib/hooks/useMeetingStore';
 
-const toastMs = 6000;
+const toastMs = 8000;
 
 /** The newest message while the chat is closed, for a few seconds; a click opens the chat. */
 export function ChatToast() {
