@@ -3,21 +3,31 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { CallSession, type JoinChoice } from '@/lib/call/CallSession';
 import { CallContext, type CallContextValue } from '@/lib/hooks/callContext';
+import { MeetingContext } from '@/lib/hooks/meetingContext';
+import { MeetingClient } from '@/lib/meeting/MeetingClient';
 import { createCallStore } from '@/lib/store/createCallStore';
+import { createMeetingStore } from '@/lib/store/meetingStore';
 
 /**
- * One call: a store and a session created once per mount. The session starts on mount and
- * leaves on unmount; StrictMode's extra unmount/mount does not create a second one.
+ * One call: a store and a session created once per mount (with the meeting's chat, hands and
+ * reactions beside it on the same socket). The session starts on mount and leaves on unmount;
+ * StrictMode's extra unmount/mount does not create a second one.
  */
 export function CallProvider(props: { roomId: string; choice: JoinChoice; children: ReactNode }) {
   const { roomId, choice, children } = props;
-  const [value] = useState<CallContextValue>(() => {
+  const [value] = useState<CallContextValue & { meeting: MeetingClient }>(() => {
     const store = createCallStore(roomId);
-    return { store, session: new CallSession(store, { roomId, ...choice }) };
+    const meeting = new MeetingClient(createMeetingStore());
+    const session = new CallSession(store, { roomId, ...choice, extensions: [meeting] });
+    return { store, session, meeting };
   });
   useEffect(() => {
     value.session.retain();
     return () => value.session.release();
   }, [value]);
-  return <CallContext.Provider value={value}>{children}</CallContext.Provider>;
+  return (
+    <CallContext.Provider value={value}>
+      <MeetingContext.Provider value={value.meeting}>{children}</MeetingContext.Provider>
+    </CallContext.Provider>
+  );
 }

@@ -8,6 +8,7 @@ import { CallNotices } from './CallNotices';
 import { ControlBar } from './ControlBar';
 import { ShareNotices } from './stage/ShareNotices';
 import { Stage } from './stage/Stage';
+import { MeetingLayer } from './panels/MeetingLayer';
 
 /** The call screen: header, notices, the stage of tiles (in the chosen layout) and the control bar. */
 export function CallView({ onRejoin }: { onRejoin: () => void }) {
@@ -21,6 +22,7 @@ export function CallView({ onRejoin }: { onRejoin: () => void }) {
       <AudioUnlock />
       <Stage />
       <ControlBar />
+      <MeetingLayer />
     </main>
   );
 }

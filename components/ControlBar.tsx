@@ -6,6 +6,7 @@ import { DeviceMenu } from './DeviceMenu';
 import { Icon } from './Icon';
 import { InviteButton } from './InviteButton';
 import { ShareButton } from './stage/ShareButton';
+import { MeetingControls } from './panels/MeetingControls';
 import { ToggleButton } from './ToggleButton';
 
 /** Microphone, camera, screen share, devices, invite link and leave. */
@@ -54,6 +55,7 @@ export function ControlBar() {
         </button>
         {menuOpen && <DeviceMenu id="device-menu" onClose={closeMenu} />}
       </div>
+      <MeetingControls />
       <InviteButton />
       <button
         type="button"

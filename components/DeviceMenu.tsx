@@ -3,12 +3,15 @@ import { useEffect, useRef } from 'react';
 import { useCallSession } from '@/lib/hooks/useCallSession';
 import { useCallStore } from '@/lib/hooks/useCallStore';
 import { useMediaDevices } from '@/lib/hooks/useMediaDevices';
+import { useMeetingStore } from '@/lib/hooks/useMeetingStore';
 import { DeviceSelect } from './DeviceSelect';
 import { LanguageSelect } from './LanguageSelect';
 
 /** Switch camera, microphone or speaker during the call (no renegotiation: replaceTrack). */
 export function DeviceMenu({ id, onClose }: { id: string; onClose: () => void }) {
   const t = useTranslations('devices');
+  const tm = useTranslations('meeting');
+  const setHelpOpen = useMeetingStore((state) => state.setHelpOpen);
   const session = useCallSession();
   const local = useCallStore((state) => state.local);
   const devices = useMediaDevices(local);
@@ -67,6 +70,17 @@ export function DeviceMenu({ id, onClose }: { id: string; onClose: () => void })
         />
       )}
       <LanguageSelect />
+      <button
+        type="button"
+        className="button"
+        data-testid="open_shortcuts"
+        onClick={() => {
+          onClose();
+          setHelpOpen(true);
+        }}
+      >
+        {tm('shortcuts')}
+      </button>
       <button type="button" className="button" onClick={onClose}>
         {t('done')}
       </button>

@@ -8,6 +8,7 @@ import { useParticipantStream } from '@/lib/hooks/useParticipantStream';
 import { ConnectionBadge } from './ConnectionBadge';
 import { Icon } from './Icon';
 import { initials } from './initials';
+import { TileMeetingOverlay } from './panels/TileMeetingOverlay';
 
 /** One person: their video (mine mirrored), or their initials when the camera is off. */
 export function ParticipantTile({ id }: { id: string }) {
@@ -53,6 +54,7 @@ export function ParticipantTile({ id }: { id: string }) {
         </div>
       )}
       <ConnectionBadge state={connection} />
+      <TileMeetingOverlay participantId={id} name={displayName} />
       <figcaption className="tile-caption">
         {audioMuted && (
           <span

@@ -12,6 +12,7 @@ import { SignalingClient } from './SignalingClient';
 import { SpeakingMonitor, type VoiceLink } from './SpeakingMonitor';
 import { StreamRegistry } from './StreamRegistry';
 import { Subscriptions } from './Subscriptions';
+import type { CallExtension } from './CallExtension';
 import { describeMediaError } from './mediaProblems';
 import { captureScreen } from './screenCapture';
 
@@ -28,6 +29,7 @@ export const localScreenId = 'local-screen';
 
 export interface CallSessionOptions extends JoinChoice {
   roomId: string;
+  extensions?: CallExtension[];
   /** Injected by tests; the default connects to the page's own origin. */
   createSignaling?: () => SignalingClient;
 }
@@ -108,6 +110,7 @@ export class CallSession {
     const signaling = this.#options.createSignaling?.() ?? new SignalingClient();
     this.#signaling = signaling;
     const { socket } = signaling;
+    this.#options.extensions?.forEach((extension) => extension.attach(socket));
     socket.on('connect', () => {
       this.#restart.end();
       void this.#join();
@@ -213,6 +216,7 @@ export class CallSession {
     });
     this.streams.set(result.selfId, this.#local.stream);
     state.setJoined(result.selfId);
+    this.#options.extensions?.forEach((extension) => extension.joined(result));
     this.#publications.start();
     this.#showLocalScreen();
     result.participants.forEach((info) => this.#roster.addParticipant(info));
@@ -402,6 +406,7 @@ export class CallSession {
     this.#publications.stop();
     this.#local.stop();
     this.#signaling?.socket.removeAllListeners();
+    this.#options.extensions?.forEach((extension) => extension.ended());
     if (!keepSocket) this.#signaling?.socket.disconnect();
     this.streams.clear();
     const state = this.#store.getState();

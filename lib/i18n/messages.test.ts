@@ -12,6 +12,8 @@ import {
 } from '@formatjs/icu-messageformat-parser';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../protocol/errors';
+import { reactionEmoji } from '../protocol/meeting';
+import { shortcutKeys } from '../meeting/shortcuts';
 import { locales } from './config';
 import en from '../../messages/en.json';
 import ko from '../../messages/ko.json';
@@ -64,6 +66,8 @@ const dynamic: Record<string, string[]> = {
   errors: [...Object.values(ErrorCode), 'TIMEOUT', 'unexpected'],
   media: ['denied', 'not-found', 'in-use', 'insecure', 'unknown'],
   'language.name': [...locales],
+  'meeting.reaction': [...reactionEmoji],
+  'meeting.shortcut': Object.keys(shortcutKeys),
 };
 
 describe('messages', () => {

@@ -1,5 +1,6 @@
 import type { ProtocolError } from './errors';
 import type { PublicationEvents, PublicationInfo, PublicationRequests } from './publications';
+import type { MeetingEvents, MeetingJoinResult, MeetingRequests } from './meeting';
 import type { Result } from './result';
 import type { JoinRoomRequest } from './schemas';
 
@@ -21,7 +22,7 @@ export interface IceServerConfig {
   credential?: string;
 }
 
-export interface JoinRoomResult {
+export interface JoinRoomResult extends MeetingJoinResult {
   /** My participant id, assigned by the server. */
   selfId: string;
   roomId: string;
@@ -39,13 +40,13 @@ export type Ack<T> = (result: Result<T>) => void;
  * Client → server. Every request carries an acknowledgement; payloads are `unknown` on the server
  * side until the matching zod schema (`schemas.ts`, `publications.ts`) has parsed them.
  */
-export interface ClientToServerEvents extends PublicationRequests {
+export interface ClientToServerEvents extends PublicationRequests, MeetingRequests {
   'room:join': (request: JoinRoomRequest, ack: Ack<JoinRoomResult>) => void;
   'room:leave': (ack: Ack<null>) => void;
 }
 
 /** Server → client. */
-export interface ServerToClientEvents extends PublicationEvents {
+export interface ServerToClientEvents extends PublicationEvents, MeetingEvents {
   /** Someone joined; their publications arrive as `publication:added` when they publish. */
   'participant:joined': (participant: ParticipantInfo) => void;
   /** Someone left; their publications are gone with them (no `publication:removed` for each). */

@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 
 import { ErrorCode } from '../../lib/protocol';
 import type {
+  MeetingSnapshot,
   ParticipantInfo,
   ProtocolError,
   PublicationInfo,
@@ -13,6 +14,7 @@ import { AppError } from '../errors';
 import type { MediaServerClient } from '../kurento/client';
 import type { KurentoIceCandidate, MediaPipeline } from '../kurento/objects';
 import type { Logger } from '../logger';
+import { RoomMeeting, type MeetingMember } from '../meeting/room-meeting';
 import { Participant } from './participant';
 import type { PublicationObserver, PublishInput } from './room-publications';
 import { RoomPublications } from './room-publications';
@@ -27,7 +29,7 @@ export interface RoomEvents {
  * (in the same synchronous step as the snapshot of the others that `join` returns), so no join,
  * leave or change can fall between what the snapshot shows and what the member is told next.
  */
-export interface RoomMember {
+export interface RoomMember extends MeetingMember {
   participantJoined(participant: ParticipantInfo): void;
   participantLeft(participantId: string): void;
   participantUpdated(participant: ParticipantInfo): void;
@@ -69,6 +71,8 @@ export class Room extends EventEmitter<RoomEvents> {
   readonly #participants = new Map<string, Participant>();
   /** Who hears of each participant's room events, by participant id (same keys as above). */
   readonly #members = new Map<string, RoomMember>();
+  /** Chat, raised hands, reactions (server/meeting). */
+  readonly meeting: RoomMeeting;
   /** Joins admitted but not finished: they count against the limit and keep the room open. */
   #pendingJoins = 0;
   #closed = false;
@@ -81,6 +85,11 @@ export class Room extends EventEmitter<RoomEvents> {
     this.logger = options.logger.child({ roomId: id });
     this.media = options.media;
     this.#maxParticipants = options.maxParticipants;
+    this.meeting = new RoomMeeting({
+      logger: this.logger,
+      members: () => this.#members,
+      nameOf: (id) => this.#participants.get(id)?.displayName,
+    });
     this.#pipeline = options.media.createMediaPipeline().then(async (pipeline) => {
       if (this.#closed) {
         await pipeline.release();
@@ -133,7 +142,7 @@ export class Room extends EventEmitter<RoomEvents> {
     request: JoinRequest,
     signal: JoinSignal,
     member: RoomMember,
-  ): Promise<{ participant: Participant; others: ParticipantInfo[] }> {
+  ): Promise<{ participant: Participant; others: ParticipantInfo[]; meeting: MeetingSnapshot }> {
     this.#assertOpen();
     if (this.#participants.size + this.#pendingJoins >= this.#maxParticipants) {
       throw new AppError(
@@ -156,11 +165,12 @@ export class Room extends EventEmitter<RoomEvents> {
       });
       // One synchronous step: snapshot, membership, announcement (see RoomMember).
       const others = this.participants.map((other) => other.info);
+      const meeting = this.meeting.snapshot();
       this.#participants.set(id, participant);
       this.#members.set(id, member);
       participant.logger.info({ displayName: participant.displayName }, 'join() | joined');
       this.#tellOthers(id, (other) => other.participantJoined(participant.info));
-      return { participant, others };
+      return { participant, others, meeting };
     } finally {
       this.#pendingJoins -= 1;
       this.#closeIfEmpty();
@@ -183,6 +193,7 @@ export class Room extends EventEmitter<RoomEvents> {
     ];
     participant.logger.info('leave() | left');
     this.#tellOthers(participantId, (other) => other.participantLeft(participantId));
+    this.meeting.participantLeft(participantId);
     this.#closeIfEmpty();
     await Promise.all(releases);
   }
@@ -271,6 +282,7 @@ export class Room extends EventEmitter<RoomEvents> {
     const members = [...this.#members.values()];
     this.#participants.clear();
     this.#members.clear();
+    this.meeting.close();
     this.logger.info({ reason: reason?.code }, 'close()');
     this.#publications.closed(participants);
     for (const member of members) this.#tell(member, (m) => m.roomClosed(reason));

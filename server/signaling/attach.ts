@@ -1,7 +1,12 @@
 import type { Server, Socket } from 'socket.io';
 
 import { ErrorCode } from '../../lib/protocol';
-import type { ClientToServerEvents, Result, ServerToClientEvents } from '../../lib/protocol';
+import type {
+  ClientToServerEvents,
+  MeetingRequests,
+  Result,
+  ServerToClientEvents,
+} from '../../lib/protocol';
 import { AppError } from '../errors';
 import type { AbuseGuard } from '../limits/guard';
 import { registerAccessHandlers } from './access-handlers';
@@ -12,9 +17,13 @@ import { requests } from './requests';
 import type { SessionDeps } from './session';
 import { toResult } from './result';
 import { SignalingSession } from './session';
+import { attachMeetingHandlers } from './meeting-handlers';
 
 /** What a client really sends: anything, in any number of arguments. Types are not validation. */
 type InboundEvents = { [E in keyof ClientToServerEvents]: (...args: unknown[]) => void };
+
+/** The meeting's requests have their own handlers (meeting-handlers.ts). */
+type Request = Exclude<keyof ClientToServerEvents, keyof MeetingRequests>;
 
 export interface SignalingDeps extends SessionDeps {
   rateLimits: RateLimits;
@@ -28,6 +37,7 @@ export function attachSignaling(io: SignalingServer, deps: SignalingDeps): void 
   registerAccessHandlers(io, deps);
   io.on('connection', (socket) => {
     const session = new SignalingSession(socket, deps);
+    attachMeetingHandlers(socket, session, deps);
     const logger = deps.logger.child({ socketId: socket.id });
     const buckets = new Map<keyof RateLimits, TokenBucket>();
     const bucket = (name: keyof RateLimits): TokenBucket => {

@@ -9,6 +9,7 @@ import type {
 } from '../../lib/protocol';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
+import type { RoomMeeting } from '../meeting/room-meeting';
 import type { Metrics } from '../metrics';
 import type { Participant } from '../rooms/participant';
 import type { Room } from '../rooms/room';
@@ -59,6 +60,11 @@ export class SignalingSession {
     return this.#state.kind === 'joined' ? this.#state.participant.id : undefined;
   }
 
+  /** My room's chat, hands and reactions while joined (meeting-handlers.ts). */
+  get meeting(): RoomMeeting | undefined {
+    return this.#state.kind === 'joined' ? this.#state.room.meeting : undefined;
+  }
+
   async join(payload: unknown): Promise<JoinRoomResult> {
     const request = parsePayload(joinRoomSchema, payload);
     if (this.#deps.isShuttingDown()) {
@@ -76,7 +82,7 @@ export class SignalingSession {
     );
     try {
       const room = this.#deps.rooms.getOrCreate(request.roomId);
-      const { participant, others } = await room.join(request, signal, member);
+      const { participant, others, meeting } = await room.join(request, signal, member);
       if (signal.aborted) {
         member.discard();
         await room.leave(participant.id);
@@ -90,6 +96,7 @@ export class SignalingSession {
         selfId: participant.id,
         roomId: room.id,
         participants: others,
+        meeting,
         ...this.#deps.iceConfig(participant.id),
       };
     } catch (error) {

@@ -1,5 +1,7 @@
 import type { ParticipantInfo, ProtocolError, PublicationInfo } from '../../lib/protocol';
+import type { MeetingDelivery } from '../meeting/room-meeting';
 import type { RoomMember } from '../rooms/room';
+import { emitMeeting } from './meeting-handlers';
 import type { SignalingSocket } from './session';
 
 /**
@@ -42,6 +44,10 @@ export class SocketRoomMember implements RoomMember {
 
   publicationUpdated(publication: PublicationInfo): void {
     this.#deliver(() => this.#socket.emit('publication:updated', publication));
+  }
+
+  meeting(delivery: MeetingDelivery): void {
+    this.#deliver(() => emitMeeting(this.#socket, delivery));
   }
 
   roomClosed(reason: ProtocolError | undefined): void {
