@@ -1,6 +1,6 @@
 import type { Server } from 'socket.io';
 
-import { ErrorCode, fail } from '../../lib/protocol';
+import { fail } from '../../lib/protocol';
 import type { ProtocolError, Result } from '../../lib/protocol';
 import type { AbuseGuard } from '../limits/guard';
 import type { Logger } from '../logger';
@@ -24,8 +24,8 @@ export function registerAccessHandlers(io: Server, deps: AccessDeps): void {
     const { connection, close } = deps.guard.opened(socket.request);
     socket.on('disconnect', close);
     const logger = deps.logger.child({ socketId: socket.id, address: connection.address });
-    const overLimit = (): void => {
-      if (!deps.guard.strike(connection) || !socket.connected) return;
+    const disconnect = (): void => {
+      if (!socket.connected) return;
       logger.warn('abuse | disconnected: kept exceeding limits');
       socket.disconnect(true);
     };
@@ -36,11 +36,15 @@ export function registerAccessHandlers(io: Server, deps: AccessDeps): void {
       const refusal = deps.guard.check(connection, event, args[0]);
       if (refusal) {
         refuse(ack, refusal, deps.metrics);
-        overLimit();
+        if (deps.guard.strike(connection)) disconnect();
         return;
       }
-      // Per-socket limits refuse inside the handlers; they count as strikes too.
-      if (ack) packet[packet.length - 1] = watchForLimits(ack, overLimit);
+      if (ack) {
+        packet[packet.length - 1] = (result: Result<unknown>) => {
+          ack(result);
+          deps.guard.answered(connection, event, !result.ok);
+        };
+      }
       next();
     });
   });
@@ -49,11 +53,4 @@ export function registerAccessHandlers(io: Server, deps: AccessDeps): void {
 function refuse(ack: AnyAck | undefined, refusal: ProtocolError, metrics: Metrics): void {
   metrics.error(refusal.code);
   ack?.(fail(refusal.code, refusal.message));
-}
-
-function watchForLimits(ack: AnyAck, overLimit: () => void): AnyAck {
-  return (result) => {
-    ack(result);
-    if (!result.ok && result.error.code === ErrorCode.RateLimited) overLimit();
-  };
 }
