@@ -50,6 +50,8 @@ export async function startServer(
     rateLimits?: Partial<RateLimits>;
     env?: Record<string, string>;
     mediaClient?: CreateAppOptions['mediaClient'];
+    /** Every test client comes from 127.0.0.1: the address limits are raised unless given. */
+    abuseLimits?: CreateAppOptions['abuseLimits'];
   } = {},
 ): Promise<TestServer> {
   const env = parseEnv({ HOST: '127.0.0.1', PORT: '0', NODE_ENV: 'test', ...options.env });
@@ -60,10 +62,25 @@ export async function startServer(
     ...(typeof mediaServerUrl === 'string' ? {} : { mediaServerUrls: mediaServerUrl }),
     ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
     ...(options.mediaClient ? { mediaClient: options.mediaClient } : {}),
+    abuseLimits: options.abuseLimits ?? roomyAbuseLimits,
   });
   const port = await app.listen(0, '127.0.0.1');
   return { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };
 }
+
+const roomy = { burst: 100_000, perSecond: 100_000 };
+/** Address limits out of the way of tests that are about something else. */
+export const roomyAbuseLimits: NonNullable<CreateAppOptions['abuseLimits']> = {
+  perAddress: {
+    connections: 100_000,
+    connect: roomy,
+    join: roomy,
+    roomCreate: roomy,
+    offer: roomy,
+    candidate: roomy,
+  },
+  perConnection: { candidatesPerOffer: 100_000 },
+};
 
 const openClients = new Set<TestClient>();
 
