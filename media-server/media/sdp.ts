@@ -172,3 +172,24 @@ export function restrictOfferCodecs(
     restrictToPayload(m, chosen.payloadType);
   }
 }
+
+/**
+ * Legacy offers (pre-unified-plan, RtpEndpoint-era) carry no `a=mid`; werift then fails with
+ * "mid not assigned". KMS names such m-lines by their index; so do we (the answer then carries
+ * those mids, which such offerers ignore).
+ */
+export function assignMissingMids(sdp: SessionDescription): void {
+  const used = new Set(
+    sdp.media
+      .map((m) => m.mid)
+      .filter((m) => m !== undefined)
+      .map(String),
+  );
+  sdp.media.forEach((m, i) => {
+    if (m.mid !== undefined && String(m.mid) !== '') return;
+    let mid = String(i);
+    while (used.has(mid)) mid = `${mid}_`;
+    used.add(mid);
+    m.mid = mid;
+  });
+}

@@ -1,3 +1,6 @@
+import type { RtpPacket } from 'werift';
+import type { CodecSpec, MediaKind } from '../media/codecs';
+import { describeCodec, sameCodec } from '../media/codecs';
 import { Errors } from '../rpc/errors';
 import type { Json, JsonObject, Params } from './params';
 import type { ObjectHost } from './MediaObject';
@@ -5,6 +8,12 @@ import { MediaObject } from './MediaObject';
 
 export type KurentoMediaType = 'AUDIO' | 'VIDEO' | 'DATA';
 export const MEDIA_TYPES: readonly KurentoMediaType[] = ['AUDIO', 'VIDEO', 'DATA'];
+export const KIND_OF: Record<KurentoMediaType, MediaKind | undefined> = {
+  AUDIO: 'audio',
+  VIDEO: 'video',
+  DATA: undefined,
+};
+export const TYPE_OF: Record<MediaKind, KurentoMediaType> = { audio: 'AUDIO', video: 'VIDEO' };
 
 export const MEDIA_ELEMENT_EVENTS = [
   'Error',
@@ -17,7 +26,10 @@ export const MEDIA_ELEMENT_EVENTS = [
 
 /**
  * Connections between elements, as KMS keeps them: a sink has at most one source per media type
- * (connecting another source replaces it); a source feeds any number of sinks.
+ * (connecting another source replaces it); a source feeds any number of sinks. Every element is a
+ * source and/or a sink of RTP (DESIGN.md): a source hands each packet to its sinks' `deliver`,
+ * a sink's keyframe request goes to its source's `requestKeyframe`. Nothing transcodes, so a
+ * connection is refused when the codec a source sends differs from the one its sink receives.
  */
 export abstract class MediaElement extends MediaObject {
   readonly #sinks = new Map<KurentoMediaType, MediaElement[]>();
@@ -98,7 +110,7 @@ export abstract class MediaElement extends MediaObject {
     if (sink.pipelineId !== this.pipelineId) {
       throw Errors.connect('Cannot connect elements of different pipelines');
     }
-    if (sink === this) throw Errors.connect('Cannot connect an element to itself');
+    // An element connected to itself is KMS's hello-world loopback (media goes back to its sender).
     const types = type ? [type] : MEDIA_TYPES;
     // Check every type before changing anything, so a refused connect leaves no half state.
     for (const t of types) this.checkCanFeed(sink, t);
@@ -154,8 +166,52 @@ export abstract class MediaElement extends MediaObject {
     return out;
   }
 
-  /** Throws a Kurento error when this element cannot feed `sink` with `type` (e.g. codecs differ). */
-  protected checkCanFeed(_sink: MediaElement, _type: KurentoMediaType): void {}
+  /** Throws a Kurento error when this element cannot feed `sink` with `type` (codecs differ). */
+  protected checkCanFeed(sink: MediaElement, type: KurentoMediaType): void {
+    const kind = KIND_OF[type];
+    if (kind) assertCodecsAgree(this, sink, kind);
+  }
+
+  /** The codec of what this element sends on `kind` (undefined: not known yet, anything goes). */
+  sendCodec(_kind: MediaKind): CodecSpec | undefined {
+    return undefined;
+  }
+
+  /** The codec this element must receive on `kind` (undefined: not fixed yet, or any). */
+  recvCodec(_kind: MediaKind): CodecSpec | undefined {
+    return undefined;
+  }
+
+  /** One RTP packet from this element's source (shared: a sink must not mutate it). */
+  deliver(_kind: MediaKind, _rtp: RtpPacket): void {}
+
+  #forwarding = false;
+
+  /** Hands a packet to every sink of `kind` (a cycle of elements stops at the first repeat). */
+  protected forward(kind: MediaKind, rtp: RtpPacket): void {
+    if (this.#forwarding) return;
+    this.#forwarding = true;
+    try {
+      const sinks = this.sinksOf(TYPE_OF[kind]);
+      for (let i = 0; i < sinks.length; i++) sinks[i]?.deliver(kind, rtp);
+    } finally {
+      this.#forwarding = false;
+    }
+  }
+
+  #askingKeyframe = false;
+
+  /** A sink needs a keyframe: elements that produce none pass the request to their source. */
+  requestKeyframe(kind: MediaKind): void {
+    if (this.#askingKeyframe) return;
+    this.#askingKeyframe = true;
+    try {
+      this.sourceOf(TYPE_OF[kind])?.requestKeyframe(kind);
+    } finally {
+      this.#askingKeyframe = false;
+    }
+  }
+
   protected onSinkConnected(_sink: MediaElement, _type: KurentoMediaType): void {}
   protected onSinkDisconnected(_sink: MediaElement, _type: KurentoMediaType): void {}
   protected onSourceConnected(_source: MediaElement, _type: KurentoMediaType): void {}
@@ -195,4 +251,23 @@ function connectionData(source: MediaElement, sink: MediaElement, t: KurentoMedi
     sourceDescription: 'default',
     sinkDescription: 'default',
   };
+}
+
+/** Without transcoding, a source and a sink must carry the same codec (or one not fixed yet). */
+export function codecsAgree(src: MediaElement, sink: MediaElement, kind: MediaKind): boolean {
+  const a = src.sendCodec(kind);
+  const b = sink.recvCodec(kind);
+  return !a || !b || sameCodec(a, b);
+}
+
+export function codecText(codec: CodecSpec | undefined): string {
+  return codec ? describeCodec(codec) : '?';
+}
+
+/** Refuses a connection a sink could not take (KMS would transcode; this server does not). */
+export function assertCodecsAgree(src: MediaElement, sink: MediaElement, kind: MediaKind): void {
+  if (codecsAgree(src, sink, kind)) return;
+  throw Errors.connect(
+    `Cannot connect ${TYPE_OF[kind]}: source sends ${codecText(src.sendCodec(kind))} but sink negotiated ${codecText(sink.recvCodec(kind))} (no transcoding)`,
+  );
 }

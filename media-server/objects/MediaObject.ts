@@ -111,6 +111,10 @@ export abstract class MediaObject {
     }
   }
 
+  hasOperation(operation: string): boolean {
+    return this.#ops.has(operation);
+  }
+
   async invoke(operation: string, params: Params): Promise<Json> {
     const op = this.#ops.get(operation);
     if (!op) throw Errors.unknownOperation(operation, params.count);

@@ -5,7 +5,7 @@ import type { MediaObject, ObjectHost } from './MediaObject';
 import { MediaPipeline } from './MediaPipeline';
 import type { JsonObject, Params } from './params';
 import { ServerManager } from './ServerManager';
-import { WebRtcEndpoint } from './WebRtcEndpoint';
+import { createObject } from './factories';
 
 /** Every live Kurento object by id, and the factories `create` can use. */
 export class ObjectRegistry implements ObjectHost {
@@ -68,37 +68,9 @@ export class ObjectRegistry implements ObjectHost {
     return [...this.#objects.values()].filter((o) => o instanceof MediaPipeline).map((o) => o.id);
   }
 
-  /** `create` of the Kurento protocol. `type` may be qualified (`kurento.WebRtcEndpoint`). */
+  /** `create` of the Kurento protocol (factories.ts). */
   create(type: string, params: Params): MediaObject {
-    const name = type.startsWith('kurento.') ? type.slice('kurento.'.length) : type;
-    let obj: MediaObject;
-    switch (name) {
-      case 'MediaPipeline': {
-        obj = new MediaPipeline(this);
-        break;
-      }
-      case 'WebRtcEndpoint': {
-        const pipelineId = params.string('mediaPipeline');
-        const pipeline = this.#objects.get(pipelineId);
-        if (!pipeline) throw Errors.objectNotFound(pipelineId);
-        if (!(pipeline instanceof MediaPipeline)) {
-          throw Errors.marshall("'mediaPipeline' parameter should be a MediaPipeline");
-        }
-        const recvonly = params.optBool('recvonly') ?? false;
-        const sendonly = params.optBool('sendonly') ?? false;
-        if (recvonly && sendonly) {
-          throw Errors.illegalParam('A WebRtcEndpoint cannot be both recvonly and sendonly');
-        }
-        if (params.optBool('useDataChannels') === true) {
-          throw Errors.notImplemented('Data channels are not supported by this media server');
-        }
-        obj = new WebRtcEndpoint(this, pipeline, { recvonly, sendonly });
-        pipeline.children.add(obj);
-        break;
-      }
-      default:
-        throw Errors.factoryNotFound(type);
-    }
+    const obj = createObject(this, type, params);
     this.register(obj);
     this.serverManager.emitEvent('ObjectCreated', { object: obj.id });
     return obj;

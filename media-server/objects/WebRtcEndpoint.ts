@@ -7,7 +7,7 @@ import { KeyframeThrottles } from '../media/KeyframeThrottle';
 import type { IceState, PeerState } from '../media/peer';
 import { Peer } from '../media/peer';
 import type { KurentoMediaType } from './MediaElement';
-import { MediaElement } from './MediaElement';
+import { codecsAgree, MediaElement } from './MediaElement';
 import type { MediaObject, ObjectHost } from './MediaObject';
 import { buildStats } from './endpointStats';
 import { BandwidthSettings } from './BandwidthSettings';
@@ -26,9 +26,7 @@ import {
 import type { Direction } from './webrtcTypes';
 import {
   allowedDirection,
-  assertCodecsAgree,
   codecMismatchEvent,
-  codecsAgree,
   KIND_OF,
   registerUnsupported,
   TYPE_OF,
@@ -139,14 +137,23 @@ export class WebRtcEndpoint extends MediaElement {
 
   /** The codec a kind must use so it can exchange media with what it is connected to. */
   #constraint(kind: MediaKind): { codec: CodecSpec; hard: boolean } | undefined {
+    // A loopback (connected to itself) has nothing to agree with but its own offer.
     const src = this.sourceOf(TYPE_OF[kind]);
-    const srcCodec = src instanceof WebRtcEndpoint ? src.codecs.get(kind) : undefined;
+    const srcCodec = src === this ? undefined : src?.sendCodec(kind);
     if (srcCodec) return { codec: srcCodec, hard: true };
     for (const sink of this.sinksOf(TYPE_OF[kind])) {
-      const c = sink instanceof WebRtcEndpoint ? sink.codecs.get(kind) : undefined;
+      const c = sink === this ? undefined : sink.recvCodec(kind);
       if (c) return { codec: c, hard: false };
     }
     return undefined;
+  }
+
+  override sendCodec(kind: MediaKind): CodecSpec | undefined {
+    return this.codecs.get(kind);
+  }
+
+  override recvCodec(kind: MediaKind): CodecSpec | undefined {
+    return this.codecs.get(kind);
   }
 
   async processOffer(offer: string): Promise<string> {
@@ -225,11 +232,11 @@ export class WebRtcEndpoint extends MediaElement {
     for (const kind of ['audio', 'video'] as const) {
       const type = TYPE_OF[kind];
       const src = this.sourceOf(type);
-      if (src instanceof WebRtcEndpoint && !codecsAgree(src, this, kind)) {
+      if (src && !codecsAgree(src, this, kind)) {
         this.#refuse(src, this, kind);
       }
       for (const sink of [...this.sinksOf(type)]) {
-        if (sink instanceof WebRtcEndpoint && !codecsAgree(this, sink, kind)) {
+        if (!codecsAgree(this, sink, kind)) {
           this.#refuse(this, sink, kind);
         }
       }
@@ -238,14 +245,11 @@ export class WebRtcEndpoint extends MediaElement {
     this.#propagateSendLimit();
   }
 
-  #refuse(src: WebRtcEndpoint, sink: WebRtcEndpoint, kind: MediaKind): void {
+  #refuse(src: MediaElement, sink: MediaElement, kind: MediaKind): void {
+    // The event text needs both codecs: build it before the disconnect forgets them.
+    const event = codecMismatchEvent(src, sink, kind);
     src.disconnect(sink, TYPE_OF[kind]);
-    sink.emitEvent('Error', codecMismatchEvent(src, sink, kind));
-  }
-
-  protected override checkCanFeed(sink: MediaElement, type: KurentoMediaType): void {
-    const kind = KIND_OF[type];
-    if (kind && sink instanceof WebRtcEndpoint) assertCodecsAgree(this, sink, kind);
+    sink.emitEvent('Error', event);
   }
 
   #createPeer(): Peer {
@@ -258,8 +262,7 @@ export class WebRtcEndpoint extends MediaElement {
       onRtp: (kind, rtp) => this.#onRtp(kind, rtp),
       onKeyframeRequest: (kind) => {
         this.counters.of(kind).pliIn++;
-        const src = this.sourceOf(TYPE_OF[kind]);
-        if (src instanceof WebRtcEndpoint) src.requestKeyframe(kind);
+        this.sourceOf(TYPE_OF[kind])?.requestKeyframe(kind);
       },
       onNack: (kind) => {
         this.counters.of(kind).nackIn++;
@@ -294,8 +297,7 @@ export class WebRtcEndpoint extends MediaElement {
       this.#states.setConnection('CONNECTED');
       this.#flow.start();
       // A sink that just became able to receive needs a keyframe to show anything.
-      const src = this.sourceOf('VIDEO');
-      if (src instanceof WebRtcEndpoint) src.requestKeyframe('video');
+      this.sourceOf('VIDEO')?.requestKeyframe('video');
     } else if (s === 'disconnected' || s === 'failed' || s === 'closed') {
       this.#states.setConnection('DISCONNECTED');
       this.#states.setMedia('DISCONNECTED');
@@ -306,11 +308,11 @@ export class WebRtcEndpoint extends MediaElement {
     const c = this.counters.of(kind);
     if (c.packetsIn++ === 0) this.#flow.check();
     c.bytesIn += rtp.payload.length + 12;
-    const sinks = this.sinksOf(TYPE_OF[kind]);
-    for (let i = 0; i < sinks.length; i++) {
-      const sink = sinks[i];
-      if (sink instanceof WebRtcEndpoint) sink.sendMedia(kind, rtp);
-    }
+    this.forward(kind, rtp);
+  }
+
+  override deliver(kind: MediaKind, rtp: RtpPacket): void {
+    this.sendMedia(kind, rtp);
   }
 
   /**
@@ -329,7 +331,7 @@ export class WebRtcEndpoint extends MediaElement {
     c.bytesOut += sent;
   }
 
-  requestKeyframe(kind: MediaKind): void {
+  override requestKeyframe(kind: MediaKind): void {
     this.#keyframe.request(kind);
   }
 
@@ -340,11 +342,9 @@ export class WebRtcEndpoint extends MediaElement {
   }
 
   protected override onSinkConnected(sink: MediaElement, type: KurentoMediaType): void {
-    if (
-      type === 'VIDEO' &&
-      sink instanceof WebRtcEndpoint &&
-      sink.#states.connection === 'CONNECTED'
-    ) {
+    // A WebRtcEndpoint sink asks by itself once its transport connects; others need it now.
+    const waiting = sink instanceof WebRtcEndpoint && sink.#states.connection !== 'CONNECTED';
+    if (type === 'VIDEO' && !waiting) {
       this.requestKeyframe('video');
     }
     this.#propagateSendLimit();

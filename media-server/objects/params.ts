@@ -30,6 +30,16 @@ export class Params {
     return v;
   }
 
+  /**
+   * A MediaObject parameter: its id. kurento-client 7.2 sends some (DispatcherOneToMany's
+   * `setSource`, whose type check is commented out) as the serialized object; take its `id`.
+   */
+  objectRef(name: string): string {
+    const v = this.raw[name];
+    if (isJsonObject(v) && typeof v['id'] === 'string') return v['id'];
+    return this.string(name);
+  }
+
   optString(name: string): string | undefined {
     return this.has(name) ? this.string(name) : undefined;
   }

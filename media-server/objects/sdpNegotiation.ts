@@ -5,6 +5,7 @@ import type { BitrateHints } from '../media/sdp';
 import {
   addMsid,
   applyBitrateHints,
+  assignMissingMids,
   mediaKind,
   negotiatedCodec,
   parseSdp,
@@ -28,6 +29,7 @@ export async function answerOffer(
   direction: (offered: string) => Direction,
 ): Promise<void> {
   const parsed = parseSdp(offer, 'offer');
+  assignMissingMids(parsed);
   restrictOfferCodecs(parsed, constraint);
   dropMdnsCandidates(parsed);
   await peer.pc.setRemoteDescription({ type: 'offer', sdp: writeSdp(parsed) });

@@ -89,9 +89,11 @@ export class Dispatcher {
         const o = this.registry.create(type, new Params(obj(p, 'constructorParams')));
         session.owned.add(o.id);
         try {
+          // Properties with a setter are applied; others are kept by KMS as free-form config and
+          // kurento-client sends some of its own (`mediaPipeline` of a HubPort), so skip them.
           for (const [k, v] of Object.entries(obj(p, 'properties'))) {
-            const cap = k.charAt(0).toUpperCase() + k.slice(1);
-            await o.invoke(`set${cap}`, new Params({ [k]: v }));
+            const setter = `set${k.charAt(0).toUpperCase()}${k.slice(1)}`;
+            if (o.hasOperation(setter)) await o.invoke(setter, new Params({ [k]: v }));
           }
         } catch (err) {
           o.release();

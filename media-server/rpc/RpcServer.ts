@@ -106,11 +106,24 @@ export class RpcServer {
       return;
     }
     const req = parsed.request;
+    // kurento-client sends its first requests (describe, getServerManager…) without waiting for
+    // a session id. Giving the connection its session before the first await means concurrent
+    // requests share it instead of each creating one (the client adopts whichever reply comes
+    // last, and subscriptions made in a socket-less session never got their events).
+    if (
+      ctx.boundSession === undefined &&
+      req.params['sessionId'] === undefined &&
+      req.method !== 'ping' &&
+      req.method !== 'connect'
+    ) {
+      ctx.bind(this.sessions.getOrCreate(undefined));
+    }
     try {
       const result = await this.dispatcher.call(req, ctx);
-      // KMS binds the connection to the session of its first reply that carries one.
+      // As KMS: the connection follows the session of each reply (a client that names another
+      // session gets that session's events on this socket from now on).
       const sid = result['sessionId'];
-      if (typeof sid === 'string' && ctx.boundSession === undefined) {
+      if (typeof sid === 'string' && sid !== ctx.boundSession) {
         ctx.bind(this.sessions.getOrCreate(sid));
       }
       if (req.id !== undefined) send(ws, resultFrame(req.id, result));

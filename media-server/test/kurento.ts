@@ -18,6 +18,23 @@ export interface KObject {
 export interface KPipeline extends KObject {
   create(type: 'WebRtcEndpoint', params: Record<string, unknown>, cb: Cb<KEndpoint>): void;
   create(type: 'WebRtcEndpoint', cb: Cb<KEndpoint>): void;
+  create(type: string, params: Record<string, unknown>, cb: Cb<KElement>): void;
+  create(type: string, cb: Cb<KElement>): void;
+}
+
+/** Any MediaElement (PassThrough, HubPort, RecorderEndpoint, PlayerEndpoint…). */
+export interface KElement extends KObject {
+  connect(sink: KObject, cb: Cb<unknown>): void;
+  connect(sink: KObject, mediaType: string, cb: Cb<unknown>): void;
+  disconnect(sink: KObject, cb: Cb<unknown>): void;
+  [operation: string]: unknown;
+}
+
+/** Calls an operation kurento-client generated on an element (callback last). */
+export function invoke<T>(el: KElement, operation: string, ...args: unknown[]): Promise<T> {
+  const fn = el[operation];
+  if (typeof fn !== 'function') throw new Error(`kurento-client has no ${operation}()`);
+  return k<T>((cb) => (fn as (...a: unknown[]) => void).apply(el, [...args, cb]));
 }
 
 export interface KEndpoint extends KObject {
@@ -26,8 +43,8 @@ export interface KEndpoint extends KObject {
   processAnswer(answer: string, cb: Cb<string>): void;
   gatherCandidates(cb: Cb<unknown>): void;
   addIceCandidate(c: unknown, cb: Cb<unknown>): void;
-  connect(sink: KEndpoint, cb: Cb<unknown>): void;
-  connect(sink: KEndpoint, mediaType: string, cb: Cb<unknown>): void;
+  connect(sink: KObject, cb: Cb<unknown>): void;
+  connect(sink: KObject, mediaType: string, cb: Cb<unknown>): void;
   disconnect(sink: KEndpoint, cb: Cb<unknown>): void;
   getStats(cb: Cb<Record<string, Record<string, unknown>>>): void;
   getMediaState(cb: Cb<string>): void;
