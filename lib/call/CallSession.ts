@@ -6,6 +6,7 @@ import {
 } from '../protocol';
 import type { CallStoreApi } from '../store/createCallStore';
 import type { PeerConnectionState } from '../store/types';
+import { storeHostCredential, storedHostCredential } from './hostCredential';
 import { CallRequestError, toCallError } from './CallError';
 import { DeferredLifecycle } from './DeferredLifecycle';
 import { LocalTracks, type LocalTracksInit } from './LocalTracks';
@@ -132,11 +133,13 @@ export class CallSession {
     state.setPhase('joining');
     let result: JoinRoomResult;
     try {
+      const hostCredential = storedHostCredential(this.#options.roomId);
       result = await signaling.join({
         roomId: this.#options.roomId,
         displayName: this.#options.displayName,
         audioMuted: this.#local.audioMuted,
         videoMuted: this.#local.videoMuted,
+        ...(hostCredential ? { hostCredential } : {}),
       });
     } catch (error) {
       // Reached a server that is still going down: wait for its successor, the call is not over.
@@ -148,6 +151,7 @@ export class CallSession {
       return;
     }
     if (this.#ended) return;
+    storeHostCredential(this.#options.roomId, result.access?.hostCredential);
     this.#selfId = result.selfId;
     this.#iceServers = result.iceServers;
     this.#iceTransportPolicy = result.iceTransportPolicy;

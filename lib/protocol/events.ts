@@ -1,3 +1,4 @@
+import type { AccessEvents, AccessJoinResult, AccessRequests, Role } from './access';
 import type { ProtocolError } from './errors';
 import type { Result } from './result';
 import type {
@@ -14,6 +15,8 @@ export interface ParticipantInfo {
   displayName: string;
   audioMuted: boolean;
   videoMuted: boolean;
+  /** Decided by the server (access); absent from servers that predate roles. */
+  role?: Role;
 }
 
 /** An ICE server for the browser's RTCPeerConnection (same shape as RTCIceServer). */
@@ -33,6 +36,8 @@ export interface JoinRoomResult {
   iceServers: IceServerConfig[];
   /** `relay`: use TURN candidates only (the server's ICE_TRANSPORT_POLICY, "force relay"). */
   iceTransportPolicy: 'all' | 'relay';
+  /** My role, and a host credential to keep when I am host (access). */
+  access?: AccessJoinResult;
 }
 
 export interface SdpAnswerResult {
@@ -45,7 +50,7 @@ export type Ack<T> = (result: Result<T>) => void;
  * Client → server. Every request carries an acknowledgement; payloads are `unknown` on the server
  * side until the matching zod schema in `schemas.ts` has parsed them.
  */
-export interface ClientToServerEvents {
+export interface ClientToServerEvents extends AccessRequests {
   'room:join': (request: JoinRoomRequest, ack: Ack<JoinRoomResult>) => void;
   /** `senderId` is my own id for my outgoing connection, or a remote participant's id to receive them. */
   'sdp:offer': (request: SdpOfferRequest, ack: Ack<SdpAnswerResult>) => void;
@@ -55,7 +60,7 @@ export interface ClientToServerEvents {
 }
 
 /** Server → client. */
-export interface ServerToClientEvents {
+export interface ServerToClientEvents extends AccessEvents {
   'participant:joined': (participant: ParticipantInfo) => void;
   'participant:left': (event: { participantId: string }) => void;
   'participant:updated': (participant: ParticipantInfo) => void;

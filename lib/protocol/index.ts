@@ -5,3 +5,4 @@ export * from './roomId';
 export * from './roomStatus';
 export * from './schemas';
 export * from './publications';
+export * from './access';

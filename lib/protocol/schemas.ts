@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { accessJoinFields } from './access';
 import { limits } from './limits';
 import { roomIdSchema } from './roomId';
 
@@ -18,6 +19,7 @@ export const joinRoomSchema = z.object({
   displayName: displayNameSchema,
   audioMuted: z.boolean().default(false),
   videoMuted: z.boolean().default(false),
+  ...accessJoinFields,
 });
 export type JoinRoomRequest = z.input<typeof joinRoomSchema>;
 

@@ -1,7 +1,12 @@
 import type { Server, Socket } from 'socket.io';
 
 import { ErrorCode } from '../../lib/protocol';
-import type { ClientToServerEvents, Result, ServerToClientEvents } from '../../lib/protocol';
+import type {
+  AccessRequests,
+  ClientToServerEvents,
+  Result,
+  ServerToClientEvents,
+} from '../../lib/protocol';
 import { AppError, assertUnreachable } from '../errors';
 import type { AbuseGuard } from '../limits/guard';
 import { registerAccessHandlers } from './access-handlers';
@@ -14,7 +19,8 @@ import { SignalingSession } from './session';
 /** What a client really sends: anything, in any number of arguments. Types are not validation. */
 type InboundEvents = { [E in keyof ClientToServerEvents]: (...args: unknown[]) => void };
 
-type Request = keyof ClientToServerEvents;
+/** Access's own requests are handled in `access-handlers.ts`. */
+type Request = Exclude<keyof ClientToServerEvents, keyof AccessRequests>;
 
 export interface SignalingDeps extends SessionDeps {
   rateLimits: RateLimits;

@@ -14,6 +14,7 @@ import type {
   SdpAnswerResult,
   ServerToClientEvents,
 } from '../../lib/protocol';
+import type { AdmissionControl } from '../access/admission';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
@@ -33,6 +34,8 @@ export interface SessionDeps {
   /** ICE servers (with a freshly minted TURN pair) and transport policy for one participant. */
   iceConfig(participantId: string): IceConfig;
   isShuttingDown(): boolean;
+  /** Who may join and as what (server/access): tokens, host credentials. */
+  admission: AdmissionControl;
 }
 
 type State =
@@ -85,8 +88,15 @@ export class SignalingSession {
       this.#roomClosed(joinedParticipant, reason),
     );
     try {
+      const roomIsOpen = this.#deps.rooms.get(request.roomId) !== undefined;
+      const admission = await this.#deps.admission.admit(request, roomIsOpen);
+      if (signal.aborted) throw new AppError(ErrorCode.NotInRoom, 'The join was cancelled.');
       const room = this.#deps.rooms.getOrCreate(request.roomId);
-      const { participant, others } = await room.join(request, signal, member);
+      const { participant, others } = await room.join(
+        { ...request, displayName: admission.displayName },
+        signal,
+        member,
+      );
       if (signal.aborted) {
         member.discard();
         await room.leave(participant.id);
@@ -101,6 +111,10 @@ export class SignalingSession {
         roomId: room.id,
         participants: others,
         ...this.#deps.iceConfig(participant.id),
+        access: {
+          role: admission.role,
+          ...(admission.hostCredential ? { hostCredential: admission.hostCredential } : {}),
+        },
       };
     } catch (error) {
       member.discard();
