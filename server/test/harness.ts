@@ -13,6 +13,7 @@ import type {
   SetMuteRequest,
 } from '../../lib/protocol';
 import { createApp } from '../app';
+import { singleAddressLoadLimits } from '../limits/config';
 import type { App, CreateAppOptions } from '../app';
 import { parseEnv } from '../env';
 import { createLogger } from '../logger';
@@ -50,7 +51,6 @@ export async function startServer(
     rateLimits?: Partial<RateLimits>;
     env?: Record<string, string>;
     mediaClient?: CreateAppOptions['mediaClient'];
-    /** Every test client comes from 127.0.0.1: the address limits are raised unless given. */
     abuseLimits?: CreateAppOptions['abuseLimits'];
   } = {},
 ): Promise<TestServer> {
@@ -62,25 +62,11 @@ export async function startServer(
     ...(typeof mediaServerUrl === 'string' ? {} : { mediaServerUrls: mediaServerUrl }),
     ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
     ...(options.mediaClient ? { mediaClient: options.mediaClient } : {}),
-    abuseLimits: options.abuseLimits ?? roomyAbuseLimits,
+    abuseLimits: options.abuseLimits ?? singleAddressLoadLimits,
   });
   const port = await app.listen(0, '127.0.0.1');
   return { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };
 }
-
-const roomy = { burst: 100_000, perSecond: 100_000 };
-/** Address limits out of the way of tests that are about something else. */
-export const roomyAbuseLimits: NonNullable<CreateAppOptions['abuseLimits']> = {
-  perAddress: {
-    connections: 100_000,
-    connect: roomy,
-    join: roomy,
-    roomCreate: roomy,
-    offer: roomy,
-    candidate: roomy,
-  },
-  perConnection: { candidatesPerOffer: 100_000 },
-};
 
 const openClients = new Set<TestClient>();
 
