@@ -31,6 +31,8 @@ import { sampleOffer } from './signaling/offer';
 
 const attackerAddress = '127.0.0.1';
 const honestAddress = '127.0.0.2';
+/** Each honest join comes from the next of these: several people, each joining now and then. */
+const honestJoiners = Array.from({ length: 8 }, (_, i) => `127.0.1.${i + 1}`);
 const candidateLine = (i: number): string =>
   `candidate:${i} 1 udp 2122260223 127.0.0.1 ${10_000 + (i % 50_000)} typ host`;
 
@@ -62,7 +64,7 @@ async function ask(socket: MoimSocket, event: string, payload?: unknown): Promis
       ? timed.emitWithAck(event)
       : timed.emitWithAck(event, payload));
   } catch {
-    return { ok: false, error: { code: 'INTERNAL', message: 'ack timed out' } };
+    return { ok: false, error: { code: 'TIMEOUT' as never, message: 'no answer in 20 s' } };
   }
 }
 
@@ -75,6 +77,8 @@ interface AttackReport {
   candidatesAccepted: number;
   refusals: Record<string, number>;
   disconnectedByServer: number;
+  /** Sockets opened again after the server disconnected one. */
+  reconnects: number;
   roomsClosed: number;
 }
 
@@ -90,6 +94,7 @@ async function attack(url: string, sockets: number, rate: number, seconds: numbe
     candidatesAccepted: 0,
     refusals: {},
     disconnectedByServer: 0,
+    reconnects: 0,
     roomsClosed: 0,
   };
   const refused = (result: Result<unknown>): void => {
@@ -98,39 +103,48 @@ async function attack(url: string, sockets: number, rate: number, seconds: numbe
   };
   const open: MoimSocket[] = [];
   const ready: { socket: MoimSocket; publicationId: string }[] = [];
-  await Promise.all(
-    Array.from({ length: sockets }, async (_, i) => {
-      const socket = socketFrom(url, attackerAddress);
-      open.push(socket);
-      if (!(await connected(socket))) return;
-      report.connected += 1;
-      socket.on('room:closed', () => (report.roomsClosed += 1));
-      socket.on('disconnect', (reason) => {
-        if (reason === 'io server disconnect') report.disconnectedByServer += 1;
-      });
-      const joined = await ask(socket, 'room:join', {
-        roomId: `flood-${i % 10}`,
-        displayName: `f${i}`,
-      });
-      if (!joined.ok) return refused(joined);
-      report.joined += 1;
-      // Publications protocol (issue 11): candidates go to my camera publication's endpoint.
-      const published = await ask(socket, 'publication:publish', {
-        source: 'camera',
-        audio: true,
-        video: true,
-        sdp,
-      });
-      if (!published.ok) refused(published);
-      else report.published += 1;
-      const publicationId = published.ok
-        ? (published.data as { publication: { id: string } }).publication.id
-        : 'unpublished';
-      ready.push({ socket, publicationId });
-    }),
-  );
+  let deadline = Number.POSITIVE_INFINITY;
+  // One attacking socket; when the server disconnects it, it comes back (a real attacker would).
+  const enlist = async (i: number): Promise<void> => {
+    const socket = socketFrom(url, attackerAddress);
+    open.push(socket);
+    if (!(await connected(socket))) return;
+    report.connected += 1;
+    socket.on('room:closed', () => (report.roomsClosed += 1));
+    socket.on('disconnect', (reason) => {
+      if (reason !== 'io server disconnect') return;
+      report.disconnectedByServer += 1;
+      if (Date.now() < deadline) {
+        report.reconnects += 1;
+        void enlist(i);
+      }
+    });
+    const joined = await ask(socket, 'room:join', {
+      roomId: `flood-${i % 10}`,
+      displayName: `f${i}`,
+    });
+    if (!joined.ok) return refused(joined);
+    report.joined += 1;
+    // Publications protocol (issue 11): candidates go to my camera publication's endpoint.
+    const published = await ask(socket, 'publication:publish', {
+      source: 'camera',
+      audio: true,
+      video: true,
+      sdp,
+    });
+    if (!published.ok) refused(published);
+    else report.published += 1;
+    const publicationId = published.ok
+      ? (published.data as { publication: { id: string } }).publication.id
+      : 'unpublished';
+    ready.push({ socket, publicationId });
+  };
+  await Promise.all(Array.from({ length: sockets }, (_, i) => enlist(i)));
   process.send?.({ type: 'flooding', joined: report.joined });
-  const deadline = Date.now() + seconds * 1000;
+  if (process.env.BENCH_FLOOD_DEBUG === '1') {
+    console.error(`flood starts at ${new Date().toISOString().slice(11, 23)}`);
+  }
+  deadline = Date.now() + seconds * 1000;
   let n = 0;
   let pending = 0;
   await new Promise<void>((resolve) => {
@@ -184,8 +198,8 @@ function probe(url: string): {
   let running = true;
   const agent = new Agent({ localAddress: honestAddress, keepAlive: false });
   const joins = (async () => {
-    while (running) {
-      const socket = socketFrom(url, honestAddress);
+    for (let k = 0; running; k += 1) {
+      const socket = socketFrom(url, honestJoiners[k % honestJoiners.length] ?? honestAddress);
       const started = performance.now();
       const ok = await connected(socket);
       const result = ok
@@ -199,7 +213,7 @@ function probe(url: string): {
       }
       if (result?.ok) await ask(socket, 'room:leave');
       socket.disconnect();
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await new Promise((resolve) => setTimeout(resolve, 500));
     }
   })();
   const health = (async () => {
@@ -212,7 +226,11 @@ function probe(url: string): {
         });
         req.on('error', () => resolve());
       });
-      samples.healthzMs.push(performance.now() - started);
+      const took = performance.now() - started;
+      samples.healthzMs.push(took);
+      if (process.env.BENCH_FLOOD_DEBUG === '1' && took > 300) {
+        console.error(`healthz ${took.toFixed(0)} ms at ${new Date().toISOString().slice(11, 23)}`);
+      }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   })();
@@ -234,7 +252,8 @@ interface ArmResult {
     joinFailures: Record<string, number>;
     healthz: ReturnType<typeof summarize>;
   };
-  signalingCpu: number;
+  /** Cores used during the flood, by process. */
+  cpu: { signaling: number; media: number; attacker: number };
   honestRoomClosed: number;
   attack: AttackReport;
 }
@@ -286,21 +305,27 @@ async function arm(label: string, root: string | undefined, opts: Options): Prom
       'attacker',
     );
     honest.reset();
-    const cpuBefore = sampleProcess(signaling.pid);
+    const cpuBefore = [signaling.pid, media.pid, attacker.pid ?? -1].map((pid) =>
+      sampleProcess(pid),
+    );
     const report = await waitForMessage(
       attacker,
       (m) => (isRecord(m) && m['type'] === 'report' ? (m['report'] as AttackReport) : undefined),
       (opts.seconds + 120) * 1000,
       'attacker report',
     );
-    const cpuAfter = sampleProcess(signaling.pid);
+    const cpuAfter = [signaling.pid, media.pid, attacker.pid ?? -1].map((pid) =>
+      sampleProcess(pid),
+    );
     const during = honest.samples();
     await honest.stop();
     stayer.disconnect();
-    const cpu =
-      cpuBefore && cpuAfter
-        ? (cpuAfter.cpuSeconds - cpuBefore.cpuSeconds) / (cpuAfter.at - cpuBefore.at)
-        : NaN;
+    const cpu = cpuAfter.map((after, i) => {
+      const before = cpuBefore[i];
+      return before && after
+        ? (after.cpuSeconds - before.cpuSeconds) / (after.at - before.at)
+        : Number.NaN;
+    });
     return {
       label,
       quiet: { join: summarize(quiet.joinMs), healthz: summarize(quiet.healthzMs) },
@@ -309,7 +334,7 @@ async function arm(label: string, root: string | undefined, opts: Options): Prom
         joinFailures: during.joinFailures,
         healthz: summarize(during.healthzMs),
       },
-      signalingCpu: cpu,
+      cpu: { signaling: cpu[0] ?? NaN, media: cpu[1] ?? NaN, attacker: cpu[2] ?? NaN },
       honestRoomClosed,
       attack: report,
     };
@@ -339,7 +364,7 @@ function markdown(results: ArmResult[], opts: Options, command: string): string 
       .join(', ') || '0',
     ms(r.quiet.healthz.p95),
     ms(r.flood.healthz.p95),
-    r.signalingCpu.toFixed(2),
+    `${r.cpu.signaling.toFixed(2)} / ${r.cpu.media.toFixed(2)} / ${r.cpu.attacker.toFixed(2)}`,
     `${r.attack.connected}/${r.attack.sockets}`,
     `${r.attack.candidatesAccepted}/${r.attack.candidatesSent}`,
     r.honestRoomClosed + r.attack.roomsClosed,
@@ -353,7 +378,7 @@ function markdown(results: ArmResult[], opts: Options, command: string): string 
     `The machine (2 cores) was shared with four other engineers' builds and tests while this ran, so absolute numbers are noisy; the arms ran back to back.`,
     '',
     `Flood: ${opts.sockets} sockets from ${attackerAddress}, each joined (10 rooms), published one offer, then sent ${opts.rate} ICE candidates/s for ${opts.seconds} s.`,
-    `Honest client on ${honestAddress}: connect + join + leave on a room with one member, every 200 ms, and GET /healthz every 100 ms; quiet phase ${opts.quietSeconds} s, then during the flood.`,
+    `Honest clients: connect + join + leave on a room with one member, every 500 ms, each time from the next of 8 addresses (127.0.1.x), and GET /healthz every 100 ms from ${honestAddress}; quiet phase ${opts.quietSeconds} s, then during the flood.`,
     '',
     table(
       [
@@ -363,7 +388,7 @@ function markdown(results: ArmResult[], opts: Options, command: string): string 
         'honest joins failed',
         '/healthz p95 ms quiet',
         '/healthz p95 ms flood',
-        'signaling CPU (cores) in flood',
+        'CPU in flood (cores): signaling / media / attacker',
         'attacker sockets connected',
         'candidates accepted/sent',
         'rooms closed',
@@ -379,7 +404,7 @@ function markdown(results: ArmResult[], opts: Options, command: string): string 
               Object.entries(r.attack.refusals)
                 .map(([c, n]) => `${c} ${n}`)
                 .join(', ') || 'none'
-            }; disconnected by the server ${r.attack.disconnectedByServer}`,
+            }; disconnected by the server ${r.attack.disconnectedByServer} (reconnected ${r.attack.reconnects})`,
         )
         .join(' · '),
   ].join('\n');
@@ -407,6 +432,8 @@ async function main(): Promise<void> {
     process.exit(0);
   }
   ensureLoopbackOnly();
+  // The benchmark signaling host lifts the address limits for other benchmarks; not for this one.
+  process.env.BENCH_ABUSE_LIMITS = 'default';
   const opts: Options = {
     base: typeof values.base === 'string' ? values.base : undefined,
     sockets: Math.min(400, Number(values.sockets)),

@@ -7,6 +7,8 @@ import { Server } from 'socket.io';
 import { ErrorCode, limits } from '../lib/protocol';
 import type { Env } from './env';
 import { createRequestListener } from './http/routes';
+import { AdmissionControl } from './access/admission';
+import { secretKey } from './access/credentials';
 import { AbuseGuard } from './limits/guard';
 import { resolveLimits } from './limits/config';
 import type { AbuseLimitOverrides } from './limits/config';
@@ -98,6 +100,12 @@ export function createApp(options: CreateAppOptions): App {
     },
   });
 
+  // Without HOST_SECRET a random key per start: host credentials end with the process.
+  const admission = new AdmissionControl({
+    hostKey: secretKey(env.access.hostSecret),
+    tokenKey: env.access.roomTokenSecret ? secretKey(env.access.roomTokenSecret) : undefined,
+  });
+
   let shuttingDown = false;
   const httpServer = createServer(
     createRequestListener({
@@ -130,6 +138,7 @@ export function createApp(options: CreateAppOptions): App {
     isShuttingDown: () => shuttingDown,
     rateLimits: { ...defaultRateLimits, ...options.rateLimits },
     guard,
+    admission,
   });
   pool.start();
 

@@ -110,6 +110,12 @@ const rawEnvSchema = z.object({
     z.string().min(16, 'METRICS_TOKEN: use at least 16 characters').optional(),
   ),
   TRUST_PROXY: booleanFlag,
+  HOST_SECRET: optionalString.pipe(
+    z.string().min(32, 'HOST_SECRET: use at least 32 characters').optional(),
+  ),
+  ROOM_TOKEN_SECRET: optionalString.pipe(
+    z.string().min(32, 'ROOM_TOKEN_SECRET: use at least 32 characters').optional(),
+  ),
 });
 
 /** Parsed, validated configuration. Nothing outside this file reads `process.env`. */
@@ -152,6 +158,10 @@ export interface Env {
     metricsToken: string | undefined;
     /** Behind a reverse proxy: the client address is the last X-Forwarded-For hop. */
     trustProxy: boolean;
+    /** Signs host credentials; unset: a random one per start (hosts lose the role on restart). */
+    hostSecret: string | undefined;
+    /** When set, joining needs a join token signed with it (scripts/token.ts). */
+    roomTokenSecret: string | undefined;
   };
 }
 
@@ -228,6 +238,8 @@ export const envSchema = rawEnvSchema
       frameAncestors: raw.FRAME_ANCESTORS.length > 0 ? raw.FRAME_ANCESTORS : ["'self'"],
       metricsToken: raw.METRICS_TOKEN,
       trustProxy: raw.TRUST_PROXY === 'true' || raw.TRUST_PROXY === '1',
+      hostSecret: raw.HOST_SECRET,
+      roomTokenSecret: raw.ROOM_TOKEN_SECRET,
     },
   }));
 

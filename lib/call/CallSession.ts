@@ -1,6 +1,7 @@
 import { ErrorCode, type JoinRoomResult, type PublicationSource } from '../protocol';
 import type { CallStoreApi } from '../store/createCallStore';
 import type { PeerConnectionState } from '../store/types';
+import { storeHostCredential, storedHostCredential } from './hostCredential';
 import { CallRequestError, toCallError } from './CallError';
 import { DeferredLifecycle } from './DeferredLifecycle';
 import { LocalPublications } from './LocalPublications';
@@ -183,9 +184,11 @@ export class CallSession {
     state.setPhase('joining');
     let result: JoinRoomResult;
     try {
+      const hostCredential = storedHostCredential(this.#options.roomId);
       result = await signaling.join({
         roomId: this.#options.roomId,
         displayName: this.#options.displayName,
+        ...(hostCredential ? { hostCredential } : {}),
       });
     } catch (error) {
       // Reached a server that is still going down: wait for its successor, the call is not over.
@@ -197,6 +200,7 @@ export class CallSession {
       return;
     }
     if (this.#ended) return;
+    storeHostCredential(this.#options.roomId, result.access?.hostCredential);
     this.#selfId = result.selfId;
     this.#ice = { iceServers: result.iceServers, iceTransportPolicy: result.iceTransportPolicy };
     state.clearParticipants();

@@ -29,6 +29,14 @@ export const ErrorCode = {
   ServerBusy: 'SERVER_BUSY',
   /** The handshake came from a page of a site that may not connect (Origin check). */
   OriginForbidden: 'ORIGIN_FORBIDDEN',
+  /** This server admits only joins with a signed token (`ROOM_TOKEN_SECRET`), and none came. */
+  TokenRequired: 'TOKEN_REQUIRED',
+  /** The join token is not one this server signed (forged, or malformed). */
+  TokenInvalid: 'TOKEN_INVALID',
+  /** The join token's time is up. */
+  TokenExpired: 'TOKEN_EXPIRED',
+  /** The join token is for another room. */
+  TokenWrongRoom: 'TOKEN_WRONG_ROOM',
   /** The SDP offer was rejected by the media server. */
   InvalidSdp: 'INVALID_SDP',
   /** An offer for an endpoint that was already negotiated (Kurento cannot renegotiate). */

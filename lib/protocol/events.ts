@@ -1,3 +1,4 @@
+import type { AccessEvents, AccessJoinResult, AccessRequests, Role } from './access';
 import type { ProtocolError } from './errors';
 import type { PublicationEvents, PublicationInfo, PublicationRequests } from './publications';
 import type { MeetingEvents, MeetingJoinResult, MeetingRequests } from './meeting';
@@ -13,6 +14,8 @@ export interface ParticipantInfo {
   id: string;
   displayName: string;
   publications: PublicationInfo[];
+  /** Decided by the server (access); absent from servers that predate roles. */
+  role?: Role;
 }
 
 /** An ICE server for the browser's RTCPeerConnection (same shape as RTCIceServer). */
@@ -32,6 +35,8 @@ export interface JoinRoomResult extends MeetingJoinResult {
   iceServers: IceServerConfig[];
   /** `relay`: use TURN candidates only (the server's ICE_TRANSPORT_POLICY, "force relay"). */
   iceTransportPolicy: 'all' | 'relay';
+  /** My role, and a host credential to keep when I am host (access). */
+  access?: AccessJoinResult;
 }
 
 export type Ack<T> = (result: Result<T>) => void;
@@ -40,13 +45,14 @@ export type Ack<T> = (result: Result<T>) => void;
  * Client → server. Every request carries an acknowledgement; payloads are `unknown` on the server
  * side until the matching zod schema (`schemas.ts`, `publications.ts`) has parsed them.
  */
-export interface ClientToServerEvents extends PublicationRequests, MeetingRequests {
+export interface ClientToServerEvents
+  extends PublicationRequests, MeetingRequests, AccessRequests {
   'room:join': (request: JoinRoomRequest, ack: Ack<JoinRoomResult>) => void;
   'room:leave': (ack: Ack<null>) => void;
 }
 
 /** Server → client. */
-export interface ServerToClientEvents extends PublicationEvents, MeetingEvents {
+export interface ServerToClientEvents extends PublicationEvents, MeetingEvents, AccessEvents {
   /** Someone joined; their publications arrive as `publication:added` when they publish. */
   'participant:joined': (participant: ParticipantInfo) => void;
   /** Someone left; their publications are gone with them (no `publication:removed` for each). */

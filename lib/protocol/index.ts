@@ -6,3 +6,4 @@ export * from './roomStatus';
 export * from './schemas';
 export * from './publications';
 export * from './meeting';
+export * from './access';

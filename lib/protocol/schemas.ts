@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { accessJoinFields } from './access';
 import { limits } from './limits';
 import { roomIdSchema } from './roomId';
 
@@ -16,6 +17,7 @@ export const displayNameSchema = z
 export const joinRoomSchema = z.object({
   roomId: roomIdSchema,
   displayName: displayNameSchema,
+  ...accessJoinFields,
 });
 export type JoinRoomRequest = z.input<typeof joinRoomSchema>;
 

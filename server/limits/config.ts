@@ -48,18 +48,18 @@ export interface AbuseLimits {
 export const defaultAbuseLimits: AbuseLimits = {
   perAddress: {
     connections: 64,
-    connect: { burst: 64, perSecond: 4 },
-    join: { burst: 48, perSecond: 2 },
+    connect: { burst: 64, perSecond: 1 },
+    join: { burst: 48, perSecond: 0.5 },
     roomCreate: { burst: 16, perSecond: 0.2 },
-    offer: { burst: 400, perSecond: 40 },
-    candidate: { burst: 1600, perSecond: 160 },
+    offer: { burst: 200, perSecond: 10 },
+    candidate: { burst: 1600, perSecond: 40 },
     chat: { burst: 60, perSecond: 10 },
     other: { burst: 120, perSecond: 20 },
     password: { burst: 10, perSecond: 0.2 },
   },
   perConnection: {
-    candidatesPerOffer: 48,
-    strikes: { burst: 200, perSecond: 20 },
+    candidatesPerOffer: 16,
+    strikes: { burst: 20, perSecond: 1 },
   },
   perRoom: {
     join: { burst: 64, perSecond: 8 },
@@ -100,4 +100,5 @@ export const singleAddressLoadLimits: AbuseLimitOverrides = {
     offer: { burst: 100_000, perSecond: 10_000 },
     candidate: { burst: 100_000, perSecond: 10_000 },
   },
+  perConnection: { candidatesPerOffer: 100_000 },
 };

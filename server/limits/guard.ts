@@ -121,6 +121,8 @@ export class AbuseGuard {
       }
       case 'offer': {
         if (!this.#byAddress.offer.take(address)) return rateLimited('Too many offers.');
+        // Granted now, because a browser trickles candidates before the answer comes back;
+        // taken back if the offer fails (see `answered`), so only real endpoints earn any.
         connection.candidateAllowance = Math.min(
           connection.candidateAllowance + this.#deps.limits.perConnection.candidatesPerOffer,
           this.#deps.limits.perConnection.candidatesPerOffer * 64,
@@ -128,6 +130,8 @@ export class AbuseGuard {
         return undefined;
       }
       case 'candidate': {
+        // A malformed one passes to its BAD_REQUEST; only candidates spend (and strike).
+        if (!kind.isCandidate(payload)) return undefined;
         if (connection.candidateAllowance <= 0) {
           return rateLimited('Too many ICE candidates for the connections you opened.');
         }
@@ -149,6 +153,19 @@ export class AbuseGuard {
   /** A password attempt from `address`; false when it comes too soon after the last ones. */
   takePasswordAttempt(address: string): boolean {
     return this.#byAddress.password.take(address);
+  }
+
+  /**
+   * A request that passed `check` was answered: a failed offer returns its candidate grant. (The
+   * per-socket limits inside the handlers refuse before parsing and are not strikes: a client
+   * sending garbage gets its errors, and the address limits catch volume.)
+   */
+  answered(connection: GuardedConnection, event: string, failed: boolean): void {
+    if (!failed || requestKind(event).kind !== 'offer') return;
+    connection.candidateAllowance = Math.max(
+      0,
+      connection.candidateAllowance - this.#deps.limits.perConnection.candidatesPerOffer,
+    );
   }
 
   /** A request of `connection` was refused for a limit; true when it should be disconnected. */

@@ -144,6 +144,21 @@ describe('limits per address', () => {
     expect(codes[5]).toBe(ErrorCode.RateLimited);
   });
 
+  it('ICE candidates: an offer that fails earns none', async () => {
+    await start({ perConnection: { candidatesPerOffer: 3 } });
+    const socket = await connected();
+    const sdp = 'v=0\r\n';
+    for (let i = 0; i < 3; i += 1) {
+      const result = await socket.emitWithAck('sdp:offer', { senderId: 'me', sdp });
+      expect(code(result)).toBe(ErrorCode.NotInRoom);
+    }
+    const codes: string[] = [];
+    for (let i = 0; i < 4; i += 1) {
+      codes.push(code(await socket.emitWithAck('ice:candidate', candidate)));
+    }
+    expect(codes).toEqual([...Array<string>(3).fill(ErrorCode.NotInRoom), ErrorCode.RateLimited]);
+  });
+
   it('a socket that keeps exceeding limits is disconnected', async () => {
     await start({
       perConnection: { candidatesPerOffer: 1, strikes: { burst: 5, perSecond: 0.001 } },

@@ -3,7 +3,6 @@ import type { Server, Socket } from 'socket.io';
 import { ErrorCode } from '../../lib/protocol';
 import type {
   ClientToServerEvents,
-  MeetingRequests,
   Result,
   ServerToClientEvents,
 } from '../../lib/protocol';
@@ -22,8 +21,6 @@ import { attachMeetingHandlers } from './meeting-handlers';
 /** What a client really sends: anything, in any number of arguments. Types are not validation. */
 type InboundEvents = { [E in keyof ClientToServerEvents]: (...args: unknown[]) => void };
 
-/** The meeting's requests have their own handlers (meeting-handlers.ts). */
-type Request = Exclude<keyof ClientToServerEvents, keyof MeetingRequests>;
 
 export interface SignalingDeps extends SessionDeps {
   rateLimits: RateLimits;

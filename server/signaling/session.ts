@@ -7,6 +7,7 @@ import type {
   ProtocolError,
   ServerToClientEvents,
 } from '../../lib/protocol';
+import type { AdmissionControl } from '../access/admission';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { RoomMeeting } from '../meeting/room-meeting';
@@ -27,6 +28,8 @@ export interface SessionDeps {
   /** ICE servers (with a freshly minted TURN pair) and transport policy for one participant. */
   iceConfig(participantId: string): IceConfig;
   isShuttingDown(): boolean;
+  /** Who may join and as what (server/access): tokens, host credentials. */
+  admission: AdmissionControl;
 }
 
 type State =
@@ -81,8 +84,15 @@ export class SignalingSession {
       this.#roomClosed(joinedParticipant, reason),
     );
     try {
+      const roomIsOpen = this.#deps.rooms.get(request.roomId) !== undefined;
+      const admission = await this.#deps.admission.admit(request, roomIsOpen);
+      if (signal.aborted) throw new AppError(ErrorCode.NotInRoom, 'The join was cancelled.');
       const room = this.#deps.rooms.getOrCreate(request.roomId);
-      const { participant, others, meeting } = await room.join(request, signal, member);
+      const { participant, others, meeting } = await room.join(
+        { ...request, displayName: admission.displayName },
+        signal,
+        member,
+      );
       if (signal.aborted) {
         member.discard();
         await room.leave(participant.id);
@@ -98,6 +108,10 @@ export class SignalingSession {
         participants: others,
         meeting,
         ...this.#deps.iceConfig(participant.id),
+        access: {
+          role: admission.role,
+          ...(admission.hostCredential ? { hostCredential: admission.hostCredential } : {}),
+        },
       };
     } catch (error) {
       member.discard();
