@@ -1,4 +1,5 @@
 import type { NextConfig } from 'next';
+import createNextIntlPlugin from 'next-intl/plugin';
 
 const nextConfig: NextConfig = {
   reactStrictMode: true,
@@ -7,4 +8,7 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ['kurento-client', 'werift', 'pino'],
 };
 
-export default nextConfig;
+// Strings: next-intl without locale routing (lib/i18n/request.ts picks the language).
+const withNextIntl = createNextIntlPlugin('./lib/i18n/request.ts');
+
+export default withNextIntl(nextConfig);

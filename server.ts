@@ -34,6 +34,7 @@ async function main(): Promise<void> {
     mediaServerUrl: env.kmsUrl ?? embedded[0]?.url ?? '',
     mediaServerUrls: env.kmsUrls.length > 0 ? env.kmsUrls : embedded.map((worker) => worker.url),
     requestHandler: (req, res) => void handle(req, res),
+    dev,
   });
   const port = await app.listen(env.port, env.host);
   const shownHost = env.host === '0.0.0.0' || env.host === '::' ? 'localhost' : env.host;

@@ -1,17 +1,16 @@
 import Link from 'next/link';
+import { getTranslations } from 'next-intl/server';
 
 /** Any address the app does not have (a room link with a bad id has its own page). */
-export default function NotFound() {
+export default async function NotFound() {
+  const t = await getTranslations('notFound');
   return (
     <main className="centered">
       <div className="card">
-        <h1>Page not found</h1>
-        <p className="muted">
-          There is nothing at this address. To join a meeting, open the link you were sent or enter
-          its room id on the start page.
-        </p>
+        <h1>{t('title')}</h1>
+        <p className="muted">{t('body')}</p>
         <Link className="button primary" href="/">
-          Go to the start page
+          {t('home')}
         </Link>
       </div>
     </main>

@@ -1,15 +1,20 @@
 /**
- * Two builds side by side under the forwarding load: for each round and size, one room on each
- * build, alternating (A B, then B A, …), so both see the same machine and the same neighbours.
- * Reports per build the median packets per CPU-second and the ratio B ÷ A.
+ * Two SFUs side by side under the forwarding load: for each round and size, one room on each,
+ * alternating (A B, then B A, …), so both see the same machine and the same neighbours. Reports
+ * per arm the median packets per CPU-second and the ratio B ÷ A. An arm is a Moim build, or
+ * `janus` (Debian's Janus 1.1 VideoRoom, installed when missing; see janus/process.ts).
  *
  *   npm run bench:compare -- --a base=/tmp/moim-bench-app-<old> --b new=/tmp/moim-bench-app-<new> \
  *     --sizes 2,8 --rounds 3 --seconds 8
+ *   npm run bench:compare -- --a janus --b moim=/tmp/moim-bench-app-<commit> --sizes 2,4,8,12,16 \
+ *     --sample 1 --out janus
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { runRoom, type RoomResult } from './forwarding/run-room';
+import { ensureJanus } from './janus/process';
+import { addJanusInterface, JANUS_INTERFACE } from './janus/netns';
 import { loadAverage, machineInfo, machineMarkdown, repoRoot } from './lib/machine';
 import { ensureLoopbackOnly } from './lib/netns';
 import { commandLine, table, upsertSection, writeJson } from './lib/report';
@@ -17,7 +22,7 @@ import { median, round } from './lib/stats';
 
 const { values } = parseArgs({
   options: {
-    /** label=root of a built tree (npm run bench:build) */
+    /** label=root of a built tree (npm run bench:build), or `janus` */
     a: { type: 'string' },
     b: { type: 'string' },
     sizes: { type: 'string', default: '2,8' },
@@ -26,6 +31,8 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '3' },
     'per-worker': { type: 'string', default: '4' },
     sample: { type: 'string', default: '8' },
+    /** Janus's event_loops (the issue's reference configuration: 2) */
+    'janus-event-loops': { type: 'string', default: '2' },
     /** seconds every stream may take to start flowing after the last join (default 15 + N) */
     'flow-seconds': { type: 'string' },
     out: { type: 'string', default: 'compare' },
@@ -35,13 +42,17 @@ const { values } = parseArgs({
 
 interface Arm {
   label: string;
-  root: string;
+  /** a Moim build; undefined for Janus */
+  root: string | undefined;
+  sfu: 'moim' | 'janus';
 }
 
 function arm(spec: string | undefined, name: string): Arm {
+  if (spec === 'janus') return { label: 'janus', root: undefined, sfu: 'janus' };
   const at = spec?.indexOf('=') ?? -1;
-  if (!spec || at <= 0) throw new Error(`--${name} label=/path/to/build is required`);
-  return { label: spec.slice(0, at), root: spec.slice(at + 1) };
+  if (!spec || at <= 0) throw new Error(`--${name} label=/path/to/build (or janus) is required`);
+  // `label=` with no path: this checkout's media-server/main.ts under tsx.
+  return { label: spec.slice(0, at), root: spec.slice(at + 1) || undefined, sfu: 'moim' };
 }
 
 const med = (xs: number[]): number => (xs.length > 0 ? median(xs) : Number.NaN);
@@ -55,6 +66,13 @@ async function main(): Promise<void> {
     .map(Number)
     .filter((n) => n >= 2);
   const rounds = Math.max(1, Number(values.rounds));
+  const janus = arms.some((a) => a.sfu === 'janus')
+    ? {
+        bin: ensureJanus((l) => console.log(l)),
+        iceInterface: addJanusInterface(),
+        eventLoops: Number(values['janus-event-loops']),
+      }
+    : undefined;
   const started = new Date();
   const loadAtStart = loadAverage();
   const results = new Map<string, RoomResult[]>();
@@ -70,6 +88,8 @@ async function main(): Promise<void> {
           perWorker: Number(values['per-worker']),
           sampleEvery: Number(values.sample),
           root: a.root,
+          sfu: a.sfu,
+          janus,
           flowSeconds: values['flow-seconds'] ? Number(values['flow-seconds']) : undefined,
         });
         console.log(
@@ -120,7 +140,7 @@ async function main(): Promise<void> {
     '',
     machineMarkdown(machineInfo()),
     `- command: \`${commandLine()}\``,
-    `- ${A.label}: \`${A.root}\`; ${B.label}: \`${B.root}\` (production bundles)`,
+    `- ${arms.map((a) => (a.sfu === 'moim' ? `${a.label}: ${a.root ? `\`${a.root}\` (production bundle)` : 'this checkout under tsx'}` : `${a.label}: Debian's Janus 1.1.2 VideoRoom, \`event_loops = ${janus?.eventLoops ?? '?'}\`, HTTP transport, candidates on \`${JANUS_INTERFACE}\` (a veth inside the namespace: Janus skips loopback interfaces)`)).join('; ')}`,
     `- ${rounds} round(s) from ${started.toISOString()}, alternating; load average ${loadAtStart.join(' / ')} at start, ${loadAtEnd.join(' / ')} at end`,
     '',
     table(headers, rows),

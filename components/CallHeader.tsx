@@ -1,7 +1,9 @@
+import { useTranslations } from 'next-intl';
 import { useCallStore } from '@/lib/hooks/useCallStore';
 import { Logo } from './Logo';
 
 export function CallHeader() {
+  const t = useTranslations('call');
   const roomId = useCallStore((state) => state.roomId);
   const count = useCallStore((state) => state.order.length);
   const joining = useCallStore((state) => state.phase === 'joining');
@@ -14,7 +16,7 @@ export function CallHeader() {
       </span>
       <h1 className="call-title">{roomId}</h1>
       <span className="pill" data-testid="call_count" aria-live="polite">
-        {joining ? 'Joining…' : `${count} ${count === 1 ? 'person' : 'people'}`}
+        {joining ? t('joining') : t('count', { count })}
       </span>
     </header>
   );

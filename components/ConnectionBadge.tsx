@@ -1,20 +1,22 @@
+import { useTranslations } from 'next-intl';
 import type { PeerConnectionState } from '@/lib/store/types';
 
-const labels: Record<PeerConnectionState, string | null> = {
-  new: 'Connecting…',
-  connecting: 'Connecting…',
+const labels = {
+  new: 'connecting',
+  connecting: 'connecting',
   connected: null,
-  failed: 'Connection failed',
-  closed: 'Disconnected',
-};
+  failed: 'failed',
+  closed: 'disconnected',
+} as const satisfies Record<PeerConnectionState, string | null>;
 
 /** Shown on a tile until its media connection is up; silent once connected. */
 export function ConnectionBadge({ state }: { state: PeerConnectionState }) {
-  const label = labels[state];
-  if (!label) return null;
+  const t = useTranslations('tile');
+  const key = labels[state];
+  if (!key) return null;
   return (
     <span className={`badge badge-${state}`} data-testid="tile_connection" role="status">
-      {label}
+      {t(key)}
     </span>
   );
 }

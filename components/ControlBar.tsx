@@ -1,3 +1,4 @@
+import { useTranslations } from 'next-intl';
 import { useCallback, useState } from 'react';
 import { useCallSession } from '@/lib/hooks/useCallSession';
 import { useCallStore } from '@/lib/hooks/useCallStore';
@@ -8,18 +9,20 @@ import { ToggleButton } from './ToggleButton';
 
 /** Microphone, camera, devices, invite link and leave. */
 export function ControlBar() {
+  const t = useTranslations('call');
+  const td = useTranslations('devices');
   const session = useCallSession();
   const local = useCallStore((state) => state.local);
   const [menuOpen, setMenuOpen] = useState(false);
   const closeMenu = useCallback(() => setMenuOpen(false), []);
   return (
-    <nav className="controls" aria-label="Call controls">
+    <nav className="controls" aria-label={t('controls')}>
       <ToggleButton
         on={local.hasAudio && !local.audioMuted}
         onIcon="mic"
         offIcon="micOff"
-        onLabel="Mute microphone"
-        offLabel={local.hasAudio ? 'Unmute microphone' : 'No microphone'}
+        onLabel={t('muteMic')}
+        offLabel={local.hasAudio ? t('unmuteMic') : t('noMic')}
         disabled={!local.hasAudio}
         testId="control_mic"
         onToggle={() => session.setAudioMuted(!local.audioMuted)}
@@ -28,8 +31,8 @@ export function ControlBar() {
         on={local.hasVideo && !local.videoMuted}
         onIcon="camera"
         offIcon="cameraOff"
-        onLabel="Turn camera off"
-        offLabel={local.hasVideo ? 'Turn camera on' : 'No camera'}
+        onLabel={t('cameraOff')}
+        offLabel={local.hasVideo ? t('cameraOn') : t('noCamera')}
         disabled={!local.hasVideo}
         testId="control_camera"
         onToggle={() => void session.setVideoMuted(!local.videoMuted)}
@@ -39,8 +42,8 @@ export function ControlBar() {
           type="button"
           className="round"
           data-testid="control_devices"
-          aria-label="Choose camera, microphone and speaker"
-          title="Devices"
+          aria-label={td('open')}
+          title={td('menu')}
           aria-expanded={menuOpen}
           aria-controls="device-menu"
           onClick={() => setMenuOpen((open) => !open)}
@@ -54,12 +57,12 @@ export function ControlBar() {
         type="button"
         className="round danger wide"
         data-testid="control_leave"
-        aria-label="Leave the call"
-        title="Leave"
+        aria-label={t('leaveLabel')}
+        title={t('leave')}
         onClick={() => void session.leave()}
       >
         <Icon name="leave" />
-        <span className="wide-label">Leave</span>
+        <span className="wide-label">{t('leave')}</span>
       </button>
     </nav>
   );

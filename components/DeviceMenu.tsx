@@ -1,11 +1,14 @@
+import { useTranslations } from 'next-intl';
 import { useEffect, useRef } from 'react';
 import { useCallSession } from '@/lib/hooks/useCallSession';
 import { useCallStore } from '@/lib/hooks/useCallStore';
 import { useMediaDevices } from '@/lib/hooks/useMediaDevices';
 import { DeviceSelect } from './DeviceSelect';
+import { LanguageSelect } from './LanguageSelect';
 
 /** Switch camera, microphone or speaker during the call (no renegotiation: replaceTrack). */
 export function DeviceMenu({ id, onClose }: { id: string; onClose: () => void }) {
+  const t = useTranslations('devices');
   const session = useCallSession();
   const local = useCallStore((state) => state.local);
   const devices = useMediaDevices(local);
@@ -37,18 +40,18 @@ export function DeviceMenu({ id, onClose }: { id: string; onClose: () => void })
       id={id}
       ref={ref}
       role="group"
-      aria-label="Devices"
+      aria-label={t('menu')}
       data-testid="device_menu"
     >
       <DeviceSelect
-        label="Camera"
+        label={t('camera')}
         testId="device_camera"
         devices={devices.videoinput}
         value={local.videoInputId}
         onChange={(deviceId) => void session.switchInput('video', deviceId)}
       />
       <DeviceSelect
-        label="Microphone"
+        label={t('microphone')}
         testId="device_mic"
         devices={devices.audioinput}
         value={local.audioInputId}
@@ -56,15 +59,16 @@ export function DeviceMenu({ id, onClose }: { id: string; onClose: () => void })
       />
       {canChooseSpeaker && (
         <DeviceSelect
-          label="Speaker"
+          label={t('speaker')}
           testId="device_speaker"
           devices={devices.audiooutput}
           value={local.audioOutputId}
           onChange={(deviceId) => session.setAudioOutput(deviceId)}
         />
       )}
+      <LanguageSelect />
       <button type="button" className="button" onClick={onClose}>
-        Done
+        {t('done')}
       </button>
     </div>
   );

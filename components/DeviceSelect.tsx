@@ -1,3 +1,4 @@
+import { useTranslations } from 'next-intl';
 import { useId } from 'react';
 
 interface DeviceSelectProps {
@@ -21,9 +22,10 @@ export function DeviceSelect({
   disabled,
   loading = false,
 }: DeviceSelectProps) {
+  const t = useTranslations('devices');
   const id = useId();
   const none = devices.length === 0;
-  const placeholder = loading ? 'Looking for devices…' : 'None found';
+  const placeholder = loading ? t('looking') : t('none');
   const selected = devices.some((device) => device.deviceId === value) ? (value ?? '') : '';
   return (
     <div className="field">
@@ -38,7 +40,7 @@ export function DeviceSelect({
         {none && <option value="">{placeholder}</option>}
         {devices.map((device, index) => (
           <option key={device.deviceId} value={device.deviceId}>
-            {device.label || `${label} ${index + 1}`}
+            {device.label || t('numbered', { label, index: index + 1 })}
           </option>
         ))}
       </select>

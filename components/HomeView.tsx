@@ -1,24 +1,28 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useRouter } from 'next/navigation';
 import { useId, useState, type FormEvent } from 'react';
 import { createRoomId, parseRoomInput } from '@/lib/call/roomId';
 import { useHydrated } from '@/lib/hooks/useHydrated';
+import { LanguageSelect } from './LanguageSelect';
 import { Logo } from './Logo';
 
 export function HomeView() {
+  const t = useTranslations('home');
   const router = useRouter();
   const hydrated = useHydrated();
   const inputId = useId();
   const errorId = useId();
   const [input, setInput] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [invalid, setInvalid] = useState(false);
+  const error = invalid ? t('invalidInput') : null;
 
   const join = (event: FormEvent) => {
     event.preventDefault();
     const roomId = parseRoomInput(input);
     if (!roomId) {
-      setError('Enter a room id like calm-otter-4821, or paste an invite link.');
+      setInvalid(true);
       return;
     }
     router.push(`/room/${encodeURIComponent(roomId)}`);
@@ -28,22 +32,22 @@ export function HomeView() {
     <main className="home" data-ready={hydrated}>
       <section className="home-hero" aria-labelledby="home-title">
         <p className="brand">
-          <Logo size={28} /> <span lang="ko">모임</span> · gathering
+          <Logo size={28} /> <span lang="ko">모임</span> · {t('tagline')}
         </p>
         <h1 id="home-title">Moim</h1>
-        <p className="lead">Video meetings in your browser. No account, nothing to install.</p>
+        <p className="lead">{t('lead')}</p>
         <button
           type="button"
           className="button primary large"
           data-testid="home_create"
           onClick={() => router.push(`/room/${createRoomId()}`)}
         >
-          Start a new meeting
+          {t('create')}
         </button>
       </section>
       <form className="card home-join" onSubmit={join} noValidate aria-labelledby="join-title">
-        <h2 id="join-title">Join a meeting</h2>
-        <label htmlFor={inputId}>Room id or invite link</label>
+        <h2 id="join-title">{t('joinTitle')}</h2>
+        <label htmlFor={inputId}>{t('inputLabel')}</label>
         <div className="row">
           <input
             id={inputId}
@@ -51,7 +55,7 @@ export function HomeView() {
             value={input}
             onChange={(event) => {
               setInput(event.target.value);
-              setError(null);
+              setInvalid(false);
             }}
             placeholder="calm-otter-4821"
             // Phones capitalise and "correct" the first word; ids are normalised anyway, but
@@ -65,7 +69,7 @@ export function HomeView() {
             aria-describedby={error ? errorId : undefined}
           />
           <button type="submit" className="button" data-testid="home_join">
-            Join
+            {t('join')}
           </button>
         </div>
         {error && (
@@ -74,6 +78,9 @@ export function HomeView() {
           </p>
         )}
       </form>
+      <div className="home-language">
+        <LanguageSelect compact />
+      </div>
     </main>
   );
 }

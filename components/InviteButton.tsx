@@ -1,13 +1,15 @@
+import { useTranslations } from 'next-intl';
 import { useShareLink } from '@/lib/hooks/useShareLink';
 import { Icon } from './Icon';
 
-const toastText = { copied: 'Invite link copied', shared: 'Invite link shared' } as const;
+const toastKey = { copied: 'inviteCopied', shared: 'inviteShared' } as const;
 
 /**
  * Shares this room's link (share sheet on phones, clipboard elsewhere). The result shows as a
  * toast, because on a phone the button is icon-only and its own label is hidden.
  */
 export function InviteButton() {
+  const t = useTranslations('call');
   const { outcome, share } = useShareLink();
   return (
     <>
@@ -15,17 +17,17 @@ export function InviteButton() {
         type="button"
         className="round wide"
         data-testid="control_copy_link"
-        aria-label="Invite: share or copy the link"
-        title="Invite: share or copy the link"
+        aria-label={t('inviteLabel')}
+        title={t('inviteLabel')}
         onClick={() => share(window.location.href.split('#')[0] ?? window.location.href)}
       >
         <Icon name="link" />
-        <span className="wide-label">{outcome === 'copied' ? 'Copied' : 'Invite'}</span>
+        <span className="wide-label">{outcome === 'copied' ? t('copied') : t('invite')}</span>
       </button>
       <div className="toast-region" role="status" aria-live="polite">
         {outcome && (
           <p className="toast" data-testid="toast">
-            {toastText[outcome]}
+            {t(toastKey[outcome])}
           </p>
         )}
       </div>

@@ -1,17 +1,21 @@
 import type { MediaProblem } from '@/lib/call/mediaProblems';
 import { Icon } from './Icon';
+import { MediaProblemText } from './MediaProblemText';
 
 /** Camera / microphone problems, stated once each, in words a person can act on. */
 export function MediaProblems({ problems }: { problems: (MediaProblem | null)[] }) {
-  const messages = [
-    ...new Set(problems.filter((p): p is MediaProblem => !!p).map((p) => p.message)),
-  ];
-  if (messages.length === 0) return null;
+  const distinct = new Map<string, MediaProblem>();
+  for (const problem of problems) {
+    // "Camera and microphone need a secure page" is one problem, not one per device.
+    if (problem)
+      distinct.set(problem.kind === 'insecure' ? problem.kind : problem.message, problem);
+  }
+  if (distinct.size === 0) return null;
   return (
     <div className="notice warning" role="alert" data-testid="prejoin_problem">
-      {messages.map((message) => (
-        <p key={message}>
-          <Icon name="warning" size={18} /> {message}
+      {[...distinct].map(([key, problem]) => (
+        <p key={key}>
+          <Icon name="warning" size={18} /> <MediaProblemText problem={problem} />
         </p>
       ))}
     </div>

@@ -1,3 +1,4 @@
+import { useTranslations } from 'next-intl';
 import { useRef, type CSSProperties } from 'react';
 import { useCallStore } from '@/lib/hooks/useCallStore';
 import { useGridLayout } from '@/lib/hooks/useGridLayout';
@@ -5,6 +6,7 @@ import { ParticipantTile } from './ParticipantTile';
 
 /** Tiles in a grid whose columns follow the participant count and the window's shape. */
 export function ParticipantGrid() {
+  const t = useTranslations('call');
   const order = useCallStore((state) => state.order);
   const ref = useRef<HTMLDivElement>(null);
   const { columns, tileWidth, tileHeight } = useGridLayout(ref, order.length);
@@ -15,7 +17,7 @@ export function ParticipantGrid() {
     maxWidth: `${columns * tileWidth + (columns - 1) * 12}px`,
   } as CSSProperties;
   return (
-    <section className="grid-area" ref={ref} aria-label="Participants">
+    <section className="grid-area" ref={ref} aria-label={t('participants')}>
       <ul className="grid" style={style} data-testid="grid">
         {order.map((id) => (
           <li key={id} className="grid-cell">

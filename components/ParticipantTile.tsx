@@ -1,3 +1,4 @@
+import { useTranslations } from 'next-intl';
 import { useCallback, useRef } from 'react';
 import { useCallStore } from '@/lib/hooks/useCallStore';
 import { useHasVideoFrames } from '@/lib/hooks/useHasVideoFrames';
@@ -10,6 +11,7 @@ import { initials } from './initials';
 
 /** One person: their video (mine mirrored), or their initials when the camera is off. */
 export function ParticipantTile({ id }: { id: string }) {
+  const t = useTranslations('tile');
   const participant = useParticipant(id);
   const stream = useParticipantStream(id);
   const sinkId = useCallStore((state) => state.local.audioOutputId);
@@ -23,7 +25,7 @@ export function ParticipantTile({ id }: { id: string }) {
   if (!participant) return null;
   const { displayName, audioMuted, videoMuted, connection, speaking } = participant;
   const showVideo = !videoMuted && hasFrames;
-  const label = isLocal ? `${displayName} (you)` : displayName;
+  const label = isLocal ? t('you', { name: displayName }) : displayName;
   return (
     <figure
       className={speaking ? 'tile speaking' : 'tile'}
@@ -57,7 +59,7 @@ export function ParticipantTile({ id }: { id: string }) {
             className="tile-icon"
             data-testid="tile_audio_muted"
             role="img"
-            aria-label="Microphone off"
+            aria-label={t('micOff')}
           >
             <Icon name="micOff" size={16} />
           </span>
@@ -67,12 +69,12 @@ export function ParticipantTile({ id }: { id: string }) {
             className="tile-icon"
             data-testid="tile_video_muted"
             role="img"
-            aria-label="Camera off"
+            aria-label={t('cameraOff')}
           >
             <Icon name="cameraOff" size={16} />
           </span>
         )}
-        <span className="tile-name" data-testid="tile_name" title={label}>
+        <span className="tile-name user-text" data-testid="tile_name" title={label}>
           {label}
         </span>
       </figcaption>

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useId, useState, type FormEvent } from 'react';
 import type { JoinChoice } from '@/lib/call/CallSession';
 import { prefKeys, readPref, writePref } from '@/lib/call/devicePrefs';
@@ -9,6 +10,7 @@ import { useRememberedValue } from '@/lib/hooks/useRememberedValue';
 import { useRoomStatus } from '@/lib/hooks/useRoomStatus';
 import { limits } from '@/lib/protocol';
 import { DeviceSelect } from './DeviceSelect';
+import { LanguageSelect } from './LanguageSelect';
 import { LevelMeter } from './LevelMeter';
 import { MediaProblems } from './MediaProblems';
 import { PreviewVideo } from './PreviewVideo';
@@ -28,6 +30,8 @@ export function Prejoin({
   roomId: string;
   onJoin: (choice: JoinChoice) => void;
 }) {
+  const t = useTranslations('prejoin');
+  const td = useTranslations('devices');
   const nameId = useId();
   const occupancyId = useId();
   const hintId = useId();
@@ -76,7 +80,7 @@ export function Prejoin({
     snapshot.videoTrack !== null || (!snapshot.videoEnabled && !snapshot.videoProblem);
   return (
     <main className="prejoin" data-testid="prejoin" data-ready={!snapshot.starting}>
-      <section className="prejoin-media" aria-label="Camera and microphone check">
+      <section className="prejoin-media" aria-label={t('mediaCheck')}>
         <PreviewVideo
           stream={snapshot.stream}
           name={name}
@@ -88,8 +92,8 @@ export function Prejoin({
             on={hasMic && snapshot.audioEnabled}
             onIcon="mic"
             offIcon="micOff"
-            onLabel="Turn microphone off"
-            offLabel="Turn microphone on"
+            onLabel={t('micOff')}
+            offLabel={t('micOn')}
             disabled={!hasMic}
             testId="prejoin_mic"
             onToggle={() => preview.setEnabled('audio', !snapshot.audioEnabled)}
@@ -98,8 +102,8 @@ export function Prejoin({
             on={hasCamera && snapshot.videoEnabled}
             onIcon="camera"
             offIcon="cameraOff"
-            onLabel="Turn camera off"
-            offLabel="Turn camera on"
+            onLabel={t('cameraOff')}
+            offLabel={t('cameraOn')}
             disabled={!hasCamera}
             testId="prejoin_camera"
             onToggle={() => preview.setEnabled('video', !snapshot.videoEnabled)}
@@ -109,20 +113,23 @@ export function Prejoin({
         <MediaProblems problems={[snapshot.videoProblem, snapshot.audioProblem]} />
       </section>
       <form className="card prejoin-form" onSubmit={join} aria-labelledby="prejoin-title">
-        <h1 id="prejoin-title">Ready to join?</h1>
+        <h1 id="prejoin-title">{t('title')}</h1>
         <p className="muted room-name">
-          Room <strong data-testid="prejoin_room">{roomId}</strong>
+          {t.rich('room', {
+            roomId,
+            strong: (chunks) => <strong data-testid="prejoin_room">{chunks}</strong>,
+          })}
         </p>
         <RoomOccupancy status={roomStatus} id={occupancyId} />
         <div className="field">
-          <label htmlFor={nameId}>Your name</label>
+          <label htmlFor={nameId}>{t('nameLabel')}</label>
           <input
             id={nameId}
             data-testid="prejoin_name"
             value={name}
             maxLength={limits.displayNameMaxLength}
             autoComplete="name"
-            placeholder="How others will see you"
+            placeholder={t('namePlaceholder')}
             // The one thing to do on arrival is type a name.
             autoFocus
             required
@@ -130,7 +137,7 @@ export function Prejoin({
           />
         </div>
         <DeviceSelect
-          label="Camera"
+          label={td('camera')}
           testId="prejoin_camera_select"
           devices={devices.videoinput}
           loading={devicesLoading}
@@ -138,7 +145,7 @@ export function Prejoin({
           onChange={(id) => preview.setDevice('video', id)}
         />
         <DeviceSelect
-          label="Microphone"
+          label={td('microphone')}
           testId="prejoin_mic_select"
           devices={devices.audioinput}
           loading={devicesLoading}
@@ -147,7 +154,7 @@ export function Prejoin({
         />
         {devices.audiooutput.length > 0 && supportsSpeakerChoice() && (
           <DeviceSelect
-            label="Speaker"
+            label={td('speaker')}
             testId="prejoin_speaker_select"
             devices={devices.audiooutput}
             value={outputId}
@@ -162,16 +169,17 @@ export function Prejoin({
           aria-describedby={joinHintId}
         >
           {snapshot.starting
-            ? 'Starting camera…'
+            ? t('startingCamera')
             : hasMic || snapshot.videoTrack
-              ? 'Join now'
-              : 'Join without camera and microphone'}
+              ? t('joinNow')
+              : t('joinWithoutDevices')}
         </button>
         {needsName && (
           <p id={hintId} className="muted join-hint" data-testid="prejoin_join_hint">
-            Type your name to join.
+            {t('nameHint')}
           </p>
         )}
+        <LanguageSelect compact />
       </form>
     </main>
   );

@@ -1,3 +1,4 @@
+import { useTranslations } from 'next-intl';
 import { useEffect, useRef } from 'react';
 import { initials } from './initials';
 
@@ -14,6 +15,7 @@ export function PreviewVideo({
   /** The camera is still opening: no avatar yet, it would read as "camera off". */
   starting: boolean;
 }) {
+  const t = useTranslations('prejoin');
   const ref = useRef<HTMLVideoElement>(null);
   useEffect(() => {
     const element = ref.current;
@@ -34,12 +36,12 @@ export function PreviewVideo({
       />
       {starting && (
         <p className="preview-starting" data-testid="prejoin_starting">
-          Starting camera…
+          {t('startingCamera')}
         </p>
       )}
       {!videoOn && !starting && (
         <div className="avatar" data-testid="prejoin_avatar" aria-hidden="true">
-          {initials(name || 'You')}
+          {initials(name || t('you'))}
         </div>
       )}
     </div>

@@ -7,6 +7,9 @@ import { Server } from 'socket.io';
 import { ErrorCode, limits } from '../lib/protocol';
 import type { Env } from './env';
 import { createRequestListener } from './http/routes';
+import { AbuseGuard } from './limits/guard';
+import { resolveLimits } from './limits/config';
+import type { AbuseLimitOverrides } from './limits/config';
 import type { MediaServerClient, MediaServerClientOptions } from './kurento/client';
 import { MediaServerPool } from './kurento/pool';
 import type { Logger } from './logger';
@@ -30,6 +33,10 @@ export interface CreateAppOptions {
   requestHandler?: RequestListener;
   /** Per-connection limits; tests lower or raise them. */
   rateLimits?: Partial<RateLimits>;
+  /** Limits per address, room and server (`limits/config.ts`); tests and benchmarks change them. */
+  abuseLimits?: AbuseLimitOverrides;
+  /** Development: the pages' CSP allows what Next.js's dev runtime needs. */
+  dev?: boolean;
   /** Media-server connection tuning (heartbeat, timeouts); tests shorten them. */
   mediaClient?: Omit<MediaServerClientOptions, 'logger' | 'observer'>;
 }
@@ -79,6 +86,18 @@ export function createApp(options: CreateAppOptions): App {
   sources.rooms = rooms;
   sources.pool = pool;
 
+  const guard = new AbuseGuard({
+    limits: resolveLimits(options.abuseLimits),
+    origin: { publicUrl: env.publicUrl, allowedOrigins: env.access.allowedOrigins },
+    trustProxy: env.access.trustProxy,
+    rooms: {
+      has: (roomId) => rooms.get(roomId) !== undefined,
+      get roomCount() {
+        return rooms.roomCount;
+      },
+    },
+  });
+
   let shuttingDown = false;
   const httpServer = createServer(
     createRequestListener({
@@ -91,6 +110,8 @@ export function createApp(options: CreateAppOptions): App {
       logger,
       fallback: options.requestHandler,
       isShuttingDown: () => shuttingDown,
+      security: { dev: options.dev ?? false, frameAncestors: env.access.frameAncestors },
+      metricsToken: env.access.metricsToken,
     }),
   );
   const io: SignalingServer = new Server(httpServer, {
@@ -98,6 +119,8 @@ export function createApp(options: CreateAppOptions): App {
     // Leave other upgrades (Next.js HMR) alone instead of destroying them after a second.
     destroyUpgrade: false,
     serveClient: false,
+    // Origin, connections per address and per server: refused before any session exists.
+    allowRequest: guard.allowRequest,
   });
   attachSignaling(io, {
     rooms,
@@ -106,6 +129,7 @@ export function createApp(options: CreateAppOptions): App {
     iceConfig: (participantId) => iceConfigFor(env, participantId),
     isShuttingDown: () => shuttingDown,
     rateLimits: { ...defaultRateLimits, ...options.rateLimits },
+    guard,
   });
   pool.start();
 
@@ -142,6 +166,7 @@ export function createApp(options: CreateAppOptions): App {
           httpServer.closeAllConnections();
         });
         await pool.close();
+        guard.close();
         logger.info('close() | done');
       })();
       return closing;

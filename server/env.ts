@@ -53,6 +53,31 @@ const wsUrls = commaList.pipe(
   ),
 );
 
+const origins = commaList.pipe(
+  z.array(
+    z
+      .url()
+      .refine((url) => new URL(url).origin === url.replace(/\/$/, ''), {
+        message: 'must be origins (scheme://host[:port]), e.g. https://intranet.example.com',
+      })
+      .transform((url) => new URL(url).origin),
+  ),
+);
+
+/** CSP `frame-ancestors` sources: `'self'`, `'none'` or origins such as https://*.example.com. */
+const frameAncestors = commaList.pipe(
+  z.array(
+    z
+      .string()
+      .regex(
+        /^('self'|'none'|https?:\/\/[a-z0-9*.-]+(:\d+)?)$/i,
+        "must be 'self', 'none' or origins such as https://app.example.com",
+      ),
+  ),
+);
+
+const booleanFlag = optionalString.pipe(z.enum(['true', 'false', '1', '0']).optional());
+
 const rawEnvSchema = z.object({
   NODE_ENV: optionalString.pipe(z.enum(['development', 'production', 'test']).optional()),
   PORT: port.default(3000),
@@ -79,6 +104,12 @@ const rawEnvSchema = z.object({
   ICE_TRANSPORT_POLICY: optionalString.pipe(z.enum(['all', 'relay']).default('all')),
   ROOM_MAX_PARTICIPANTS: z.coerce.number().int().min(2).max(64).default(16),
   LOG_LEVEL: z.enum(logLevels).default('info'),
+  ALLOWED_ORIGINS: origins,
+  FRAME_ANCESTORS: frameAncestors,
+  METRICS_TOKEN: optionalString.pipe(
+    z.string().min(16, 'METRICS_TOKEN: use at least 16 characters').optional(),
+  ),
+  TRUST_PROXY: booleanFlag,
 });
 
 /** Parsed, validated configuration. Nothing outside this file reads `process.env`. */
@@ -111,6 +142,17 @@ export interface Env {
   iceTransportPolicy: 'all' | 'relay';
   roomMaxParticipants: number;
   logLevel: (typeof logLevels)[number];
+  /** Who may open signaling connections and frame the pages (see server/http/origin.ts). */
+  access: {
+    /** Origins besides the app's own whose pages may connect (embedding). */
+    allowedOrigins: string[];
+    /** CSP frame-ancestors; `'self'` unless configured. */
+    frameAncestors: string[];
+    /** `/metrics` needs `Authorization: Bearer <token>` when set. */
+    metricsToken: string | undefined;
+    /** Behind a reverse proxy: the client address is the last X-Forwarded-For hop. */
+    trustProxy: boolean;
+  };
 }
 
 export const envSchema = rawEnvSchema
@@ -181,6 +223,12 @@ export const envSchema = rawEnvSchema
     iceTransportPolicy: raw.ICE_TRANSPORT_POLICY,
     roomMaxParticipants: raw.ROOM_MAX_PARTICIPANTS,
     logLevel: raw.LOG_LEVEL,
+    access: {
+      allowedOrigins: raw.ALLOWED_ORIGINS,
+      frameAncestors: raw.FRAME_ANCESTORS.length > 0 ? raw.FRAME_ANCESTORS : ["'self'"],
+      metricsToken: raw.METRICS_TOKEN,
+      trustProxy: raw.TRUST_PROXY === 'true' || raw.TRUST_PROXY === '1',
+    },
   }));
 
 type RawEnv = z.infer<typeof rawEnvSchema>;

@@ -13,6 +13,9 @@ import {
   udpCounters,
 } from '../lib/proc';
 import { startStack } from '../lib/stack';
+import { startJanus } from '../janus/process';
+import { createJanusRoom } from '../load/janus-signaling';
+import type { SfuKind } from '../load/signaling';
 import { Histogram, round } from '../lib/stats';
 import { nowNs } from '../load/probe';
 import { LoadWorker } from './workers';
@@ -30,6 +33,60 @@ export interface RoomOptions {
   /** a built tree to run the servers from (see lib/stack.ts); default: this checkout under tsx */
   root?: string;
   log?: (line: string) => void;
+  /** the SFU under test (default moim: its media server behind its signaling server) */
+  sfu?: SfuKind;
+  /** for sfu janus: the binary and the interface it gathers candidates on */
+  janus?: { bin: string; iceInterface: string; eventLoops: number };
+}
+
+/** What one measurement runs against: the forwarding process, its signaling, where to join. */
+interface SystemUnderTest {
+  mediaPid: number;
+  /** Moim's signaling server; Janus signals in its own process */
+  signalingPid: number | undefined;
+  url: string;
+  roomId: string;
+  stop(): Promise<void>;
+}
+
+let janusRooms = 1000;
+
+async function startSystem(options: RoomOptions): Promise<SystemUnderTest> {
+  if (options.sfu === 'janus') {
+    const j = options.janus;
+    if (!j) throw new Error('sfu janus needs its binary and interface');
+    const janus = await startJanus(j.bin, {
+      iceInterface: j.iceInterface,
+      httpPort: 8088,
+      eventLoops: j.eventLoops,
+      rtpPortRange: '20000-40000',
+    });
+    try {
+      const room = janusRooms++;
+      const destroyRoom = await createJanusRoom(janus.url, room, options.size + 4);
+      return {
+        mediaPid: janus.pid,
+        signalingPid: undefined,
+        url: janus.url,
+        roomId: String(room),
+        stop: async () => {
+          await destroyRoom();
+          await janus.stop();
+        },
+      };
+    } catch (e) {
+      await janus.stop();
+      throw e;
+    }
+  }
+  const stack = await startStack({ cpuProfileDir: options.cpuProfileDir, root: options.root });
+  return {
+    mediaPid: stack.media.pid,
+    signalingPid: stack.signaling.pid,
+    url: stack.signaling.url,
+    roomId: `bench-${options.size}-${Date.now()}`,
+    stop: () => stack.stop(),
+  };
 }
 
 export interface LatencyMs {
@@ -101,20 +158,18 @@ export async function runRoom(options: RoomOptions): Promise<RoomResult> {
   const n = options.size;
   const every = Math.max(1, Math.floor(options.sampleEvery ?? 1));
   const setupStarted = performance.now();
-  const stack = await startStack({
-    cpuProfileDir: options.cpuProfileDir,
-    root: options.root,
-  });
+  const sut = await startSystem(options);
   const workers: LoadWorker[] = [];
   const errors: string[] = [];
   try {
     await sleep(1000);
-    const idle = sampleProcess(stack.media.pid);
+    const idle = sampleProcess(sut.mediaPid);
     const workerCount = Math.max(1, Math.ceil(n / options.perWorker));
     const lifetimeMs = (60 + 5 * n + options.warmupSeconds + options.seconds) * 1000;
-    const roomId = `bench-${n}-${Date.now()}`;
     for (let i = 0; i < workerCount; i++) {
-      workers.push(await LoadWorker.start(stack.signaling.url, roomId, lifetimeMs, every));
+      workers.push(
+        await LoadWorker.start(sut.url, sut.roomId, lifetimeMs, every, options.sfu ?? 'moim'),
+      );
     }
     const joinMs: number[] = [];
     for (let i = 0; i < n; i++) {
@@ -158,7 +213,7 @@ export async function runRoom(options: RoomOptions): Promise<RoomResult> {
     const endNs = startNs + BigInt(Math.round(options.seconds * 1e9));
     for (const w of workers) w.send({ type: 'window', startNs, endNs });
     await sleep(Number(startNs - nowNs()) / 1e6);
-    const pids = [stack.media.pid, stack.signaling.pid, ...workers.map((w) => w.pid)];
+    const pids = [sut.mediaPid, sut.signalingPid ?? sut.mediaPid, ...workers.map((w) => w.pid)];
     const before = sampleAll(pids);
     const machineBefore = sampleMachineCpu();
     const udpBefore = udpCounters();
@@ -216,7 +271,10 @@ export async function runRoom(options: RoomOptions): Promise<RoomResult> {
       mediaRssIdleMB: round((idle?.rssBytes ?? NaN) / MB, 1),
       mediaRssMB: round(mediaAfter.rssBytes / MB, 1),
       rssPerParticipantMB: round((mediaAfter.rssBytes - (idle?.rssBytes ?? NaN)) / MB / n, 2),
-      signalingCpuPerSecond: round(cpuRate(signalingBefore, signalingAfter).cpuPerSecond, 3),
+      signalingCpuPerSecond:
+        sut.signalingPid === undefined
+          ? 0
+          : round(cpuRate(signalingBefore, signalingAfter).cpuPerSecond, 3),
       loadGenCpuPerSecond: round(sumCpu(before.slice(2), after.slice(2)), 3),
       machineBusyPercent: round(machineBusy(machineBefore, machineAfter) * 100, 1),
       loadAverage1m: load1,
@@ -243,7 +301,7 @@ export async function runRoom(options: RoomOptions): Promise<RoomResult> {
     return { ...failedResult(n, failure, workers.length, errors), sampleEvery: every };
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
-    await stack.stop();
+    await sut.stop();
   }
 }
 

@@ -3,6 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 
 import { forkTs, isRecord, stopChild, waitForMessage } from '../lib/child';
 import type { FromWorker, ToWorker, WorkerStatus } from '../load/messages';
+import type { SfuKind } from '../load/signaling';
 
 export class LoadWorker {
   private constructor(readonly child: ChildProcess) {}
@@ -16,10 +17,11 @@ export class LoadWorker {
     roomId: string,
     maxLifetimeMs: number,
     sampleEvery: number,
+    sfu: SfuKind = 'moim',
   ): Promise<LoadWorker> {
     const w = new LoadWorker(forkTs('bench/load/worker.ts'));
     const ready = w.expect('ready', 30_000);
-    w.send({ type: 'init', url, roomId, maxLifetimeMs, sampleEvery });
+    w.send({ type: 'init', url, roomId, maxLifetimeMs, sampleEvery, sfu });
     await ready;
     return w;
   }

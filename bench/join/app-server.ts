@@ -43,7 +43,16 @@ async function waitHealthy(url: string, child: ChildProcess, timeoutMs: number):
   throw new Error(`app server not ready at ${url} within ${timeoutMs} ms`);
 }
 
-export async function startAppServer(appDir = repoRoot): Promise<AppServer> {
+export interface AppServerOptions {
+  /** the address the app listens on and the media server announces (default 127.0.0.1) */
+  host?: string;
+}
+
+export async function startAppServer(
+  appDir = repoRoot,
+  options: AppServerOptions = {},
+): Promise<AppServer> {
+  const host = options.host ?? '127.0.0.1';
   const entry = path.join(appDir, 'dist', 'server.js');
   if (!existsSync(entry)) {
     throw new Error(`${entry} is missing: run \`npm run build\` first (or pass --build)`);
@@ -54,14 +63,14 @@ export async function startAppServer(appDir = repoRoot): Promise<AppServer> {
     env: {
       ...process.env,
       NODE_ENV: 'production',
-      HOST: '127.0.0.1',
+      HOST: host,
       PORT: String(port),
-      MEDIA_ICE_ADDRESSES: '127.0.0.1',
+      MEDIA_ICE_ADDRESSES: host,
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  const url = `http://127.0.0.1:${port}`;
+  const url = `http://${host}:${port}`;
   try {
     await waitHealthy(url, child, 60_000);
   } catch (e) {

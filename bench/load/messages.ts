@@ -1,8 +1,17 @@
 /** IPC between the forwarding orchestrator and its load-generator processes (advanced serialization). */
 import type { MeterReport } from './meter';
+import type { SfuKind } from './signaling';
 
 export type ToWorker =
-  | { type: 'init'; url: string; roomId: string; maxLifetimeMs: number; sampleEvery: number }
+  | {
+      type: 'init';
+      url: string;
+      roomId: string;
+      maxLifetimeMs: number;
+      sampleEvery: number;
+      /** whose signaling the participants speak (default moim) */
+      sfu?: SfuKind;
+    }
   | { type: 'add'; index: number }
   | { type: 'status' }
   | { type: 'window'; startNs: bigint; endNs: bigint }

@@ -1,13 +1,14 @@
 /**
- * One synthetic participant: joins a room through the real signaling server, publishes VP8 + Opus
- * RTP on one sendonly werift connection and subscribes to every other participant with one
- * recvonly connection each, as the browser app does (Kurento's one endpoint per direction).
+ * One synthetic participant: joins a room through an SFU's signaling (Moim's server, as the
+ * browser app does, or Janus's VideoRoom), publishes VP8 + Opus RTP on one sendonly werift
+ * connection and subscribes to every other participant with one receiving connection each
+ * (Kurento's one endpoint per direction; one Janus subscriber handle per feed).
  */
 import type { RTCPeerConnection, RTCRtpSender } from 'werift';
 
-import { connect, joinRoom, leaveRoom, type MoimSocket, sendOffer } from '../lib/signaling-client';
 import type { Meter } from './meter';
-import { createPeer, gatheredOffer, sampleIncomingRtp, waitConnected } from './peer';
+import { createPeer, sampleIncomingRtp, waitConnected } from './peer';
+import type { LoadSignaling } from './signaling';
 import { nowNs, readProbe, StreamKind } from './probe';
 import {
   AUDIO_PROBE_OFFSET,
@@ -23,8 +24,7 @@ const AUDIO_NS = 20_000_000n;
 const MAX_BEHIND_NS = 200_000_000n;
 
 export interface ParticipantOptions {
-  url: string;
-  roomId: string;
+  signaling: LoadSignaling;
   /** Index of this participant in the room, embedded in every packet it publishes. */
   index: number;
   meter: Meter;
@@ -34,8 +34,6 @@ export interface ParticipantOptions {
 }
 
 export class LoadParticipant {
-  private socket: MoimSocket | undefined;
-  selfId = '';
   private publisher: RTCPeerConnection | undefined;
   private videoSender: RTCRtpSender | undefined;
   private audioSender: RTCRtpSender | undefined;
@@ -60,42 +58,33 @@ export class LoadParticipant {
   }
 
   async start(): Promise<void> {
-    const { url, roomId, index } = this.options;
-    const socket = await connect(url);
-    this.socket = socket;
-    socket.on('ice:candidate', ({ senderId, candidate }) => {
-      const pc = senderId === this.selfId ? this.publisher : this.subscribers.get(senderId);
-      if (pc) pc.addIceCandidate(candidate).catch((e: unknown) => this.fail('addIceCandidate', e));
+    const { signaling, index } = this.options;
+    const feeds = await signaling.join(`load-${index}`, {
+      feedAdded: (id) => {
+        this.subscribe(id).catch((e: unknown) => this.fail(`subscribe ${id}`, e));
+      },
+      feedRemoved: (id) => {
+        const pc = this.subscribers.get(id);
+        this.subscribers.delete(id);
+        if (pc) void pc.close();
+      },
     });
-    socket.on('participant:joined', ({ id }) => {
-      this.subscribe(id).catch((e: unknown) => this.fail(`subscribe ${id}`, e));
-    });
-    socket.on('participant:left', ({ participantId }) => {
-      const pc = this.subscribers.get(participantId);
-      this.subscribers.delete(participantId);
-      if (pc) void pc.close();
-    });
-    const joined = await joinRoom(socket, roomId, `load-${index}`);
-    this.selfId = joined.selfId;
     await this.publish();
-    await Promise.all(joined.participants.map((p) => this.subscribe(p.id)));
+    await Promise.all(feeds.map((id) => this.subscribe(id)));
   }
 
-  private fail(what: string, e: unknown): void {
+  fail(what: string, e: unknown): void {
     if (this.closed) return;
     this.errors.push(`${what}: ${e instanceof Error ? e.message : String(e)}`);
   }
 
   private async publish(): Promise<void> {
-    const socket = this.socket;
-    if (!socket) throw new Error('not connected');
     const pc = createPeer();
     this.publisher = pc;
     this.videoSender = pc.addTransceiver('video', { direction: 'sendonly' }).sender;
     this.audioSender = pc.addTransceiver('audio', { direction: 'sendonly' }).sender;
     this.videoSender.onPictureLossIndication.subscribe(() => this.video.requestKeyframe());
-    const answer = await sendOffer(socket, this.selfId, await gatheredOffer(pc));
-    await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
+    await this.options.signaling.publish(pc);
     await waitConnected(pc, this.options.connectTimeoutMs ?? 20_000);
     const now = nowNs();
     this.nextVideoNs = now;
@@ -103,14 +92,11 @@ export class LoadParticipant {
     this.publishing = true;
   }
 
-  private async subscribe(senderId: string): Promise<void> {
-    const socket = this.socket;
-    if (!socket || this.closed || this.subscribers.has(senderId)) return;
+  private async subscribe(feedId: string): Promise<void> {
+    if (this.closed || this.subscribers.has(feedId)) return;
     const every = this.options.sampleEvery ?? 1;
     const pc = createPeer({ nack: every === 1 });
-    this.subscribers.set(senderId, pc);
-    pc.addTransceiver('video', { direction: 'recvonly' });
-    pc.addTransceiver('audio', { direction: 'recvonly' });
+    this.subscribers.set(feedId, pc);
     const meter = this.options.meter;
     const me = this.options.index;
     pc.onTrack.subscribe((track) => {
@@ -119,10 +105,9 @@ export class LoadParticipant {
         meter.onReceived(me, readProbe(rtp.payload, offset), nowNs());
       });
     });
-    const offer = await gatheredOffer(pc);
-    sampleIncomingRtp(pc, every, (ns, ssrc, seq) => meter.onRawRtp(ns, ssrc, seq));
-    const answer = await sendOffer(socket, senderId, offer);
-    await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
+    await this.options.signaling.subscribe(feedId, pc, () =>
+      sampleIncomingRtp(pc, every, (ns, ssrc, seq) => meter.onRawRtp(ns, ssrc, seq)),
+    );
     await waitConnected(pc, this.options.connectTimeoutMs ?? 20_000);
   }
 
@@ -159,9 +144,7 @@ export class LoadParticipant {
     if (this.closed) return;
     this.closed = true;
     this.publishing = false;
-    const socket = this.socket;
-    if (socket?.connected) await leaveRoom(socket).catch(() => undefined);
-    socket?.disconnect();
+    await this.options.signaling.close().catch(() => undefined);
     const pcs = [this.publisher, ...this.subscribers.values()];
     this.subscribers.clear();
     await Promise.all(pcs.map((pc) => pc?.close().catch(() => undefined)));

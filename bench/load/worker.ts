@@ -5,14 +5,17 @@
  */
 import { Meter } from './meter';
 import type { FromWorker, ToWorker } from './messages';
+import { JanusSignaling } from './janus-signaling';
+import { MoimSignaling } from './moim-signaling';
 import { LoadParticipant } from './participant';
 import { nowNs } from './probe';
+import type { LoadSignaling, SfuKind } from './signaling';
 
 const PACE_MS = 5;
 
 const meter = new Meter();
 const participants: LoadParticipant[] = [];
-let config: { url: string; roomId: string; sampleEvery: number } | undefined;
+let config: { url: string; roomId: string; sampleEvery: number; sfu: SfuKind } | undefined;
 let pacer: NodeJS.Timeout | undefined;
 
 function send(message: FromWorker): void {
@@ -32,7 +35,12 @@ async function stop(): Promise<void> {
 async function add(index: number): Promise<void> {
   if (!config) throw new Error('init first');
   const started = performance.now();
-  const p = new LoadParticipant({ ...config, index, meter });
+  const { url, roomId, sampleEvery, sfu } = config;
+  const signaling: LoadSignaling =
+    sfu === 'janus'
+      ? new JanusSignaling(url, Number(roomId))
+      : new MoimSignaling(url, roomId, (what, e) => p.fail(what, e));
+  const p: LoadParticipant = new LoadParticipant({ signaling, index, meter, sampleEvery });
   participants.push(p);
   try {
     await p.start();
@@ -47,7 +55,12 @@ process.on('message', (raw: unknown) => {
   const message = raw as ToWorker;
   switch (message.type) {
     case 'init':
-      config = { url: message.url, roomId: message.roomId, sampleEvery: message.sampleEvery };
+      config = {
+        url: message.url,
+        roomId: message.roomId,
+        sampleEvery: message.sampleEvery,
+        sfu: message.sfu ?? 'moim',
+      };
       setTimeout(() => void stop(), message.maxLifetimeMs).unref();
       pacer = setInterval(() => {
         const now = nowNs();

@@ -307,7 +307,7 @@ export class CallSession {
       await this.#links.get(this.#selfId ?? '')?.video.sender.replaceTrack(track);
       this.#store.getState().setDeviceError(null);
     } catch (error) {
-      this.#store.getState().setDeviceError(describeMediaError(error, 'camera').message);
+      this.#store.getState().setDeviceError(describeMediaError(error, 'camera'));
     }
     this.#publishLocalState();
   }
@@ -320,7 +320,7 @@ export class CallSession {
       this.#store.getState().setDeviceError(null);
     } catch (error) {
       const device = kind === 'audio' ? 'microphone' : 'camera';
-      this.#store.getState().setDeviceError(describeMediaError(error, device).message);
+      this.#store.getState().setDeviceError(describeMediaError(error, device));
     }
     this.#publishLocalState();
   }

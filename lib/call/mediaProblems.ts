@@ -1,11 +1,15 @@
 export type MediaProblemKind = 'denied' | 'not-found' | 'in-use' | 'insecure' | 'unknown';
 
+export type MediaDevice = 'camera' | 'microphone';
+
+/** `kind` and `device` are what the UI words in the reader's language; `message` is for logs. */
 export interface MediaProblem {
   kind: MediaProblemKind;
+  device: MediaDevice;
   message: string;
 }
 
-const messages: Record<MediaProblemKind, (device: string) => string> = {
+const messages: Record<MediaProblemKind, (device: MediaDevice) => string> = {
   denied: (device) =>
     `Access to your ${device} was blocked. Allow it in the browser's site settings (the icon left of the address), or join without it.`,
   'not-found': (device) => `No ${device} was found. You can still join and see and hear others.`,
@@ -17,7 +21,7 @@ const messages: Record<MediaProblemKind, (device: string) => string> = {
 };
 
 /** Turns a getUserMedia rejection into something a person can act on. */
-export function describeMediaError(error: unknown, device: string): MediaProblem {
+export function describeMediaError(error: unknown, device: MediaDevice): MediaProblem {
   const name = error instanceof DOMException || error instanceof Error ? error.name : '';
   const kind: MediaProblemKind =
     name === 'NotAllowedError' || name === 'SecurityError'
@@ -29,5 +33,5 @@ export function describeMediaError(error: unknown, device: string): MediaProblem
           : name === 'TypeError' && !globalThis.navigator?.mediaDevices
             ? 'insecure'
             : 'unknown';
-  return { kind, message: messages[kind](device) };
+  return { kind, device, message: messages[kind](device) };
 }

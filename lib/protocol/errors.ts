@@ -7,7 +7,7 @@ export const ErrorCode = {
   BadRequest: 'BAD_REQUEST',
   /** The payload is larger than the server accepts. */
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
-  /** Too many requests of this kind from this connection in a short time. */
+  /** Too many requests of this kind (from this connection, or from its address) in a short time. */
   RateLimited: 'RATE_LIMITED',
   /** A request that needs a joined room arrived before `room:join` (or after leaving). */
   NotInRoom: 'NOT_IN_ROOM',
@@ -23,6 +23,12 @@ export const ErrorCode = {
   PublicationLimit: 'PUBLICATION_LIMIT',
   /** I may not do this: someone else's publication, or a host power without the host role. */
   Forbidden: 'FORBIDDEN',
+  /** Too many connections open at once from one address. */
+  TooManyConnections: 'TOO_MANY_CONNECTIONS',
+  /** A server-wide cap (connections, open meetings) is reached; try again later. */
+  ServerBusy: 'SERVER_BUSY',
+  /** The handshake came from a page of a site that may not connect (Origin check). */
+  OriginForbidden: 'ORIGIN_FORBIDDEN',
   /** The SDP offer was rejected by the media server. */
   InvalidSdp: 'INVALID_SDP',
   /** An offer for an endpoint that was already negotiated (Kurento cannot renegotiate). */

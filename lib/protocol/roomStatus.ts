@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import './zodConfig';
 
 /**
  * What anyone may learn about a room before joining it (`GET /api/rooms/:roomId`): how many are in

@@ -1,4 +1,5 @@
 import type { StateCreator } from 'zustand/vanilla';
+import type { MediaProblem } from '../call/mediaProblems';
 import type { LocalMediaState } from './types';
 import type { CallStore } from './createCallStore';
 
@@ -7,10 +8,10 @@ export interface MediaSlice {
   /** A remote `<video>` could not start with sound; the user must click once. */
   audioBlocked: boolean;
   /** Last device error during the call (for example the chosen camera is gone). */
-  deviceError: string | null;
+  deviceError: MediaProblem | null;
   patchLocal: (patch: Partial<LocalMediaState>) => void;
   setAudioBlocked: (blocked: boolean) => void;
-  setDeviceError: (message: string | null) => void;
+  setDeviceError: (problem: MediaProblem | null) => void;
 }
 
 export const initialLocalMedia: LocalMediaState = {

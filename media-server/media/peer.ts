@@ -9,6 +9,7 @@ import { h264Codec, opusCodec, sdesMidExtension, vp8Codec } from './weriftCodecs
 import type { MediaNetworkConfig } from './config';
 import type { MediaKind } from './codecs';
 import { ignoreRetransmittedHelloVerifyRequest } from './dtlsRetransmit';
+import { installFastRtpHeaderParse } from './fastRtpHeader';
 import { RtpSink } from './RtpSink';
 import { installSrtpReader } from './SrtpReader';
 
@@ -40,8 +41,10 @@ export interface PeerCallbacks {
  * behind what the endpoint needs: answer an offer, trickle candidates, report states, hand over
  * RTP, and send RTP / keyframe requests.
  */
-// Before any peer exists: werift would fail handshakes on a duplicated HelloVerifyRequest.
+// Before any peer exists: werift would fail handshakes on a duplicated HelloVerifyRequest, and
+// parses every RTP header bit by bit (fastRtpHeader.ts).
 ignoreRetransmittedHelloVerifyRequest();
+installFastRtpHeaderParse();
 
 export class Peer {
   readonly pc: RTCPeerConnection;

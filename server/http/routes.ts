@@ -2,8 +2,11 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
+import { metricsAuthorized } from './metrics-auth';
 import { handleRoomStatus, roomStatusPrefix } from './room-status';
 import type { RoomStatusSource } from './room-status';
+import { applySecurityHeaders, securityHeaders } from './security-headers';
+import type { SecurityHeaderOptions } from './security-headers';
 
 interface RouteDeps {
   /** What `/readyz` pings (ready when a media server answers). */
@@ -17,6 +20,10 @@ interface RouteDeps {
   /** Not ready while shutting down, so a load balancer stops sending people here. */
   isShuttingDown(): boolean;
   readyTimeoutMs?: number;
+  /** The headers every response carries (CSP and friends). */
+  security: SecurityHeaderOptions;
+  /** `/metrics` needs `Authorization: Bearer <token>` when set. */
+  metricsToken: string | undefined;
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string): void {
@@ -34,8 +41,15 @@ function json(res: ServerResponse, status: number, body: unknown): void {
  */
 export function createRequestListener(deps: RouteDeps): RequestListener {
   const readyTimeoutMs = deps.readyTimeoutMs ?? 2_000;
+  const headers = securityHeaders(deps.security);
   return (req: IncomingMessage, res: ServerResponse) => {
+    applySecurityHeaders(res, headers);
     const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
+    if (!decodable(path)) {
+      // Next.js would throw decoding it and answer 500; it names nothing we serve.
+      send(res, 400, 'text/plain; charset=utf-8', 'bad request: malformed percent-encoding');
+      return;
+    }
     if (path.startsWith(roomStatusPrefix)) {
       handleRoomStatus(req, path, deps.rooms, (status, body) => json(res, status, body), res);
       return;
@@ -60,6 +74,11 @@ export function createRequestListener(deps: RouteDeps): RequestListener {
         return;
       }
       case '/metrics': {
+        if (!metricsAuthorized(req, deps.metricsToken)) {
+          res.setHeader('www-authenticate', 'Bearer');
+          send(res, 401, 'text/plain; charset=utf-8', 'metrics need a bearer token');
+          return;
+        }
         deps.metrics.registry.metrics().then(
           (text) => send(res, 200, deps.metrics.registry.contentType, text),
           (error: unknown) => {
@@ -78,4 +97,13 @@ export function createRequestListener(deps: RouteDeps): RequestListener {
       }
     }
   };
+}
+
+function decodable(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -3,6 +3,8 @@ import type { Server, Socket } from 'socket.io';
 import { ErrorCode } from '../../lib/protocol';
 import type { ClientToServerEvents, Result, ServerToClientEvents } from '../../lib/protocol';
 import { AppError, assertUnreachable } from '../errors';
+import type { AbuseGuard } from '../limits/guard';
+import { registerAccessHandlers } from './access-handlers';
 import type { RateLimits } from './rate-limit';
 import { TokenBucket } from './rate-limit';
 import type { SessionDeps } from './session';
@@ -16,12 +18,14 @@ type Request = keyof ClientToServerEvents;
 
 export interface SignalingDeps extends SessionDeps {
   rateLimits: RateLimits;
+  guard: AbuseGuard;
 }
 
 export type SignalingServer = Server<ClientToServerEvents, ServerToClientEvents>;
 
 /** Wires every new socket to its own `SignalingSession`. */
 export function attachSignaling(io: SignalingServer, deps: SignalingDeps): void {
+  registerAccessHandlers(io, deps);
   io.on('connection', (socket) => {
     const session = new SignalingSession(socket, deps);
     const logger = deps.logger.child({ socketId: socket.id });

@@ -1,16 +1,16 @@
 import Link from 'next/link';
+import { getTranslations } from 'next-intl/server';
 
 /** `/room/<something that cannot be a room id>`. */
-export default function RoomNotFound() {
+export default async function RoomNotFound() {
+  const t = await getTranslations('notFound');
   return (
     <main className="centered">
       <div className="card">
-        <h1>This room does not exist</h1>
-        <p className="muted">
-          Room ids use letters, digits, “-” and “_”. Check the link you were sent.
-        </p>
+        <h1>{t('roomTitle')}</h1>
+        <p className="muted">{t('roomBody')}</p>
         <Link className="button primary" href="/">
-          Go to the start page
+          {t('home')}
         </Link>
       </div>
     </main>

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { notFound, redirect } from 'next/navigation';
+import { getTranslations } from 'next-intl/server';
 import { RoomView } from '@/components/RoomView';
 import { canonicalRoomId } from '@/lib/protocol';
 
@@ -21,8 +22,8 @@ async function roomIdOf(
 }
 
 export async function generateMetadata({ params }: RoomPageProps): Promise<Metadata> {
-  const { roomId } = await roomIdOf(params);
-  return { title: roomId ? `${roomId} · Moim` : 'Moim' };
+  const [{ roomId }, t] = await Promise.all([roomIdOf(params), getTranslations('meta')]);
+  return { title: roomId ? t('roomTitle', { roomId }) : t('title') };
 }
 
 export default async function RoomPage({ params }: RoomPageProps) {

@@ -1,0 +1,220 @@
+/**
+ * Real network faults under a two-person call in Chromium: one browser's path cut for a few
+ * seconds, its address changed, random loss and a rate cap on its link (network/topology.ts).
+ * Reports recovery times (path back → both sides decode new frames) and what each side's
+ * getStats says under impairment.
+ *
+ *   npm run bench:network -- --runs 5 --cut-seconds 5 [--build | --root /tmp/moim-bench-app-<c>]
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { startAppServer } from './join/app-server';
+import { buildHead } from './lib/build';
+import { chromiumPath, machineInfo, machineMarkdown, repoRoot } from './lib/machine';
+import { ensureLoopbackOnly } from './lib/netns';
+import { commandLine, table, upsertSection, writeJson } from './lib/report';
+import { quantile, round } from './lib/stats';
+import { framesOf, join, launch } from './network/call';
+import {
+  addressChange,
+  type Call,
+  impaired,
+  type ImpairedWindow,
+  pathCut,
+  type RecoveryRun,
+} from './network/scenarios';
+import { ClientNetwork, SERVER_ADDRESS } from './network/topology';
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '5' },
+    'cut-seconds': { type: 'string', default: '5' },
+    'window-seconds': { type: 'string', default: '20' },
+    loss: { type: 'string', default: '5,10' },
+    rate: { type: 'string', default: '500' },
+    build: { type: 'boolean', default: false },
+    root: { type: 'string' },
+    out: { type: 'string', default: 'network' },
+    'no-markdown': { type: 'boolean', default: false },
+  },
+});
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const log = (line: string): void => console.log(line);
+
+async function waitFlowing(call: Call): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const [a, b] = await Promise.all([
+      framesOf(call.steady, 'Mobile'),
+      framesOf(call.mobile, 'Steady'),
+    ]);
+    if (a > 10 && b > 10) return;
+    await sleep(250);
+  }
+  throw new Error('the call did not start: no video both ways within 60 s');
+}
+
+function recoveryRow(label: string, runs: RecoveryRun[], failures: string[]): unknown[] {
+  const ms = runs.map((r) => r.recoveryMs);
+  return [
+    label,
+    `${runs.length}/${runs.length + failures.length}`,
+    ms.length ? `**${round(quantile(ms, 0.5), 0)}**` : '–',
+    ms.length ? round(quantile(ms, 0.95), 0) : '–',
+    ms.join(', ') || '–',
+    runs.map((r) => r.participantsAfter).join(', ') || '–',
+    failures.slice(0, 2).join('; ') || '',
+  ];
+}
+
+function qualityRows(label: string, w: ImpairedWindow): unknown[][] {
+  return (['steadyReceives', 'mobileReceives'] as const).map((side) => {
+    const q = w[side];
+    return [
+      label,
+      side === 'steadyReceives' ? 'mobile → steady' : 'steady → mobile',
+      q.fps,
+      q.freezeCount,
+      q.freezeSeconds,
+      q.lossPercent,
+      q.nacks,
+      q.plis,
+      q.audioConcealedPercent,
+    ];
+  });
+}
+
+async function main(): Promise<void> {
+  ensureLoopbackOnly({ privateMounts: true });
+  const root = values.root ?? (values.build ? buildHead(log) : repoRoot);
+  const runs = Number(values.runs);
+  const cutSeconds = Number(values['cut-seconds']);
+  const windowSeconds = Number(values['window-seconds']);
+  const net = ClientNetwork.create(chromiumPath());
+  const app = await startAppServer(root, { host: SERVER_ADDRESS });
+  const origin = app.url;
+  const steadyBrowser = await launch(chromiumPath(), origin);
+  const mobileBrowser = await launch(net.chromium, origin);
+  const room = `bench-net-${Date.now()}`;
+  const recovery: { label: string; runs: RecoveryRun[]; failures: string[] }[] = [];
+  const quality: { label: string; window: ImpairedWindow }[] = [];
+  try {
+    const call: Call = {
+      steady: await join(steadyBrowser, app.url, room, 'Steady'),
+      mobile: await join(mobileBrowser, app.url, room, 'Mobile'),
+      net,
+      participants: async () => {
+        const res = await fetch(`${app.url}/api/rooms/${room}`);
+        const body = (await res.json()) as { participants?: number };
+        return body.participants ?? -1;
+      },
+    };
+    await waitFlowing(call);
+    log('call up: both sides decode video');
+    const measure = async (label: string, once: () => Promise<RecoveryRun>): Promise<void> => {
+      const entry = { label, runs: [] as RecoveryRun[], failures: [] as string[] };
+      recovery.push(entry);
+      for (let i = 0; i < runs; i++) {
+        try {
+          const r = await once();
+          entry.runs.push(r);
+          log(
+            `${label} ${i + 1}/${runs}: back after ${r.recoveryMs} ms (participants ${r.participantsAfter})`,
+          );
+        } catch (e) {
+          entry.failures.push(e instanceof Error ? e.message : String(e));
+          log(`${label} ${i + 1}/${runs}: ${entry.failures.at(-1) ?? ''}`);
+          net.restore();
+          await waitFlowing(call).catch(() => undefined);
+        }
+        await sleep(3000);
+      }
+    };
+    await measure(`path cut ${cutSeconds} s`, () => pathCut(call, cutSeconds));
+    await measure('address change', () => addressChange(call));
+    const impairments: [string, () => void, () => void][] = [
+      ['none', () => undefined, () => undefined],
+      ...(values.loss ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map(Number)
+        .map((p): [string, () => void, () => void] => [
+          `loss ${p} %`,
+          () => net.setLoss(p),
+          () => net.setLoss(0),
+        ]),
+      ...(values.rate ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map(Number)
+        .map((k): [string, () => void, () => void] => [
+          `${k} kbit/s cap`,
+          () => net.setRate(k),
+          () => net.setRate(0),
+        ]),
+    ];
+    for (const [label, apply, clear] of impairments) {
+      const w = await impaired(call, windowSeconds, apply, clear);
+      quality.push({ label, window: w });
+      log(`${label}: ${JSON.stringify(w)}`);
+      await sleep(5000);
+    }
+  } finally {
+    await steadyBrowser.close().catch(() => undefined);
+    await mobileBrowser.close().catch(() => undefined);
+    await app.stop();
+    net.teardown();
+  }
+  const machine = machineInfo();
+  const md = [
+    '## Network faults (two people in Chromium, one of them on an impaired link)',
+    '',
+    machineMarkdown(machine),
+    `- command: \`${commandLine()}\``,
+    `- app: \`node dist/server.js\` of \`${root}\`; "mobile" runs in its own network namespace behind a veth pair; loss is nftables \`numgen random\` each way, the cap is \`tbf\` each way; this kernel has no \`netem\`, so no delay or jitter was added`,
+    '',
+    table(
+      [
+        'fault',
+        'runs ok',
+        'recovery p50 ms',
+        'p95 ms',
+        'each run (ms)',
+        'participants after',
+        'failures',
+      ],
+      recovery.map((r) => recoveryRow(r.label, r.runs, r.failures)),
+    ),
+    '',
+    `Recovery: from the path restored (or the address changed) until both sides' remote tile has decoded 3 new frames. Quality over ${windowSeconds} s windows (getStats inbound-rtp deltas):`,
+    '',
+    table(
+      [
+        'impairment',
+        'direction',
+        'fps',
+        'freezes',
+        'freeze s',
+        'video loss %',
+        'NACKs',
+        'PLIs',
+        'audio concealed %',
+      ],
+      quality.flatMap((q) => qualityRows(q.label, q.window)),
+    ),
+  ].join('\n');
+  const file = writeJson(values.out ?? 'network', { machine, recovery, quality });
+  if (!values['no-markdown']) upsertSection(values.out ?? 'network', md);
+  console.log(md);
+  console.log(`wrote ${path.relative(repoRoot, file)}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

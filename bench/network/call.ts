@@ -1,0 +1,116 @@
+/**
+ * A two-person call for the network benchmarks: "steady" in the benchmark's own namespace, "mobile"
+ * in the client namespace (topology.ts), both in real Chromium with fake camera and microphone.
+ * What they see is read the way the e2e suite reads it: decoded frames of the remote tile, and
+ * the inbound-rtp stats of every RTCPeerConnection the page made.
+ */
+import { type Browser, chromium, type Page } from '@playwright/test';
+
+import { chromiumArgs } from '../../e2e/chromiumArgs';
+
+// In-page code as strings: tsx's compiled functions carry helpers that do not exist in the page.
+const CAPTURE = `(() => {
+  const pcs = [];
+  window.__benchPcs = pcs;
+  const Native = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends Native {
+    constructor(c) { super(c); pcs.push(this); }
+  };
+})();`;
+
+export interface InboundVideo {
+  framesDecoded: number;
+  freezeCount: number;
+  totalFreezesDuration: number;
+  framesPerSecond: number;
+  packetsLost: number;
+  packetsReceived: number;
+  nackCount: number;
+  pliCount: number;
+}
+
+export interface InboundAudio {
+  concealedSamples: number;
+  totalSamplesReceived: number;
+}
+
+export async function launch(executablePath: string, origin: string): Promise<Browser> {
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    // getUserMedia needs a secure context; the server's address is not loopback here.
+    args: [...chromiumArgs, `--unsafely-treat-insecure-origin-as-secure=${origin}`],
+  });
+}
+
+export async function join(
+  browser: Browser,
+  url: string,
+  room: string,
+  name: string,
+): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 720 },
+    permissions: ['camera', 'microphone'],
+  });
+  const page = await context.newPage();
+  await page.addInitScript({ content: CAPTURE });
+  await page.goto(`${url}/room/${encodeURIComponent(room)}`);
+  await page.getByTestId('prejoin_name').fill(name);
+  await page.waitForFunction(
+    `!document.querySelector('[data-testid="prejoin_join"]')?.disabled`,
+    undefined,
+    { timeout: 30_000 },
+  );
+  await page.getByTestId('prejoin_join').click();
+  return page;
+}
+
+/** Frames decoded so far in the tile of `name` (0 while it shows no picture). */
+export async function framesOf(page: Page, name: string): Promise<number> {
+  const value: unknown = await page.evaluate(`(() => {
+    const v = document.querySelector('[data-testid="tile_remote"][data-name="${name}"] [data-testid="tile_video"]');
+    return v && v.videoWidth > 0 ? v.getVideoPlaybackQuality().totalVideoFrames : 0;
+  })()`);
+  return typeof value === 'number' ? value : 0;
+}
+
+/** Sums of every inbound video and audio stream the page receives. */
+export async function inboundStats(
+  page: Page,
+): Promise<{ video: InboundVideo; audio: InboundAudio }> {
+  const raw: unknown = await page.evaluate(`(async () => {
+    const video = { framesDecoded: 0, freezeCount: 0, totalFreezesDuration: 0, framesPerSecond: 0,
+      packetsLost: 0, packetsReceived: 0, nackCount: 0, pliCount: 0 };
+    const audio = { concealedSamples: 0, totalSamplesReceived: 0 };
+    for (const pc of window.__benchPcs) {
+      if (pc.connectionState === 'closed') continue;
+      const stats = await pc.getStats();
+      stats.forEach((s) => {
+        if (s.type !== 'inbound-rtp') return;
+        const into = s.kind === 'video' ? video : audio;
+        for (const k of Object.keys(into)) if (typeof s[k] === 'number') into[k] += s[k];
+      });
+    }
+    return { video, audio };
+  })()`);
+  return raw as { video: InboundVideo; audio: InboundAudio };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Resolves with the time (ms from now) at which `name`'s tile on `page` has decoded `frames` more. */
+export async function untilFramesGrow(
+  page: Page,
+  name: string,
+  frames: number,
+  timeoutMs: number,
+): Promise<number> {
+  const started = performance.now();
+  const base = await framesOf(page, name);
+  while (performance.now() - started < timeoutMs) {
+    if ((await framesOf(page, name)) >= base + frames) return performance.now() - started;
+    await sleep(50);
+  }
+  throw new Error(`${name}'s video did not come back within ${timeoutMs} ms`);
+}

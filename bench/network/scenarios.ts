@@ -1,0 +1,131 @@
+/** The impairments of the network benchmark, each measured on a running two-person call. */
+import type { Page } from '@playwright/test';
+
+import { round } from '../lib/stats';
+import { framesOf, inboundStats, untilFramesGrow } from './call';
+import type { ClientNetwork } from './topology';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export interface Call {
+  steady: Page;
+  mobile: Page;
+  net: ClientNetwork;
+  /** people the server counts in the room (GET /api/rooms/:id) */
+  participants(): Promise<number>;
+}
+
+export interface RecoveryRun {
+  /** path restored (or address changed) → both directions decode new frames, ms */
+  recoveryMs: number;
+  steadySeesMobileMs: number;
+  mobileSeesSteadyMs: number;
+  /** the server's participant count afterwards (2 = no duplicate, nobody dropped) */
+  participantsAfter: number;
+}
+
+const RECOVERY_TIMEOUT_MS = 40_000;
+
+async function bothRecover(call: Call): Promise<Omit<RecoveryRun, 'participantsAfter'>> {
+  const [a, b] = await Promise.all([
+    untilFramesGrow(call.steady, 'Mobile', 3, RECOVERY_TIMEOUT_MS),
+    untilFramesGrow(call.mobile, 'Steady', 3, RECOVERY_TIMEOUT_MS),
+  ]);
+  return {
+    recoveryMs: round(Math.max(a, b), 0),
+    steadySeesMobileMs: round(a, 0),
+    mobileSeesSteadyMs: round(b, 0),
+  };
+}
+
+/** The mobile browser's link goes down for `seconds`, then comes back. */
+export async function pathCut(call: Call, seconds: number): Promise<RecoveryRun> {
+  call.net.cut();
+  await sleep(Math.max(0, seconds * 1000 - 1500));
+  const before = await framesOf(call.steady, 'Mobile');
+  await sleep(1500);
+  const stalled = (await framesOf(call.steady, 'Mobile')) <= before + 1;
+  call.net.restore();
+  if (!stalled) throw new Error('frames kept arriving during the cut: the path was not cut');
+  const r = await bothRecover(call);
+  await sleep(2000);
+  return { ...r, participantsAfter: await call.participants() };
+}
+
+/** The mobile browser's address changes under a running call (no cut). */
+export async function addressChange(call: Call): Promise<RecoveryRun> {
+  call.net.changeAddress();
+  // The old address is gone: what was in flight is lost; wait until it is felt, then time.
+  await sleep(500);
+  const r = await bothRecover(call);
+  await sleep(2000);
+  return { ...r, participantsAfter: await call.participants() };
+}
+
+export interface ImpairedWindow {
+  seconds: number;
+  /** what the steady side received from the mobile one, and the other way round */
+  steadyReceives: QualityFigures;
+  mobileReceives: QualityFigures;
+}
+
+export interface QualityFigures {
+  fps: number;
+  freezeCount: number;
+  freezeSeconds: number;
+  lossPercent: number;
+  nacks: number;
+  plis: number;
+  audioConcealedPercent: number;
+}
+
+async function figures(
+  page: Page,
+  during: () => Promise<void>,
+  seconds: number,
+): Promise<QualityFigures> {
+  const a = await inboundStats(page);
+  await during();
+  const b = await inboundStats(page);
+  const lost = b.video.packetsLost - a.video.packetsLost;
+  const received = b.video.packetsReceived - a.video.packetsReceived;
+  const samples = b.audio.totalSamplesReceived - a.audio.totalSamplesReceived;
+  return {
+    fps: round((b.video.framesDecoded - a.video.framesDecoded) / seconds, 1),
+    freezeCount: b.video.freezeCount - a.video.freezeCount,
+    freezeSeconds: round(b.video.totalFreezesDuration - a.video.totalFreezesDuration, 2),
+    lossPercent: round((lost / Math.max(1, lost + received)) * 100, 2),
+    nacks: b.video.nackCount - a.video.nackCount,
+    plis: b.video.pliCount - a.video.pliCount,
+    audioConcealedPercent: round(
+      ((b.audio.concealedSamples - a.audio.concealedSamples) / Math.max(1, samples)) * 100,
+      2,
+    ),
+  };
+}
+
+/** `apply` is in force for `seconds` while both sides' inbound stats are read before and after. */
+export async function impaired(
+  call: Call,
+  seconds: number,
+  apply: () => void,
+  clear: () => void,
+): Promise<ImpairedWindow> {
+  apply();
+  try {
+    // Both pages are read around the same window: one waits, the other reads while it waits.
+    let release: () => void = () => undefined;
+    const done = new Promise<void>((r) => (release = r));
+    const window = async (): Promise<void> => {
+      await sleep(seconds * 1000);
+      release();
+    };
+    const [steadyReceives, mobileReceives] = await Promise.all([
+      figures(call.steady, window, seconds),
+      figures(call.mobile, () => done, seconds),
+    ]);
+    return { seconds, steadyReceives, mobileReceives };
+  } finally {
+    clear();
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * A second "host" for one browser: a network namespace joined to the benchmark's own namespace by
+ * a veth pair, so that its path can be cut, readdressed or made lossy while everyone else's stays
+ * perfect (the way a person on hotel Wi-Fi differs from the rest of the call). Everything lives
+ * inside the namespaces this process made (lib/netns.ts re-runs us in a private network and mount
+ * namespace), so nothing reaches the machine's real network.
+ *
+ * This machine's kernel has no `netem` qdisc (no added delay or jitter); loss is an nftables rule
+ * (`numgen random`) and a rate cap is `tbf`, both on the client's side of the pair.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const SERVER_ADDRESS = '10.79.0.1';
+const CLIENT_NS = 'moim-client';
+const HOST_IF = 'mclient0';
+const CLIENT_IF = 'mclient1';
+
+function run(cmd: string, args: string[]): void {
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${(r.stderr || r.stdout).trim()}`);
+}
+
+function inClient(cmd: string, args: string[]): void {
+  run('ip', ['netns', 'exec', CLIENT_NS, cmd, ...args]);
+}
+
+export class ClientNetwork {
+  #address = 2;
+  readonly #dir: string;
+  /** a Chromium that runs inside the client namespace (Playwright's executablePath) */
+  readonly chromium: string;
+
+  private constructor(chromiumPath: string) {
+    this.#dir = mkdtempSync(path.join(os.tmpdir(), 'moim-netbench-'));
+    this.chromium = path.join(this.#dir, 'chromium-in-client-ns');
+    writeFileSync(
+      this.chromium,
+      `#!/bin/sh\nexec ip netns exec ${CLIENT_NS} ${chromiumPath} "$@"\n`,
+    );
+    chmodSync(this.chromium, 0o755);
+  }
+
+  static create(chromiumPath: string): ClientNetwork {
+    const names = Object.keys(os.networkInterfaces());
+    if (names.some((n) => n !== 'lo')) {
+      throw new Error('refusing to build the client network outside a loopback-only namespace');
+    }
+    spawnSync('ip', ['netns', 'del', CLIENT_NS], { stdio: 'ignore' });
+    run('ip', ['netns', 'add', CLIENT_NS]);
+    run('ip', ['link', 'add', HOST_IF, 'type', 'veth', 'peer', 'name', CLIENT_IF]);
+    run('ip', ['link', 'set', CLIENT_IF, 'netns', CLIENT_NS]);
+    run('ip', ['addr', 'add', `${SERVER_ADDRESS}/24`, 'dev', HOST_IF]);
+    run('ip', ['link', 'set', HOST_IF, 'up']);
+    inClient('ip', ['link', 'set', 'lo', 'up']);
+    // Deleting an interface's first address deletes the others of its subnet too, unless they
+    // are promoted: the address change would leave the browser with none.
+    inClient('sysctl', ['-q', '-w', `net.ipv4.conf.${CLIENT_IF}.promote_secondaries=1`]);
+    const net = new ClientNetwork(chromiumPath);
+    net.#setAddress(2);
+    inClient('ip', ['link', 'set', CLIENT_IF, 'up']);
+    return net;
+  }
+
+  #setAddress(n: number): void {
+    inClient('ip', ['addr', 'add', `10.79.0.${n}/24`, 'dev', CLIENT_IF]);
+    this.#address = n;
+  }
+
+  get clientAddress(): string {
+    return `10.79.0.${this.#address}`;
+  }
+
+  /** The client's link goes down: every packet to and from it is lost. */
+  cut(): void {
+    inClient('ip', ['link', 'set', CLIENT_IF, 'down']);
+  }
+
+  restore(): void {
+    inClient('ip', ['link', 'set', CLIENT_IF, 'up']);
+  }
+
+  /** The client moves to a new address (a phone moving from one network to another). */
+  changeAddress(): void {
+    const old = this.#address;
+    this.#setAddress(old + 1);
+    inClient('ip', ['addr', 'del', `10.79.0.${old}/24`, 'dev', CLIENT_IF]);
+  }
+
+  /** Random loss of `percent` of the client's packets, each way; 0 removes it. */
+  setLoss(percent: number): void {
+    spawnSync('ip', ['netns', 'exec', CLIENT_NS, 'nft', 'delete', 'table', 'inet', 'moimloss'], {
+      stdio: 'ignore',
+    });
+    if (percent <= 0) return;
+    const rules = [
+      'add table inet moimloss',
+      'add chain inet moimloss out { type filter hook output priority 0; }',
+      'add chain inet moimloss in { type filter hook input priority 0; }',
+      `add rule inet moimloss out meta l4proto udp numgen random mod 1000 < ${Math.round(percent * 10)} drop`,
+      `add rule inet moimloss in meta l4proto udp numgen random mod 1000 < ${Math.round(percent * 10)} drop`,
+    ];
+    for (const r of rules) inClient('nft', r.split(' '));
+  }
+
+  /** A rate cap on what the client sends and receives (tbf on both ends); 0 removes it. */
+  setRate(kbit: number): void {
+    spawnSync('ip', ['netns', 'exec', CLIENT_NS, 'tc', 'qdisc', 'del', 'dev', CLIENT_IF, 'root'], {
+      stdio: 'ignore',
+    });
+    spawnSync('tc', ['qdisc', 'del', 'dev', HOST_IF, 'root'], { stdio: 'ignore' });
+    if (kbit <= 0) return;
+    const tbf = ['root', 'tbf', 'rate', `${kbit}kbit`, 'burst', '32kbit', 'latency', '200ms'];
+    inClient('tc', ['qdisc', 'add', 'dev', CLIENT_IF, ...tbf]);
+    run('tc', ['qdisc', 'add', 'dev', HOST_IF, ...tbf]);
+  }
+
+  teardown(): void {
+    spawnSync('ip', ['netns', 'del', CLIENT_NS], { stdio: 'ignore' });
+    spawnSync('ip', ['link', 'del', HOST_IF], { stdio: 'ignore' });
+    rmSync(this.#dir, { recursive: true, force: true });
+  }
+}
