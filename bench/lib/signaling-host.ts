@@ -4,6 +4,7 @@
  * server does, and exits on SIGTERM/SIGINT or when its parent goes away.
  */
 import { createApp } from '../../server/app';
+import { singleAddressLoadLimits } from '../../server/limits/config';
 import { parseEnv } from '../../server/env';
 import { createLogger } from '../../server/logger';
 
@@ -12,7 +13,8 @@ async function main(): Promise<void> {
   if (!mediaServerUrl) throw new Error('usage: signaling-host.ts <media server ws url>');
   const env = parseEnv(process.env);
   const logger = createLogger(env.logLevel);
-  const app = createApp({ env, logger, mediaServerUrl });
+  // Every load client comes from 127.0.0.1: the per-address abuse limits would measure themselves.
+  const app = createApp({ env, logger, mediaServerUrl, abuseLimits: singleAddressLoadLimits });
   const port = await app.listen(env.port, env.host);
   process.send?.({ type: 'listening', port });
   let closing = false;

@@ -167,8 +167,10 @@ export class WebRtcEndpoint extends MediaElement {
         (d) => this.#direction(d),
       );
     } catch (err) {
-      if (err instanceof KurentoError) throw err;
+      // A refused offer (bad SDP, no common codec) leaves the endpoint as it was: it can still
+      // take a good one.
       await this.#dropPeer();
+      if (err instanceof KurentoError) throw err;
       throw Errors.processOffer(`Error processing offer: ${errorText(err)}`);
     }
     this.#remoteSdp = offer;

@@ -46,8 +46,16 @@ export function createRequestListener(deps: RouteDeps): RequestListener {
     applySecurityHeaders(res, headers);
     const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
     if (!decodable(path)) {
-      // Next.js would throw decoding it and answer 500; it names nothing we serve.
-      send(res, 400, 'text/plain; charset=utf-8', 'bad request: malformed percent-encoding');
+      // Next.js would throw decoding it and answer 500; it names nothing we serve. The API
+      // answers in its own format.
+      if (path.startsWith('/api/')) {
+        json(res, 400, {
+          ok: false,
+          error: { code: 'BAD_REQUEST', message: 'malformed percent-encoding' },
+        });
+      } else {
+        send(res, 400, 'text/plain; charset=utf-8', 'bad request: malformed percent-encoding');
+      }
       return;
     }
     if (path.startsWith(roomStatusPrefix)) {

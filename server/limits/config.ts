@@ -86,3 +86,18 @@ export function resolveLimits(overrides: AbuseLimitOverrides = {}): AbuseLimits 
     perServer: { ...defaultAbuseLimits.perServer, ...overrides.perServer },
   };
 }
+
+/**
+ * For tests and benchmarks whose every client comes from 127.0.0.1 and opens rooms and joins far
+ * faster than people do (the per-address limits' own tests and the flood benchmark keep theirs).
+ */
+export const singleAddressLoadLimits: AbuseLimitOverrides = {
+  perAddress: {
+    connections: 10_000,
+    connect: { burst: 10_000, perSecond: 1_000 },
+    join: { burst: 10_000, perSecond: 1_000 },
+    roomCreate: { burst: 10_000, perSecond: 1_000 },
+    offer: { burst: 100_000, perSecond: 10_000 },
+    candidate: { burst: 100_000, perSecond: 10_000 },
+  },
+};

@@ -13,6 +13,7 @@ import type {
   SetMuteRequest,
 } from '../../lib/protocol';
 import { createApp } from '../app';
+import { singleAddressLoadLimits } from '../limits/config';
 import type { App, CreateAppOptions } from '../app';
 import { parseEnv } from '../env';
 import { createLogger } from '../logger';
@@ -50,6 +51,7 @@ export async function startServer(
     rateLimits?: Partial<RateLimits>;
     env?: Record<string, string>;
     mediaClient?: CreateAppOptions['mediaClient'];
+    abuseLimits?: CreateAppOptions['abuseLimits'];
   } = {},
 ): Promise<TestServer> {
   const env = parseEnv({ HOST: '127.0.0.1', PORT: '0', NODE_ENV: 'test', ...options.env });
@@ -60,6 +62,7 @@ export async function startServer(
     ...(typeof mediaServerUrl === 'string' ? {} : { mediaServerUrls: mediaServerUrl }),
     ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
     ...(options.mediaClient ? { mediaClient: options.mediaClient } : {}),
+    abuseLimits: options.abuseLimits ?? singleAddressLoadLimits,
   });
   const port = await app.listen(0, '127.0.0.1');
   return { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };
