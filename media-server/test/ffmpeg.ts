@@ -14,7 +14,7 @@ export function hasFfmpeg(): boolean {
   }
 }
 
-/** A test picture with a moving element and a tone, keyframe every second. */
+/** A test picture with a moving element and a tone, a keyframe every third of a second. */
 export function makeFixture(dir: string, kind: 'webm' | 'mp4', seconds: number): string {
   const out = path.join(dir, `fixture.${kind}`);
   const video =
@@ -39,7 +39,7 @@ export function makeFixture(dir: string, kind: 'webm' | 'mp4', seconds: number):
       ...['-f', 'lavfi', '-i', `testsrc=size=320x240:rate=30:duration=${seconds}`],
       ...['-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${seconds}`],
       ...video,
-      ...['-g', '30', '-pix_fmt', 'yuv420p'],
+      ...['-g', '10', '-pix_fmt', 'yuv420p'], // a lost packet costs at most 10 frames
       ...['-c:a', 'libopus', '-b:a', '32k', '-ac', '2', '-ar', '48000'],
       ...(kind === 'mp4' ? ['-strict', '-2'] : []),
       out,
