@@ -53,8 +53,10 @@ describe('RecorderEndpoint and PlayerEndpoint', () => {
     const codec = kind === 'webm' ? 'vp8' : 'h264';
     it(`records ${codec.toUpperCase()} + Opus from a werift publisher to ${kind.toUpperCase()}`, async () => {
       const r = await recordFixture(kind, `call.${kind}`);
+      const t0 = performance.now();
       await invoke(r.rec, 'record');
       const sent = await r.pub.play();
+      const recorded = (performance.now() - t0) / 1000;
       await invoke(r.rec, 'stopAndWait');
       await until(() => r.events.includes('Stopped'), 5000, 'Stopped');
       expect(r.events).toEqual(['Recording', 'Stopped']);
@@ -66,9 +68,10 @@ describe('RecorderEndpoint and PlayerEndpoint', () => {
       expect(v?.codec_name).toBe(codec);
       expect(a?.codec_name).toBe('opus');
       expect([v?.width, v?.height]).toEqual([320, 240]);
-      // The media spans what was sent (the file's timeline starts at `record`, a little earlier).
-      const span = Number(info.format.duration) - Number(info.format.start_time);
-      expect(Math.abs(span - SECONDS) / SECONDS).toBeLessThan(0.1);
+      // As long as it recorded (its timeline starts at `record`), and about what was sent.
+      const duration = Number(info.format.duration);
+      expect(Math.abs(duration - recorded) / recorded).toBeLessThan(0.1);
+      expect(Math.abs(duration - SECONDS) / SECONDS).toBeLessThan(0.25);
       // ffmpeg decodes every frame the recorder wrote, and that is (nearly) all that was sent: a
       // loopback under heavy load may drop a packet, which costs the frames up to a keyframe.
       const recorder = ms.server.registry.lookup(r.rec.id);
@@ -78,9 +81,10 @@ describe('RecorderEndpoint and PlayerEndpoint', () => {
       expect(recorder.framesWritten('video')).toBeLessThanOrEqual(sent.video);
       // Audio: the first packets can race the recorder's start.
       expect(Number(a?.nb_read_frames)).toBeGreaterThanOrEqual(sent.audio * 0.95);
-      // In sync: both tracks start within a frame or two of each other, as they were sent.
+      // In sync: both tracks start together, as they were sent (each track's first frame is
+      // placed by its arrival, so a loaded machine's scheduling shows here: README, limits).
       const start = (s: typeof v) => Number(s?.start_time);
-      expect(Math.abs(start(v) - start(a))).toBeLessThan(0.1);
+      expect(Math.abs(start(v) - start(a))).toBeLessThan(0.2);
     });
   }
 
@@ -145,7 +149,10 @@ describe('RecorderEndpoint and PlayerEndpoint', () => {
       pipeline.create('PlayerEndpoint', { uri: uriOf('toplay.webm') }, cb),
     );
     const info = await invoke<Record<string, unknown>>(player, 'getVideoInfo');
-    expect(Math.abs(Number(info['duration']) - SECONDS * 1000)).toBeLessThan(SECONDS * 100);
+    // The file's own duration (its timeline starts at `record`, a little before the media).
+    const fileMs = Number(probe(r.file).format.duration) * 1000;
+    expect(Math.abs(Number(info['duration']) - fileMs)).toBeLessThan(fileMs * 0.1);
+    expect(info['isSeekable']).toBe(true);
     const viewEp = await ms.endpoint(pipeline);
     await k((cb) => player.connect(viewEp, cb));
     const viewer = await view(viewEp);
