@@ -17,6 +17,8 @@ export interface MediaServerOptions {
   maxFrameBytes?: number;
   /** Sessions without a socket for this long lose their objects (default 240 s, as KMS). */
   sessionGcMs?: number;
+  /** RecorderEndpoint/PlayerEndpoint URIs must be file:// inside it (default ./recordings). */
+  recordingsDir?: string;
 }
 
 export interface FlagSpec {
@@ -111,6 +113,13 @@ export const FLAGS: readonly FlagSpec[] = [
     key: 'sessionGcMs',
     kind: 'int',
     help: 'release objects of sessions without a socket after this (240000)',
+  },
+  {
+    flag: '--recordings-dir',
+    env: 'MEDIA_RECORDINGS_DIR',
+    key: 'recordingsDir',
+    kind: 'string',
+    help: 'recorder/player file:// URIs must be inside it (./recordings)',
   },
 ];
 

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import pino from 'pino';
 import type { Logger } from 'pino';
 import pretty from 'pino-pretty';
@@ -34,8 +36,11 @@ export async function startMediaServer(
   // The registry emits through the RPC server, which needs the registry's dispatcher: break the
   // cycle with a late-bound reference.
   const rpcRef: { current?: RpcServer } = {};
+  const recordingsRoot = path.resolve(options.recordingsDir ?? 'recordings');
+  fs.mkdirSync(recordingsRoot, { recursive: true });
   const registry = new ObjectRegistry(
     net,
+    recordingsRoot,
     log,
     (objectId, type, data) => rpcRef.current?.emit(objectId, type, data),
     () => sessions.ids(),

@@ -77,12 +77,12 @@ describe('Kurento Protocol', () => {
     const unknownMethod = await c.call('teleport', {});
     expect(unknownMethod.error?.code).toBe(-32601);
     const factory = await c.call('create', {
-      type: 'PlayerEndpoint',
+      type: 'Composite',
       constructorParams: { mediaPipeline: pipeline },
     });
     expect(factory.error).toMatchObject({
       code: 40108,
-      message: "Factory 'PlayerEndpoint' not found",
+      message: "Factory 'Composite' not found",
     });
     const event = await c.call('subscribe', { object: pipeline, type: 'OnIceCandidate' });
     expect(event.error).toMatchObject({

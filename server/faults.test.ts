@@ -62,7 +62,10 @@ describe('media server faults', () => {
 
   it('a dropped connection closes the rooms with MEDIA_SERVER_UNAVAILABLE; joins work once it is back', async () => {
     const relay = await startRelay(media.port);
-    const server = await startServer(`ws://127.0.0.1:${relay.port}/kurento`);
+    // Through the relay, with the embedded server's access token.
+    const viaRelay = new URL(media.url);
+    viaRelay.port = String(relay.port);
+    const server = await startServer(viaRelay.href);
     try {
       await server.app.media.waitConnected(20_000);
       const ann = await connectClient(server.url);

@@ -169,8 +169,16 @@ export abstract class MediaElement extends MediaObject {
   /** Throws a Kurento error when this element cannot feed `sink` with `type` (codecs differ). */
   protected checkCanFeed(sink: MediaElement, type: KurentoMediaType): void {
     const kind = KIND_OF[type];
-    if (kind) assertCodecsAgree(this, sink, kind);
+    if (kind) sink.assertAccepts(this, kind);
   }
+
+  /** Throws a Kurento error when this sink cannot take `kind` from `source` as it is sent. */
+  assertAccepts(source: MediaElement, kind: MediaKind): void {
+    assertCodecsAgree(source, this, kind);
+  }
+
+  /** The source has no more media (a PlayerEndpoint reached the end of its file). */
+  sourceEnded(): void {}
 
   /** The codec of what this element sends on `kind` (undefined: not known yet, anything goes). */
   sendCodec(_kind: MediaKind): CodecSpec | undefined {

@@ -14,6 +14,8 @@ export interface ObjectHost {
   /** Work that outlives a synchronous release (closing sockets); awaited on server shutdown. */
   background(work: Promise<unknown>): void;
   readonly net: MediaNetworkConfig;
+  /** Directory RecorderEndpoint/PlayerEndpoint URIs must point into (an absolute, existing path). */
+  readonly recordingsRoot: string;
   readonly logger: Logger;
 }
 

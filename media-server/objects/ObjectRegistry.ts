@@ -14,6 +14,7 @@ export class ObjectRegistry implements ObjectHost {
 
   constructor(
     readonly net: MediaNetworkConfig,
+    readonly recordingsRoot: string,
     readonly logger: Logger,
     private readonly emitter: (objectId: string, type: string, data: JsonObject) => void,
     sessions: () => string[],
@@ -69,8 +70,8 @@ export class ObjectRegistry implements ObjectHost {
   }
 
   /** `create` of the Kurento protocol (factories.ts). */
-  create(type: string, params: Params): MediaObject {
-    const obj = createObject(this, type, params);
+  async create(type: string, params: Params): Promise<MediaObject> {
+    const obj = await createObject(this, type, params);
     this.register(obj);
     this.serverManager.emitEvent('ObjectCreated', { object: obj.id });
     return obj;

@@ -86,7 +86,7 @@ export class Dispatcher {
     switch (method) {
       case 'create': {
         const type = str(p, 'type');
-        const o = this.registry.create(type, new Params(obj(p, 'constructorParams')));
+        const o = await this.registry.create(type, new Params(obj(p, 'constructorParams')));
         session.owned.add(o.id);
         try {
           // Properties with a setter are applied; others are kept by KMS as free-form config and

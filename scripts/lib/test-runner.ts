@@ -27,6 +27,7 @@ import { join } from 'node:path';
 import { chromiumInstallPlan, findChromium, type ChromiumFound } from './chromium';
 import { turnserverVersion } from './coturn';
 import { ensureCoturn } from './coturn-install';
+import { ensureFfmpeg } from './ffmpeg';
 import { onPath, run, describeFailure, type RunResult } from './process';
 import {
   addCounts,
@@ -219,6 +220,9 @@ export async function main(argv: readonly string[], root: string): Promise<numbe
       const coturn = ensureCoturn(env, log);
       if (coturn.ok) log(`${coturn.path} (${turnserverVersion(coturn.path)})`);
       else console.error(coturn.message);
+      const ffmpeg = ensureFfmpeg(env, log); // recording tests: fixtures and ffprobe
+      if (ffmpeg.ok) log(ffmpeg.version);
+      else console.error(ffmpeg.message);
     }
     if (options.netns && netnsAvailable()) {
       header('Network namespace');

@@ -5,12 +5,13 @@
  */
 import { EventEmitter } from 'node:events';
 
-import type { RawMediaObject, RawMediaPipeline, RawServerManager } from 'kurento-client';
+import type { RawMediaPipeline, RawServerManager } from 'kurento-client';
 
 import type { Logger } from '../logger';
 import { KurentoError } from './errors';
 import { kurentoClient } from './module';
 import { expectObject, MediaPipeline } from './objects';
+import { listPipelines, PipelineReconciler } from './reconcile';
 import type { MediaObserver } from './session';
 import { KurentoSession } from './session';
 
@@ -19,6 +20,8 @@ export interface MediaServerClientEvents {
   connected: [];
   /** The connection dropped: every object of the old session is gone. */
   lost: [reason: string];
+  /** A pipeline the app holds was released under it (another client, the server's GC). */
+  pipelineGone: [pipelineId: string];
 }
 
 export interface MediaServerClientOptions {
@@ -40,6 +43,11 @@ export interface MediaServerClientOptions {
    * so ephemeral TURN credentials are fresh (see server/turn/). Undefined: the media server's own.
    */
   turnUrl?: () => string | undefined;
+  /**
+   * How often the server's pipelines are compared with the app's (reconcile.ts); also done on
+   * every (re)connection, before `connected`.
+   */
+  reconcileMs?: number;
 }
 
 const noObserver: MediaObserver = { rpc: () => undefined };
@@ -50,6 +58,8 @@ const noObserver: MediaObserver = { rpc: () => undefined };
  */
 export class MediaServerClient extends EventEmitter<MediaServerClientEvents> {
   readonly url: string;
+  /** `url` without its access token, for logs. */
+  readonly #logUrl: string;
   readonly #logger: Logger;
   readonly #observer: MediaObserver;
   readonly #requestTimeoutMs: number;
@@ -64,13 +74,17 @@ export class MediaServerClient extends EventEmitter<MediaServerClientEvents> {
   #retryTimer: NodeJS.Timeout | undefined;
   #failures = 0;
   #closed = false;
-  /** Pipelines of lost connections: the server may still hold them (a network blip, not a restart). */
-  readonly #orphans = new Set<string>();
+  readonly #reconciler: PipelineReconciler;
+  readonly #reconcileMs: number;
+  #reconcileTimer: NodeJS.Timeout | undefined;
 
   constructor(url: string, options: MediaServerClientOptions) {
     super();
     this.url = url;
+    this.#logUrl = url.replace(/([?&]access_token=)[^&]*/, '$1…');
     this.#logger = options.logger.child({ component: 'kurento' });
+    this.#reconciler = new PipelineReconciler(this.#logger);
+    this.#reconcileMs = options.reconcileMs ?? 3_000;
     this.#observer = options.observer ?? noObserver;
     this.#requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
     this.#minRetryMs = options.minRetryMs ?? 100;
@@ -96,7 +110,7 @@ export class MediaServerClient extends EventEmitter<MediaServerClientEvents> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.off('connected', onConnected);
-        reject(new KurentoError('unavailable', 'connect', `no connection to ${this.url}`));
+        reject(new KurentoError('unavailable', 'connect', `no connection to ${this.#logUrl}`));
       }, timeoutMs);
       const onConnected = (): void => {
         clearTimeout(timer);
@@ -116,10 +130,12 @@ export class MediaServerClient extends EventEmitter<MediaServerClientEvents> {
 
   async createMediaPipeline(): Promise<MediaPipeline> {
     const session = this.#requireSession('create MediaPipeline');
-    const { object: raw } = await session.call(
-      'create MediaPipeline',
-      (cb) => session.raw.create('MediaPipeline', cb),
-      expectObject<RawMediaPipeline>('create MediaPipeline'),
+    const { object: raw } = await this.#reconciler.creating(() =>
+      session.call(
+        'create MediaPipeline',
+        (cb) => session.raw.create('MediaPipeline', cb),
+        expectObject<RawMediaPipeline>('create MediaPipeline'),
+      ),
     );
     return MediaPipeline.wrap(session, raw, this.#turnUrl);
   }
@@ -149,24 +165,8 @@ export class MediaServerClient extends EventEmitter<MediaServerClientEvents> {
   }
 
   /** Ids of every pipeline the media server holds (for every session, not only ours). */
-  async getPipelineIds(): Promise<string[]> {
-    const session = this.#requireSession('getPipelines');
-    const { object: manager } = await this.#serverManager(session);
-    return session.call(
-      'getPipelines',
-      (cb) => manager.getPipelines(cb),
-      (result) => {
-        if (!Array.isArray(result)) {
-          throw new KurentoError('bad-result', 'getPipelines', 'expected an array');
-        }
-        return result.map((item: unknown) => {
-          if (typeof item === 'object' && item !== null && 'id' in item) {
-            if (typeof item.id === 'string') return item.id;
-          }
-          throw new KurentoError('bad-result', 'getPipelines', 'a pipeline without id');
-        });
-      },
-    );
+  getPipelineIds(): Promise<string[]> {
+    return listPipelines(this.#requireSession('getPipelines'));
   }
 
   #serverManager(session: KurentoSession): Promise<{ object: RawServerManager }> {
@@ -186,7 +186,7 @@ export class MediaServerClient extends EventEmitter<MediaServerClientEvents> {
     this.#retryTimer = undefined;
     if (this.#closed) return;
     const logger = this.#logger;
-    logger.debug({ url: this.url }, 'connect() | attempt');
+    logger.debug({ url: this.#logUrl }, 'connect() | attempt');
     // Settled by whichever comes first: connected, refused, closed, or timed out.
     const attempt: { settled: boolean; timer?: NodeJS.Timeout } = { settled: false };
     const raw = kurentoClient(
@@ -207,13 +207,20 @@ export class MediaServerClient extends EventEmitter<MediaServerClientEvents> {
           this.#onDrop(session, 'incompatible media server');
           return;
         }
-        this.#connecting = undefined;
-        this.#session = session;
-        this.#failures = 0;
-        logger.info({ url: this.url }, 'connect() | connected');
-        this.#startHeartbeat(session);
-        this.#releaseOrphans(session);
-        this.emit('connected');
+        // What earlier connections left (creates that completed after a timeout, the old
+        // session's pipelines) goes before any new room can be made on this connection.
+        void this.#reconciler
+          .run(session)
+          .catch((err: unknown) => logger.warn({ err }, 'connect() | reconcile failed'))
+          .then(() => {
+            if (this.#connecting !== session || !session.alive || this.#closed) return;
+            this.#connecting = undefined;
+            this.#session = session;
+            this.#failures = 0;
+            logger.info({ url: this.#logUrl }, 'connect() | connected');
+            this.#startHeartbeat(session);
+            this.emit('connected');
+          });
       },
     );
     const session = new KurentoSession(raw, logger, this.#observer);
@@ -253,41 +260,31 @@ export class MediaServerClient extends EventEmitter<MediaServerClientEvents> {
         });
     }, this.#heartbeatMs);
     this.#heartbeat.unref();
+    clearInterval(this.#reconcileTimer);
+    this.#reconcileTimer = setInterval(() => this.#reconcile(session), this.#reconcileMs);
+    this.#reconcileTimer.unref();
   }
 
-  /**
-   * Releases what a lost connection left on the server. After a media-server restart the ids are
-   * unknown (40101), which is fine; after a network blip this spares KMS its 4-minute garbage
-   * collection of the old session.
-   */
-  #releaseOrphans(session: KurentoSession): void {
-    const ids = [...this.#orphans];
-    this.#orphans.clear();
-    for (const id of ids) {
-      session
-        .call(
-          'getMediaobjectById',
-          (cb) => session.raw.getMediaobjectById(id, cb),
-          expectObject<RawMediaObject>('getMediaobjectById'),
-        )
-        .then(({ object }) =>
-          session.call(
-            'release',
-            (cb) => object.release(cb),
-            () => null,
-          ),
-        )
-        .then(
-          () => this.#logger.info({ pipelineId: id }, 'released a pipeline of a lost connection'),
-          () => this.#logger.debug({ pipelineId: id }, 'pipeline of a lost connection is gone'),
-        );
-    }
+  #reconcile(session: KurentoSession): void {
+    if (this.#session !== session) return;
+    this.#reconciler.run(session).then(
+      ({ gone }) => {
+        if (this.#session !== session) return;
+        for (const id of gone) this.emit('pipelineGone', id);
+      },
+      (err: unknown) => this.#logger.debug({ err }, 'reconcile() | failed (heartbeat decides)'),
+    );
   }
 
   #onDrop(session: KurentoSession, reason: string): void {
     const wasConnected = this.#session === session;
-    if (wasConnected) clearInterval(this.#heartbeat);
-    for (const id of session.kill(reason)) this.#orphans.add(id);
+    if (wasConnected) {
+      clearInterval(this.#heartbeat);
+      clearInterval(this.#reconcileTimer);
+    }
+    // Its pipelines may outlive it on the server (a blip, not a restart): the next connection's
+    // reconciliation releases them.
+    session.kill(reason);
     if (wasConnected) this.#session = undefined;
     if (this.#connecting === session) this.#connecting = undefined;
     if (this.#closed) return;
@@ -306,6 +303,7 @@ export class MediaServerClient extends EventEmitter<MediaServerClientEvents> {
     this.#closed = true;
     clearTimeout(this.#retryTimer);
     clearInterval(this.#heartbeat);
+    clearInterval(this.#reconcileTimer);
     this.#retryTimer = undefined;
     this.#session?.kill('client closed');
     this.#connecting?.kill('client closed');

@@ -7,6 +7,8 @@ import { KurentoError } from './errors';
 export interface MediaServerPoolEvents {
   /** One media server's connection dropped: the rooms on it are gone. */
   lost: [client: MediaServerClient, reason: string];
+  /** A room's pipeline was released under the app (reconcile.ts): that room is over. */
+  pipelineGone: [client: MediaServerClient, pipelineId: string];
 }
 
 /**
@@ -25,6 +27,7 @@ export class MediaServerPool extends EventEmitter<MediaServerPoolEvents> {
         logger: urls.length > 1 ? options.logger.child({ mediaServer: index }) : options.logger,
       });
       client.on('lost', (reason) => this.emit('lost', client, reason));
+      client.on('pipelineGone', (id) => this.emit('pipelineGone', client, id));
       return client;
     });
   }

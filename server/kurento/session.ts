@@ -133,6 +133,11 @@ export class KurentoSession {
   get objectCount(): number {
     return this.#members.size;
   }
+
+  /** The pipelines this session created and has not released (what the app believes exists). */
+  livePipelines(): SessionMember[] {
+    return [...this.#members].filter((member) => member.isPipeline);
+  }
 }
 
 /**

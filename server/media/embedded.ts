@@ -1,4 +1,5 @@
 import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
@@ -84,6 +85,11 @@ export class EmbeddedMediaServer extends EventEmitter<EmbeddedMediaServerEvents>
   #closed = false;
   #restartTimer: NodeJS.Timeout | undefined;
   #failures = 0;
+  /**
+   * Required on the Kurento WebSocket (`?access_token=`): other local processes cannot list or
+   * release the app's pipelines. Given to the child in its environment, not its command line.
+   */
+  readonly #accessToken = randomBytes(24).toString('base64url');
 
   static async start(options: EmbeddedMediaServerOptions): Promise<EmbeddedMediaServer> {
     const server = new EmbeddedMediaServer(options);
@@ -101,8 +107,9 @@ export class EmbeddedMediaServer extends EventEmitter<EmbeddedMediaServerEvents>
     return this.#port;
   }
 
+  /** The Kurento URL, access token included (server/kurento redacts it in logs). */
   get url(): string {
-    return `ws://127.0.0.1:${this.#port}/kurento`;
+    return `ws://127.0.0.1:${this.#port}/kurento?access_token=${this.#accessToken}`;
   }
 
   get pid(): number | undefined {
@@ -113,6 +120,7 @@ export class EmbeddedMediaServer extends EventEmitter<EmbeddedMediaServerEvents>
     const { entry, media, output = 'inherit', startTimeoutMs = 30_000 } = this.#options;
     const child = fork(entry.file, mediaArgs(this.#port, media), {
       execArgv: entry.execArgv,
+      env: { ...process.env, MEDIA_ACCESS_TOKEN: this.#accessToken },
       // Its own process group: Ctrl+C in a terminal reaches only us, and we stop it after
       // releasing every media object. If we die, it exits when the IPC channel closes.
       detached: true,

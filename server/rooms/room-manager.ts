@@ -17,6 +17,7 @@ export class RoomManager {
   readonly #rooms = new Map<string, Room>();
   readonly #options: RoomManagerOptions;
   readonly #onMediaLost: (client: MediaServerClient) => void;
+  readonly #onPipelineGone: (client: MediaServerClient, pipelineId: string) => void;
   #closed = false;
 
   constructor(options: RoomManagerOptions) {
@@ -28,6 +29,13 @@ export class RoomManager {
       }).catch((error: unknown) => options.logger.error({ err: error }, 'closeAll() | failed'));
     };
     options.pool.on('lost', this.#onMediaLost);
+    this.#onPipelineGone = (client, pipelineId) => {
+      this.#closeWhere((room) => room.media === client && room.pipelineId === pipelineId, {
+        code: ErrorCode.MediaError,
+        message: "The media server released this room's media; rejoin to start it again.",
+      }).catch((error: unknown) => options.logger.error({ err: error }, 'close() | failed'));
+    };
+    options.pool.on('pipelineGone', this.#onPipelineGone);
   }
 
   get roomCount(): number {
@@ -83,6 +91,7 @@ export class RoomManager {
   async close(reason: ProtocolError): Promise<void> {
     this.#closed = true;
     this.#options.pool.off('lost', this.#onMediaLost);
+    this.#options.pool.off('pipelineGone', this.#onPipelineGone);
     await this.closeAll(reason);
   }
 }

@@ -120,6 +120,11 @@ export class Room extends EventEmitter<RoomEvents> {
     return this.#participants.size;
   }
 
+  /** The room's pipeline on the media server, once created (rec: pipelines released under us). */
+  get pipelineId(): string | undefined {
+    return this.#readyPipeline?.id;
+  }
+
   get participants(): Participant[] {
     return [...this.#participants.values()];
   }
