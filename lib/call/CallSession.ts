@@ -9,6 +9,7 @@ import { LocalTracks, type LocalTracksInit } from './LocalTracks';
 import type { IceSettings } from './OutgoingPublication';
 import { PlannedRestart } from './PlannedRestart';
 import { Roster } from './Roster';
+import { listenToRoom } from './roomEvents';
 import { SignalingClient } from './SignalingClient';
 import { SpeakingMonitor, type VoiceLink } from './SpeakingMonitor';
 import { StreamRegistry } from './StreamRegistry';
@@ -127,45 +128,12 @@ export class CallSession {
       if (!this.#ended && !this.#restart.active) this.#store.getState().setSignaling('lost');
     });
     socket.on('server:restarting', ({ retryAfterMs }) => this.#serverRestarting(retryAfterMs));
-    // Room events only count while I am in the room: without a selfId they belong to a membership
-    // that is over (a rejoin in progress); the next join answer is the whole truth again.
-    const inRoom =
-      <A extends unknown[]>(handle: (...args: A) => void) =>
-      (...args: A) => {
-        if (this.#selfId !== null) handle(...args);
-      };
-    socket.on(
-      'participant:joined',
-      inRoom((info) => this.#selfId !== info.id && this.#roster.addParticipant(info)),
-    );
-    socket.on(
-      'participant:updated',
-      inRoom((info) => this.#roster.updateParticipant(info)),
-    );
-    socket.on(
-      'participant:left',
-      inRoom(({ participantId }) => this.#roster.removeParticipant(participantId)),
-    );
-    socket.on(
-      'publication:added',
-      inRoom((publication) => this.#roster.addPublication(publication)),
-    );
-    socket.on(
-      'publication:updated',
-      inRoom((publication) => this.#roster.updatePublication(publication)),
-    );
-    socket.on(
-      'publication:removed',
-      inRoom(({ publicationId }) => this.#roster.removePublication(publicationId)),
-    );
-    socket.on(
-      'ice:candidate',
-      inRoom(({ publicationId, candidate }) => {
-        if (!this.#subscriptions.remoteCandidate(publicationId, candidate)) {
-          this.#publications.remoteCandidate(publicationId, candidate);
-        }
-      }),
-    );
+    listenToRoom(socket, {
+      selfId: () => this.#selfId,
+      roster: this.#roster,
+      subscriptions: this.#subscriptions,
+      publications: this.#publications,
+    });
     socket.on('room:closed', (error) => {
       // A server that did not announce its restart still closes rooms with SHUTTING_DOWN.
       if (error.code === ErrorCode.ShuttingDown) this.#serverRestarting(defaultRestartWaitMs);

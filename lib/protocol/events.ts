@@ -45,8 +45,7 @@ export type Ack<T> = (result: Result<T>) => void;
  * Client → server. Every request carries an acknowledgement; payloads are `unknown` on the server
  * side until the matching zod schema (`schemas.ts`, `publications.ts`) has parsed them.
  */
-export interface ClientToServerEvents
-  extends PublicationRequests, MeetingRequests, AccessRequests {
+export interface ClientToServerEvents extends PublicationRequests, MeetingRequests, AccessRequests {
   'room:join': (request: JoinRoomRequest, ack: Ack<JoinRoomResult>) => void;
   'room:leave': (ack: Ack<null>) => void;
 }

@@ -149,7 +149,12 @@ describe('limits per address', () => {
     const socket = await connected();
     const sdp = 'v=0\r\n';
     for (let i = 0; i < 3; i += 1) {
-      const result = await socket.emitWithAck('sdp:offer', { senderId: 'me', sdp });
+      const result = await socket.emitWithAck('publication:publish', {
+        source: 'camera',
+        audio: true,
+        video: true,
+        sdp,
+      });
       expect(code(result)).toBe(ErrorCode.NotInRoom);
     }
     const codes: string[] = [];

@@ -1,11 +1,7 @@
 import type { Server, Socket } from 'socket.io';
 
 import { ErrorCode } from '../../lib/protocol';
-import type {
-  ClientToServerEvents,
-  Result,
-  ServerToClientEvents,
-} from '../../lib/protocol';
+import type { ClientToServerEvents, Result, ServerToClientEvents } from '../../lib/protocol';
 import { AppError } from '../errors';
 import type { AbuseGuard } from '../limits/guard';
 import { registerAccessHandlers } from './access-handlers';
@@ -20,7 +16,6 @@ import { attachMeetingHandlers } from './meeting-handlers';
 
 /** What a client really sends: anything, in any number of arguments. Types are not validation. */
 type InboundEvents = { [E in keyof ClientToServerEvents]: (...args: unknown[]) => void };
-
 
 export interface SignalingDeps extends SessionDeps {
   rateLimits: RateLimits;

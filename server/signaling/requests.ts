@@ -1,9 +1,13 @@
-import type { ClientToServerEvents } from '../../lib/protocol';
+import type { AccessRequests, ClientToServerEvents, MeetingRequests } from '../../lib/protocol';
 import * as publications from './publication-handlers';
 import type { RateLimits } from './rate-limit';
 import type { SignalingSession } from './session';
 
-export type RequestName = keyof ClientToServerEvents;
+/** The requests of this table; the meeting's and access's have their own handler files. */
+export type RequestName = Exclude<
+  keyof ClientToServerEvents,
+  keyof MeetingRequests | keyof AccessRequests
+>;
 
 /** What a request's acknowledgement carries when it succeeds. */
 export type AckData<E extends RequestName> =
