@@ -44,10 +44,10 @@ test('the header logo does not take anyone out of the call', async ({ addPartici
   await expect(header.getByRole('link')).toHaveCount(0);
 
   // Clicking it does nothing (focus stays on the page), and the first Tab from there reaches
-  // the call controls, not a way out.
+  // the call's own controls (the layout switcher next to it in the header), not a way out.
   await ana.page.getByTestId('call_brand').click();
   await ana.page.keyboard.press('Tab');
-  await expect(ana.page.getByTestId('control_mic')).toBeFocused();
+  await expect(ana.page.getByTestId('layout_auto')).toBeFocused();
   await expect(ana.page).toHaveURL(url);
   await expect(ana.page.getByTestId('tile_local')).toBeVisible();
   await expect(remoteTile(bora.page, 'Ana')).toHaveCount(1);

@@ -81,7 +81,10 @@ test('the call in Korean: controls and panels speak Korean', async ({
   );
   await expect(page.getByTestId('person_name')).toHaveText('김보라 (나)');
   await page.getByTestId('control_hand').click();
-  await expect(page.getByTestId('person_hand')).toHaveAccessibleName('손 듦 (1번째)');
+  // The panel lists raised hands first and then everyone, so the hand shows in both lists.
+  await expect(page.getByTestId('people_hands').getByTestId('person_hand')).toHaveAccessibleName(
+    '손 듦 (1번째)',
+  );
   await page.evaluate(async () => {
     await document.fonts.load('700 16px "Noto Sans KR Variable"', document.body.innerText);
   });
