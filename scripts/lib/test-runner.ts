@@ -50,7 +50,7 @@ const TIMEOUTS: Record<Phase, number> = {
   unit: 12 * MINUTE,
   build: 8 * MINUTE,
   smoke: 3 * MINUTE,
-  e2e: 12 * MINUTE,
+  e2e: 25 * MINUTE,
 };
 
 export interface Options {
