@@ -99,6 +99,9 @@ export const singleAddressLoadLimits: AbuseLimitOverrides = {
     roomCreate: { burst: 10_000, perSecond: 1_000 },
     offer: { burst: 100_000, perSecond: 10_000 },
     candidate: { burst: 100_000, perSecond: 10_000 },
+    chat: { burst: 100_000, perSecond: 10_000 },
+    other: { burst: 100_000, perSecond: 10_000 },
   },
-  perConnection: { candidatesPerOffer: 100_000 },
+  // Tests send hundreds of refused requests on one socket on purpose; strikes would end it.
+  perConnection: { candidatesPerOffer: 100_000, strikes: { burst: 100_000, perSecond: 10_000 } },
 };
