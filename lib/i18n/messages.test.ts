@@ -15,8 +15,8 @@ import { ErrorCode } from '../protocol/errors';
 import { reactionEmoji } from '../protocol/meeting';
 import { shortcutKeys } from '../meeting/shortcuts';
 import { locales } from './config';
-import en from '../../messages/en.json';
-import ko from '../../messages/ko.json';
+import en from '../../messages/en';
+import ko from '../../messages/ko';
 
 type Tree = { [key: string]: string | Tree };
 

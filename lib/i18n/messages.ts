@@ -1,16 +1,16 @@
 import type { Locale } from './config';
-import type en from '../../messages/en.json';
+import type { Messages } from '../../messages/en';
 
-export type Messages = typeof en;
+export type { Messages };
 
-/** One JSON file per language; only the one a request needs is loaded. */
+/** One set of namespace files per language (`messages/<locale>/`); only the one a request needs is loaded. */
 export async function loadMessages(locale: Locale): Promise<Messages> {
   switch (locale) {
     case 'en': {
-      return (await import('../../messages/en.json')).default;
+      return (await import('../../messages/en')).default;
     }
     case 'ko': {
-      return (await import('../../messages/ko.json')).default;
+      return (await import('../../messages/ko')).default;
     }
   }
 }

@@ -1,0 +1,35 @@
+import type { Messages } from '../en';
+
+// One JSON file per namespace, so that features add their strings without touching each other's files.
+import call from './call.json';
+import devices from './devices.json';
+import ended from './ended.json';
+import errors from './errors.json';
+import home from './home.json';
+import language from './language.json';
+import media from './media.json';
+import meeting from './meeting.json';
+import meta from './meta.json';
+import notFound from './notFound.json';
+import notices from './notices.json';
+import prejoin from './prejoin.json';
+import stage from './stage.json';
+import tile from './tile.json';
+
+const messages: Messages = {
+  call,
+  devices,
+  ended,
+  errors,
+  home,
+  language,
+  media,
+  meeting,
+  meta,
+  notFound,
+  notices,
+  prejoin,
+  stage,
+  tile,
+};
+export default messages;
