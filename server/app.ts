@@ -4,10 +4,11 @@ import type { AddressInfo } from 'node:net';
 
 import { Server } from 'socket.io';
 
-import { ErrorCode, limits } from '../lib/protocol';
+import { ErrorCode, limits, lobbyWaitMs } from '../lib/protocol';
 import type { Env } from './env';
 import { createRequestListener } from './http/routes';
 import { AdmissionControl } from './access/admission';
+import { AccessGate } from './access/gate';
 import { secretKey } from './access/credentials';
 import { AbuseGuard } from './limits/guard';
 import { resolveLimits } from './limits/config';
@@ -41,6 +42,8 @@ export interface CreateAppOptions {
   dev?: boolean;
   /** Media-server connection tuning (heartbeat, timeouts); tests shorten them. */
   mediaClient?: Omit<MediaServerClientOptions, 'logger' | 'observer'>;
+  /** Tests shorten the lobby's and password's wait. */
+  access?: { waitMs?: number };
 }
 
 export interface App {
@@ -84,7 +87,20 @@ export function createApp(options: CreateAppOptions): App {
     logger,
     observer: metrics.media,
   });
-  const rooms = new RoomManager({ pool, logger, maxParticipants: env.roomMaxParticipants });
+  // Without HOST_SECRET a random key per start: host credentials end with the process.
+  const admission = new AdmissionControl({
+    hostKey: secretKey(env.access.hostSecret),
+    tokenKey: env.access.roomTokenSecret ? secretKey(env.access.roomTokenSecret) : undefined,
+  });
+  const rooms = new RoomManager({
+    pool,
+    logger,
+    maxParticipants: env.roomMaxParticipants,
+    access: {
+      credentials: admission.hostCredentials,
+      waitMs: options.access?.waitMs ?? lobbyWaitMs,
+    },
+  });
   sources.rooms = rooms;
   sources.pool = pool;
 
@@ -98,12 +114,6 @@ export function createApp(options: CreateAppOptions): App {
         return rooms.roomCount;
       },
     },
-  });
-
-  // Without HOST_SECRET a random key per start: host credentials end with the process.
-  const admission = new AdmissionControl({
-    hostKey: secretKey(env.access.hostSecret),
-    tokenKey: env.access.roomTokenSecret ? secretKey(env.access.roomTokenSecret) : undefined,
   });
 
   let shuttingDown = false;
@@ -138,7 +148,7 @@ export function createApp(options: CreateAppOptions): App {
     isShuttingDown: () => shuttingDown,
     rateLimits: { ...defaultRateLimits, ...options.rateLimits },
     guard,
-    admission,
+    access: new AccessGate(admission),
   });
   pool.start();
 

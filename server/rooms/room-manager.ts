@@ -4,12 +4,14 @@ import { AppError } from '../errors';
 import type { MediaServerClient } from '../kurento/client';
 import type { MediaServerPool } from '../kurento/pool';
 import type { Logger } from '../logger';
+import type { AccessServices } from '../access/room-access';
 import { Room } from './room';
 
 interface RoomManagerOptions {
   pool: MediaServerPool;
   logger: Logger;
   maxParticipants: number;
+  access: AccessServices;
 }
 
 /** The open rooms by id. A room is created on its first join and forgotten when it closes. */
@@ -62,6 +64,7 @@ export class RoomManager {
       media,
       logger: this.#options.logger,
       maxParticipants: this.#options.maxParticipants,
+      access: this.#options.access,
     });
     this.#rooms.set(roomId, room);
     room.once('closed', () => {
