@@ -223,6 +223,8 @@ export async function main(argv: readonly string[], root: string): Promise<numbe
       const ffmpeg = ensureFfmpeg(env, log); // recording tests: fixtures and ffprobe
       if (ffmpeg.ok) log(ffmpeg.version);
       else console.error(ffmpeg.message);
+      // The media server's optional native fast path (a no-op without a compiler; offline).
+      spawnSync(process.execPath, [join(root, 'native', 'build.mjs')], { stdio: 'inherit' });
     }
     if (options.netns && netnsAvailable()) {
       header('Network namespace');
