@@ -9,6 +9,7 @@ import type { Env } from './env';
 import { createRequestListener } from './http/routes';
 import { AdmissionControl } from './access/admission';
 import { secretKey } from './access/credentials';
+import { Cluster } from './cluster/cluster';
 import { AbuseGuard } from './limits/guard';
 import { resolveLimits } from './limits/config';
 import type { AbuseLimitOverrides } from './limits/config';
@@ -51,6 +52,8 @@ export interface App {
   pool: MediaServerPool;
   rooms: RoomManager;
   metrics: Metrics;
+  /** With REDIS_URL: this instance's part of the cluster. */
+  cluster: Cluster | undefined;
   /** Resolves with the port actually bound (pass 0 for any). */
   listen(port: number, host: string): Promise<number>;
   /** Tells clients, releases every media object, closes sockets and the media-server connection. Idempotent. */
@@ -77,14 +80,27 @@ export function createApp(options: CreateAppOptions): App {
     mediaObjects: () => sources.pool?.objectCount ?? 0,
   });
   const urls = options.mediaServerUrls ?? [options.mediaServerUrl];
+  // Only with REDIS_URL: several instances sharing rooms (server/cluster). Without it, none of it.
+  const cluster = env.cluster
+    ? new Cluster({
+        redisUrl: env.cluster.redisUrl,
+        logger: logger.child({ component: 'cluster' }),
+      })
+    : undefined;
   const pool = new MediaServerPool(urls, {
     // With TURN_SECRET the media servers can relay too, each endpoint with a freshly minted pair.
     ...(env.turn ? { turnUrl: () => mediaTurnUrlFor(env) } : {}),
+    ...(cluster ? { othersHold: cluster.othersHold } : {}),
     ...options.mediaClient,
     logger,
     observer: metrics.media,
   });
-  const rooms = new RoomManager({ pool, logger, maxParticipants: env.roomMaxParticipants });
+  const rooms = new RoomManager({
+    pool,
+    logger,
+    maxParticipants: env.roomMaxParticipants,
+    ...(cluster ? { placement: cluster.placement } : {}),
+  });
   sources.rooms = rooms;
   sources.pool = pool;
 
@@ -118,6 +134,7 @@ export function createApp(options: CreateAppOptions): App {
       logger,
       fallback: options.requestHandler,
       isShuttingDown: () => shuttingDown,
+      ...(cluster ? { readiness: () => cluster.readiness() } : {}),
       security: { dev: options.dev ?? false, frameAncestors: env.access.frameAncestors },
       metricsToken: env.access.metricsToken,
     }),
@@ -139,7 +156,9 @@ export function createApp(options: CreateAppOptions): App {
     rateLimits: { ...defaultRateLimits, ...options.rateLimits },
     guard,
     admission,
+    ...(cluster ? { rejoinElsewhere: cluster.rejoinElsewhere } : {}),
   });
+  cluster?.attach({ io, rooms, pool });
   pool.start();
 
   let closing: Promise<void> | undefined;
@@ -150,6 +169,7 @@ export function createApp(options: CreateAppOptions): App {
     pool,
     rooms,
     metrics,
+    cluster,
     listen(port, host) {
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
@@ -174,6 +194,7 @@ export function createApp(options: CreateAppOptions): App {
           void io.close(() => resolve());
           httpServer.closeAllConnections();
         });
+        await cluster?.close();
         await pool.close();
         guard.close();
         logger.info('close() | done');
