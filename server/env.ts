@@ -116,6 +116,15 @@ const rawEnvSchema = z.object({
   ROOM_TOKEN_SECRET: optionalString.pipe(
     z.string().min(32, 'ROOM_TOKEN_SECRET: use at least 32 characters').optional(),
   ),
+  REDIS_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(
+        /^rediss?:\/\/.+/,
+        'REDIS_URL: must be redis:// or rediss://, e.g. redis://127.0.0.1:6379',
+      )
+      .optional(),
+  ),
 });
 
 /** Parsed, validated configuration. Nothing outside this file reads `process.env`. */
@@ -163,6 +172,8 @@ export interface Env {
     /** When set, joining needs a join token signed with it (scripts/token.ts). */
     roomTokenSecret: string | undefined;
   };
+  /** Several app instances sharing rooms through Redis (server/cluster); unset: one process. */
+  cluster: { redisUrl: string } | undefined;
 }
 
 export const envSchema = rawEnvSchema
@@ -241,6 +252,7 @@ export const envSchema = rawEnvSchema
       hostSecret: raw.HOST_SECRET,
       roomTokenSecret: raw.ROOM_TOKEN_SECRET,
     },
+    cluster: raw.REDIS_URL === undefined ? undefined : { redisUrl: raw.REDIS_URL },
   }));
 
 type RawEnv = z.infer<typeof rawEnvSchema>;

@@ -30,6 +30,12 @@ export interface SessionDeps {
   isShuttingDown(): boolean;
   /** Who may join and as what (server/access): tokens, credentials, lock, password, lobby. */
   access: AccessGate;
+  /**
+   * Several instances (server/cluster): a room that ended for this `reason` is served again
+   * elsewhere, so the socket is closed (the browser reconnects and rejoins) instead of being told
+   * the call is over. Absent: one process, the room's end is final.
+   */
+  rejoinElsewhere?: (reason: ProtocolError) => boolean;
 }
 
 type State =
@@ -189,6 +195,10 @@ export class SignalingSession {
     if (this.#state.kind === 'joined' && this.#state.participant === participant) {
       this.#state.detach();
       this.#state = { kind: 'idle' };
+    }
+    if (reason && this.#deps.rejoinElsewhere?.(reason)) {
+      this.#socket.disconnect(true);
+      return;
     }
     if (reason) {
       this.#deps.metrics.error(reason.code);
