@@ -42,6 +42,8 @@ export interface RoomMember extends MeetingMember {
 
 export interface JoinRequest {
   displayName: string;
+  /** The membership this browser lost (net): replaced by this join when the token matches. */
+  resume?: { participantId: string; token: string } | undefined;
 }
 
 /** Lets a join in progress find out that its caller went away (socket disconnected). */
@@ -149,7 +151,9 @@ export class Room extends EventEmitter<RoomEvents> {
     member: RoomMember,
   ): Promise<{ participant: Participant; others: ParticipantInfo[]; meeting: MeetingSnapshot }> {
     this.#assertOpen();
-    if (this.#participants.size + this.#pendingJoins >= this.#maxParticipants) {
+    const resumed = this.#resumable(request.resume);
+    const occupied = this.#participants.size - (resumed ? 1 : 0) + this.#pendingJoins;
+    if (occupied >= this.#maxParticipants) {
       throw new AppError(
         ErrorCode.RoomFull,
         `This room is full (${this.#maxParticipants} participants).`,
@@ -157,6 +161,15 @@ export class Room extends EventEmitter<RoomEvents> {
     }
     this.#pendingJoins += 1;
     try {
+      if (resumed) {
+        // The same person is back on a new socket: the old membership goes now (its endpoints
+        // released, the others told), not when its dead socket times out. The pending join
+        // keeps the room open meanwhile.
+        resumed.logger.info('join() | resumed by a new connection');
+        this.leave(resumed.id).catch((error: unknown) =>
+          this.logger.error({ err: error }, 'join() | releasing the resumed membership failed'),
+        );
+      }
       const pipeline = await this.#pipeline;
       this.#assertOpen();
       if (signal.aborted) throw aborted();
@@ -310,6 +323,13 @@ export class Room extends EventEmitter<RoomEvents> {
     } catch (error) {
       this.logger.error({ err: error }, 'tell() | a member failed to take an event');
     }
+  }
+
+  /** The participant a join's `resume` names, when its token is theirs. */
+  #resumable(resume: JoinRequest['resume']): Participant | undefined {
+    if (!resume) return undefined;
+    const previous = this.#participants.get(resume.participantId);
+    return previous?.acceptsResume(resume.token) ? previous : undefined;
   }
 
   #closeIfEmpty(): void {

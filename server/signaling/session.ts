@@ -108,6 +108,7 @@ export class SignalingSession {
         participants: others,
         meeting,
         ...this.#deps.iceConfig(participant.id),
+        resumeToken: participant.resumeToken,
         access: {
           role: admission.role,
           ...(admission.hostCredential ? { hostCredential: admission.hostCredential } : {}),
