@@ -84,7 +84,12 @@ export function createApp(options: CreateAppOptions): App {
     logger,
     observer: metrics.media,
   });
-  const rooms = new RoomManager({ pool, logger, maxParticipants: env.roomMaxParticipants });
+  const rooms = new RoomManager({
+    pool,
+    logger,
+    maxParticipants: env.roomMaxParticipants,
+    graceMs: env.recovery.graceSeconds * 1000,
+  });
   sources.rooms = rooms;
   sources.pool = pool;
 
@@ -127,6 +132,9 @@ export function createApp(options: CreateAppOptions): App {
     // Leave other upgrades (Next.js HMR) alone instead of destroying them after a second.
     destroyUpgrade: false,
     serveClient: false,
+    // A socket whose path is gone is noticed within two heartbeats (then the grace period runs).
+    pingInterval: env.recovery.heartbeatSeconds * 1000,
+    pingTimeout: env.recovery.heartbeatSeconds * 1000,
     // Origin, connections per address and per server: refused before any session exists.
     allowRequest: guard.allowRequest,
   });

@@ -116,6 +116,8 @@ const rawEnvSchema = z.object({
   ROOM_TOKEN_SECRET: optionalString.pipe(
     z.string().min(32, 'ROOM_TOKEN_SECRET: use at least 32 characters').optional(),
   ),
+  RECONNECT_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(20),
+  SIGNALING_HEARTBEAT_SECONDS: z.coerce.number().min(0.5).max(60).default(10),
 });
 
 /** Parsed, validated configuration. Nothing outside this file reads `process.env`. */
@@ -162,6 +164,13 @@ export interface Env {
     hostSecret: string | undefined;
     /** When set, joining needs a join token signed with it (scripts/token.ts). */
     roomTokenSecret: string | undefined;
+  };
+  /** Issue 16: how long a lost participant is shown "reconnecting" before removal, and how fast a silent socket is noticed. */
+  recovery: {
+    /** Signaling gone (heartbeat unanswered) this long: the participant is removed; 0 removes at once. */
+    graceSeconds: number;
+    /** Socket.IO ping interval, and the time a ping may go unanswered: a dead socket shows within twice this. */
+    heartbeatSeconds: number;
   };
 }
 
@@ -240,6 +249,10 @@ export const envSchema = rawEnvSchema
       trustProxy: raw.TRUST_PROXY === 'true' || raw.TRUST_PROXY === '1',
       hostSecret: raw.HOST_SECRET,
       roomTokenSecret: raw.ROOM_TOKEN_SECRET,
+    },
+    recovery: {
+      graceSeconds: raw.RECONNECT_GRACE_SECONDS,
+      heartbeatSeconds: raw.SIGNALING_HEARTBEAT_SECONDS,
     },
   }));
 

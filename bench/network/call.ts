@@ -56,6 +56,9 @@ export async function join(
     bypassCSP: true,
   });
   const page = await context.newPage();
+  if (process.env.BENCH_NET_DEBUG) {
+    page.on('console', (m) => console.log(`${new Date().toISOString()} [${name}] ${m.text()}`));
+  }
   await page.addInitScript({ content: CAPTURE });
   await page.goto(`${url}/room/${encodeURIComponent(room)}`);
   await page.getByTestId('prejoin_name').fill(name);
@@ -109,9 +112,15 @@ export async function untilFramesGrow(
   timeoutMs: number,
 ): Promise<number> {
   const started = performance.now();
-  const base = await framesOf(page, name);
+  let base = await framesOf(page, name);
+  let last = base;
   while (performance.now() - started < timeoutMs) {
-    if ((await framesOf(page, name)) >= base + frames) return performance.now() - started;
+    const now = await framesOf(page, name);
+    // A recovery may bring a new tile or stream, whose count starts again at 0: all of its
+    // frames are new ones.
+    if (now < last) base = 0;
+    last = now;
+    if (now >= base + frames) return performance.now() - started;
     await sleep(50);
   }
   throw new Error(`${name}'s video did not come back within ${timeoutMs} ms`);

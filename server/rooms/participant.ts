@@ -48,6 +48,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   readonly resumeToken = randomBytes(16).toString('base64url');
   /** `reconnecting` while my signaling is lost and the grace period runs (server/rooms/grace.ts). */
   connection: ParticipantConnection = 'connected';
+  #graceTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: ParticipantOptions) {
     super();
@@ -67,6 +68,15 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       publications: this.livePublications.map((publication) => publication.info),
       ...(this.connection === 'reconnecting' ? { connection: this.connection } : {}),
     };
+  }
+
+  /** My signaling is lost: `expire` runs after `ms` unless I am closed first (left, resumed). */
+  startGrace(ms: number, expire: () => void): void {
+    if (this.#closed || this.#graceTimer) return;
+    this.#graceTimer = setTimeout(() => {
+      this.#graceTimer = undefined;
+      if (!this.#closed) expire();
+    }, ms);
   }
 
   /** True when `token` is my resume token (compared in constant time). */
@@ -187,6 +197,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    clearTimeout(this.#graceTimer);
     const owned: { close(): Promise<void> }[] = [
       ...this.#publications.values(),
       ...this.#subscriptions.values(),

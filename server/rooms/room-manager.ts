@@ -10,6 +10,8 @@ interface RoomManagerOptions {
   pool: MediaServerPool;
   logger: Logger;
   maxParticipants: number;
+  /** How long a participant whose signaling is lost stays (shown reconnecting), ms. */
+  graceMs: number;
 }
 
 /** The open rooms by id. A room is created on its first join and forgotten when it closes. */
@@ -62,6 +64,7 @@ export class RoomManager {
       media,
       logger: this.#options.logger,
       maxParticipants: this.#options.maxParticipants,
+      graceMs: this.#options.graceMs,
     });
     this.#rooms.set(roomId, room);
     room.once('closed', () => {

@@ -55,6 +55,8 @@ interface RoomOptions {
   media: MediaServerClient;
   logger: Logger;
   maxParticipants: number;
+  /** How long a participant whose signaling is lost stays, shown reconnecting (ms; 0: removed at once). */
+  graceMs?: number;
 }
 
 /**
@@ -67,6 +69,7 @@ export class Room extends EventEmitter<RoomEvents> {
   /** The media server this room lives on. */
   readonly media: MediaServerClient;
   readonly #maxParticipants: number;
+  readonly #graceMs: number;
   readonly #pipeline: Promise<MediaPipeline>;
   /** Set once the pipeline exists (always, while the room has participants). */
   #readyPipeline: MediaPipeline | undefined;
@@ -87,6 +90,7 @@ export class Room extends EventEmitter<RoomEvents> {
     this.logger = options.logger.child({ roomId: id });
     this.media = options.media;
     this.#maxParticipants = options.maxParticipants;
+    this.#graceMs = options.graceMs ?? 0;
     this.meeting = new RoomMeeting({
       logger: this.logger,
       members: () => this.#members,
@@ -214,6 +218,29 @@ export class Room extends EventEmitter<RoomEvents> {
     this.meeting.participantLeft(participantId);
     this.#closeIfEmpty();
     await Promise.all(releases);
+  }
+
+  /**
+   * My signaling is gone (net, issue 16: the heartbeat went unanswered): the others see me
+   * `reconnecting` for the grace period, then I am removed as if I had left. My endpoints stay
+   * meanwhile; a join of mine that resumes this membership ends it at once.
+   */
+  lose(participantId: string): void {
+    const participant = this.#participants.get(participantId);
+    if (!participant || participant.connection === 'reconnecting') return;
+    const expire = (): void => {
+      this.leave(participantId).catch((error: unknown) =>
+        this.logger.error({ err: error }, 'lose() | leave failed'),
+      );
+    };
+    if (this.#graceMs <= 0) {
+      expire();
+      return;
+    }
+    participant.connection = 'reconnecting';
+    participant.startGrace(this.#graceMs, expire);
+    participant.logger.info({ graceMs: this.#graceMs }, 'lose() | reconnecting');
+    this.#tellOthers(participantId, (other) => other.participantUpdated(participant.info));
   }
 
   /** A new publication of mine (or, with `replaces`, a new connection for one). */
