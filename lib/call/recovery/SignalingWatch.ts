@@ -8,7 +8,7 @@ const recoveryDelayMs = 250;
 const recoveryDelayMaxMs = 1000;
 
 /**
- * Checks the signaling socket when media says the path is gone. A cut or changed path leaves
+ * Checks the signaling socket when media says the path is gone, and reconnects it quickly. A cut or changed path leaves
  * the socket "connected" for as long as Socket.IO's heartbeat allows (tens of seconds), so a
  * rejoin could not even be asked for; when a ping gets no answer the socket is closed at once and
  * reconnects with a short back-off, and the session rejoins (resuming its membership) on connect.
@@ -24,6 +24,17 @@ export class SignalingWatch implements LinkHealth {
   attach(socket: CallSocket): void {
     this.#socket = socket;
     socket.on('connect', () => this.#restoreBackoff());
+    socket.on('disconnect', (reason) => {
+      // The browser itself closes sockets when its network changes (ERR_NETWORK_CHANGED): come
+      // back as soon as the path does. A restart or a kick is paced by its own code.
+      if (
+        reason === 'transport close' ||
+        reason === 'transport error' ||
+        reason === 'ping timeout'
+      ) {
+        this.#fastBackoff(socket);
+      }
+    });
     if (typeof window === 'undefined') return;
     window.addEventListener('online', this.#onNetworkChange);
     connection()?.addEventListener('change', this.#onNetworkChange);
