@@ -112,6 +112,7 @@ export function createApp(options: CreateAppOptions): App {
       waitMs: options.access?.waitMs ?? lobbyWaitMs,
     },
     ...(cluster ? { placement: cluster.placement } : {}),
+    graceMs: env.recovery.graceSeconds * 1000,
   });
   sources.rooms = rooms;
   sources.pool = pool;
@@ -150,6 +151,9 @@ export function createApp(options: CreateAppOptions): App {
     // Leave other upgrades (Next.js HMR) alone instead of destroying them after a second.
     destroyUpgrade: false,
     serveClient: false,
+    // A socket whose path is gone is noticed within two heartbeats (then the grace period runs).
+    pingInterval: env.recovery.heartbeatSeconds * 1000,
+    pingTimeout: env.recovery.heartbeatSeconds * 1000,
     // Origin, connections per address and per server: refused before any session exists.
     allowRequest: guard.allowRequest,
   });

@@ -8,6 +8,7 @@ import { LocalPublications } from './LocalPublications';
 import { LocalTracks, type LocalTracksInit } from './LocalTracks';
 import type { IceSettings } from './OutgoingPublication';
 import { PlannedRestart } from './PlannedRestart';
+import { CallRecovery } from './recovery/CallRecovery';
 import { Roster } from './Roster';
 import { listenToRoom } from './roomEvents';
 import { SignalingClient } from './SignalingClient';
@@ -50,6 +51,7 @@ export class CallSession {
   readonly #subscriptions: Subscriptions;
   readonly #roster: Roster;
   readonly #restart = new PlannedRestart();
+  readonly #recovery = new CallRecovery();
   #signaling: SignalingClient | null = null;
   #selfId: string | null = null;
   #ice: IceSettings = { iceServers: [], iceTransportPolicy: 'all' };
@@ -112,6 +114,7 @@ export class CallSession {
     const signaling = this.#options.createSignaling?.() ?? new SignalingClient();
     this.#signaling = signaling;
     const { socket } = signaling;
+    this.#recovery.attach(socket);
     this.#options.extensions?.forEach((extension) => extension.attach(socket));
     socket.on('connect', () => {
       this.#restart.end();
@@ -157,6 +160,7 @@ export class CallSession {
         roomId: this.#options.roomId,
         displayName: this.#options.displayName,
         ...(hostCredential ? { hostCredential } : {}),
+        ...this.#recovery.joinFields(),
       });
     } catch (error) {
       // Reached a server that is still going down: wait for its successor, the call is not over.
@@ -170,7 +174,7 @@ export class CallSession {
     if (this.#ended) return;
     storeHostCredential(this.#options.roomId, result.access?.hostCredential);
     this.#selfId = result.selfId;
-    this.#ice = { iceServers: result.iceServers, iceTransportPolicy: result.iceTransportPolicy };
+    this.#ice = this.#recovery.joined(result);
     state.clearParticipants();
     state.clearScreens();
     this.#roster.clear();
@@ -373,6 +377,7 @@ export class CallSession {
     this.#ended = true;
     this.#speaking.stop();
     this.#restart.end();
+    this.#recovery.stop();
     clearTimeout(this.#rejoinTimer);
     this.#closeConnections();
     this.#publications.stop();

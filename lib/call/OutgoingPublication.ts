@@ -1,11 +1,14 @@
 import type { IceCandidate, PublicationSource } from '../protocol';
 import type { PeerConnectionState } from '../store/types';
 import { PeerLink } from './PeerLink';
+import type { LinkHealth } from './recovery/LinkHealth';
 import type { SignalingClient } from './SignalingClient';
 
 export interface IceSettings {
   iceServers: RTCIceServer[];
   iceTransportPolicy: RTCIceTransportPolicy;
+  /** Every connection of the call reports a lost path here (lib/call/recovery). */
+  health?: LinkHealth;
 }
 
 export interface MutedFlags {

@@ -17,6 +17,8 @@ interface RoomManagerOptions {
    * instance); undefined, or no answer: the pool's connected server with the fewest rooms.
    */
   placement?: () => MediaServerClient | undefined;
+  /** How long a participant whose signaling is lost stays (shown reconnecting), ms. */
+  graceMs: number;
 }
 
 /** The open rooms by id. A room is created on its first join and forgotten when it closes. */
@@ -76,6 +78,7 @@ export class RoomManager {
       logger: this.#options.logger,
       maxParticipants: this.#options.maxParticipants,
       access: this.#options.access,
+      graceMs: this.#options.graceMs,
     });
     this.#rooms.set(roomId, room);
     room.once('closed', () => {

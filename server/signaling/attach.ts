@@ -61,7 +61,7 @@ export function attachSignaling(io: SignalingServer, deps: SignalingDeps): void 
     }
     socket.on('disconnect', (reason) => {
       logger.debug({ reason, participantId: session.participantId }, 'disconnect');
-      session.disconnect();
+      session.disconnect(reason);
     });
   });
 }

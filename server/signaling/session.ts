@@ -118,6 +118,7 @@ export class SignalingSession {
         participants: others,
         meeting,
         ...this.#deps.iceConfig(participant.id),
+        resumeToken: participant.resumeToken,
         access: {
           ...access,
           hostCredential: await this.#deps.access.admission.hostCredentials.issue(room.id, {
@@ -165,8 +166,18 @@ export class SignalingSession {
     }
   }
 
-  /** The socket is gone. */
-  disconnect(): void {
+  /**
+   * The socket is gone. Lost on the way (heartbeat unanswered, transport error) rather than closed
+   * by the browser, a joined participant gets the room's grace period (net, issue 16).
+   */
+  disconnect(reason?: string): void {
+    const state = this.#state;
+    if (state.kind === 'joined' && (reason === 'ping timeout' || reason === 'transport error')) {
+      this.#state = { kind: 'idle' };
+      state.detach();
+      state.room.lose(state.participant.id);
+      return;
+    }
     this.leave().catch((error: unknown) =>
       this.#logger.error({ err: error }, 'disconnect() | leave failed'),
     );
