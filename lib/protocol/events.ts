@@ -2,6 +2,7 @@ import type { AccessEvents, AccessJoinResult, AccessRequests, Role } from './acc
 import type { ProtocolError } from './errors';
 import type { PublicationEvents, PublicationInfo, PublicationRequests } from './publications';
 import type { MeetingEvents, MeetingJoinResult, MeetingRequests } from './meeting';
+import type { PrejoinRequests } from './prejoin';
 import type { Result } from './result';
 import type { JoinRoomRequest } from './schemas';
 
@@ -45,7 +46,8 @@ export type Ack<T> = (result: Result<T>) => void;
  * Client → server. Every request carries an acknowledgement; payloads are `unknown` on the server
  * side until the matching zod schema (`schemas.ts`, `publications.ts`) has parsed them.
  */
-export interface ClientToServerEvents extends PublicationRequests, MeetingRequests, AccessRequests {
+export interface ClientToServerEvents
+  extends PublicationRequests, MeetingRequests, AccessRequests, PrejoinRequests {
   'room:join': (request: JoinRoomRequest, ack: Ack<JoinRoomResult>) => void;
   'room:leave': (ack: Ack<null>) => void;
 }
