@@ -4,7 +4,7 @@ import { expectAudioFlowing, expectAudioStopped, hostAction, personRow } from '.
 import { remoteTile } from './media';
 
 // Three people in real Chromium on two shared cores.
-test.describe.configure({ timeout: 240_000 });
+test.describe.configure({ timeout: 360_000 });
 
 test('the creator is host; host mutes B: muted for everyone and B’s audio stops reaching C; B unmutes and it resumes', async ({
   addParticipant,

@@ -3,7 +3,7 @@ import { doorKnocker, hostAction, personRow } from './hostHelpers';
 import { remoteTile } from './media';
 
 // Four people in real Chromium on two shared cores.
-test.describe.configure({ timeout: 240_000 });
+test.describe.configure({ timeout: 360_000 });
 
 test('host removes C (who cannot rejoin), locks the room (F refused), leaves (B is host), and B ends it for all', async ({
   addParticipant,

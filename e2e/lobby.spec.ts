@@ -2,7 +2,7 @@ import { expect, test } from './fixtures';
 import { doorKnocker, personRow } from './hostHelpers';
 
 // Three people in real Chromium on two shared cores.
-test.describe.configure({ timeout: 240_000 });
+test.describe.configure({ timeout: 360_000 });
 
 test('lobby: D waits seeing nobody, the host admits D; E is denied; password: wrong, then right', async ({
   addParticipant,

@@ -60,6 +60,17 @@ export class AccessClient {
     socket.on('participant:joined', (info) => state().setRole(info.id, info.role));
     socket.on('participant:updated', (info) => state().setRole(info.id, info.role));
     socket.on('access:settings', (settings) => state().patch({ settings }));
+    // My own publication back on: whatever a host forced off of it is lifted.
+    socket.on('publication:updated', (publication) => {
+      if (publication.participantId !== state().selfId || publication.source !== 'camera') return;
+      const forced = state().forcedSelf;
+      state().patch({
+        forcedSelf: {
+          audio: forced.audio && publication.audioMuted,
+          video: forced.video && publication.videoMuted,
+        },
+      });
+    });
     socket.on('lobby:queue', ({ waiting }) => state().patch({ lobby: waiting }));
     socket.on('access:waiting', ({ reason, wrong }) =>
       state().patch({ waiting: { reason, wrong: wrong === true } }),
@@ -72,6 +83,10 @@ export class AccessClient {
       if (role === 'host') this.#notice({ kind: 'host', participantId });
     });
     socket.on('access:muted', (event) => {
+      const forced = state().forcedSelf;
+      state().patch({
+        forcedSelf: { audio: forced.audio || event.audio, video: forced.video || event.video },
+      });
       this.#options.muteSelf(event);
       this.#notice({ kind: 'muted', ...event });
     });
@@ -89,6 +104,7 @@ export class AccessClient {
       settings: result.access?.settings ?? defaultSettings,
       lobby: result.access?.lobby ?? [],
       waiting: null,
+      forcedSelf: { audio: false, video: false },
     });
   }
 

@@ -16,6 +16,8 @@ export interface AccessState {
   /** My join waits at the door (null: not waiting). */
   waiting: { reason: JoinWait; wrong: boolean } | null;
   notice: AccessNotice | null;
+  /** What a host forced off of mine and I have not turned back on yet. */
+  forcedSelf: { audio: boolean; video: boolean };
 }
 
 export interface AccessActions {
@@ -33,6 +35,11 @@ export const defaultSettings: RoomSettings = {
   passwordSet: false,
 };
 
+/** With self-unmute off, a kind a host forced off stays off until a host allows it again. */
+export function lockedByHost(state: AccessState, kind: 'audio' | 'video'): boolean {
+  return state.forcedSelf[kind] && !state.settings.selfUnmute;
+}
+
 /** One store per call, beside the call store (created by `CallProvider`). */
 export function createAccessStore(): AccessStoreApi {
   return createStore<AccessStore>()((set) => ({
@@ -42,6 +49,7 @@ export function createAccessStore(): AccessStoreApi {
     lobby: [],
     waiting: null,
     notice: null,
+    forcedSelf: { audio: false, video: false },
     setRole: (participantId, role) =>
       set((state) =>
         state.roles[participantId] === (role ?? 'participant')
