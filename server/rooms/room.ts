@@ -46,6 +46,8 @@ export interface JoinRequest {
   displayName: string;
   /** As admitted at the door (server/access); a participant with a fresh identity when absent. */
   access?: { role: Role; identity: string };
+  /** The membership this browser lost (net): replaced by this join when the token matches. */
+  resume?: { participantId: string; token: string } | undefined;
 }
 
 /** Lets a join in progress find out that its caller went away (socket disconnected). */
@@ -59,6 +61,8 @@ interface RoomOptions {
   maxParticipants: number;
   /** Credentials and lobby wait for the room's access (server/access). */
   access: AccessServices;
+  /** How long a participant whose signaling is lost stays, shown reconnecting (ms; 0: removed at once). */
+  graceMs?: number;
 }
 
 /**
@@ -71,6 +75,7 @@ export class Room extends EventEmitter<RoomEvents> {
   /** The media server this room lives on. */
   readonly media: MediaServerClient;
   readonly #maxParticipants: number;
+  readonly #graceMs: number;
   readonly #pipeline: Promise<MediaPipeline>;
   /** Set once the pipeline exists (always, while the room has participants). */
   #readyPipeline: MediaPipeline | undefined;
@@ -93,6 +98,7 @@ export class Room extends EventEmitter<RoomEvents> {
     this.logger = options.logger.child({ roomId: id });
     this.media = options.media;
     this.#maxParticipants = options.maxParticipants;
+    this.#graceMs = options.graceMs ?? 0;
     this.meeting = new RoomMeeting({
       logger: this.logger,
       members: () => this.#members,
@@ -172,7 +178,9 @@ export class Room extends EventEmitter<RoomEvents> {
     access: ReturnType<RoomAccess['snapshotFor']>;
   }> {
     this.#assertOpen();
-    if (this.#participants.size + this.#pendingJoins >= this.#maxParticipants) {
+    const resumed = this.#resumable(request.resume);
+    const occupied = this.#participants.size - (resumed ? 1 : 0) + this.#pendingJoins;
+    if (occupied >= this.#maxParticipants) {
       throw new AppError(
         ErrorCode.RoomFull,
         `This room is full (${this.#maxParticipants} participants).`,
@@ -180,6 +188,15 @@ export class Room extends EventEmitter<RoomEvents> {
     }
     this.#pendingJoins += 1;
     try {
+      if (resumed) {
+        // The same person is back on a new socket: the old membership goes now (its endpoints
+        // released, the others told), not when its dead socket times out. The pending join
+        // keeps the room open meanwhile.
+        resumed.logger.info('join() | resumed by a new connection');
+        this.leave(resumed.id).catch((error: unknown) =>
+          this.logger.error({ err: error }, 'join() | releasing the resumed membership failed'),
+        );
+      }
       const pipeline = await this.#pipeline;
       this.#assertOpen();
       if (signal.aborted) throw aborted();
@@ -229,6 +246,29 @@ export class Room extends EventEmitter<RoomEvents> {
     this.access.left(participantId);
     this.#closeIfEmpty();
     await Promise.all(releases);
+  }
+
+  /**
+   * My signaling is gone (net, issue 16: the heartbeat went unanswered): the others see me
+   * `reconnecting` for the grace period, then I am removed as if I had left. My endpoints stay
+   * meanwhile; a join of mine that resumes this membership ends it at once.
+   */
+  lose(participantId: string): void {
+    const participant = this.#participants.get(participantId);
+    if (!participant || participant.connection === 'reconnecting') return;
+    const expire = (): void => {
+      this.leave(participantId).catch((error: unknown) =>
+        this.logger.error({ err: error }, 'lose() | leave failed'),
+      );
+    };
+    if (this.#graceMs <= 0) {
+      expire();
+      return;
+    }
+    participant.connection = 'reconnecting';
+    participant.startGrace(this.#graceMs, expire);
+    participant.logger.info({ graceMs: this.#graceMs }, 'lose() | reconnecting');
+    this.#tellOthers(participantId, (other) => other.participantUpdated(participant.info));
   }
 
   /** A new publication of mine (or, with `replaces`, a new connection for one). */
@@ -355,6 +395,13 @@ export class Room extends EventEmitter<RoomEvents> {
     } catch (error) {
       this.logger.error({ err: error }, 'tell() | a member failed to take an event');
     }
+  }
+
+  /** The participant a join's `resume` names, when its token is theirs. */
+  #resumable(resume: JoinRequest['resume']): Participant | undefined {
+    if (!resume) return undefined;
+    const previous = this.#participants.get(resume.participantId);
+    return previous?.acceptsResume(resume.token) ? previous : undefined;
   }
 
   #closeIfEmpty(): void {

@@ -30,6 +30,12 @@ export interface SessionDeps {
   isShuttingDown(): boolean;
   /** Who may join and as what (server/access): tokens, credentials, lock, password, lobby. */
   access: AccessGate;
+  /**
+   * Several instances (server/cluster): a room that ended for this `reason` is served again
+   * elsewhere, so the socket is closed (the browser reconnects and rejoins) instead of being told
+   * the call is over. Absent: one process, the room's end is final.
+   */
+  rejoinElsewhere?: (reason: ProtocolError) => boolean;
 }
 
 type State =
@@ -112,6 +118,7 @@ export class SignalingSession {
         participants: others,
         meeting,
         ...this.#deps.iceConfig(participant.id),
+        resumeToken: participant.resumeToken,
         access: {
           ...access,
           hostCredential: await this.#deps.access.admission.hostCredentials.issue(room.id, {
@@ -159,8 +166,18 @@ export class SignalingSession {
     }
   }
 
-  /** The socket is gone. */
-  disconnect(): void {
+  /**
+   * The socket is gone. Lost on the way (heartbeat unanswered, transport error) rather than closed
+   * by the browser, a joined participant gets the room's grace period (net, issue 16).
+   */
+  disconnect(reason?: string): void {
+    const state = this.#state;
+    if (state.kind === 'joined' && (reason === 'ping timeout' || reason === 'transport error')) {
+      this.#state = { kind: 'idle' };
+      state.detach();
+      state.room.lose(state.participant.id);
+      return;
+    }
     this.leave().catch((error: unknown) =>
       this.#logger.error({ err: error }, 'disconnect() | leave failed'),
     );
@@ -189,6 +206,10 @@ export class SignalingSession {
     if (this.#state.kind === 'joined' && this.#state.participant === participant) {
       this.#state.detach();
       this.#state = { kind: 'idle' };
+    }
+    if (reason && this.#deps.rejoinElsewhere?.(reason)) {
+      this.#socket.disconnect(true);
+      return;
     }
     if (reason) {
       this.#deps.metrics.error(reason.code);
