@@ -5,6 +5,9 @@ import { CallSession, type JoinChoice } from '@/lib/call/CallSession';
 import { CallContext, type CallContextValue } from '@/lib/hooks/callContext';
 import { MeetingContext } from '@/lib/hooks/meetingContext';
 import { MeetingClient } from '@/lib/meeting/MeetingClient';
+import { AccessClient } from '@/lib/access/AccessClient';
+import { AccessContext } from '@/lib/access/accessContext';
+import { createAccessStore } from '@/lib/access/accessStore';
 import { createCallStore } from '@/lib/store/createCallStore';
 import { createMeetingStore } from '@/lib/store/meetingStore';
 
@@ -15,19 +18,31 @@ import { createMeetingStore } from '@/lib/store/meetingStore';
  */
 export function CallProvider(props: { roomId: string; choice: JoinChoice; children: ReactNode }) {
   const { roomId, choice, children } = props;
-  const [value] = useState<CallContextValue & { meeting: MeetingClient }>(() => {
-    const store = createCallStore(roomId);
-    const meeting = new MeetingClient(createMeetingStore());
-    const session = new CallSession(store, { roomId, ...choice, extensions: [meeting] });
-    return { store, session, meeting };
-  });
+  const [value] = useState<CallContextValue & { meeting: MeetingClient; access: AccessClient }>(
+    () => {
+      const store = createCallStore(roomId);
+      const meeting = new MeetingClient(createMeetingStore());
+      // A host's mute turns my own controls off too, so that my unmute is what lifts it.
+      const access = new AccessClient(createAccessStore(), {
+        roomId,
+        muteSelf: ({ audio, video }) => {
+          if (audio) session.setAudioMuted(true);
+          if (video) void session.setVideoMuted(true);
+        },
+      });
+      const session = new CallSession(store, { roomId, ...choice, extensions: [meeting, access] });
+      return { store, session, meeting, access };
+    },
+  );
   useEffect(() => {
     value.session.retain();
     return () => value.session.release();
   }, [value]);
   return (
     <CallContext.Provider value={value}>
-      <MeetingContext.Provider value={value.meeting}>{children}</MeetingContext.Provider>
+      <MeetingContext.Provider value={value.meeting}>
+        <AccessContext.Provider value={value.access}>{children}</AccessContext.Provider>
+      </MeetingContext.Provider>
     </CallContext.Provider>
   );
 }

@@ -8,6 +8,8 @@ import { InviteButton } from './InviteButton';
 import { ShareButton } from './stage/ShareButton';
 import { MeetingControls } from './panels/MeetingControls';
 import { ToggleButton } from './ToggleButton';
+import { useAccessStore } from '@/lib/access/accessContext';
+import { lockedByHost } from '@/lib/access/accessStore';
 
 /** Microphone, camera, screen share, devices, invite link and leave. */
 export function ControlBar() {
@@ -16,6 +18,9 @@ export function ControlBar() {
   const session = useCallSession();
   const local = useCallStore((state) => state.local);
   const [menuOpen, setMenuOpen] = useState(false);
+  // A host muted me and turned self-unmute off: only a host can let me back on (access).
+  const micLocked = useAccessStore((state) => lockedByHost(state, 'audio'));
+  const cameraLocked = useAccessStore((state) => lockedByHost(state, 'video'));
   const closeMenu = useCallback(() => setMenuOpen(false), []);
   return (
     <nav className="controls" aria-label={t('controls')}>
@@ -25,7 +30,7 @@ export function ControlBar() {
         offIcon="micOff"
         onLabel={t('muteMic')}
         offLabel={local.hasAudio ? t('unmuteMic') : t('noMic')}
-        disabled={!local.hasAudio}
+        disabled={!local.hasAudio || micLocked}
         testId="control_mic"
         onToggle={() => session.setAudioMuted(!local.audioMuted)}
       />
@@ -35,7 +40,7 @@ export function ControlBar() {
         offIcon="cameraOff"
         onLabel={t('cameraOff')}
         offLabel={local.hasVideo ? t('cameraOn') : t('noCamera')}
-        disabled={!local.hasVideo}
+        disabled={!local.hasVideo || cameraLocked}
         testId="control_camera"
         onToggle={() => void session.setVideoMuted(!local.videoMuted)}
       />

@@ -9,6 +9,7 @@ import { ConnectionBadge } from './ConnectionBadge';
 import { Icon } from './Icon';
 import { initials } from './initials';
 import { TileMeetingOverlay } from './panels/TileMeetingOverlay';
+import { HostBadge } from './host/HostBadge';
 
 /** One person: their video (mine mirrored), or their initials when the camera is off. */
 export function ParticipantTile({ id }: { id: string }) {
@@ -79,6 +80,7 @@ export function ParticipantTile({ id }: { id: string }) {
         <span className="tile-name user-text" data-testid="tile_name" title={label}>
           {label}
         </span>
+        <HostBadge participantId={id} testId="tile_host" />
       </figcaption>
     </figure>
   );

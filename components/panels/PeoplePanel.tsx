@@ -5,6 +5,7 @@ import { useMeetingStore } from '@/lib/hooks/useMeetingStore';
 import type { ParticipantView } from '@/lib/store/types';
 import { PanelSheet } from './PanelSheet';
 import { PersonRow } from './PersonRow';
+import { HostPanelSections } from '../host/HostPanelSections';
 
 /** Raised hands first (in queue order), then everyone in the call, me first. */
 export function PeoplePanel({ onClose }: { onClose: () => void }) {
@@ -35,6 +36,7 @@ export function PeoplePanel({ onClose }: { onClose: () => void }) {
   return (
     <PanelSheet id="people-panel" title={t('people')} testId="people_panel" onClose={onClose}>
       <div className="people-body" tabIndex={-1}>
+        <HostPanelSections />
         {queue.length > 0 && list(t('raisedHands', { count: queue.length }), 'people_hands', queue)}
         {list(t('inCall', { count: everyone.length }), 'people_all', everyone)}
       </div>

@@ -2,20 +2,9 @@ import { useTranslations } from 'next-intl';
 import type { ParticipantView } from '@/lib/store/types';
 import { Icon } from '../Icon';
 import { initials } from '../initials';
-
-/**
- * Badges beside a name. The host badge comes from the access issue's `role`, when the server
- * sends one; until then there is none to show.
- */
-function RoleBadge({ participant }: { participant: ParticipantView & { role?: string } }) {
-  const t = useTranslations('meeting');
-  if (participant.role !== 'host') return null;
-  return (
-    <span className="pill small" data-testid="person_host">
-      {t('host')}
-    </span>
-  );
-}
+import { HostBadge } from '../host/HostBadge';
+import { PersonMenu } from '../host/PersonMenu';
+import { useIsHost } from '@/lib/access/accessContext';
 
 /** One person in the people panel: name, "(you)", microphone, camera, speaking, hand. */
 export function PersonRow({
@@ -28,6 +17,7 @@ export function PersonRow({
 }) {
   const t = useTranslations('meeting');
   const { displayName, isLocal, audioMuted, videoMuted, speaking } = participant;
+  const iAmHost = useIsHost();
   return (
     <li
       className={speaking ? 'person speaking' : 'person'}
@@ -44,7 +34,7 @@ export function PersonRow({
         {displayName}
         {isLocal && <span className="muted"> {t('youSuffix')}</span>}
       </span>
-      <RoleBadge participant={participant} />
+      <HostBadge participantId={participant.id} testId="person_host" />
       <span className="person-state">
         {handPosition !== null && (
           <span
@@ -81,6 +71,15 @@ export function PersonRow({
         >
           <Icon name={videoMuted ? 'cameraOff' : 'camera'} size={16} />
         </span>
+        {iAmHost && !isLocal && (
+          <PersonMenu
+            participantId={participant.id}
+            name={displayName}
+            handRaised={handPosition !== null}
+            audioMuted={audioMuted}
+            videoMuted={videoMuted}
+          />
+        )}
       </span>
     </li>
   );

@@ -14,6 +14,7 @@ import type {
   SubscribeRequest,
   SubscriptionUpdateRequest,
 } from '../protocol';
+import { lobbyWaitMs } from '../protocol';
 import { CallRequestError } from './CallError';
 
 export type CallSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -44,7 +45,9 @@ export class SignalingClient {
   }
 
   async join(request: JoinRoomRequest): Promise<JoinRoomResult> {
-    return unwrap(await this.timed.emitWithAck('room:join', request));
+    // A join may wait in the lobby or for the password (access): as long as the server lets it.
+    const timed = this.socket.timeout(lobbyWaitMs + requestTimeoutMs);
+    return unwrap(await timed.emitWithAck('room:join', request));
   }
 
   async publish(request: PublishRequest): Promise<PublishResult> {

@@ -6,7 +6,9 @@ import devices from './devices.json';
 import ended from './ended.json';
 import errors from './errors.json';
 import home from './home.json';
+import host from './host.json';
 import language from './language.json';
+import lobby from './lobby.json';
 import media from './media.json';
 import meeting from './meeting.json';
 import meta from './meta.json';
@@ -23,7 +25,9 @@ const messages: Messages = {
   ended,
   errors,
   home,
+  host,
   language,
+  lobby,
   media,
   meeting,
   meta,

@@ -272,6 +272,10 @@ describe('hosts and access', () => {
       ),
     ).toBe(ErrorCode.NotInRoom);
     expect(codeOf(await request(d, 'chat:send', { text: 'hi' }))).toBe(ErrorCode.NotInRoom);
+    const candidate = { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host', sdpMid: '0' };
+    expect([ErrorCode.NotInRoom, ErrorCode.RateLimited]).toContain(
+      codeOf(await request(d, 'ice:candidate', { publicationId: 'x', candidate })),
+    );
     expect(server.app.pool.objectCount).toBe(objects);
     expect(server.app.rooms.get('lobby')!.size).toBe(2);
     expect(bNoise).toEqual([]);

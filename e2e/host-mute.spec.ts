@@ -1,0 +1,49 @@
+import { captureConnectionsScript } from './peerConnections';
+import { expect, test } from './fixtures';
+import { expectAudioFlowing, expectAudioStopped, hostAction, personRow } from './hostHelpers';
+import { remoteTile } from './media';
+
+// Three people in real Chromium on two shared cores.
+test.describe.configure({ timeout: 360_000 });
+
+test('the creator is host; host mutes B: muted for everyone and B’s audio stops reaching C; B unmutes and it resumes', async ({
+  addParticipant,
+}) => {
+  // The host and C publish nothing, so C's inbound audio is B's alone.
+  const host = await addParticipant('Host', { noDevices: true });
+  const b = await addParticipant('B');
+  const c = await addParticipant('C', { noDevices: true, beforeJoin: captureConnectionsScript });
+  for (const person of [host, b, c]) {
+    await expect(person.page.getByTestId('call_count')).toHaveText('3 people');
+  }
+  // Everyone sees who is host: a badge on the tile and in the people panel.
+  await expect(remoteTile(c.page, 'Host').getByTestId('tile_host')).toHaveText('Host');
+  await expect((await personRow(b.page, 'Host')).getByTestId('person_host')).toBeVisible();
+  await expect((await personRow(b.page, 'B')).getByTestId('person_host')).toHaveCount(0);
+  // Only a host gets the per-person menu.
+  await expect((await personRow(b.page, 'C')).getByTestId('person_menu')).toHaveCount(0);
+
+  for (const page of [host.page, c.page]) {
+    await expect(remoteTile(page, 'B')).toHaveAttribute('data-audio-muted', 'false');
+  }
+  await expectAudioFlowing(c.page);
+
+  await hostAction(host.page, 'B', 'person_mute');
+  await expect(b.page.getByTestId('host_notice')).toContainText('The host muted your microphone.');
+  await expect(b.page.getByTestId('control_mic')).toHaveAttribute('data-state', 'off');
+  for (const page of [host.page, c.page]) {
+    await expect(remoteTile(page, 'B')).toHaveAttribute('data-audio-muted', 'true');
+  }
+  await expect((await personRow(c.page, 'B')).getByTestId('person_mic')).toHaveAttribute(
+    'data-muted',
+    'true',
+  );
+  await expectAudioStopped(c.page);
+
+  // B may unmute (self-unmute is on by default): audio reaches C again.
+  await b.page.getByTestId('control_mic').click();
+  for (const page of [host.page, c.page]) {
+    await expect(remoteTile(page, 'B')).toHaveAttribute('data-audio-muted', 'false');
+  }
+  await expectAudioFlowing(c.page);
+});

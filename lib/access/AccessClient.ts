@@ -1,0 +1,183 @@
+import type { Socket } from 'socket.io-client';
+import type {
+  ClientToServerEvents,
+  HostMuteRequest,
+  JoinRoomResult,
+  Result,
+  RoomSettings,
+  RoomSettingsRequest,
+  ServerToClientEvents,
+} from '../protocol';
+import { storeHostCredential } from '../call/hostCredential';
+import type { AccessStoreApi } from './accessStore';
+import { defaultSettings } from './accessStore';
+
+type AccessSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+const requestTimeoutMs = 10_000;
+const noticeMs = 6000;
+
+/** A refused access request, with the server's code (the UI words it by code). */
+export class AccessRequestError extends Error {
+  readonly code: string;
+  constructor(error: { code: string; message: string }) {
+    super(error.message);
+    this.name = 'AccessRequestError';
+    this.code = error.code;
+  }
+}
+
+function unwrap<T>(result: Result<T>): T {
+  if (!result.ok) throw new AccessRequestError(result.error);
+  return result.data;
+}
+
+export interface AccessClientOptions {
+  roomId: string;
+  /** A host muted me: my own controls follow, so my unmute is what lifts it. */
+  muteSelf: (kinds: { audio: boolean; video: boolean }) => void;
+}
+
+/**
+ * Roles, room settings, the lobby and host powers for one call, beside `CallSession` on the same
+ * socket (a `CallExtension`). The server decides everything; this keeps what it said in the
+ * access store and sends the host's requests.
+ */
+export class AccessClient {
+  readonly store: AccessStoreApi;
+  readonly #options: AccessClientOptions;
+  #socket: AccessSocket | null = null;
+  #noticeTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(store: AccessStoreApi, options: AccessClientOptions) {
+    this.store = store;
+    this.#options = options;
+  }
+
+  attach(socket: AccessSocket): void {
+    this.#socket = socket;
+    const state = () => this.store.getState();
+    socket.on('participant:joined', (info) => state().setRole(info.id, info.role));
+    socket.on('participant:updated', (info) => state().setRole(info.id, info.role));
+    socket.on('access:settings', (settings) => state().patch({ settings }));
+    // My own publication back on: whatever a host forced off of it is lifted.
+    socket.on('publication:updated', (publication) => {
+      if (publication.participantId !== state().selfId || publication.source !== 'camera') return;
+      const forced = state().forcedSelf;
+      state().patch({
+        forcedSelf: {
+          audio: forced.audio && publication.audioMuted,
+          video: forced.video && publication.videoMuted,
+        },
+      });
+    });
+    socket.on('lobby:queue', ({ waiting }) => state().patch({ lobby: waiting }));
+    socket.on('access:waiting', ({ reason, wrong }) =>
+      state().patch({ waiting: { reason, wrong: wrong === true } }),
+    );
+    socket.on('access:credential', ({ hostCredential }) =>
+      storeHostCredential(this.#options.roomId, hostCredential),
+    );
+    socket.on('access:role', ({ participantId, role }) => {
+      state().setRole(participantId, role);
+      if (role === 'host') this.#notice({ kind: 'host', participantId });
+    });
+    socket.on('access:muted', (event) => {
+      const forced = state().forcedSelf;
+      state().patch({
+        forcedSelf: { audio: forced.audio || event.audio, video: forced.video || event.video },
+      });
+      this.#options.muteSelf(event);
+      this.#notice({ kind: 'muted', ...event });
+    });
+  }
+
+  /** Each (re)join's answer: my role, everyone's, the settings and (for a host) the lobby. */
+  joined(result: JoinRoomResult): void {
+    const roles = Object.fromEntries(
+      result.participants.map((p) => [p.id, p.role ?? 'participant'] as const),
+    );
+    const role = result.access?.role ?? 'participant';
+    this.store.getState().patch({
+      selfId: result.selfId,
+      roles: { ...roles, [result.selfId]: role },
+      settings: result.access?.settings ?? defaultSettings,
+      lobby: result.access?.lobby ?? [],
+      waiting: null,
+      forcedSelf: { audio: false, video: false },
+    });
+  }
+
+  ended(): void {
+    clearTimeout(this.#noticeTimer);
+    this.store.getState().patch({ waiting: null, notice: null });
+    this.#socket = null;
+  }
+
+  dismissNotice(): void {
+    clearTimeout(this.#noticeTimer);
+    this.store.getState().patch({ notice: null });
+  }
+
+  async submitPassword(password: string): Promise<void> {
+    try {
+      unwrap(await this.#timed().emitWithAck('access:password', { password }));
+      this.store.getState().patch({ waiting: null });
+    } catch (error) {
+      if (error instanceof AccessRequestError && error.code === 'PASSWORD_WRONG') {
+        this.store.getState().patch({ waiting: { reason: 'password', wrong: true } });
+      }
+      throw error;
+    }
+  }
+
+  async mute(request: HostMuteRequest): Promise<void> {
+    unwrap(await this.#timed().emitWithAck('host:mute', request));
+  }
+
+  async remove(participantId: string): Promise<void> {
+    unwrap(await this.#timed().emitWithAck('host:remove', { participantId }));
+  }
+
+  async lowerHand(participantId: string): Promise<void> {
+    unwrap(await this.#timed().emitWithAck('host:lower-hand', { participantId }));
+  }
+
+  async promote(participantId: string): Promise<void> {
+    unwrap(await this.#timed().emitWithAck('host:promote', { participantId }));
+  }
+
+  async updateSettings(request: RoomSettingsRequest): Promise<RoomSettings> {
+    const settings: RoomSettings = unwrap(
+      await this.#timed().emitWithAck('host:settings', request),
+    );
+    this.store.getState().patch({ settings });
+    return settings;
+  }
+
+  async endForAll(): Promise<void> {
+    // The ack is the only argument, which socket.io's typings cannot infer a result for.
+    unwrap((await this.#timed().emitWithAck('host:end')) as Result<null>);
+  }
+
+  async admit(waitingId: string): Promise<void> {
+    unwrap(await this.#timed().emitWithAck('lobby:admit', { waitingId }));
+  }
+
+  async deny(waitingId: string): Promise<void> {
+    unwrap(await this.#timed().emitWithAck('lobby:deny', { waitingId }));
+  }
+
+  #notice(notice: NonNullable<ReturnType<AccessStoreApi['getState']>['notice']>): void {
+    clearTimeout(this.#noticeTimer);
+    this.store.getState().patch({ notice });
+    this.#noticeTimer = setTimeout(() => this.store.getState().patch({ notice: null }), noticeMs);
+  }
+
+  #timed() {
+    if (!this.#socket?.connected) {
+      throw new AccessRequestError({ code: 'NOT_IN_ROOM', message: 'Not connected.' });
+    }
+    return this.#socket.timeout(requestTimeoutMs);
+  }
+}
