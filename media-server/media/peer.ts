@@ -8,6 +8,7 @@ import {
 import { h264Codec, opusCodec, sdesMidExtension, vp8Codec } from './weriftCodecs';
 import type { MediaNetworkConfig } from './config';
 import type { MediaKind } from './codecs';
+import { dtlsCertificates } from './dtlsCertificate';
 import { ignoreRetransmittedHelloVerifyRequest } from './dtlsRetransmit';
 import { installFastRtpHeaderParse } from './fastRtpHeader';
 import { fastRouteRtp, installFastReceive, leanEvent, leanTransportEvents } from './fastReceive';
@@ -92,6 +93,7 @@ export class Peer {
         ],
       },
       headerExtensions: { audio: [sdesMidExtension()], video: [sdesMidExtension()] },
+      certificates: dtlsCertificates(),
     });
     fastRouteRtp(this.pc);
     this.pc.onIceCandidate.subscribe((c) => {
