@@ -25,6 +25,9 @@ const { values } = parseArgs({
     /** label=root of a built tree (npm run bench:build), or `janus` */
     a: { type: 'string' },
     b: { type: 'string' },
+    /** extra environment of arm a's / b's media server, K=V[,K=V] (e.g. MEDIA_NATIVE=off) */
+    'a-env': { type: 'string' },
+    'b-env': { type: 'string' },
     sizes: { type: 'string', default: '2,8' },
     rounds: { type: 'string', default: '3' },
     seconds: { type: 'string', default: '8' },
@@ -45,14 +48,27 @@ interface Arm {
   /** a Moim build; undefined for Janus */
   root: string | undefined;
   sfu: 'moim' | 'janus';
+  env: Record<string, string> | undefined;
 }
 
-function arm(spec: string | undefined, name: string): Arm {
-  if (spec === 'janus') return { label: 'janus', root: undefined, sfu: 'janus' };
+function envSpec(spec: string | undefined): Record<string, string> | undefined {
+  if (!spec) return undefined;
+  return Object.fromEntries(
+    spec.split(',').map((kv) => {
+      const at = kv.indexOf('=');
+      if (at <= 0) throw new Error(`--a-env/--b-env take K=V[,K=V], not ${kv}`);
+      return [kv.slice(0, at), kv.slice(at + 1)];
+    }),
+  );
+}
+
+function arm(spec: string | undefined, name: 'a' | 'b'): Arm {
+  const env = envSpec(values[`${name}-env`]);
+  if (spec === 'janus') return { label: 'janus', root: undefined, sfu: 'janus', env };
   const at = spec?.indexOf('=') ?? -1;
   if (!spec || at <= 0) throw new Error(`--${name} label=/path/to/build (or janus) is required`);
   // `label=` with no path: this checkout's media-server/main.ts under tsx.
-  return { label: spec.slice(0, at), root: spec.slice(at + 1) || undefined, sfu: 'moim' };
+  return { label: spec.slice(0, at), root: spec.slice(at + 1) || undefined, sfu: 'moim', env };
 }
 
 const med = (xs: number[]): number => (xs.length > 0 ? median(xs) : Number.NaN);
@@ -88,6 +104,7 @@ async function main(): Promise<void> {
           perWorker: Number(values['per-worker']),
           sampleEvery: Number(values.sample),
           root: a.root,
+          mediaEnv: a.env,
           sfu: a.sfu,
           janus,
           flowSeconds: values['flow-seconds'] ? Number(values['flow-seconds']) : undefined,
@@ -140,7 +157,19 @@ async function main(): Promise<void> {
     '',
     machineMarkdown(machineInfo()),
     `- command: \`${commandLine()}\``,
-    `- ${arms.map((a) => (a.sfu === 'moim' ? `${a.label}: ${a.root ? `\`${a.root}\` (production bundle)` : 'this checkout under tsx'}` : `${a.label}: Debian's Janus 1.1.2 VideoRoom, \`event_loops = ${janus?.eventLoops ?? '?'}\`, HTTP transport, candidates on \`${JANUS_INTERFACE}\` (a veth inside the namespace: Janus skips loopback interfaces)`)).join('; ')}`,
+    `- ${arms
+      .map((a) =>
+        a.sfu === 'moim'
+          ? `${a.label}: ${a.root ? `\`${a.root}\` (production bundle)` : 'this checkout under tsx'}${
+              a.env
+                ? ` with ${Object.entries(a.env)
+                    .map(([k, v]) => `\`${k}=${v}\``)
+                    .join(' ')}`
+                : ''
+            }`
+          : `${a.label}: Debian's Janus 1.1.2 VideoRoom, \`event_loops = ${janus?.eventLoops ?? '?'}\`, HTTP transport, candidates on \`${JANUS_INTERFACE}\` (a veth inside the namespace: Janus skips loopback interfaces)`,
+      )
+      .join('; ')}`,
     `- ${rounds} round(s) from ${started.toISOString()}, alternating; load average ${loadAtStart.join(' / ')} at start, ${loadAtEnd.join(' / ')} at end`,
     '',
     table(headers, rows),

@@ -32,6 +32,8 @@ export interface RoomOptions {
   flowSeconds?: number;
   /** a built tree to run the servers from (see lib/stack.ts); default: this checkout under tsx */
   root?: string;
+  /** extra environment of the media-server process (e.g. MEDIA_NATIVE=off) */
+  mediaEnv?: Record<string, string>;
   log?: (line: string) => void;
   /** the SFU under test (default moim: its media server behind its signaling server) */
   sfu?: SfuKind;
@@ -79,7 +81,11 @@ async function startSystem(options: RoomOptions): Promise<SystemUnderTest> {
       throw e;
     }
   }
-  const stack = await startStack({ cpuProfileDir: options.cpuProfileDir, root: options.root });
+  const stack = await startStack({
+    cpuProfileDir: options.cpuProfileDir,
+    root: options.root,
+    env: options.mediaEnv,
+  });
   return {
     mediaPid: stack.media.pid,
     signalingPid: stack.signaling.pid,

@@ -27,6 +27,8 @@ export interface MediaServerOptions {
   /** write a V8 CPU profile into this directory when the process exits */
   cpuProfileDir?: string;
   logLevel?: string;
+  /** extra environment of the media-server process (e.g. MEDIA_NATIVE=off) */
+  env?: Record<string, string>;
 }
 
 export async function startMediaServer(options: MediaServerOptions = {}): Promise<RunningProcess> {
@@ -49,6 +51,7 @@ export async function startMediaServer(options: MediaServerOptions = {}): Promis
         options.logLevel ?? process.env.BENCH_MEDIA_LOG_LEVEL ?? 'warn',
       ],
       nodeFlags,
+      env: options.env,
     },
   );
   const port = await waitForMessage(child, listeningPort, 30_000, 'media server');

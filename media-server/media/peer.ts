@@ -11,6 +11,7 @@ import type { MediaKind } from './codecs';
 import { dtlsCertificates } from './dtlsCertificate';
 import { ignoreRetransmittedHelloVerifyRequest } from './dtlsRetransmit';
 import { installFastRtpHeaderParse } from './fastRtpHeader';
+import { fastRouteRtp, installFastReceive, leanEvent, leanTransportEvents } from './fastReceive';
 import { RtpSink } from './RtpSink';
 import { installSrtpReader } from './SrtpReader';
 
@@ -43,9 +44,11 @@ export interface PeerCallbacks {
  * RTP, and send RTP / keyframe requests.
  */
 // Before any peer exists: werift would fail handshakes on a duplicated HelloVerifyRequest, and
-// parses every RTP header bit by bit (fastRtpHeader.ts).
+// parses every RTP header bit by bit (fastRtpHeader.ts) and spends on work nobody reads per packet
+// (fastReceive.ts).
 ignoreRetransmittedHelloVerifyRequest();
 installFastRtpHeaderParse();
+installFastReceive();
 
 export class Peer {
   readonly pc: RTCPeerConnection;
@@ -92,6 +95,7 @@ export class Peer {
       headerExtensions: { audio: [sdesMidExtension()], video: [sdesMidExtension()] },
       certificates: dtlsCertificates(),
     });
+    fastRouteRtp(this.pc);
     this.pc.onIceCandidate.subscribe((c) => {
       if (this.#closed) return;
       if (!c) {
@@ -115,7 +119,12 @@ export class Peer {
     this.pc.connectionStateChange.subscribe((s) => {
       if (this.#closed) return;
       // SRTP sessions exist once DTLS is up: decrypt incoming RTP on the fast path from now on.
-      if (s === 'connected') for (const d of this.pc.dtlsTransports) installSrtpReader(d);
+      if (s === 'connected') {
+        for (const d of this.pc.dtlsTransports) {
+          installSrtpReader(d);
+          leanTransportEvents(d);
+        }
+      }
       this.#cb.onConnectionState(s);
     });
     this.pc.onTransceiverAdded.subscribe((t) => this.#adopt(t));
@@ -125,6 +134,7 @@ export class Peer {
       const kind = track.kind === 'audio' || track.kind === 'video' ? track.kind : undefined;
       if (!kind) return;
       if (track.ssrc !== undefined) this.#remoteSsrc.set(kind, track.ssrc);
+      leanEvent(track.onReceiveRtp);
       track.onReceiveRtp.subscribe((rtp) => {
         if (this.#closed) return;
         if (!this.#remoteSsrc.has(kind)) {
