@@ -5,29 +5,28 @@
  */
 import type { Browser } from '@playwright/test';
 
-import { findRedisServer, startRedis, type TestRedis } from '../scripts/lib/redis';
+import { findRedisServer } from '../scripts/lib/redis';
+import { startClusterStack, type ClusterInstance, type ClusterStack } from './clusterStack';
 import { expect, test } from './fixtures';
 import { expectVideoDecoding, remoteTile } from './media';
-import { OwnServer } from './ownServer';
 
 // npm test installs redis-server (as root on Debian); in CI its absence is a failure, not a skip.
 test.skip(!findRedisServer() && !process.env.CI, 'redis-server is not installed');
 
-let redis: TestRedis | undefined;
-let one: OwnServer | undefined;
-let two: OwnServer | undefined;
+let stack: ClusterStack | undefined;
 
 test.beforeAll(async () => {
-  test.setTimeout(120_000);
-  redis = await startRedis();
-  [one, two] = await Promise.all([
-    OwnServer.start({ REDIS_URL: redis.url }),
-    OwnServer.start({ REDIS_URL: redis.url }),
-  ]);
+  test.setTimeout(240_000);
+  stack = await startClusterStack();
 });
 test.afterAll(async () => {
-  await Promise.all([one?.stop(), two?.stop()]);
-  await redis?.close();
+  await stack?.stop();
+});
+test.afterEach(async ({}, testInfo) => {
+  if (testInfo.status === testInfo.expectedStatus || !stack) return;
+  for (const [index, instance] of stack.instances.entries()) {
+    await testInfo.attach(`instance-${index + 1}.log`, { body: instance.output() });
+  }
 });
 
 /** One person (a browser context of their own) through the prejoin at `baseURL`. */
@@ -44,20 +43,21 @@ async function joinAt(browser: Browser, baseURL: string, roomId: string, name: s
   return { context, page };
 }
 
-async function participantsAt(server: OwnServer, roomId: string): Promise<number> {
-  const response = await fetch(`${server.url}/api/rooms/${roomId}`);
+async function participantsAt(instance: ClusterInstance, roomId: string): Promise<number> {
+  const response = await fetch(`${instance.url}/api/rooms/${roomId}`);
   return ((await response.json()) as { participants: number }).participants;
 }
 
 test('A on instance 1 and B on instance 2 see each other', async ({ browser, roomId }) => {
-  const a = await joinAt(browser, one!.url, roomId, 'Ana');
-  const b = await joinAt(browser, two!.url, roomId, 'Bora');
+  const [one, two] = stack!.instances;
+  const a = await joinAt(browser, one.url, roomId, 'Ana');
+  const b = await joinAt(browser, two.url, roomId, 'Bora');
   try {
     await expectVideoDecoding(remoteTile(a.page, 'Bora'));
     await expectVideoDecoding(remoteTile(b.page, 'Ana'));
     // One meeting, owned by the instance it was opened on.
-    expect(await participantsAt(one!, roomId)).toBe(2);
-    expect(await participantsAt(two!, roomId)).toBe(0);
+    expect(await participantsAt(one, roomId)).toBe(2);
+    expect(await participantsAt(two, roomId)).toBe(0);
   } finally {
     await Promise.all([a.context.close(), b.context.close()]);
   }
