@@ -4,10 +4,11 @@ import type { AddressInfo } from 'node:net';
 
 import { Server } from 'socket.io';
 
-import { ErrorCode, limits } from '../lib/protocol';
+import { ErrorCode, limits, lobbyWaitMs } from '../lib/protocol';
 import type { Env } from './env';
 import { createRequestListener } from './http/routes';
 import { AdmissionControl } from './access/admission';
+import { AccessGate } from './access/gate';
 import { secretKey } from './access/credentials';
 import { Cluster } from './cluster/cluster';
 import { AbuseGuard } from './limits/guard';
@@ -42,6 +43,8 @@ export interface CreateAppOptions {
   dev?: boolean;
   /** Media-server connection tuning (heartbeat, timeouts); tests shorten them. */
   mediaClient?: Omit<MediaServerClientOptions, 'logger' | 'observer'>;
+  /** Tests shorten the lobby's and password's wait. */
+  access?: { waitMs?: number };
 }
 
 export interface App {
@@ -95,11 +98,21 @@ export function createApp(options: CreateAppOptions): App {
     logger,
     observer: metrics.media,
   });
+  // Without HOST_SECRET a random key per start: host credentials end with the process.
+  const admission = new AdmissionControl({
+    hostKey: secretKey(env.access.hostSecret),
+    tokenKey: env.access.roomTokenSecret ? secretKey(env.access.roomTokenSecret) : undefined,
+  });
   const rooms = new RoomManager({
     pool,
     logger,
     maxParticipants: env.roomMaxParticipants,
+    access: {
+      credentials: admission.hostCredentials,
+      waitMs: options.access?.waitMs ?? lobbyWaitMs,
+    },
     ...(cluster ? { placement: cluster.placement } : {}),
+    graceMs: env.recovery.graceSeconds * 1000,
   });
   sources.rooms = rooms;
   sources.pool = pool;
@@ -114,12 +127,6 @@ export function createApp(options: CreateAppOptions): App {
         return rooms.roomCount;
       },
     },
-  });
-
-  // Without HOST_SECRET a random key per start: host credentials end with the process.
-  const admission = new AdmissionControl({
-    hostKey: secretKey(env.access.hostSecret),
-    tokenKey: env.access.roomTokenSecret ? secretKey(env.access.roomTokenSecret) : undefined,
   });
 
   let shuttingDown = false;
@@ -144,6 +151,9 @@ export function createApp(options: CreateAppOptions): App {
     // Leave other upgrades (Next.js HMR) alone instead of destroying them after a second.
     destroyUpgrade: false,
     serveClient: false,
+    // A socket whose path is gone is noticed within two heartbeats (then the grace period runs).
+    pingInterval: env.recovery.heartbeatSeconds * 1000,
+    pingTimeout: env.recovery.heartbeatSeconds * 1000,
     // Origin, connections per address and per server: refused before any session exists.
     allowRequest: guard.allowRequest,
   });
@@ -155,7 +165,7 @@ export function createApp(options: CreateAppOptions): App {
     isShuttingDown: () => shuttingDown,
     rateLimits: { ...defaultRateLimits, ...options.rateLimits },
     guard,
-    admission,
+    access: new AccessGate(admission),
     ...(cluster ? { rejoinElsewhere: cluster.rejoinElsewhere } : {}),
   });
   cluster?.attach({ io, rooms, pool });

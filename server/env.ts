@@ -125,6 +125,8 @@ const rawEnvSchema = z.object({
       )
       .optional(),
   ),
+  RECONNECT_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(20),
+  SIGNALING_HEARTBEAT_SECONDS: z.coerce.number().min(0.5).max(60).default(10),
 });
 
 /** Parsed, validated configuration. Nothing outside this file reads `process.env`. */
@@ -174,6 +176,13 @@ export interface Env {
   };
   /** Several app instances sharing rooms through Redis (server/cluster); unset: one process. */
   cluster: { redisUrl: string } | undefined;
+  /** Issue 16: how long a lost participant is shown "reconnecting" before removal, and how fast a silent socket is noticed. */
+  recovery: {
+    /** Signaling gone (heartbeat unanswered) this long: the participant is removed; 0 removes at once. */
+    graceSeconds: number;
+    /** Socket.IO ping interval, and the time a ping may go unanswered: a dead socket shows within twice this. */
+    heartbeatSeconds: number;
+  };
 }
 
 export const envSchema = rawEnvSchema
@@ -253,6 +262,10 @@ export const envSchema = rawEnvSchema
       roomTokenSecret: raw.ROOM_TOKEN_SECRET,
     },
     cluster: raw.REDIS_URL === undefined ? undefined : { redisUrl: raw.REDIS_URL },
+    recovery: {
+      graceSeconds: raw.RECONNECT_GRACE_SECONDS,
+      heartbeatSeconds: raw.SIGNALING_HEARTBEAT_SECONDS,
+    },
   }));
 
 type RawEnv = z.infer<typeof rawEnvSchema>;

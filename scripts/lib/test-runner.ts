@@ -224,6 +224,8 @@ export async function main(argv: readonly string[], root: string): Promise<numbe
       const ffmpeg = ensureFfmpeg(env, log); // recording tests: fixtures and ffprobe
       if (ffmpeg.ok) log(ffmpeg.version);
       else console.error(ffmpeg.message);
+      // The media server's optional native fast path (a no-op without a compiler; offline).
+      spawnSync(process.execPath, [join(root, 'native', 'build.mjs')], { stdio: 'inherit' });
       const redis = ensureRedis(env, log); // cluster tests: they start their own on loopback
       if (redis.ok) log(`${redis.path} (${redis.version})`);
       else console.error(redis.message);

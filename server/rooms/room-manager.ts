@@ -4,17 +4,21 @@ import { AppError } from '../errors';
 import type { MediaServerClient } from '../kurento/client';
 import type { MediaServerPool } from '../kurento/pool';
 import type { Logger } from '../logger';
+import type { AccessServices } from '../access/room-access';
 import { Room } from './room';
 
 interface RoomManagerOptions {
   pool: MediaServerPool;
   logger: Logger;
   maxParticipants: number;
+  access: AccessServices;
   /**
    * Where a new room's media goes (server/cluster: the least-loaded media server of every
    * instance); undefined, or no answer: the pool's connected server with the fewest rooms.
    */
   placement?: () => MediaServerClient | undefined;
+  /** How long a participant whose signaling is lost stays (shown reconnecting), ms. */
+  graceMs: number;
 }
 
 /** The open rooms by id. A room is created on its first join and forgotten when it closes. */
@@ -73,6 +77,8 @@ export class RoomManager {
       media,
       logger: this.#options.logger,
       maxParticipants: this.#options.maxParticipants,
+      access: this.#options.access,
+      graceMs: this.#options.graceMs,
     });
     this.#rooms.set(roomId, room);
     room.once('closed', () => {
