@@ -274,7 +274,9 @@ describe('docker-compose.yml', () => {
   });
 
   it('has the app (built from this Dockerfile), real Kurento Media Server and coturn under a profile', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['app', 'coturn', 'kms']);
+    expect(Object.keys(compose.services).sort()).toEqual(['app', 'coturn', 'kms', 'redis']);
+    expect(service(compose, 'redis').profiles).toEqual(['cluster']);
+    expect(service(compose, 'redis').ports).toBeUndefined();
     expect(service(compose, 'app').build).toBe('.');
     expect(service(compose, 'kms').image).toMatch(/^kurento\/kurento-media-server:/);
     expect(service(compose, 'coturn').profiles).toEqual(['turn']);

@@ -6,6 +6,8 @@ import type { Logger } from '../logger';
 import { channelOf, parseRelayMessage } from './messages';
 import type { RelayMessage } from './messages';
 
+const aliveCacheMs = 1_000;
+
 export interface BusEvents {
   /** A message for this instance (already parsed). */
   message: [message: RelayMessage];
@@ -28,6 +30,8 @@ export class ClusterBus extends EventEmitter<BusEvents> {
   readonly #logger: Logger;
   #up = false;
   #closed = false;
+  /** When each peer was last seen alive (see `alive`). */
+  readonly #seenAlive = new Map<string, number>();
 
   constructor(url: string, instanceId: string, logger: Logger) {
     super();
@@ -83,13 +87,31 @@ export class ClusterBus extends EventEmitter<BusEvents> {
    * gone (its subscriber connection closed when its process died). Rejects while Redis is away.
    */
   async send(instance: string, message: RelayMessage): Promise<number> {
-    return this.commands.publish(channelOf(instance), JSON.stringify(message));
+    const listeners = await this.commands.publish(channelOf(instance), JSON.stringify(message));
+    if (listeners === 0) this.forget(instance);
+    return listeners;
   }
 
-  /** Whether `instance` is alive: its subscriber is connected to Redis. Rejects while Redis is away. */
-  async alive(instance: string): Promise<boolean> {
+  /**
+   * Whether `instance` is alive: its subscriber is connected to Redis. Rejects while Redis is
+   * away. A "yes" is remembered for a second (joins ask it every time); a wrong one costs little:
+   * the relayed packet finds no listener and the browser is sent to rejoin.
+   */
+  async alive(instance: string, options: { fresh?: boolean } = {}): Promise<boolean> {
+    const seen = this.#seenAlive.get(instance);
+    if (!options.fresh && seen !== undefined && performance.now() - seen < aliveCacheMs) {
+      return true;
+    }
     const reply = (await this.commands.pubsub('NUMSUB', channelOf(instance))) as unknown[];
-    return Number(reply[1] ?? 0) > 0;
+    const alive = Number(reply[1] ?? 0) > 0;
+    if (alive) this.#seenAlive.set(instance, performance.now());
+    else this.#seenAlive.delete(instance);
+    return alive;
+  }
+
+  /** `instance` did not hear a message (PUBLISH reached nobody): no longer remembered alive. */
+  forget(instance: string): void {
+    this.#seenAlive.delete(instance);
   }
 
   async close(): Promise<void> {

@@ -144,12 +144,13 @@ export class Cluster {
   async #watch(): Promise<void> {
     const parts = this.#parts;
     if (!parts || this.#closed || !this.#bus.up) return;
+    const fresh = { fresh: true };
     try {
       for (const owner of parts.edge.owners()) {
-        if (!(await this.#bus.alive(owner))) parts.edge.ownerGone(owner);
+        if (!(await this.#bus.alive(owner, fresh))) parts.edge.ownerGone(owner);
       }
       for (const edge of parts.owner.edges()) {
-        if (!(await this.#bus.alive(edge))) parts.owner.edgeGone(edge);
+        if (!(await this.#bus.alive(edge, fresh))) parts.owner.edgeGone(edge);
       }
     } catch {
       // Redis went away meanwhile: nobody is declared dead for that.

@@ -27,6 +27,9 @@ const renewScript = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.
 /** Delete a lease only if `ARGV[1]` still holds it (ours when leaving, a dead owner's when taking over). */
 const dropScript = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
+/** Claim a free lease, or name who holds it: one round trip for what a join asks first. */
+const claimScript = `if redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return ARGV[1] end return redis.call('get', KEYS[1])`;
+
 /** A claimed lease whose room is not open after this long was a join that failed: let it go. */
 const claimGraceMs = 10_000;
 
@@ -70,13 +73,8 @@ export class RoomDirectory {
     if (!bus.up) return { kind: 'local' };
     try {
       for (let attempt = 0; attempt < 3; attempt += 1) {
-        const won = await bus.commands.set(roomKey(roomId), this.#me, 'PX', leaseMs, 'NX');
-        if (won === 'OK') {
-          this.#claimed.set(roomId, Date.now());
-          return { kind: 'local' };
-        }
-        const owner = await bus.commands.get(roomKey(roomId));
-        if (owner === null) continue; // expired meanwhile: claim again
+        const owner = await bus.commands.eval(claimScript, 1, roomKey(roomId), this.#me, leaseMs);
+        if (typeof owner !== 'string') continue; // expired between the two steps: claim again
         if (owner === this.#me) {
           this.#claimed.set(roomId, Date.now());
           return { kind: 'local' };

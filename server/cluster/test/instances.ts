@@ -9,6 +9,8 @@ export interface TestInstance {
   /** Its embedded media server's Kurento URL (access token included). */
   mediaUrl: string;
   mediaPid: number | undefined;
+  /** The app process (benchmarks read its CPU from /proc). */
+  pid: number | undefined;
   /** SIGKILL, as a crash: nothing is released, no lease given back. */
   kill(): Promise<void>;
   /** SIGTERM, the planned stop. Idempotent (also after `kill`). */
@@ -66,6 +68,7 @@ export async function startInstance(redisUrl: string): Promise<TestInstance> {
     instanceId: ready.instanceId,
     mediaUrl: ready.mediaUrl,
     mediaPid: ready.mediaPid,
+    pid: child.pid,
     kill: () => signal('SIGKILL'),
     stop: async () => {
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
