@@ -56,6 +56,8 @@ test('a prejoin left open, then closed, left or timed out, holds nothing and is 
   baseURL,
   roomId,
 }) => {
+  // Three prejoins and a join one after another: more than one call's worth of time on a busy machine.
+  test.slow();
   const base = baseURL ?? '';
   const alice = await addParticipant('Alice');
   // Alice's pipeline and her one publication's endpoint.
