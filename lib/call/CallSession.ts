@@ -9,6 +9,7 @@ import { LocalPublications } from './LocalPublications';
 import { LocalTracks, type LocalTracksInit } from './LocalTracks';
 import type { IceSettings } from './OutgoingPublication';
 import { PlannedRestart } from './PlannedRestart';
+import { CallRecovery } from './recovery/CallRecovery';
 import type { PreparedJoin } from './PreparedJoin';
 import { Roster } from './Roster';
 import { listenToRoom } from './roomEvents';
@@ -56,6 +57,7 @@ export class CallSession {
   readonly #roster: Roster;
   readonly #controls: LocalControls;
   readonly #restart = new PlannedRestart();
+  readonly #recovery = new CallRecovery();
   #signaling: SignalingClient | null = null;
   #selfId: string | null = null;
   #ice: IceSettings = { iceServers: [], iceTransportPolicy: 'all' };
@@ -130,6 +132,7 @@ export class CallSession {
     this.#signaling = signaling;
     if (prepared?.ice) this.#ice = prepared.ice;
     const { socket } = signaling;
+    this.#recovery.attach(socket);
     this.#options.extensions?.forEach((extension) => extension.attach(socket));
     socket.on('connect', () => {
       this.#restart.end();
@@ -177,6 +180,7 @@ export class CallSession {
         roomId: this.#options.roomId,
         displayName: this.#options.displayName,
         ...(hostCredential ? { hostCredential } : {}),
+        ...this.#recovery.joinFields(),
       });
     } catch (error) {
       // Reached a server that is still going down: wait for its successor, the call is not over.
@@ -190,7 +194,7 @@ export class CallSession {
     if (this.#ended) return;
     storeHostCredential(this.#options.roomId, result.access?.hostCredential);
     this.#selfId = result.selfId;
-    this.#ice = { iceServers: result.iceServers, iceTransportPolicy: result.iceTransportPolicy };
+    this.#ice = this.#recovery.joined(result);
     state.clearParticipants();
     state.clearScreens();
     this.#roster.clear();
@@ -360,6 +364,7 @@ export class CallSession {
     this.#ended = true;
     this.#speaking.stop();
     this.#restart.end();
+    this.#recovery.stop();
     clearTimeout(this.#rejoinTimer);
     this.#closeConnections();
     this.#options.prepared?.close();

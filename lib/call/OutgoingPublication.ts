@@ -1,12 +1,15 @@
 import type { IceCandidate, PublicationSource } from '../protocol';
 import type { PeerConnectionState } from '../store/types';
 import { PeerLink } from './PeerLink';
+import type { LinkHealth } from './recovery/LinkHealth';
 import type { PreparedConnection } from './PreparedConnection';
 import type { SignalingClient } from './SignalingClient';
 
 export interface IceSettings {
   iceServers: RTCIceServer[];
   iceTransportPolicy: RTCIceTransportPolicy;
+  /** Every connection of the call reports a lost path here (lib/call/recovery). */
+  health?: LinkHealth;
 }
 
 export interface MutedFlags {

@@ -1,6 +1,13 @@
 import type { IceCandidate } from '../protocol';
 import type { PeerConnectionState } from '../store/types';
 import { preferCodec } from './preferCodec';
+import type { LinkHealth } from './recovery/LinkHealth';
+
+/**
+ * How long a connection may stay `disconnected` before it is given up and replaced (issue 16): the
+ * browser would wait for ICE `failed` (about 30 s), and Kurento cannot restart ICE on an endpoint.
+ */
+export const stallMs = 2000;
 import type { PreparedConnection } from './PreparedConnection';
 
 export interface PeerLinkSignals {
@@ -18,6 +25,8 @@ export interface PeerLinkOptions {
   iceTransportPolicy: RTCIceTransportPolicy;
   signals: PeerLinkSignals;
   onState(state: PeerConnectionState): void;
+  /** Told when the connection loses its path, so the call can check its signaling too. */
+  health?: LinkHealth | undefined;
   /** Built on the prejoin screen (issue 18): adopted with its transceivers and offer. */
   prepared?: PreparedConnection | undefined;
 }
@@ -33,6 +42,7 @@ export class PeerLink {
   readonly video: RTCRtpTransceiver | null;
   #pending: RTCIceCandidateInit[] = [];
   #closed = false;
+  #stallTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly options: PeerLinkOptions,
@@ -72,7 +82,9 @@ export class PeerLink {
       });
     };
     pc.onconnectionstatechange = () => {
-      if (!this.#closed) options.onState(mapState(pc.connectionState));
+      if (this.#closed) return;
+      this.#watchStall(pc.connectionState);
+      options.onState(mapState(pc.connectionState));
     };
   }
 
@@ -123,9 +135,30 @@ export class PeerLink {
     }
   }
 
+  /**
+   * `disconnected` for `stallMs` counts as failed: the owner replaces the connection (a new
+   * endpoint) instead of waiting for the browser's `failed`.
+   */
+  #watchStall(state: RTCPeerConnectionState): void {
+    if (state !== 'disconnected') {
+      clearTimeout(this.#stallTimer);
+      this.#stallTimer = undefined;
+      return;
+    }
+    if (this.#stallTimer) return;
+    this.options.health?.disconnected();
+    this.#stallTimer = setTimeout(() => {
+      this.#stallTimer = undefined;
+      if (!this.#closed && this.pc.connectionState === 'disconnected') {
+        this.options.onState('failed');
+      }
+    }, stallMs);
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    clearTimeout(this.#stallTimer);
     this.#pending = [];
     this.pc.onicecandidate = null;
     this.pc.onconnectionstatechange = null;

@@ -2,6 +2,12 @@ import type { AccessEvents, AccessJoinResult, AccessRequests, Role } from './acc
 import type { ProtocolError } from './errors';
 import type { PublicationEvents, PublicationInfo, PublicationRequests } from './publications';
 import type { MeetingEvents, MeetingJoinResult, MeetingRequests } from './meeting';
+import type {
+  ParticipantConnection,
+  QualityEvents,
+  QualityJoinResult,
+  QualityRequests,
+} from './quality';
 import type { PrejoinRequests } from './prejoin';
 import type { Result } from './result';
 import type { JoinRoomRequest } from './schemas';
@@ -17,6 +23,8 @@ export interface ParticipantInfo {
   publications: PublicationInfo[];
   /** Decided by the server (access); absent from servers that predate roles. */
   role?: Role;
+  /** Net: `reconnecting` while their signaling is lost (grace period); absent means connected. */
+  connection?: ParticipantConnection;
 }
 
 /** An ICE server for the browser's RTCPeerConnection (same shape as RTCIceServer). */
@@ -26,7 +34,7 @@ export interface IceServerConfig {
   credential?: string;
 }
 
-export interface JoinRoomResult extends MeetingJoinResult {
+export interface JoinRoomResult extends MeetingJoinResult, QualityJoinResult {
   /** My participant id, assigned by the server. */
   selfId: string;
   roomId: string;
@@ -47,13 +55,14 @@ export type Ack<T> = (result: Result<T>) => void;
  * side until the matching zod schema (`schemas.ts`, `publications.ts`) has parsed them.
  */
 export interface ClientToServerEvents
-  extends PublicationRequests, MeetingRequests, AccessRequests, PrejoinRequests {
+  extends PublicationRequests, MeetingRequests, AccessRequests, QualityRequests, PrejoinRequests {
   'room:join': (request: JoinRoomRequest, ack: Ack<JoinRoomResult>) => void;
   'room:leave': (ack: Ack<null>) => void;
 }
 
 /** Server → client. */
-export interface ServerToClientEvents extends PublicationEvents, MeetingEvents, AccessEvents {
+export interface ServerToClientEvents
+  extends PublicationEvents, MeetingEvents, AccessEvents, QualityEvents {
   /** Someone joined; their publications arrive as `publication:added` when they publish. */
   'participant:joined': (participant: ParticipantInfo) => void;
   /** Someone left; their publications are gone with them (no `publication:removed` for each). */

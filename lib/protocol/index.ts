@@ -7,4 +7,5 @@ export * from './schemas';
 export * from './publications';
 export * from './meeting';
 export * from './access';
+export * from './quality';
 export * from './prejoin';

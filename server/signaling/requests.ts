@@ -5,6 +5,7 @@ import type {
   PrejoinRequests,
 } from '../../lib/protocol';
 import * as publications from './publication-handlers';
+import * as quality from './quality-handlers';
 import type { RateLimits } from './rate-limit';
 import type { SignalingSession } from './session';
 
@@ -95,5 +96,11 @@ export const requests = {
     label: 'ICE candidate',
     payload: true,
     handle: publications.iceCandidate,
+  },
+  'quality:ping': {
+    bucket: 'subscription',
+    label: 'ping',
+    payload: false,
+    handle: quality.ping,
   },
 } satisfies RequestTable;
