@@ -56,14 +56,22 @@ export async function runJoin(o: JoinRunOptions): Promise<JoinRunResult> {
   let cpu: CpuShare | undefined;
   const load: [number, number] = [os.loadavg()[0] ?? 0, 0];
   try {
-    for (let i = 0; i < o.participants - 1; i++) {
-      const p = await openPrejoin(o.browser, o.url, roomId, `present-${i + 1}`, {
-        lowCost: o.fullCostPresent !== true,
-      });
-      await p.page.getByTestId('prejoin_join').click();
-      await waitPublishing(p.page, o.timeoutMs);
-      if (i > 0) await waitForRemoteFrames(p.page, i, o.timeoutMs);
-      present.push(p);
+    try {
+      for (let i = 0; i < o.participants - 1; i++) {
+        const p = await openPrejoin(o.browser, o.url, roomId, `present-${i + 1}`, {
+          lowCost: o.fullCostPresent !== true,
+        });
+        present.push(p);
+        await p.page.getByTestId('prejoin_join').click();
+        await waitPublishing(p.page, o.timeoutMs);
+        if (i > 0) await waitForRemoteFrames(p.page, i, o.timeoutMs);
+      }
+    } catch (e) {
+      // A room that could not be set up (a very busy machine) is reported, not fatal to the tool.
+      const message = e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e);
+      log(`  setting up the room failed: ${message}`);
+      failures.push(`room set-up: ${message}`);
+      return { participants: o.participants, phases, events, failures, cpu, load };
     }
     let meter: (() => CpuShare) | undefined;
     for (let run = 0; run < o.warmupRuns + o.runs; run++) {
