@@ -82,7 +82,7 @@ export class RelayEdge {
     socket.onAnyOutgoing((event: string) => {
       if (event === 'room:closed') state.localJoined = false;
     });
-    socket.on('disconnect', () => this.#unlink(state));
+    socket.on('disconnect', (reason: string) => this.#unlink(state, reason));
   }
 
   async #route(
@@ -240,13 +240,15 @@ export class RelayEdge {
     pending.ack(...args);
   }
 
-  #unlink(state: SocketState): void {
+  #unlink(state: SocketState, reason?: string): void {
     const link = state.link;
     if (!link) return;
     state.link = undefined;
     this.#links.delete(link.id);
     for (const { timer } of link.pending.values()) clearTimeout(timer);
     link.pending.clear();
-    this.#options.bus.send(link.owner, { type: 'close', link: link.id }).catch(() => undefined);
+    this.#options.bus
+      .send(link.owner, { type: 'close', link: link.id, ...(reason ? { reason } : {}) })
+      .catch(() => undefined);
   }
 }

@@ -38,7 +38,12 @@ const packet = z.object({
 });
 
 /** Edge → owner: the browser's socket is gone (or moved to another room's owner). */
-const close = z.object({ type: z.literal('close'), link: linkId });
+const close = z.object({
+  type: z.literal('close'),
+  link: linkId,
+  /** Socket.IO's disconnect reason at the edge: a lost transport gets the grace period (net). */
+  reason: z.string().max(100).optional(),
+});
 
 /** Owner → edge: the acknowledgement of packet `seq`. */
 const ack = z.object({

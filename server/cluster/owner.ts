@@ -80,7 +80,8 @@ export class RelayOwner {
         return;
       }
       case 'close': {
-        this.#end(message.link, 'client namespace disconnect');
+        // The edge's reason: a transport lost on the way gets the room's grace period there too.
+        this.#end(message.link, message.reason ?? 'client namespace disconnect');
         return;
       }
     }
@@ -89,7 +90,8 @@ export class RelayOwner {
   /** An edge instance died: its browsers' sockets are gone, and so are their participants. */
   edgeGone(edge: string): void {
     for (const [link, hosted] of this.#hosted) {
-      if (hosted.edge === edge) this.#end(link, 'transport close');
+      // Lost, not left: the grace period applies, and the browser resumes through another edge.
+      if (hosted.edge === edge) this.#end(link, 'transport error');
     }
   }
 
