@@ -8,62 +8,20 @@ import type {
   ProtocolError,
   PublicationInfo,
   PublishResult,
-  Role,
   SubscriptionUpdateRequest,
 } from '../../lib/protocol';
 import { AppError } from '../errors';
 import type { MediaServerClient } from '../kurento/client';
 import type { KurentoIceCandidate, MediaPipeline } from '../kurento/objects';
 import type { Logger } from '../logger';
-import { RoomMeeting, type MeetingMember } from '../meeting/room-meeting';
-import { RoomAccess, type AccessMember, type AccessServices } from '../access/room-access';
+import { RoomMeeting } from '../meeting/room-meeting';
+import { RoomAccess } from '../access/room-access';
 import { Participant } from './participant';
+import type { JoinRequest, JoinSignal, RoomEvents, RoomMember, RoomOptions } from './room-types';
 import type { PublicationObserver, PublishInput } from './room-publications';
 import { RoomPublications } from './room-publications';
 
-export interface RoomEvents {
-  /** `reason` is set when the room ended for everyone without their asking. */
-  closed: [reason: ProtocolError | undefined];
-}
-
-/**
- * How a member hears of the room. The room calls it directly, from the moment the member is added
- * (in the same synchronous step as the snapshot of the others that `join` returns), so no join,
- * leave or change can fall between what the snapshot shows and what the member is told next.
- */
-export interface RoomMember extends MeetingMember, AccessMember {
-  participantJoined(participant: ParticipantInfo): void;
-  participantLeft(participantId: string): void;
-  participantUpdated(participant: ParticipantInfo): void;
-  publicationAdded(publication: PublicationInfo): void;
-  publicationRemoved(publicationId: string, participantId: string): void;
-  publicationUpdated(publication: PublicationInfo): void;
-  /** The room ended; `reason` is set when it ended for everyone without their asking. */
-  roomClosed(reason: ProtocolError | undefined): void;
-}
-
-export interface JoinRequest {
-  displayName: string;
-  /** As admitted at the door (server/access); a participant with a fresh identity when absent. */
-  access?: { role: Role; identity: string };
-  /** The membership this browser lost (net): replaced by this join when the token matches. */
-  resume?: { participantId: string; token: string } | undefined;
-}
-
-/** Lets a join in progress find out that its caller went away (socket disconnected). */
-export interface JoinSignal {
-  readonly aborted: boolean;
-}
-
-interface RoomOptions {
-  media: MediaServerClient;
-  logger: Logger;
-  maxParticipants: number;
-  /** Credentials and lobby wait for the room's access (server/access). */
-  access: AccessServices;
-  /** How long a participant whose signaling is lost stays, shown reconnecting (ms; 0: removed at once). */
-  graceMs?: number;
-}
+export type { JoinRequest, JoinSignal, RoomEvents, RoomMember } from './room-types';
 
 /**
  * A group call: owns the MediaPipeline (created once, when the room is, so racing joins share it)
