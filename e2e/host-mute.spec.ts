@@ -26,6 +26,10 @@ test('the creator is host; host mutes B: muted for everyone and B’s audio stop
   for (const page of [host.page, c.page]) {
     await expect(remoteTile(page, 'B')).toHaveAttribute('data-audio-muted', 'false');
   }
+  // C's connection to B is up before its bytes are counted.
+  await expect(remoteTile(c.page, 'B')).toHaveAttribute('data-connection', 'connected', {
+    timeout: 60_000,
+  });
   await expectAudioFlowing(c.page);
 
   await hostAction(host.page, 'B', 'person_mute');
@@ -45,5 +49,9 @@ test('the creator is host; host mutes B: muted for everyone and B’s audio stop
   for (const page of [host.page, c.page]) {
     await expect(remoteTile(page, 'B')).toHaveAttribute('data-audio-muted', 'false');
   }
+  // C's connection to B is up before its bytes are counted.
+  await expect(remoteTile(c.page, 'B')).toHaveAttribute('data-connection', 'connected', {
+    timeout: 60_000,
+  });
   await expectAudioFlowing(c.page);
 });

@@ -21,7 +21,9 @@ export async function inboundAudioBytes(page: Page): Promise<number> {
 /** Audio bytes keep arriving at `page` (they grow between two looks). */
 export async function expectAudioFlowing(page: Page): Promise<void> {
   const start = await inboundAudioBytes(page);
-  await expect.poll(() => inboundAudioBytes(page)).toBeGreaterThan(start + 2000);
+  await expect
+    .poll(() => inboundAudioBytes(page), { timeout: 60_000 })
+    .toBeGreaterThan(start + 2000);
 }
 
 /**
@@ -70,7 +72,10 @@ export function doorKnocker(browser: Browser, baseURL: string | undefined) {
       contexts.push(context);
       const page = await context.newPage();
       await page.goto(`/room/${roomId}`);
-      await expect(page.getByTestId('prejoin')).toHaveAttribute('data-ready', 'true');
+      // Opening devices takes long on a loaded machine (the third or fourth Chromium context).
+      await expect(page.getByTestId('prejoin')).toHaveAttribute('data-ready', 'true', {
+        timeout: 60_000,
+      });
       await page.getByTestId('prejoin_name').fill(name);
       await page.getByTestId('prejoin_join').click();
       return page;
