@@ -9,6 +9,7 @@ import { ControlBar } from './ControlBar';
 import { ShareNotices } from './stage/ShareNotices';
 import { Stage } from './stage/Stage';
 import { MeetingLayer } from './panels/MeetingLayer';
+import { StatsOverlay } from './quality/StatsOverlay';
 
 /** The call screen: header, notices, the stage of tiles (in the chosen layout) and the control bar. */
 export function CallView({ onRejoin }: { onRejoin: () => void }) {
@@ -23,6 +24,7 @@ export function CallView({ onRejoin }: { onRejoin: () => void }) {
       <Stage />
       <ControlBar />
       <MeetingLayer />
+      <StatsOverlay />
     </main>
   );
 }

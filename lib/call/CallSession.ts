@@ -8,7 +8,7 @@ import { LocalPublications } from './LocalPublications';
 import { LocalTracks, type LocalTracksInit } from './LocalTracks';
 import type { IceSettings } from './OutgoingPublication';
 import { PlannedRestart } from './PlannedRestart';
-import { CallRecovery } from './recovery/CallRecovery';
+import { CallNetwork } from './recovery/CallNetwork';
 import { Roster } from './Roster';
 import { listenToRoom } from './roomEvents';
 import { SignalingClient } from './SignalingClient';
@@ -44,6 +44,8 @@ export interface CallSessionOptions extends JoinChoice {
  */
 export class CallSession {
   readonly streams = new StreamRegistry();
+  /** Recovery from lost paths, connection quality (issue 16). */
+  readonly network: CallNetwork;
   readonly #store: CallStoreApi;
   readonly #options: CallSessionOptions;
   readonly #local: LocalTracks;
@@ -51,7 +53,6 @@ export class CallSession {
   readonly #subscriptions: Subscriptions;
   readonly #roster: Roster;
   readonly #restart = new PlannedRestart();
-  readonly #recovery = new CallRecovery();
   #signaling: SignalingClient | null = null;
   #selfId: string | null = null;
   #ice: IceSettings = { iceServers: [], iceTransportPolicy: 'all' };
@@ -69,6 +70,7 @@ export class CallSession {
     this.#store = store;
     this.#options = options;
     this.#local = new LocalTracks(options.media);
+    this.network = new CallNetwork(store, this.streams);
     const needRejoin = () => void this.#rejoin();
     this.#publications = new LocalPublications({
       local: this.#local,
@@ -114,7 +116,7 @@ export class CallSession {
     const signaling = this.#options.createSignaling?.() ?? new SignalingClient();
     this.#signaling = signaling;
     const { socket } = signaling;
-    this.#recovery.attach(socket);
+    this.network.attach(socket);
     this.#options.extensions?.forEach((extension) => extension.attach(socket));
     socket.on('connect', () => {
       this.#restart.end();
@@ -160,7 +162,7 @@ export class CallSession {
         roomId: this.#options.roomId,
         displayName: this.#options.displayName,
         ...(hostCredential ? { hostCredential } : {}),
-        ...this.#recovery.joinFields(),
+        ...this.network.joinFields(),
       });
     } catch (error) {
       // Reached a server that is still going down: wait for its successor, the call is not over.
@@ -174,7 +176,7 @@ export class CallSession {
     if (this.#ended) return;
     storeHostCredential(this.#options.roomId, result.access?.hostCredential);
     this.#selfId = result.selfId;
-    this.#ice = this.#recovery.joined(result);
+    this.#ice = this.network.joined(result);
     state.clearParticipants();
     state.clearScreens();
     this.#roster.clear();
@@ -377,7 +379,7 @@ export class CallSession {
     this.#ended = true;
     this.#speaking.stop();
     this.#restart.end();
-    this.#recovery.stop();
+    this.network.stop();
     clearTimeout(this.#rejoinTimer);
     this.#closeConnections();
     this.#publications.stop();

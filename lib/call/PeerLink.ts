@@ -24,7 +24,7 @@ export interface PeerLinkOptions {
   iceTransportPolicy: RTCIceTransportPolicy;
   signals: PeerLinkSignals;
   onState(state: PeerConnectionState): void;
-  /** Told when the connection loses its path, so the call can check its signaling too. */
+  /** Told of the connection's life and of a lost path (recovery checks the signaling too). */
   health?: LinkHealth | undefined;
 }
 
@@ -68,6 +68,7 @@ export class PeerLink {
         sdpMLineIndex: candidate.sdpMLineIndex,
       });
     };
+    options.health?.opened(this);
     pc.onconnectionstatechange = () => {
       if (this.#closed) return;
       this.#watchStall(pc.connectionState);
@@ -138,6 +139,7 @@ export class PeerLink {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#stallTimer);
+    this.options.health?.closed(this);
     this.#pending = [];
     this.pc.onicecandidate = null;
     this.pc.onconnectionstatechange = null;
