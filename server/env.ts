@@ -116,6 +116,15 @@ const rawEnvSchema = z.object({
   ROOM_TOKEN_SECRET: optionalString.pipe(
     z.string().min(32, 'ROOM_TOKEN_SECRET: use at least 32 characters').optional(),
   ),
+  REDIS_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(
+        /^rediss?:\/\/.+/,
+        'REDIS_URL: must be redis:// or rediss://, e.g. redis://127.0.0.1:6379',
+      )
+      .optional(),
+  ),
   RECONNECT_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(20),
   SIGNALING_HEARTBEAT_SECONDS: z.coerce.number().min(0.5).max(60).default(10),
 });
@@ -165,6 +174,8 @@ export interface Env {
     /** When set, joining needs a join token signed with it (scripts/token.ts). */
     roomTokenSecret: string | undefined;
   };
+  /** Several app instances sharing rooms through Redis (server/cluster); unset: one process. */
+  cluster: { redisUrl: string } | undefined;
   /** Issue 16: how long a lost participant is shown "reconnecting" before removal, and how fast a silent socket is noticed. */
   recovery: {
     /** Signaling gone (heartbeat unanswered) this long: the participant is removed; 0 removes at once. */
@@ -250,6 +261,7 @@ export const envSchema = rawEnvSchema
       hostSecret: raw.HOST_SECRET,
       roomTokenSecret: raw.ROOM_TOKEN_SECRET,
     },
+    cluster: raw.REDIS_URL === undefined ? undefined : { redisUrl: raw.REDIS_URL },
     recovery: {
       graceSeconds: raw.RECONNECT_GRACE_SECONDS,
       heartbeatSeconds: raw.SIGNALING_HEARTBEAT_SECONDS,

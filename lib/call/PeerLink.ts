@@ -1,6 +1,7 @@
 import type { IceCandidate } from '../protocol';
 import type { PeerConnectionState } from '../store/types';
 import { preferCodec } from './preferCodec';
+import type { PreparedConnection } from './PreparedConnection';
 import type { LinkHealth } from './recovery/LinkHealth';
 
 /**
@@ -26,6 +27,8 @@ export interface PeerLinkOptions {
   onState(state: PeerConnectionState): void;
   /** Told of the connection's life and of a lost path (recovery checks the signaling too). */
   health?: LinkHealth | undefined;
+  /** Built on the prejoin screen (issue 18): adopted with its transceivers and offer. */
+  prepared?: PreparedConnection | undefined;
 }
 
 /**
@@ -48,18 +51,28 @@ export class PeerLink {
       video: null,
     },
   ) {
-    const pc = new RTCPeerConnection({
-      iceServers: options.iceServers,
-      iceTransportPolicy: options.iceTransportPolicy,
-      bundlePolicy: 'max-bundle',
-      rtcpMuxPolicy: 'require',
-    });
+    const { direction, kinds, prepared } = options;
+    const pc =
+      prepared?.pc ??
+      new RTCPeerConnection({
+        iceServers: options.iceServers,
+        iceTransportPolicy: options.iceTransportPolicy,
+        bundlePolicy: 'max-bundle',
+        rtcpMuxPolicy: 'require',
+      });
     this.pc = pc;
-    const { direction, kinds } = options;
-    this.audio = kinds.audio ? pc.addTransceiver(tracks.audio ?? 'audio', { direction }) : null;
-    this.video = kinds.video ? pc.addTransceiver(tracks.video ?? 'video', { direction }) : null;
-    if (this.audio) preferCodec(this.audio, 'audio/opus');
-    if (this.video) preferCodec(this.video, 'video/VP8');
+    if (prepared) {
+      // Same m-lines, made before the click; the tracks need no renegotiation.
+      this.audio = prepared.audio;
+      this.video = prepared.video;
+      if (tracks.audio) void this.audio?.sender.replaceTrack(tracks.audio);
+      if (tracks.video) void this.video?.sender.replaceTrack(tracks.video);
+    } else {
+      this.audio = kinds.audio ? pc.addTransceiver(tracks.audio ?? 'audio', { direction }) : null;
+      this.video = kinds.video ? pc.addTransceiver(tracks.video ?? 'video', { direction }) : null;
+      if (this.audio) preferCodec(this.audio, 'audio/opus');
+      if (this.video) preferCodec(this.video, 'video/VP8');
+    }
     pc.onicecandidate = ({ candidate }) => {
       if (this.#closed || !candidate?.candidate) return;
       options.signals.candidate({
@@ -88,9 +101,17 @@ export class PeerLink {
 
   async negotiate(): Promise<void> {
     this.options.onState('connecting');
-    const offer = await this.pc.createOffer();
-    await this.pc.setLocalDescription(offer);
-    const answer = await this.options.signals.offer(offer.sdp ?? '');
+    const prepared = this.options.prepared;
+    let sdp = prepared?.offer;
+    if (!sdp) {
+      const offer = await this.pc.createOffer();
+      await this.pc.setLocalDescription(offer);
+      sdp = offer.sdp ?? '';
+    }
+    const answered = this.options.signals.offer(sdp);
+    // Found before the click: they follow the offer, as trickled ones do.
+    prepared?.takeGathered().forEach((candidate) => this.options.signals.candidate(candidate));
+    const answer = await answered;
     if (this.#closed) return;
     await this.pc.setRemoteDescription({ type: 'answer', sdp: answer });
     const queued = this.#pending;

@@ -8,6 +8,7 @@ import type {
   QualityJoinResult,
   QualityRequests,
 } from './quality';
+import type { PrejoinRequests } from './prejoin';
 import type { Result } from './result';
 import type { JoinRoomRequest } from './schemas';
 
@@ -54,7 +55,7 @@ export type Ack<T> = (result: Result<T>) => void;
  * side until the matching zod schema (`schemas.ts`, `publications.ts`) has parsed them.
  */
 export interface ClientToServerEvents
-  extends PublicationRequests, MeetingRequests, AccessRequests, QualityRequests {
+  extends PublicationRequests, MeetingRequests, AccessRequests, QualityRequests, PrejoinRequests {
   'room:join': (request: JoinRoomRequest, ack: Ack<JoinRoomResult>) => void;
   'room:leave': (ack: Ack<null>) => void;
 }

@@ -8,3 +8,4 @@ export * from './publications';
 export * from './meeting';
 export * from './access';
 export * from './quality';
+export * from './prejoin';

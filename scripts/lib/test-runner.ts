@@ -27,6 +27,7 @@ import { join } from 'node:path';
 import { chromiumInstallPlan, findChromium, type ChromiumFound } from './chromium';
 import { turnserverVersion } from './coturn';
 import { ensureCoturn } from './coturn-install';
+import { ensureRedis } from './redis';
 import { ensureFfmpeg } from './ffmpeg';
 import { onPath, run, describeFailure, type RunResult } from './process';
 import {
@@ -223,6 +224,11 @@ export async function main(argv: readonly string[], root: string): Promise<numbe
       const ffmpeg = ensureFfmpeg(env, log); // recording tests: fixtures and ffprobe
       if (ffmpeg.ok) log(ffmpeg.version);
       else console.error(ffmpeg.message);
+      // The media server's optional native fast path (a no-op without a compiler; offline).
+      spawnSync(process.execPath, [join(root, 'native', 'build.mjs')], { stdio: 'inherit' });
+      const redis = ensureRedis(env, log); // cluster tests: they start their own on loopback
+      if (redis.ok) log(`${redis.path} (${redis.version})`);
+      else console.error(redis.message);
     }
     if (options.netns && netnsAvailable()) {
       header('Network namespace');

@@ -8,6 +8,7 @@ import type {
   ProtocolError,
   PublicationInfo,
   PublishResult,
+  Role,
   SubscriptionUpdateRequest,
 } from '../../lib/protocol';
 import { AppError } from '../errors';
@@ -15,6 +16,7 @@ import type { MediaServerClient } from '../kurento/client';
 import type { KurentoIceCandidate, MediaPipeline } from '../kurento/objects';
 import type { Logger } from '../logger';
 import { RoomMeeting, type MeetingMember } from '../meeting/room-meeting';
+import { RoomAccess, type AccessMember, type AccessServices } from '../access/room-access';
 import { Participant } from './participant';
 import type { PublicationObserver, PublishInput } from './room-publications';
 import { RoomPublications } from './room-publications';
@@ -29,7 +31,7 @@ export interface RoomEvents {
  * (in the same synchronous step as the snapshot of the others that `join` returns), so no join,
  * leave or change can fall between what the snapshot shows and what the member is told next.
  */
-export interface RoomMember extends MeetingMember {
+export interface RoomMember extends MeetingMember, AccessMember {
   participantJoined(participant: ParticipantInfo): void;
   participantLeft(participantId: string): void;
   participantUpdated(participant: ParticipantInfo): void;
@@ -42,6 +44,8 @@ export interface RoomMember extends MeetingMember {
 
 export interface JoinRequest {
   displayName: string;
+  /** As admitted at the door (server/access); a participant with a fresh identity when absent. */
+  access?: { role: Role; identity: string };
   /** The membership this browser lost (net): replaced by this join when the token matches. */
   resume?: { participantId: string; token: string } | undefined;
 }
@@ -55,6 +59,8 @@ interface RoomOptions {
   media: MediaServerClient;
   logger: Logger;
   maxParticipants: number;
+  /** Credentials and lobby wait for the room's access (server/access). */
+  access: AccessServices;
   /** How long a participant whose signaling is lost stays, shown reconnecting (ms; 0: removed at once). */
   graceMs?: number;
 }
@@ -78,6 +84,8 @@ export class Room extends EventEmitter<RoomEvents> {
   readonly #members = new Map<string, RoomMember>();
   /** Chat, raised hands, reactions (server/meeting). */
   readonly meeting: RoomMeeting;
+  /** Roles, lock, lobby, password, removals (server/access). */
+  readonly access: RoomAccess;
   /** Joins admitted but not finished: they count against the limit and keep the room open. */
   #pendingJoins = 0;
   #closed = false;
@@ -95,6 +103,16 @@ export class Room extends EventEmitter<RoomEvents> {
       logger: this.logger,
       members: () => this.#members,
       nameOf: (id) => this.#participants.get(id)?.displayName,
+    });
+    this.access = new RoomAccess({
+      roomId: id,
+      logger: this.logger,
+      services: options.access,
+      members: () => this.#members,
+      infoOf: (id) => {
+        const participant = this.#participants.get(id);
+        return participant && this.#info(participant);
+      },
     });
     this.#pipeline = options.media.createMediaPipeline().then(async (pipeline) => {
       if (this.#closed) {
@@ -153,7 +171,12 @@ export class Room extends EventEmitter<RoomEvents> {
     request: JoinRequest,
     signal: JoinSignal,
     member: RoomMember,
-  ): Promise<{ participant: Participant; others: ParticipantInfo[]; meeting: MeetingSnapshot }> {
+  ): Promise<{
+    participant: Participant;
+    others: ParticipantInfo[];
+    meeting: MeetingSnapshot;
+    access: ReturnType<RoomAccess['snapshotFor']>;
+  }> {
     this.#assertOpen();
     const resumed = this.#resumable(request.resume);
     const occupied = this.#participants.size - (resumed ? 1 : 0) + this.#pendingJoins;
@@ -186,13 +209,17 @@ export class Room extends EventEmitter<RoomEvents> {
         logger: this.logger.child({ participantId: id }),
       });
       // One synchronous step: snapshot, membership, announcement (see RoomMember).
-      const others = this.participants.map((other) => other.info);
+      const others = this.participants.map((other) => this.#info(other));
       const meeting = this.meeting.snapshot();
+      const { role, identity } = request.access ?? { role: 'participant', identity: randomUUID() };
+      this.access.added(id, role, identity);
+      const access = this.access.snapshotFor(id);
       this.#participants.set(id, participant);
       this.#members.set(id, member);
-      participant.logger.info({ displayName: participant.displayName }, 'join() | joined');
-      this.#tellOthers(id, (other) => other.participantJoined(participant.info));
-      return { participant, others, meeting };
+      participant.logger.info({ displayName: participant.displayName, role }, 'join() | joined');
+      const info = this.#info(participant);
+      this.#tellOthers(id, (other) => other.participantJoined(info));
+      return { participant, others, meeting, access };
     } finally {
       this.#pendingJoins -= 1;
       this.#closeIfEmpty();
@@ -216,6 +243,7 @@ export class Room extends EventEmitter<RoomEvents> {
     participant.logger.info('leave() | left');
     this.#tellOthers(participantId, (other) => other.participantLeft(participantId));
     this.meeting.participantLeft(participantId);
+    this.access.left(participantId);
     this.#closeIfEmpty();
     await Promise.all(releases);
   }
@@ -328,6 +356,7 @@ export class Room extends EventEmitter<RoomEvents> {
     this.#participants.clear();
     this.#members.clear();
     this.meeting.close();
+    this.access.close();
     this.logger.info({ reason: reason?.code }, 'close()');
     this.#publications.closed(participants);
     for (const member of members) this.#tell(member, (m) => m.roomClosed(reason));
@@ -336,6 +365,22 @@ export class Room extends EventEmitter<RoomEvents> {
     await Promise.all(participants.map((participant) => participant.close()));
     const pipeline = await this.#pipeline.catch(() => undefined);
     await pipeline?.release();
+  }
+
+  /**
+   * A host removed this participant: they leave (endpoints released, the others told) and hear
+   * `reason` as the end of their call.
+   */
+  async remove(participantId: string, reason: ProtocolError): Promise<void> {
+    const member = this.#members.get(participantId);
+    const leaving = this.leave(participantId);
+    if (member) this.#tell(member, (m) => m.roomClosed(reason));
+    await leaving;
+  }
+
+  /** What everyone knows of a participant: theirs, and the role the room gave them. */
+  #info(participant: Participant): ParticipantInfo {
+    return { ...participant.info, role: this.access.roleOf(participant.id) ?? 'participant' };
   }
 
   /** Tells every member but `subjectId`. */

@@ -4,7 +4,7 @@ import { ErrorCode } from '../../lib/protocol';
 import type { ClientToServerEvents, Result, ServerToClientEvents } from '../../lib/protocol';
 import { AppError } from '../errors';
 import type { AbuseGuard } from '../limits/guard';
-import { registerAccessHandlers } from './access-handlers';
+import { attachAccessHandlers, registerAccessHandlers } from './access-handlers';
 import type { RateLimits } from './rate-limit';
 import { TokenBucket } from './rate-limit';
 import type { RequestName, RequestRow } from './requests';
@@ -13,6 +13,7 @@ import type { SessionDeps } from './session';
 import { toResult } from './result';
 import { SignalingSession } from './session';
 import { attachMeetingHandlers } from './meeting-handlers';
+import { attachPrejoinHandlers } from './prejoin-handlers';
 
 /** What a client really sends: anything, in any number of arguments. Types are not validation. */
 type InboundEvents = { [E in keyof ClientToServerEvents]: (...args: unknown[]) => void };
@@ -30,6 +31,8 @@ export function attachSignaling(io: SignalingServer, deps: SignalingDeps): void 
   io.on('connection', (socket) => {
     const session = new SignalingSession(socket, deps);
     attachMeetingHandlers(socket, session, deps);
+    attachAccessHandlers(socket, session, deps);
+    attachPrejoinHandlers(socket, session, { ...deps, admission: deps.access.admission });
     const logger = deps.logger.child({ socketId: socket.id });
     const buckets = new Map<keyof RateLimits, TokenBucket>();
     const bucket = (name: keyof RateLimits): TokenBucket => {

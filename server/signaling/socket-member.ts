@@ -1,6 +1,8 @@
 import type { ParticipantInfo, ProtocolError, PublicationInfo } from '../../lib/protocol';
+import type { AccessDelivery } from '../access/room-access';
 import type { MeetingDelivery } from '../meeting/room-meeting';
 import type { RoomMember } from '../rooms/room';
+import { emitAccess } from './access-events';
 import { emitMeeting } from './meeting-handlers';
 import type { SignalingSocket } from './session';
 
@@ -48,6 +50,10 @@ export class SocketRoomMember implements RoomMember {
 
   meeting(delivery: MeetingDelivery): void {
     this.#deliver(() => emitMeeting(this.#socket, delivery));
+  }
+
+  access(delivery: AccessDelivery): void {
+    this.#deliver(() => emitAccess(this.#socket, delivery));
   }
 
   roomClosed(reason: ProtocolError | undefined): void {

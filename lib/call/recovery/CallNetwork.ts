@@ -46,11 +46,15 @@ export class CallNetwork {
   /** Keeps the answer's resume token; returns the ICE settings every connection of it uses. */
   joined(result: JoinRoomResult): IceSettings {
     this.#membership.joined(result);
-    return {
+    return this.watched({
       iceServers: result.iceServers,
       iceTransportPolicy: result.iceTransportPolicy,
-      health: this.#health,
-    };
+    });
+  }
+
+  /** ICE settings made elsewhere (the prejoin's), with this call's watch on every connection. */
+  watched(ice: IceSettings): IceSettings {
+    return { ...ice, health: this.#health };
   }
 
   /** The call ended: listeners and timers go, nothing is resumed. */
