@@ -10,6 +10,7 @@ import { ShareNotices } from './stage/ShareNotices';
 import { Stage } from './stage/Stage';
 import { MeetingLayer } from './panels/MeetingLayer';
 import { AccessLayer } from './host/AccessLayer';
+import { StatsOverlay } from './quality/StatsOverlay';
 
 /** The call screen: header, notices, the stage of tiles (in the chosen layout) and the control bar. */
 export function CallView({ onRejoin }: { onRejoin: () => void }) {
@@ -25,6 +26,7 @@ export function CallView({ onRejoin }: { onRejoin: () => void }) {
       <ControlBar />
       <MeetingLayer />
       <AccessLayer />
+      <StatsOverlay />
     </main>
   );
 }

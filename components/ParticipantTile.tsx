@@ -10,6 +10,7 @@ import { Icon } from './Icon';
 import { initials } from './initials';
 import { TileMeetingOverlay } from './panels/TileMeetingOverlay';
 import { HostBadge } from './host/HostBadge';
+import { TileQuality } from './quality/TileQuality';
 
 /** One person: their video (mine mirrored), or their initials when the camera is off. */
 export function ParticipantTile({ id }: { id: string }) {
@@ -35,6 +36,7 @@ export function ParticipantTile({ id }: { id: string }) {
       data-participant-id={id}
       data-name={displayName}
       data-connection={connection}
+      data-reconnecting={participant.reconnecting ?? false}
       data-audio-muted={audioMuted}
       data-video-muted={videoMuted}
       data-speaking={speaking}
@@ -54,7 +56,8 @@ export function ParticipantTile({ id }: { id: string }) {
           {initials(displayName)}
         </div>
       )}
-      <ConnectionBadge state={connection} />
+      {participant.reconnecting ? null : <ConnectionBadge state={connection} />}
+      <TileQuality participant={participant} />
       <TileMeetingOverlay participantId={id} name={displayName} />
       <figcaption className="tile-caption">
         {audioMuted && (

@@ -19,6 +19,18 @@ const TRACE = `(() => {
       const id = ++n;
       console.log('pc' + id + ' new');
       this.addEventListener('connectionstatechange', () => console.log('pc' + id + ' ' + this.connectionState));
+      let last = '';
+      const timer = setInterval(async () => {
+        if (this.connectionState === 'closed') { clearInterval(timer); return; }
+        const stats = await this.getStats();
+        let line = '';
+        stats.forEach((s) => {
+          if (s.type === 'inbound-rtp' && s.kind === 'video') line += ' in: packets ' + s.packetsReceived + ' decoded ' + s.framesDecoded + ' key ' + s.keyFramesDecoded + ' pli ' + s.pliCount;
+          if (s.type === 'outbound-rtp' && s.kind === 'video') line += ' out: packets ' + s.packetsSent + ' frames ' + s.framesEncoded + ' key ' + s.keyFramesEncoded + ' pli ' + s.pliCount;
+        });
+        if (line !== last) console.log('pc' + id + line);
+        last = line;
+      }, 500);
     }
   };
   const WS = window.WebSocket;

@@ -1,4 +1,5 @@
 import { useCallback, useMemo } from 'react';
+import { useCallSession } from '@/lib/hooks/useCallSession';
 import { useMeetingActions } from '@/lib/hooks/useMeetingActions';
 import { useMeetingClient } from '@/lib/hooks/useMeetingClient';
 import { useMeetingShortcuts } from '@/lib/hooks/useMeetingShortcuts';
@@ -19,6 +20,7 @@ function press(testId: string): void {
 export function MeetingLayer() {
   const client = useMeetingClient();
   const actions = useMeetingActions();
+  const quality = useCallSession().network.quality;
   const panel = useMeetingStore((state) => state.panel);
   const helpOpen = useMeetingStore((state) => state.helpOpen);
   const { closePanel, setHelpOpen } = client.store.getState();
@@ -32,8 +34,9 @@ export function MeetingLayer() {
       people: actions.togglePeople,
       hand: actions.toggleHand,
       help: () => setHelpOpen(true),
+      stats: () => quality.toggleOverlay(),
     }),
-    [actions, setHelpOpen],
+    [actions, setHelpOpen, quality],
   );
   useMeetingShortcuts(handlers);
   const closeHelp = useCallback(() => setHelpOpen(false), [setHelpOpen]);

@@ -9,7 +9,7 @@ import { LocalPublications } from './LocalPublications';
 import { LocalTracks, type LocalTracksInit } from './LocalTracks';
 import type { IceSettings } from './OutgoingPublication';
 import { PlannedRestart } from './PlannedRestart';
-import { CallRecovery } from './recovery/CallRecovery';
+import { CallNetwork } from './recovery/CallNetwork';
 import type { PreparedJoin } from './PreparedJoin';
 import { Roster } from './Roster';
 import { listenToRoom } from './roomEvents';
@@ -49,6 +49,8 @@ export interface CallSessionOptions extends JoinChoice {
  */
 export class CallSession {
   readonly streams = new StreamRegistry();
+  /** Recovery from lost paths, connection quality (issue 16). */
+  readonly network: CallNetwork;
   readonly #store: CallStoreApi;
   readonly #options: CallSessionOptions;
   readonly #local: LocalTracks;
@@ -57,7 +59,6 @@ export class CallSession {
   readonly #roster: Roster;
   readonly #controls: LocalControls;
   readonly #restart = new PlannedRestart();
-  readonly #recovery = new CallRecovery();
   #signaling: SignalingClient | null = null;
   #selfId: string | null = null;
   #ice: IceSettings = { iceServers: [], iceTransportPolicy: 'all' };
@@ -75,6 +76,7 @@ export class CallSession {
     this.#store = store;
     this.#options = options;
     this.#local = new LocalTracks(options.media);
+    this.network = new CallNetwork(store, this.streams);
     const needRejoin = () => void this.#rejoin();
     this.#publications = new LocalPublications({
       local: this.#local,
@@ -130,9 +132,9 @@ export class CallSession {
     const signaling =
       prepared?.takeSignaling() ?? this.#options.createSignaling?.() ?? new SignalingClient();
     this.#signaling = signaling;
-    if (prepared?.ice) this.#ice = prepared.ice;
+    if (prepared?.ice) this.#ice = this.network.watched(prepared.ice);
     const { socket } = signaling;
-    this.#recovery.attach(socket);
+    this.network.attach(socket);
     this.#options.extensions?.forEach((extension) => extension.attach(socket));
     socket.on('connect', () => {
       this.#restart.end();
@@ -180,7 +182,7 @@ export class CallSession {
         roomId: this.#options.roomId,
         displayName: this.#options.displayName,
         ...(hostCredential ? { hostCredential } : {}),
-        ...this.#recovery.joinFields(),
+        ...this.network.joinFields(),
       });
     } catch (error) {
       // Reached a server that is still going down: wait for its successor, the call is not over.
@@ -194,7 +196,7 @@ export class CallSession {
     if (this.#ended) return;
     storeHostCredential(this.#options.roomId, result.access?.hostCredential);
     this.#selfId = result.selfId;
-    this.#ice = this.#recovery.joined(result);
+    this.#ice = this.network.joined(result);
     state.clearParticipants();
     state.clearScreens();
     this.#roster.clear();
@@ -364,7 +366,7 @@ export class CallSession {
     this.#ended = true;
     this.#speaking.stop();
     this.#restart.end();
-    this.#recovery.stop();
+    this.network.stop();
     clearTimeout(this.#rejoinTimer);
     this.#closeConnections();
     this.#options.prepared?.close();

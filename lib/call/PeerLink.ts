@@ -1,6 +1,7 @@
 import type { IceCandidate } from '../protocol';
 import type { PeerConnectionState } from '../store/types';
 import { preferCodec } from './preferCodec';
+import type { PreparedConnection } from './PreparedConnection';
 import type { LinkHealth } from './recovery/LinkHealth';
 
 /**
@@ -8,7 +9,6 @@ import type { LinkHealth } from './recovery/LinkHealth';
  * browser would wait for ICE `failed` (about 30 s), and Kurento cannot restart ICE on an endpoint.
  */
 export const stallMs = 2000;
-import type { PreparedConnection } from './PreparedConnection';
 
 export interface PeerLinkSignals {
   /** Sends the offer for this connection's endpoint and resolves the answer SDP. */
@@ -25,7 +25,7 @@ export interface PeerLinkOptions {
   iceTransportPolicy: RTCIceTransportPolicy;
   signals: PeerLinkSignals;
   onState(state: PeerConnectionState): void;
-  /** Told when the connection loses its path, so the call can check its signaling too. */
+  /** Told of the connection's life and of a lost path (recovery checks the signaling too). */
   health?: LinkHealth | undefined;
   /** Built on the prejoin screen (issue 18): adopted with its transceivers and offer. */
   prepared?: PreparedConnection | undefined;
@@ -81,6 +81,7 @@ export class PeerLink {
         sdpMLineIndex: candidate.sdpMLineIndex,
       });
     };
+    options.health?.opened(this);
     pc.onconnectionstatechange = () => {
       if (this.#closed) return;
       this.#watchStall(pc.connectionState);
@@ -159,6 +160,7 @@ export class PeerLink {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#stallTimer);
+    this.options.health?.closed(this);
     this.#pending = [];
     this.pc.onicecandidate = null;
     this.pc.onconnectionstatechange = null;

@@ -6,6 +6,8 @@ export const shortcutKeys = {
   chat: 'c',
   people: 'p',
   hand: 'r',
+  /** Issue 16: the connection stats overlay. */
+  stats: 'i',
   help: '?',
 } as const;
 

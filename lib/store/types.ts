@@ -22,6 +22,8 @@ export interface ParticipantView {
   speaking: boolean;
   /** Their signaling is lost and the server's grace period runs (issue 16); absent: connected. */
   reconnecting?: boolean;
+  /** How the connection carrying their camera does (issue 16); absent until measured. */
+  quality?: 'good' | 'fair' | 'poor';
 }
 
 /** A screen share: its own tile (the sharer's camera tile stays as it is). */

@@ -1,3 +1,4 @@
+import { publisherLimit } from '../media/rembPolicy';
 import { Errors } from '../rpc/errors';
 import type { DefineProperty } from './IceSettings';
 
@@ -37,13 +38,13 @@ export class BandwidthSettings {
 
   /**
    * The REMB this endpoint's publisher is to be told, in bps, or undefined when unchanged: its own
-   * maxVideoRecvBandwidth and every video sink's explicit send cap, whichever is lowest. (An SFU
-   * cannot re-encode per sink, so a sink's send cap caps the source.) Lifting every cap is a REMB
-   * far above any camera's bitrate.
+   * maxVideoRecvBandwidth and the median of its video sinks' explicit send caps (an SFU cannot
+   * re-encode per sink; see media/rembPolicy.ts). Lifting every cap is a REMB far above any
+   * camera's bitrate.
    */
   rembFor(sinkSendLimits: Iterable<number>): number | undefined {
-    let limit = this.#values.maxVideoRecvBandwidth;
-    for (const v of sinkSendLimits) if (v > 0 && (limit === 0 || v < limit)) limit = v;
+    // Net's policy (media/rembPolicy.ts): the median viewer's cap, not the worst one's.
+    const limit = publisherLimit(this.#values.maxVideoRecvBandwidth, sinkSendLimits);
     if (limit === this.#lastRemb) return undefined;
     this.#lastRemb = limit;
     return limit > 0 ? limit * 1000 : 100_000_000;

@@ -99,7 +99,7 @@ export class SignalingSession {
       if (signal.aborted) throw new AppError(ErrorCode.NotInRoom, 'The join was cancelled.');
       const room = this.#deps.rooms.getOrCreate(request.roomId);
       const { participant, others, meeting, access } = await room.join(
-        { displayName: admission.displayName, access: admission },
+        { displayName: admission.displayName, access: admission, resume: request.resume },
         signal,
         member,
       );

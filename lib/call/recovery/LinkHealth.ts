@@ -1,5 +1,11 @@
-/** What a media connection tells the call about its path (see `SignalingWatch`). */
+import type { PeerLink } from '../PeerLink';
+
+/** What every media connection of the call tells issue 16's parts (recovery, quality). */
 export interface LinkHealth {
+  /** A connection exists (its stats are sampled from now on). */
+  opened(link: PeerLink): void;
+  /** It was closed. */
+  closed(link: PeerLink): void;
   /** The connection went `disconnected`: its packets stopped arriving. */
   disconnected(): void;
 }

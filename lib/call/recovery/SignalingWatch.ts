@@ -1,5 +1,4 @@
 import type { CallSocket } from '../SignalingClient';
-import type { LinkHealth } from './LinkHealth';
 
 /** A ping unanswered this long means the socket is dead (its TCP path is cut or gone). */
 export const probeTimeoutMs = 1500;
@@ -14,7 +13,7 @@ const recoveryDelayMaxMs = 1000;
  * reconnects with a short back-off, and the session rejoins (resuming its membership) on connect.
  * A browser network change (`online`, `navigator.connection`) is checked the same way.
  */
-export class SignalingWatch implements LinkHealth {
+export class SignalingWatch {
   #socket: CallSocket | null = null;
   #probing = false;
   #stopped = false;
