@@ -17,6 +17,7 @@ import { MediaServerPool } from './kurento/pool';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
 import type { Metrics } from './metrics';
+import { Recordings } from './recording/recordings';
 import { RoomManager } from './rooms/room-manager';
 import { attachSignaling } from './signaling/attach';
 import type { SignalingServer } from './signaling/attach';
@@ -106,6 +107,8 @@ export function createApp(options: CreateAppOptions): App {
     tokenKey: env.access.roomTokenSecret ? secretKey(env.access.roomTokenSecret) : undefined,
   });
 
+  const recordings = new Recordings({ ...env.recordings, logger });
+
   let shuttingDown = false;
   const httpServer = createServer(
     createRequestListener({
@@ -139,6 +142,7 @@ export function createApp(options: CreateAppOptions): App {
     rateLimits: { ...defaultRateLimits, ...options.rateLimits },
     guard,
     admission,
+    recordings,
   });
   pool.start();
 
@@ -169,6 +173,8 @@ export function createApp(options: CreateAppOptions): App {
           code: ErrorCode.ShuttingDown,
           message: 'The server is restarting; rejoin in a moment.',
         });
+        // The rooms' recordings finish their files and manifests before the media server goes.
+        await recordings.close();
         await new Promise<void>((resolve) => {
           // io.close() also closes the HTTP server; it may report "not running" (never listened).
           void io.close(() => resolve());

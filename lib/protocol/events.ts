@@ -2,6 +2,7 @@ import type { AccessEvents, AccessJoinResult, AccessRequests, Role } from './acc
 import type { ProtocolError } from './errors';
 import type { PublicationEvents, PublicationInfo, PublicationRequests } from './publications';
 import type { MeetingEvents, MeetingJoinResult, MeetingRequests } from './meeting';
+import type { RecordingEvents, RecordingJoinResult, RecordingRequests } from './recording';
 import type { Result } from './result';
 import type { JoinRoomRequest } from './schemas';
 
@@ -25,7 +26,7 @@ export interface IceServerConfig {
   credential?: string;
 }
 
-export interface JoinRoomResult extends MeetingJoinResult {
+export interface JoinRoomResult extends MeetingJoinResult, RecordingJoinResult {
   /** My participant id, assigned by the server. */
   selfId: string;
   roomId: string;
@@ -45,13 +46,15 @@ export type Ack<T> = (result: Result<T>) => void;
  * Client → server. Every request carries an acknowledgement; payloads are `unknown` on the server
  * side until the matching zod schema (`schemas.ts`, `publications.ts`) has parsed them.
  */
-export interface ClientToServerEvents extends PublicationRequests, MeetingRequests, AccessRequests {
+export interface ClientToServerEvents
+  extends PublicationRequests, MeetingRequests, AccessRequests, RecordingRequests {
   'room:join': (request: JoinRoomRequest, ack: Ack<JoinRoomResult>) => void;
   'room:leave': (ack: Ack<null>) => void;
 }
 
 /** Server → client. */
-export interface ServerToClientEvents extends PublicationEvents, MeetingEvents, AccessEvents {
+export interface ServerToClientEvents
+  extends PublicationEvents, MeetingEvents, AccessEvents, RecordingEvents {
   /** Someone joined; their publications arrive as `publication:added` when they publish. */
   'participant:joined': (participant: ParticipantInfo) => void;
   /** Someone left; their publications are gone with them (no `publication:removed` for each). */

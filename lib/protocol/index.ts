@@ -7,3 +7,4 @@ export * from './schemas';
 export * from './publications';
 export * from './meeting';
 export * from './access';
+export * from './recording';

@@ -15,6 +15,7 @@ import type { MediaServerClient } from '../kurento/client';
 import type { KurentoIceCandidate, MediaPipeline } from '../kurento/objects';
 import type { Logger } from '../logger';
 import { RoomMeeting, type MeetingMember } from '../meeting/room-meeting';
+import type { RecordingMember } from '../recording/recordings';
 import { Participant } from './participant';
 import type { PublicationObserver, PublishInput } from './room-publications';
 import { RoomPublications } from './room-publications';
@@ -29,7 +30,7 @@ export interface RoomEvents {
  * (in the same synchronous step as the snapshot of the others that `join` returns), so no join,
  * leave or change can fall between what the snapshot shows and what the member is told next.
  */
-export interface RoomMember extends MeetingMember {
+export interface RoomMember extends MeetingMember, RecordingMember {
   participantJoined(participant: ParticipantInfo): void;
   participantLeft(participantId: string): void;
   participantUpdated(participant: ParticipantInfo): void;
@@ -276,6 +277,11 @@ export class Room extends EventEmitter<RoomEvents> {
    */
   observePublications(observer: PublicationObserver): () => void {
     return this.#publications.observe(observer);
+  }
+
+  /** Tells every member (a state everyone in the room sees: recording, issue 14). */
+  tellEveryone(tell: (member: RoomMember) => void): void {
+    for (const member of this.#members.values()) this.#tell(member, tell);
   }
 
   /** Ends the room for everyone. Idempotent; resolves once every media object is released. */

@@ -1,12 +1,17 @@
-import type { AccessRequests, ClientToServerEvents, MeetingRequests } from '../../lib/protocol';
+import type {
+  AccessRequests,
+  ClientToServerEvents,
+  MeetingRequests,
+  RecordingRequests,
+} from '../../lib/protocol';
 import * as publications from './publication-handlers';
 import type { RateLimits } from './rate-limit';
 import type { SignalingSession } from './session';
 
-/** The requests of this table; the meeting's and access's have their own handler files. */
+/** The requests of this table; the meeting's, access's and recording's have their own handler files. */
 export type RequestName = Exclude<
   keyof ClientToServerEvents,
-  keyof MeetingRequests | keyof AccessRequests
+  keyof MeetingRequests | keyof AccessRequests | keyof RecordingRequests
 >;
 
 /** What a request's acknowledgement carries when it succeeds. */

@@ -12,6 +12,7 @@ import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { RoomMeeting } from '../meeting/room-meeting';
 import type { Metrics } from '../metrics';
+import type { Recordings } from '../recording/recordings';
 import type { Participant } from '../rooms/participant';
 import type { Room } from '../rooms/room';
 import type { IceConfig } from '../turn/ice-config';
@@ -30,6 +31,8 @@ export interface SessionDeps {
   isShuttingDown(): boolean;
   /** Who may join and as what (server/access): tokens, host credentials. */
   admission: AdmissionControl;
+  /** Recording (issue 14): its state goes into the join answer. */
+  recordings?: Recordings;
 }
 
 type State =
@@ -107,6 +110,7 @@ export class SignalingSession {
         roomId: room.id,
         participants: others,
         meeting,
+        ...(this.#deps.recordings ? { recording: this.#deps.recordings.state(room) } : {}),
         ...this.#deps.iceConfig(participant.id),
         access: {
           role: admission.role,
