@@ -18,6 +18,7 @@ import type { Logger } from './logger';
 import { createMetrics } from './metrics';
 import type { Metrics } from './metrics';
 import { Recordings } from './recording/recordings';
+import { FileSigner } from './recording/signed-urls';
 import { RoomManager } from './rooms/room-manager';
 import { attachSignaling } from './signaling/attach';
 import type { SignalingServer } from './signaling/attach';
@@ -123,6 +124,13 @@ export function createApp(options: CreateAppOptions): App {
       isShuttingDown: () => shuttingDown,
       security: { dev: options.dev ?? false, frameAncestors: env.access.frameAncestors },
       metricsToken: env.access.metricsToken,
+      recordings: {
+        root: env.recordings.dir,
+        isRecording: (roomId) => recordings.isRecording(roomId),
+        verifyHost: (roomId, credential) => admission.hostCredentials.verify(roomId, credential),
+        signer: new FileSigner(),
+        logger,
+      },
     }),
   );
   const io: SignalingServer = new Server(httpServer, {
