@@ -5,6 +5,8 @@ import { CallSession, type JoinChoice } from '@/lib/call/CallSession';
 import { CallContext, type CallContextValue } from '@/lib/hooks/callContext';
 import { MeetingContext } from '@/lib/hooks/meetingContext';
 import { MeetingClient } from '@/lib/meeting/MeetingClient';
+import { RecordingClient } from '@/lib/recording/RecordingClient';
+import { RecordingContext } from '@/lib/recording/recordingContext';
 import { createCallStore } from '@/lib/store/createCallStore';
 import { createMeetingStore } from '@/lib/store/meetingStore';
 
@@ -15,11 +17,15 @@ import { createMeetingStore } from '@/lib/store/meetingStore';
  */
 export function CallProvider(props: { roomId: string; choice: JoinChoice; children: ReactNode }) {
   const { roomId, choice, children } = props;
-  const [value] = useState<CallContextValue & { meeting: MeetingClient }>(() => {
+  const [value] = useState<
+    CallContextValue & { meeting: MeetingClient; recording: RecordingClient }
+  >(() => {
     const store = createCallStore(roomId);
     const meeting = new MeetingClient(createMeetingStore());
-    const session = new CallSession(store, { roomId, ...choice, extensions: [meeting] });
-    return { store, session, meeting };
+    const recording = new RecordingClient();
+    const extensions = [meeting, recording];
+    const session = new CallSession(store, { roomId, ...choice, extensions });
+    return { store, session, meeting, recording };
   });
   useEffect(() => {
     value.session.retain();
@@ -27,7 +33,9 @@ export function CallProvider(props: { roomId: string; choice: JoinChoice; childr
   }, [value]);
   return (
     <CallContext.Provider value={value}>
-      <MeetingContext.Provider value={value.meeting}>{children}</MeetingContext.Provider>
+      <MeetingContext.Provider value={value.meeting}>
+        <RecordingContext.Provider value={value.recording}>{children}</RecordingContext.Provider>
+      </MeetingContext.Provider>
     </CallContext.Provider>
   );
 }

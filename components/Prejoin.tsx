@@ -8,6 +8,7 @@ import { useLocalPreview } from '@/lib/hooks/useLocalPreview';
 import { useMediaDevices } from '@/lib/hooks/useMediaDevices';
 import { useRememberedValue } from '@/lib/hooks/useRememberedValue';
 import { useRoomStatus } from '@/lib/hooks/useRoomStatus';
+import { PrejoinRecordingNotice } from './recording/PrejoinRecordingNotice';
 import { limits } from '@/lib/protocol';
 import { DeviceSelect } from './DeviceSelect';
 import { LanguageSelect } from './LanguageSelect';
@@ -121,6 +122,7 @@ export function Prejoin({
           })}
         </p>
         <RoomOccupancy status={roomStatus} id={occupancyId} />
+        <PrejoinRecordingNotice roomId={roomId} />
         <div className="field">
           <label htmlFor={nameId}>{t('nameLabel')}</label>
           <input

@@ -13,6 +13,7 @@ import meta from './meta.json';
 import notFound from './notFound.json';
 import notices from './notices.json';
 import prejoin from './prejoin.json';
+import recording from './recording.json';
 import stage from './stage.json';
 import tile from './tile.json';
 
@@ -29,6 +30,7 @@ const messages: Messages = {
   notFound,
   notices,
   prejoin,
+  recording,
   stage,
   tile,
 };
