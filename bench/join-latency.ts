@@ -2,9 +2,17 @@
  * Join latency with real Chromium: click on Join → first decoded remote frame, by phase.
  *
  *   npm run bench:join -- --participants 2,4 --runs 10 [--build] [--url http://127.0.0.1:3000]
+ *   npm run bench:join -- --a base=/tmp/moim-bench-app-<old> --b new=/tmp/moim-bench-app-<new> \
+ *     --participants 2,4,8 --runs 10 --rounds 2
+ *
+ * With `--a`/`--b` both builds run side by side (two app servers, one browser), alternating per
+ * round and room size (A B, then B A), each arm getting runs ÷ rounds joins per round.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+
+import type { Browser } from '@playwright/test';
 
 import { type AppServer, startAppServer } from './join/app-server';
 import { launchChromium } from './join/browser';
@@ -27,6 +35,12 @@ const { values } = parseArgs({
     build: { type: 'boolean', default: false },
     /** run dist/server.js of this built tree (made by --build earlier) */
     root: { type: 'string' },
+    /** label=root of a built tree: compare two builds, alternating */
+    a: { type: 'string' },
+    b: { type: 'string' },
+    rounds: { type: 'string', default: '2' },
+    /** the present participants send the default fake camera (720p) instead of 160×120 */
+    'full-cost-present': { type: 'boolean', default: false },
     out: { type: 'string', default: 'join-latency' },
     'no-markdown': { type: 'boolean', default: false },
   },
@@ -45,7 +59,11 @@ const PHASES: (keyof Omit<JoinPhases, 'frameSource'>)[] = [
 ];
 
 export interface JoinSummary {
+  arm: string;
   participants: number;
+  /** CPU-s/s during the measured joins (medians over rounds): browsers, servers, machine */
+  cpu: { browsers: number; server: number; machine: number } | undefined;
+  load: [number, number];
   runs: number;
   failures: string[];
   median: Record<string, number>;
@@ -53,28 +71,58 @@ export interface JoinSummary {
   frameSources: Record<string, number>;
 }
 
-function summarizeJoin(r: JoinRunResult): JoinSummary {
+function summarizeJoin(arm: string, rs: JoinRunResult[]): JoinSummary {
   const median: Record<string, number> = {};
   const p95: Record<string, number> = {};
+  const phases = rs.flatMap((r) => r.phases);
   for (const k of PHASES) {
-    const v = r.phases.map((p) => p[k]);
+    const v = phases.map((p) => p[k]);
     median[k] = round(quantile(v, 0.5), 1);
     p95[k] = round(quantile(v, 0.95), 1);
   }
   const frameSources: Record<string, number> = {};
-  for (const p of r.phases) frameSources[p.frameSource] = (frameSources[p.frameSource] ?? 0) + 1;
+  for (const p of phases) frameSources[p.frameSource] = (frameSources[p.frameSource] ?? 0) + 1;
+  const cpus = rs.flatMap((r) => (r.cpu ? [r.cpu] : []));
+  const cpuMedian = (k: 'browsers' | 'server' | 'machine'): number =>
+    round(
+      quantile(
+        cpus.map((c) => c[k]),
+        0.5,
+      ),
+      2,
+    );
   return {
-    participants: r.participants,
-    runs: r.phases.length,
-    failures: r.failures,
+    arm,
+    participants: rs[0]?.participants ?? 0,
+    cpu: cpus.length
+      ? {
+          browsers: cpuMedian('browsers'),
+          server: cpuMedian('server'),
+          machine: cpuMedian('machine'),
+        }
+      : undefined,
+    load: [
+      round(Math.min(...rs.map((r) => r.load[0])), 2),
+      round(Math.max(...rs.map((r) => r.load[1])), 2),
+    ],
+    runs: phases.length,
+    failures: rs.flatMap((r) => r.failures),
     median,
     p95,
     frameSources,
   };
 }
 
+function ratio(s: JoinSummary, base: JoinSummary | undefined, k: string): number {
+  return round((s.median[k] ?? NaN) / (base?.median[k] ?? NaN), 2);
+}
+
 function markdown(summaries: JoinSummary[], command: string, rel: string, server: string): string {
+  const compared = new Set(summaries.map((s) => s.arm)).size > 1;
+  const baseOf = (s: JoinSummary): JoinSummary | undefined =>
+    summaries.find((x) => x.participants === s.participants);
   const rows = summaries.map((s) => [
+    ...(compared ? [s.arm] : []),
     s.participants,
     s.runs + (s.failures.length ? ` (+${s.failures.length} failed)` : ''),
     `**${s.median.total}** / ${s.p95.total}`,
@@ -86,6 +134,9 @@ function markdown(summaries: JoinSummary[], command: string, rel: string, server
     s.median.ice,
     s.median.dtls,
     s.median.firstFrame,
+    ...(compared ? [`${ratio(s, baseOf(s), 'total')} / ${ratio(s, baseOf(s), 'allRemotes')}`] : []),
+    s.cpu ? `${s.cpu.browsers} / ${s.cpu.server} / ${s.cpu.machine}` : '–',
+    `${s.load[0]} → ${s.load[1]}`,
   ]);
   return [
     '## Join latency (real Chromium)',
@@ -97,6 +148,7 @@ function markdown(summaries: JoinSummary[], command: string, rel: string, server
     '',
     table(
       [
+        ...(compared ? ['build'] : []),
         'N',
         'runs',
         'click → first remote frame, median / p95 ms',
@@ -108,6 +160,9 @@ function markdown(summaries: JoinSummary[], command: string, rel: string, server
         'answer → ICE connected',
         'ICE → DTLS connected',
         'DTLS → first frame',
+        ...(compared ? ['÷ first arm (first / all)'] : []),
+        'CPU-s/s browsers / servers / machine',
+        'load 1 min',
       ],
       rows,
     ),
@@ -118,57 +173,112 @@ function markdown(summaries: JoinSummary[], command: string, rel: string, server
       'the clock starts at its click on Join. Milestones are recorded by a probe script injected ' +
       'into the page (`bench/join/page-probe.js`): socket.io frames, RTCPeerConnection events, and ' +
       'the first `requestVideoFrameCallback` of the remote `<video>` (getStats `framesDecoded > 0` ' +
-      'as a fallback). Target (`DESIGN.md`): median ≤ 500 ms for two participants.',
+      'as a fallback). The N − 1 present participants send a 160×120, 15 fps fake camera ' +
+      '(`--full-cost-present` for 720p): real VP8 to decode, at little encoding cost. CPU: ' +
+      "CPU-seconds per second during the measured joins of this tool's Chromium (all pages), of " +
+      "the app and media servers, and of the whole machine (others' work included) out of " +
+      `${summaries[0]?.cpu ? os.availableParallelism() : '?'} cores. Targets (issue 18): N = 2 ` +
+      'median ≤ 300 ms; all remotes of a room of 8 ≤ 800 ms median.',
   ].join('\n');
+}
+
+interface Arm {
+  label: string;
+  root: string;
+}
+
+function armOf(spec: string, name: string): Arm {
+  const at = spec.indexOf('=');
+  if (at <= 0) throw new Error(`--${name} label=/path/to/build is required`);
+  return { label: spec.slice(0, at), root: spec.slice(at + 1) };
 }
 
 async function main(): Promise<void> {
   ensureLoopbackOnly();
-  const appDir = values.build ? buildHead((l) => console.log(l)) : (values.root ?? repoRoot);
+  const arms: Arm[] =
+    values.a && values.b
+      ? [armOf(values.a, 'a'), armOf(values.b, 'b')]
+      : [
+          {
+            label: 'this',
+            root: values.build ? buildHead((l) => console.log(l)) : (values.root ?? repoRoot),
+          },
+        ];
   const counts = (values.participants ?? '')
     .split(',')
     .map(Number)
     .filter((n) => n >= 2);
-  let app: AppServer | undefined;
-  const url = values.url ?? (app = await startAppServer(appDir)).url;
-  const server = values.url
-    ? `external ${values.url}`
-    : `\`node dist/server.js\` (embedded media server) of ${appDir === repoRoot ? 'the checkout' : `the build in \`${appDir}\``}`;
-  const browser = await launchChromium();
-  const summaries: JoinSummary[] = [];
-  const raw: JoinRunResult[] = [];
+  const rounds = arms.length > 1 ? Math.max(1, Number(values.rounds)) : 1;
+  const runsPerRound = Math.ceil(Number(values.runs) / rounds);
+  const apps: AppServer[] = [];
+  const urls = new Map<string, { url: string; pid: number | undefined }>();
+  const results = new Map<string, JoinRunResult[]>();
+  let browser: Browser | undefined;
   try {
-    for (const participants of counts) {
-      console.log(`room of ${participants}`);
-      const r = await runJoin({
-        browser,
-        url,
-        participants,
-        runs: Number(values.runs),
-        warmupRuns: Number(values.warmup),
-        timeoutMs: Number(values['timeout-ms']),
-        log: (l) => console.log(l),
-      });
-      summaries.push(summarizeJoin(r));
-      raw.push(r);
+    for (const arm of arms) {
+      if (values.url) {
+        urls.set(arm.label, { url: values.url, pid: undefined });
+        continue;
+      }
+      const app = await startAppServer(arm.root);
+      apps.push(app);
+      urls.set(arm.label, { url: app.url, pid: app.pid });
+    }
+    browser = await launchChromium();
+    for (let r = 0; r < rounds; r++) {
+      for (const participants of counts) {
+        const order = r % 2 === 0 ? arms : [...arms].reverse();
+        for (const arm of order) {
+          const target = urls.get(arm.label);
+          if (!target) continue;
+          console.log(`round ${r + 1}/${rounds}, room of ${participants}, ${arm.label}`);
+          const result = await runJoin({
+            browser,
+            url: target.url,
+            participants,
+            runs: runsPerRound,
+            warmupRuns: Number(values.warmup),
+            timeoutMs: Number(values['timeout-ms']),
+            ...(target.pid === undefined ? {} : { serverPid: target.pid }),
+            fullCostPresent: values['full-cost-present'],
+            log: (l) => console.log(l),
+          });
+          const key = `${arm.label}/${participants}`;
+          results.set(key, [...(results.get(key) ?? []), result]);
+        }
+      }
     }
   } finally {
-    await browser.close();
-    await app?.stop();
+    await browser?.close();
+    await Promise.all(apps.map((app) => app.stop()));
   }
+  const summaries = counts.flatMap((n) =>
+    arms.map((arm) => summarizeJoin(arm.label, results.get(`${arm.label}/${n}`) ?? [])),
+  );
+  const server = values.url
+    ? `external ${values.url}`
+    : arms
+        .map(
+          (a) =>
+            `${arms.length > 1 ? `${a.label}: ` : ''}\`node dist/server.js\` (embedded media server) of ${a.root === repoRoot ? 'the checkout' : `the build in \`${a.root}\``}`,
+        )
+        .join('; ') + (arms.length > 1 ? `; ${rounds} rounds, alternating` : '');
   const command = commandLine();
   const file = writeJson(values.out ?? 'join-latency', {
     machine: machineInfo(),
     command,
     server,
     summaries,
-    runs: raw,
+    runs: Object.fromEntries(results),
   });
   const rel = path.relative(repoRoot, file);
-  if (!values['no-markdown']) upsertSection('join', markdown(summaries, command, rel, server));
+  const md = markdown(summaries, command, rel, server);
+  if (!values['no-markdown'])
+    upsertSection(values.out === 'join-latency' ? 'join' : (values.out ?? 'join'), md);
+  console.log(md);
   for (const s of summaries) {
     console.log(
-      `N=${s.participants}: median ${s.median.total} ms, p95 ${s.p95.total} ms (${s.runs} runs)`,
+      `${s.arm} N=${s.participants}: median ${s.median.total} ms (all ${s.median.allRemotes}), p95 ${s.p95.total} ms (${s.runs} runs)`,
     );
   }
 }

@@ -1,11 +1,12 @@
 'use client';
 
 import { useTranslations } from 'next-intl';
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { JoinChoice } from '@/lib/call/CallSession';
 import { prefKeys, readPref, writePref } from '@/lib/call/devicePrefs';
 import { useLocalPreview } from '@/lib/hooks/useLocalPreview';
 import { useMediaDevices } from '@/lib/hooks/useMediaDevices';
+import { usePreparedJoin } from '@/lib/hooks/usePreparedJoin';
 import { useRememberedValue } from '@/lib/hooks/useRememberedValue';
 import { useRoomStatus } from '@/lib/hooks/useRoomStatus';
 import { PrejoinRecordingNotice } from './recording/PrejoinRecordingNotice';
@@ -44,6 +45,17 @@ export function Prejoin({
   const [audioOutputId, setAudioOutputId] = useState<string | null>(null);
   const { preview, snapshot } = useLocalPreview(readInitialDevices);
   const devices = useMediaDevices(snapshot.stream, !snapshot.starting);
+  const { prepared, status: prepareStatus } = usePreparedJoin(roomId);
+  // My camera publication's m-lines as the call will make them (LocalTracks: a camera that is
+  // off still has its slot), and one receive connection per person in the room.
+  const sendAudio = snapshot.audioTrack !== null;
+  const sendVideo =
+    snapshot.videoTrack !== null || (!snapshot.videoProblem && snapshot.videoInputId !== null);
+  const inRoom = roomStatus?.participants ?? 0;
+  useEffect(() => {
+    if (snapshot.starting) return;
+    prepared.expect(inRoom, sendAudio || sendVideo ? { audio: sendAudio, video: sendVideo } : null);
+  }, [prepared, snapshot.starting, inRoom, sendAudio, sendVideo]);
   const devicesLoading = snapshot.starting || !devices.loaded;
   const outputId = audioOutputId ?? readPref(prefKeys.audioOutput);
   // A full room is refused by the server anyway; saying so here saves typing a name for nothing.
@@ -64,6 +76,7 @@ export function Prejoin({
     const { audioTrack, videoTrack } = preview.handOff();
     onJoin({
       displayName,
+      prepared: prepared.handOff(),
       media: {
         audioTrack,
         videoTrack,
@@ -80,7 +93,12 @@ export function Prejoin({
   const hasCamera =
     snapshot.videoTrack !== null || (!snapshot.videoEnabled && !snapshot.videoProblem);
   return (
-    <main className="prejoin" data-testid="prejoin" data-ready={!snapshot.starting}>
+    <main
+      className="prejoin"
+      data-testid="prejoin"
+      data-ready={!snapshot.starting}
+      data-prepared={prepareStatus}
+    >
       <section className="prejoin-media" aria-label={t('mediaCheck')}>
         <PreviewVideo
           stream={snapshot.stream}

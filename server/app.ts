@@ -4,11 +4,13 @@ import type { AddressInfo } from 'node:net';
 
 import { Server } from 'socket.io';
 
-import { ErrorCode, limits } from '../lib/protocol';
+import { ErrorCode, limits, lobbyWaitMs } from '../lib/protocol';
 import type { Env } from './env';
 import { createRequestListener } from './http/routes';
 import { AdmissionControl } from './access/admission';
+import { AccessGate } from './access/gate';
 import { secretKey } from './access/credentials';
+import { Cluster } from './cluster/cluster';
 import { AbuseGuard } from './limits/guard';
 import { resolveLimits } from './limits/config';
 import type { AbuseLimitOverrides } from './limits/config';
@@ -43,6 +45,8 @@ export interface CreateAppOptions {
   dev?: boolean;
   /** Media-server connection tuning (heartbeat, timeouts); tests shorten them. */
   mediaClient?: Omit<MediaServerClientOptions, 'logger' | 'observer'>;
+  /** Tests shorten the lobby's and password's wait. */
+  access?: { waitMs?: number };
 }
 
 export interface App {
@@ -53,6 +57,8 @@ export interface App {
   pool: MediaServerPool;
   rooms: RoomManager;
   metrics: Metrics;
+  /** With REDIS_URL: this instance's part of the cluster. */
+  cluster: Cluster | undefined;
   /** Resolves with the port actually bound (pass 0 for any). */
   listen(port: number, host: string): Promise<number>;
   /** Tells clients, releases every media object, closes sockets and the media-server connection. Idempotent. */
@@ -79,14 +85,37 @@ export function createApp(options: CreateAppOptions): App {
     mediaObjects: () => sources.pool?.objectCount ?? 0,
   });
   const urls = options.mediaServerUrls ?? [options.mediaServerUrl];
+  // Only with REDIS_URL: several instances sharing rooms (server/cluster). Without it, none of it.
+  const cluster = env.cluster
+    ? new Cluster({
+        redisUrl: env.cluster.redisUrl,
+        logger: logger.child({ component: 'cluster' }),
+      })
+    : undefined;
   const pool = new MediaServerPool(urls, {
     // With TURN_SECRET the media servers can relay too, each endpoint with a freshly minted pair.
     ...(env.turn ? { turnUrl: () => mediaTurnUrlFor(env) } : {}),
+    ...(cluster ? { othersHold: cluster.othersHold } : {}),
     ...options.mediaClient,
     logger,
     observer: metrics.media,
   });
-  const rooms = new RoomManager({ pool, logger, maxParticipants: env.roomMaxParticipants });
+  // Without HOST_SECRET a random key per start: host credentials end with the process.
+  const admission = new AdmissionControl({
+    hostKey: secretKey(env.access.hostSecret),
+    tokenKey: env.access.roomTokenSecret ? secretKey(env.access.roomTokenSecret) : undefined,
+  });
+  const rooms = new RoomManager({
+    pool,
+    logger,
+    maxParticipants: env.roomMaxParticipants,
+    access: {
+      credentials: admission.hostCredentials,
+      waitMs: options.access?.waitMs ?? lobbyWaitMs,
+    },
+    ...(cluster ? { placement: cluster.placement } : {}),
+    graceMs: env.recovery.graceSeconds * 1000,
+  });
   sources.rooms = rooms;
   sources.pool = pool;
 
@@ -100,12 +129,6 @@ export function createApp(options: CreateAppOptions): App {
         return rooms.roomCount;
       },
     },
-  });
-
-  // Without HOST_SECRET a random key per start: host credentials end with the process.
-  const admission = new AdmissionControl({
-    hostKey: secretKey(env.access.hostSecret),
-    tokenKey: env.access.roomTokenSecret ? secretKey(env.access.roomTokenSecret) : undefined,
   });
 
   const recordings = new Recordings({ ...env.recordings, logger });
@@ -122,12 +145,14 @@ export function createApp(options: CreateAppOptions): App {
       logger,
       fallback: options.requestHandler,
       isShuttingDown: () => shuttingDown,
+      ...(cluster ? { readiness: () => cluster.readiness() } : {}),
       security: { dev: options.dev ?? false, frameAncestors: env.access.frameAncestors },
       metricsToken: env.access.metricsToken,
       recordings: {
         root: env.recordings.dir,
         isRecording: (roomId) => recordings.isRecording(roomId),
-        verifyHost: (roomId, credential) => admission.hostCredentials.verify(roomId, credential),
+        verifyHost: async (roomId, credential) =>
+          (await admission.hostCredentials.verify(roomId, credential))?.host === true,
         signer: new FileSigner(),
         logger,
       },
@@ -138,6 +163,9 @@ export function createApp(options: CreateAppOptions): App {
     // Leave other upgrades (Next.js HMR) alone instead of destroying them after a second.
     destroyUpgrade: false,
     serveClient: false,
+    // A socket whose path is gone is noticed within two heartbeats (then the grace period runs).
+    pingInterval: env.recovery.heartbeatSeconds * 1000,
+    pingTimeout: env.recovery.heartbeatSeconds * 1000,
     // Origin, connections per address and per server: refused before any session exists.
     allowRequest: guard.allowRequest,
   });
@@ -149,9 +177,11 @@ export function createApp(options: CreateAppOptions): App {
     isShuttingDown: () => shuttingDown,
     rateLimits: { ...defaultRateLimits, ...options.rateLimits },
     guard,
-    admission,
+    access: new AccessGate(admission),
     recordings,
+    ...(cluster ? { rejoinElsewhere: cluster.rejoinElsewhere } : {}),
   });
+  cluster?.attach({ io, rooms, pool });
   pool.start();
 
   let closing: Promise<void> | undefined;
@@ -162,6 +192,7 @@ export function createApp(options: CreateAppOptions): App {
     pool,
     rooms,
     metrics,
+    cluster,
     listen(port, host) {
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
@@ -188,6 +219,7 @@ export function createApp(options: CreateAppOptions): App {
           void io.close(() => resolve());
           httpServer.closeAllConnections();
         });
+        await cluster?.close();
         await pool.close();
         guard.close();
         logger.info('close() | done');

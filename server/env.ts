@@ -127,6 +127,17 @@ const rawEnvSchema = z.object({
       .refine((value) => path.isAbsolute(value), 'RECORDINGS_MEDIA_DIR: must be an absolute path')
       .optional(),
   ),
+  REDIS_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(
+        /^rediss?:\/\/.+/,
+        'REDIS_URL: must be redis:// or rediss://, e.g. redis://127.0.0.1:6379',
+      )
+      .optional(),
+  ),
+  RECONNECT_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(20),
+  SIGNALING_HEARTBEAT_SECONDS: z.coerce.number().min(0.5).max(60).default(10),
 });
 
 /** Parsed, validated configuration. Nothing outside this file reads `process.env`. */
@@ -183,6 +194,15 @@ export interface Env {
      * volume elsewhere); recorder URIs are `file://` under it. Defaults to `dir`.
      */
     mediaDir: string;
+  };
+  /** Several app instances sharing rooms through Redis (server/cluster); unset: one process. */
+  cluster: { redisUrl: string } | undefined;
+  /** Issue 16: how long a lost participant is shown "reconnecting" before removal, and how fast a silent socket is noticed. */
+  recovery: {
+    /** Signaling gone (heartbeat unanswered) this long: the participant is removed; 0 removes at once. */
+    graceSeconds: number;
+    /** Socket.IO ping interval, and the time a ping may go unanswered: a dead socket shows within twice this. */
+    heartbeatSeconds: number;
   };
 }
 
@@ -265,6 +285,11 @@ export const envSchema = rawEnvSchema
     recordings: {
       dir: path.resolve(raw.RECORDINGS_DIR),
       mediaDir: raw.RECORDINGS_MEDIA_DIR ?? path.resolve(raw.RECORDINGS_DIR),
+    },
+    cluster: raw.REDIS_URL === undefined ? undefined : { redisUrl: raw.REDIS_URL },
+    recovery: {
+      graceSeconds: raw.RECONNECT_GRACE_SECONDS,
+      heartbeatSeconds: raw.SIGNALING_HEARTBEAT_SECONDS,
     },
   }));
 

@@ -46,10 +46,15 @@ describe('group call on the embedded media server', () => {
     const bobArrives = nextEvent(ann, 'participant:joined');
     const bobJoin = await joined(bob, 'two', 'Bob');
     expect(bobJoin.participants).toEqual([
-      { id: annJoin.selfId, displayName: 'Ann', publications: [] },
+      { id: annJoin.selfId, displayName: 'Ann', publications: [], role: 'host' },
     ]);
     const [bobInfo] = await bobArrives;
-    expect(bobInfo).toEqual({ id: bobJoin.selfId, displayName: 'Bob', publications: [] });
+    expect(bobInfo).toEqual({
+      id: bobJoin.selfId,
+      displayName: 'Bob',
+      publications: [],
+      role: 'participant',
+    });
     // Joining creates no endpoint: media comes with publications.
     expect(server.app.media.objectCount).toBe(1);
 

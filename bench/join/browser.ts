@@ -19,12 +19,35 @@ export interface CallPage {
   page: Page;
 }
 
+/**
+ * For the participants already in the room (the "clean room" of issue 18): the cheapest camera
+ * that still sends real VP8 for the joiner to decode. Chromium's fake camera renders and encodes
+ * at what getUserMedia asks for, so asking for 160×120 at 15 fps makes N − 1 encoders (and the
+ * decoders of the others' streams) cost little, and a 2-core machine measures Moim, not Chromium.
+ * Only the bench's pages get it; the app is unchanged.
+ */
+const lowCostCamera = `(() => {
+  const md = navigator.mediaDevices;
+  const original = md.getUserMedia.bind(md);
+  const small = { width: { ideal: 160 }, height: { ideal: 120 }, frameRate: { ideal: 15 } };
+  md.getUserMedia = (c) => {
+    if (c && c.video) c = { ...c, video: { ...(typeof c.video === 'object' ? c.video : {}), ...small } };
+    return original(c);
+  };
+})();`;
+
+export interface PrejoinOptions {
+  /** a participant already in the room: the low-cost camera above */
+  lowCost?: boolean;
+}
+
 /** Opens the room's prejoin screen with the probe installed and the name filled in. */
 export async function openPrejoin(
   browser: Browser,
   url: string,
   roomId: string,
   name: string,
+  options: PrejoinOptions = {},
 ): Promise<CallPage> {
   // The e2e suite's context: a 720p window, camera and microphone granted.
   const context = await browser.newContext({
@@ -36,15 +59,30 @@ export async function openPrejoin(
   });
   const page = await context.newPage();
   await page.addInitScript({ content: probeScript });
-  await page.goto(`${url}/room/${encodeURIComponent(roomId)}`);
+  if (options.lowCost) await page.addInitScript({ content: lowCostCamera });
+  // A loaded 2-core machine can take tens of seconds to load a page (its first compile is done).
+  await page.goto(`${url}/room/${encodeURIComponent(roomId)}`, { timeout: 90_000 });
   await page.getByTestId('prejoin_name').fill(name);
   await page.getByTestId('prejoin_join').waitFor({ state: 'visible' });
   await page.waitForFunction(
     `!document.querySelector('[data-testid="prejoin_join"]')?.disabled`,
     undefined,
-    { timeout: 20_000 },
+    { timeout: 60_000 },
   );
   return { context, page };
+}
+
+/**
+ * Waits until what the prejoin screen prepares before the click (issue 18: socket, connections,
+ * offers) is ready, as a person who typed their name would have given it time to. Builds without
+ * a prepare have no `data-prepared`, and go on at once.
+ */
+export async function waitPrepared(page: Page, timeoutMs: number): Promise<void> {
+  await page.waitForFunction(
+    `(document.querySelector('[data-testid="prejoin"]')?.dataset.prepared ?? 'none') !== 'pending'`,
+    undefined,
+    { timeout: timeoutMs, polling: 20 },
+  );
 }
 
 // In-page code is passed as strings: tsx compiles functions with `__name(...)` helpers that do not

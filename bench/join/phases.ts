@@ -11,7 +11,7 @@ export interface ProbeEvent {
 }
 
 export interface JoinPhases {
-  /** click → socket.io connected (websocket open + socket.io CONNECT) */
+  /** click → socket.io connected (websocket open + socket.io CONNECT); 0 when connected before */
   socket: number;
   /** socket connected → room:join ack */
   join: number;
@@ -36,11 +36,18 @@ export interface JoinPhases {
 const first = (events: ProbeEvent[], pred: (e: ProbeEvent) => boolean): ProbeEvent | undefined =>
   events.find(pred);
 
+const joinEmitAt = (events: ProbeEvent[]): number | undefined =>
+  first(events, (e) => e.kind === 'emit' && e.event === 'room:join')?.t;
+
 export function joinPhases(events: ProbeEvent[], remotes: number): JoinPhases {
   const click = first(events, (e) => e.kind === 'click');
   if (!click) throw new Error('no click recorded');
   const after = events.filter((e) => e.t >= click.t).sort((a, b) => a.t - b.t);
-  const socket = first(after, (e) => e.kind === 'sio:connect');
+  // A prejoin that connects its socket before the click (issue 18) spends nothing on it after.
+  const connectedBefore = events.some((e) => e.kind === 'sio:connect' && e.t < click.t);
+  const socket =
+    first(after, (e) => e.kind === 'sio:connect' && e.t < (joinEmitAt(after) ?? Infinity)) ??
+    (connectedBefore ? click : undefined);
   const joinAck = first(after, (e) => e.kind === 'ack' && e.event === 'room:join');
   if (!socket || !joinAck) throw new Error('no socket connect or join ack');
   // First decoded frame per receiving connection: requestVideoFrameCallback (its frame's

@@ -3,6 +3,8 @@
  * opens the prejoin screen, clicks Join, and we time click → first decoded remote frame, phase by
  * phase. Repeated with a fresh browser context (a new participant) per run.
  */
+import os from 'node:os';
+
 import type { Browser } from '@playwright/test';
 
 import {
@@ -10,8 +12,10 @@ import {
   openPrejoin,
   probeEvents,
   waitForRemoteFrames,
+  waitPrepared,
   waitPublishing,
 } from './browser';
+import { type CpuShare, cpuMeter } from './cpu';
 import { joinPhases, type JoinPhases, type ProbeEvent } from './phases';
 
 export interface JoinRunOptions {
@@ -21,6 +25,10 @@ export interface JoinRunOptions {
   runs: number;
   warmupRuns: number;
   timeoutMs: number;
+  /** the app server's pid (its media server is its child), for the CPU shares */
+  serverPid?: number;
+  /** the N − 1 present participants send Chromium's default fake camera instead of 160×120 */
+  fullCostPresent?: boolean;
   log?: (line: string) => void;
 }
 
@@ -30,6 +38,10 @@ export interface JoinRunResult {
   /** the probe's raw event log of each measured run, for auditing the phases */
   events: ProbeEvent[][];
   failures: string[];
+  /** CPU during the measured joins: browsers (all pages) vs the servers, and the whole machine */
+  cpu: CpuShare | undefined;
+  /** load average (1 min) before and after the measured joins */
+  load: [number, number];
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -41,18 +53,28 @@ export async function runJoin(o: JoinRunOptions): Promise<JoinRunResult> {
   const phases: JoinPhases[] = [];
   const events: ProbeEvent[][] = [];
   const failures: string[] = [];
+  let cpu: CpuShare | undefined;
+  const load: [number, number] = [os.loadavg()[0] ?? 0, 0];
   try {
     for (let i = 0; i < o.participants - 1; i++) {
-      const p = await openPrejoin(o.browser, o.url, roomId, `present-${i + 1}`);
+      const p = await openPrejoin(o.browser, o.url, roomId, `present-${i + 1}`, {
+        lowCost: o.fullCostPresent !== true,
+      });
       await p.page.getByTestId('prejoin_join').click();
       await waitPublishing(p.page, o.timeoutMs);
       if (i > 0) await waitForRemoteFrames(p.page, i, o.timeoutMs);
       present.push(p);
     }
+    let meter: (() => CpuShare) | undefined;
     for (let run = 0; run < o.warmupRuns + o.runs; run++) {
       const warm = run < o.warmupRuns;
+      if (!warm && !meter) {
+        meter = cpuMeter(o.serverPid === undefined ? [] : [o.serverPid]);
+        load[0] = os.loadavg()[0] ?? 0;
+      }
       const joiner = await openPrejoin(o.browser, o.url, roomId, `joiner-${run + 1}`);
       try {
+        await waitPrepared(joiner.page, o.timeoutMs);
         await sleep(300); // let the preview settle so the click is not queued behind it
         await joiner.page.getByTestId('prejoin_join').click();
         await waitForRemoteFrames(joiner.page, o.participants - 1, o.timeoutMs);
@@ -75,8 +97,10 @@ export async function runJoin(o: JoinRunOptions): Promise<JoinRunResult> {
       }
       await sleep(500); // the others see the joiner leave before the next one comes
     }
+    cpu = meter?.();
+    load[1] = os.loadavg()[0] ?? 0;
   } finally {
     await Promise.all(present.map((p) => p.context.close()));
   }
-  return { participants: o.participants, phases, events, failures };
+  return { participants: o.participants, phases, events, failures, cpu, load };
 }

@@ -9,6 +9,28 @@ import { type Browser, chromium, type Page } from '@playwright/test';
 import { chromiumArgs } from '../../e2e/chromiumArgs';
 
 // In-page code as strings: tsx's compiled functions carry helpers that do not exist in the page.
+/** With BENCH_NET_DEBUG: every connection's and socket's state changes, on the console. */
+const TRACE = `(() => {
+  const Native = window.RTCPeerConnection;
+  let n = 0;
+  window.RTCPeerConnection = class extends Native {
+    constructor(c) {
+      super(c);
+      const id = ++n;
+      console.log('pc' + id + ' new');
+      this.addEventListener('connectionstatechange', () => console.log('pc' + id + ' ' + this.connectionState));
+    }
+  };
+  const WS = window.WebSocket;
+  window.WebSocket = class extends WS {
+    constructor(u, p) {
+      super(u, p);
+      this.addEventListener('open', () => console.log('ws open'));
+      this.addEventListener('close', (e) => console.log('ws close ' + e.code));
+    }
+  };
+})();`;
+
 const CAPTURE = `(() => {
   const pcs = [];
   window.__benchPcs = pcs;
@@ -56,6 +78,10 @@ export async function join(
     bypassCSP: true,
   });
   const page = await context.newPage();
+  if (process.env.BENCH_NET_DEBUG) {
+    page.on('console', (m) => console.log(`${new Date().toISOString()} [${name}] ${m.text()}`));
+    await page.addInitScript({ content: TRACE });
+  }
   await page.addInitScript({ content: CAPTURE });
   await page.goto(`${url}/room/${encodeURIComponent(room)}`);
   await page.getByTestId('prejoin_name').fill(name);
@@ -109,9 +135,15 @@ export async function untilFramesGrow(
   timeoutMs: number,
 ): Promise<number> {
   const started = performance.now();
-  const base = await framesOf(page, name);
+  let base = await framesOf(page, name);
+  let last = base;
   while (performance.now() - started < timeoutMs) {
-    if ((await framesOf(page, name)) >= base + frames) return performance.now() - started;
+    const now = await framesOf(page, name);
+    // A recovery may bring a new tile or stream, whose count starts again at 0: all of its
+    // frames are new ones.
+    if (now < last) base = 0;
+    last = now;
+    if (now >= base + frames) return performance.now() - started;
     await sleep(50);
   }
   throw new Error(`${name}'s video did not come back within ${timeoutMs} ms`);

@@ -41,11 +41,13 @@ async function bothRecover(call: Call): Promise<Omit<RecoveryRun, 'participantsA
 /** The mobile browser's link goes down for `seconds`, then comes back. */
 export async function pathCut(call: Call, seconds: number): Promise<RecoveryRun> {
   call.net.cut();
+  if (process.env.BENCH_NET_DEBUG) console.log(`${new Date().toISOString()} cut`);
   await sleep(Math.max(0, seconds * 1000 - 1500));
   const before = await framesOf(call.steady, 'Mobile');
   await sleep(1500);
   const stalled = (await framesOf(call.steady, 'Mobile')) <= before + 1;
   call.net.restore();
+  if (process.env.BENCH_NET_DEBUG) console.log(`${new Date().toISOString()} restored`);
   if (!stalled) throw new Error('frames kept arriving during the cut: the path was not cut');
   const r = await bothRecover(call);
   await sleep(2000);

@@ -4,10 +4,13 @@ import type { PeerConnectionState } from '../store/types';
 import { storeHostCredential, storedHostCredential } from './hostCredential';
 import { CallRequestError, toCallError } from './CallError';
 import { DeferredLifecycle } from './DeferredLifecycle';
+import { LocalControls } from './LocalControls';
 import { LocalPublications } from './LocalPublications';
 import { LocalTracks, type LocalTracksInit } from './LocalTracks';
 import type { IceSettings } from './OutgoingPublication';
 import { PlannedRestart } from './PlannedRestart';
+import { CallRecovery } from './recovery/CallRecovery';
+import type { PreparedJoin } from './PreparedJoin';
 import { Roster } from './Roster';
 import { listenToRoom } from './roomEvents';
 import { SignalingClient } from './SignalingClient';
@@ -15,13 +18,16 @@ import { SpeakingMonitor, type VoiceLink } from './SpeakingMonitor';
 import { StreamRegistry } from './StreamRegistry';
 import { Subscriptions } from './Subscriptions';
 import type { CallExtension } from './CallExtension';
-import { describeMediaError } from './mediaProblems';
 import { captureScreen } from './screenCapture';
 
-/** What the prejoin screen hands to the call: my name and my (already open) devices. */
+/**
+ * What the prejoin screen hands to the call: my name, my (already open) devices, and what it
+ * prepared before the click (socket, connections and offers; issue 18), now the call's.
+ */
 export interface JoinChoice {
   displayName: string;
   media: LocalTracksInit & { audioOutputId: string | null };
+  prepared?: PreparedJoin | undefined;
 }
 
 /** A restart announced only by SHUTTING_DOWN (no `server:restarting`): wait this long first. */
@@ -49,7 +55,9 @@ export class CallSession {
   readonly #publications: LocalPublications;
   readonly #subscriptions: Subscriptions;
   readonly #roster: Roster;
+  readonly #controls: LocalControls;
   readonly #restart = new PlannedRestart();
+  readonly #recovery = new CallRecovery();
   #signaling: SignalingClient | null = null;
   #selfId: string | null = null;
   #ice: IceSettings = { iceServers: [], iceTransportPolicy: 'all' };
@@ -74,6 +82,7 @@ export class CallSession {
       ice: () => this.#ice,
       onState: (source, state) => this.#onPublishState(source, state),
       needRejoin,
+      prepared: (kinds) => options.prepared?.take('sendonly', kinds),
     });
     this.#subscriptions = new Subscriptions({
       signaling: () => (this.#selfId === null ? null : this.#signaling),
@@ -81,8 +90,16 @@ export class CallSession {
       streams: this.streams,
       onState: (publication, state) => this.#roster.subscriptionState(publication, state),
       needRejoin,
+      prepared: (kinds) => options.prepared?.take('recvonly', kinds),
     });
     this.#roster = new Roster(store, this.#subscriptions);
+    this.#controls = new LocalControls({
+      store,
+      local: this.#local,
+      publications: this.#publications,
+      streams: this.streams,
+      selfId: () => this.#selfId,
+    });
     this.#speaking = new SpeakingMonitor(store, () => this.#voiceLinks());
   }
 
@@ -109,9 +126,13 @@ export class CallSession {
       audioOutputId: this.#options.media.audioOutputId,
     });
     setPhase('joining');
-    const signaling = this.#options.createSignaling?.() ?? new SignalingClient();
+    const prepared = this.#options.prepared;
+    const signaling =
+      prepared?.takeSignaling() ?? this.#options.createSignaling?.() ?? new SignalingClient();
     this.#signaling = signaling;
+    if (prepared?.ice) this.#ice = prepared.ice;
     const { socket } = signaling;
+    this.#recovery.attach(socket);
     this.#options.extensions?.forEach((extension) => extension.attach(socket));
     socket.on('connect', () => {
       this.#restart.end();
@@ -140,7 +161,9 @@ export class CallSession {
       else this.#end('error', error);
     });
     socket.on('call:error', (error) => console.warn('call error', error.code, error.message));
-    socket.connect();
+    // A socket connected on the prejoin screen joins at once (no `connect` event is coming).
+    if (socket.connected) void this.#join();
+    else socket.connect();
     this.#speaking.start();
   }
 
@@ -157,6 +180,7 @@ export class CallSession {
         roomId: this.#options.roomId,
         displayName: this.#options.displayName,
         ...(hostCredential ? { hostCredential } : {}),
+        ...this.#recovery.joinFields(),
       });
     } catch (error) {
       // Reached a server that is still going down: wait for its successor, the call is not over.
@@ -170,7 +194,7 @@ export class CallSession {
     if (this.#ended) return;
     storeHostCredential(this.#options.roomId, result.access?.hostCredential);
     this.#selfId = result.selfId;
-    this.#ice = { iceServers: result.iceServers, iceTransportPolicy: result.iceTransportPolicy };
+    this.#ice = this.#recovery.joined(result);
     state.clearParticipants();
     state.clearScreens();
     this.#roster.clear();
@@ -189,9 +213,12 @@ export class CallSession {
     this.streams.set(result.selfId, this.#local.stream);
     state.setJoined(result.selfId);
     this.#options.extensions?.forEach((extension) => extension.joined(result));
+    // What I watch first: the first remote frame waits on those offers, not on my own.
+    result.participants.forEach((info) => this.#roster.addParticipant(info));
     this.#publications.start();
     this.#showLocalScreen();
-    result.participants.forEach((info) => this.#roster.addParticipant(info));
+    // Prepared connections nobody took (fewer cameras than people) go now.
+    this.#options.prepared?.close();
   }
 
   /**
@@ -239,32 +266,15 @@ export class CallSession {
   }
 
   setAudioMuted(muted: boolean): void {
-    this.#local.setAudioMuted(muted);
-    this.#publishLocalState();
+    this.#controls.setAudioMuted(muted);
   }
 
-  async setVideoMuted(muted: boolean): Promise<void> {
-    try {
-      const track = await this.#local.setVideoMuted(muted);
-      await this.#publications.cameraSender('video')?.replaceTrack(track);
-      this.#store.getState().setDeviceError(null);
-    } catch (error) {
-      this.#store.getState().setDeviceError(describeMediaError(error, 'camera'));
-    }
-    this.#publishLocalState();
+  setVideoMuted(muted: boolean): Promise<void> {
+    return this.#controls.setVideoMuted(muted);
   }
 
-  async switchInput(kind: 'audio' | 'video', deviceId: string): Promise<void> {
-    try {
-      const track = await this.#local.switchInput(kind, deviceId);
-      const sender = this.#publications.cameraSender(kind);
-      if (track && sender) await sender.replaceTrack(track);
-      this.#store.getState().setDeviceError(null);
-    } catch (error) {
-      const device = kind === 'audio' ? 'microphone' : 'camera';
-      this.#store.getState().setDeviceError(describeMediaError(error, device));
-    }
-    this.#publishLocalState();
+  switchInput(kind: 'audio' | 'video', deviceId: string): Promise<void> {
+    return this.#controls.switchInput(kind, deviceId);
   }
 
   setAudioOutput(deviceId: string): void {
@@ -327,25 +337,6 @@ export class CallSession {
     this.streams.set(localScreenId, stream);
   }
 
-  #publishLocalState(): void {
-    const local = this.#local;
-    const state = this.#store.getState();
-    state.patchLocal({
-      hasAudio: local.audio !== null,
-      audioMuted: local.audioMuted,
-      videoMuted: local.videoMuted,
-      audioInputId: local.audioInputId,
-      videoInputId: local.videoInputId,
-    });
-    if (!this.#selfId) return;
-    this.streams.set(this.#selfId, local.stream);
-    state.patchParticipant(this.#selfId, {
-      audioMuted: local.audioMuted,
-      videoMuted: local.videoMuted,
-    });
-    this.#publications.sendMuted();
-  }
-
   *#voiceLinks(): Iterable<VoiceLink> {
     const camera = this.#publications.camera;
     if (camera && this.#selfId) yield { participantId: this.#selfId, link: camera.link };
@@ -373,8 +364,10 @@ export class CallSession {
     this.#ended = true;
     this.#speaking.stop();
     this.#restart.end();
+    this.#recovery.stop();
     clearTimeout(this.#rejoinTimer);
     this.#closeConnections();
+    this.#options.prepared?.close();
     this.#publications.stop();
     this.#local.stop();
     this.#signaling?.socket.removeAllListeners();

@@ -3,6 +3,7 @@ import type { PeerConnectionState } from '../store/types';
 import { CallRequestError } from './CallError';
 import type { LocalTracks } from './LocalTracks';
 import { OutgoingPublication, type IceSettings } from './OutgoingPublication';
+import type { ConnectionKinds, PreparedConnection } from './PreparedConnection';
 import { RetrySchedule } from './RetrySchedule';
 import type { SignalingClient } from './SignalingClient';
 import { tuneScreenSender } from './screenCapture';
@@ -14,6 +15,8 @@ export interface LocalPublicationsDeps {
   onState(source: PublicationSource, state: PeerConnectionState): void;
   /** The server cannot renew a connection (no `replaces`): rejoin, which renews them all. */
   needRejoin(): void;
+  /** My camera's sendonly connection built before the click, if it has these m-lines. */
+  prepared?(kinds: ConnectionKinds): PreparedConnection | undefined;
 }
 
 /** Server candidates for a publication whose id my browser does not know yet, at most this many. */
@@ -113,16 +116,18 @@ export class LocalPublications {
     const screen = this.#screen;
     const screenAudio = screen?.getAudioTracks()[0] ?? null;
     const screenVideo = screen?.getVideoTracks()[0] ?? null;
+    const kinds =
+      source === 'camera'
+        ? { audio: local.audio !== null, video: local.hasVideoDevice }
+        : { audio: screenAudio !== null, video: true };
     const link: OutgoingPublication = new OutgoingPublication({
       source,
       tracks:
         source === 'camera'
           ? { audio: local.audio, video: local.video }
           : { audio: screenAudio, video: screenVideo },
-      kinds:
-        source === 'camera'
-          ? { audio: local.audio !== null, video: local.hasVideoDevice }
-          : { audio: screenAudio !== null, video: true },
+      kinds,
+      prepared: source === 'camera' && replaces === null ? this.#deps.prepared?.(kinds) : undefined,
       muted: () =>
         source === 'camera'
           ? { audioMuted: local.audioMuted, videoMuted: local.videoMuted }

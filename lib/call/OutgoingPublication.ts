@@ -1,11 +1,15 @@
 import type { IceCandidate, PublicationSource } from '../protocol';
 import type { PeerConnectionState } from '../store/types';
 import { PeerLink } from './PeerLink';
+import type { LinkHealth } from './recovery/LinkHealth';
+import type { PreparedConnection } from './PreparedConnection';
 import type { SignalingClient } from './SignalingClient';
 
 export interface IceSettings {
   iceServers: RTCIceServer[];
   iceTransportPolicy: RTCIceTransportPolicy;
+  /** Every connection of the call reports a lost path here (lib/call/recovery). */
+  health?: LinkHealth;
 }
 
 export interface MutedFlags {
@@ -24,6 +28,8 @@ export interface OutgoingInit {
   signaling: SignalingClient;
   ice: IceSettings;
   onState(state: PeerConnectionState): void;
+  /** My sendonly connection built before the click (issue 18), adopted by the link. */
+  prepared?: PreparedConnection | undefined;
 }
 
 /**
@@ -50,6 +56,7 @@ export class OutgoingPublication {
         ...init.ice,
         signals: { offer: (sdp) => this.#publish(sdp), candidate: (c) => this.#candidate(c) },
         onState: init.onState,
+        prepared: init.prepared,
       },
       init.tracks,
     );

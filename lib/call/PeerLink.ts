@@ -1,6 +1,14 @@
 import type { IceCandidate } from '../protocol';
 import type { PeerConnectionState } from '../store/types';
 import { preferCodec } from './preferCodec';
+import type { LinkHealth } from './recovery/LinkHealth';
+
+/**
+ * How long a connection may stay `disconnected` before it is given up and replaced (issue 16): the
+ * browser would wait for ICE `failed` (about 30 s), and Kurento cannot restart ICE on an endpoint.
+ */
+export const stallMs = 2000;
+import type { PreparedConnection } from './PreparedConnection';
 
 export interface PeerLinkSignals {
   /** Sends the offer for this connection's endpoint and resolves the answer SDP. */
@@ -17,6 +25,10 @@ export interface PeerLinkOptions {
   iceTransportPolicy: RTCIceTransportPolicy;
   signals: PeerLinkSignals;
   onState(state: PeerConnectionState): void;
+  /** Told when the connection loses its path, so the call can check its signaling too. */
+  health?: LinkHealth | undefined;
+  /** Built on the prejoin screen (issue 18): adopted with its transceivers and offer. */
+  prepared?: PreparedConnection | undefined;
 }
 
 /**
@@ -30,6 +42,7 @@ export class PeerLink {
   readonly video: RTCRtpTransceiver | null;
   #pending: RTCIceCandidateInit[] = [];
   #closed = false;
+  #stallTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly options: PeerLinkOptions,
@@ -38,18 +51,28 @@ export class PeerLink {
       video: null,
     },
   ) {
-    const pc = new RTCPeerConnection({
-      iceServers: options.iceServers,
-      iceTransportPolicy: options.iceTransportPolicy,
-      bundlePolicy: 'max-bundle',
-      rtcpMuxPolicy: 'require',
-    });
+    const { direction, kinds, prepared } = options;
+    const pc =
+      prepared?.pc ??
+      new RTCPeerConnection({
+        iceServers: options.iceServers,
+        iceTransportPolicy: options.iceTransportPolicy,
+        bundlePolicy: 'max-bundle',
+        rtcpMuxPolicy: 'require',
+      });
     this.pc = pc;
-    const { direction, kinds } = options;
-    this.audio = kinds.audio ? pc.addTransceiver(tracks.audio ?? 'audio', { direction }) : null;
-    this.video = kinds.video ? pc.addTransceiver(tracks.video ?? 'video', { direction }) : null;
-    if (this.audio) preferCodec(this.audio, 'audio/opus');
-    if (this.video) preferCodec(this.video, 'video/VP8');
+    if (prepared) {
+      // Same m-lines, made before the click; the tracks need no renegotiation.
+      this.audio = prepared.audio;
+      this.video = prepared.video;
+      if (tracks.audio) void this.audio?.sender.replaceTrack(tracks.audio);
+      if (tracks.video) void this.video?.sender.replaceTrack(tracks.video);
+    } else {
+      this.audio = kinds.audio ? pc.addTransceiver(tracks.audio ?? 'audio', { direction }) : null;
+      this.video = kinds.video ? pc.addTransceiver(tracks.video ?? 'video', { direction }) : null;
+      if (this.audio) preferCodec(this.audio, 'audio/opus');
+      if (this.video) preferCodec(this.video, 'video/VP8');
+    }
     pc.onicecandidate = ({ candidate }) => {
       if (this.#closed || !candidate?.candidate) return;
       options.signals.candidate({
@@ -59,7 +82,9 @@ export class PeerLink {
       });
     };
     pc.onconnectionstatechange = () => {
-      if (!this.#closed) options.onState(mapState(pc.connectionState));
+      if (this.#closed) return;
+      this.#watchStall(pc.connectionState);
+      options.onState(mapState(pc.connectionState));
     };
   }
 
@@ -75,9 +100,17 @@ export class PeerLink {
 
   async negotiate(): Promise<void> {
     this.options.onState('connecting');
-    const offer = await this.pc.createOffer();
-    await this.pc.setLocalDescription(offer);
-    const answer = await this.options.signals.offer(offer.sdp ?? '');
+    const prepared = this.options.prepared;
+    let sdp = prepared?.offer;
+    if (!sdp) {
+      const offer = await this.pc.createOffer();
+      await this.pc.setLocalDescription(offer);
+      sdp = offer.sdp ?? '';
+    }
+    const answered = this.options.signals.offer(sdp);
+    // Found before the click: they follow the offer, as trickled ones do.
+    prepared?.takeGathered().forEach((candidate) => this.options.signals.candidate(candidate));
+    const answer = await answered;
     if (this.#closed) return;
     await this.pc.setRemoteDescription({ type: 'answer', sdp: answer });
     const queued = this.#pending;
@@ -102,9 +135,30 @@ export class PeerLink {
     }
   }
 
+  /**
+   * `disconnected` for `stallMs` counts as failed: the owner replaces the connection (a new
+   * endpoint) instead of waiting for the browser's `failed`.
+   */
+  #watchStall(state: RTCPeerConnectionState): void {
+    if (state !== 'disconnected') {
+      clearTimeout(this.#stallTimer);
+      this.#stallTimer = undefined;
+      return;
+    }
+    if (this.#stallTimer) return;
+    this.options.health?.disconnected();
+    this.#stallTimer = setTimeout(() => {
+      this.#stallTimer = undefined;
+      if (!this.#closed && this.pc.connectionState === 'disconnected') {
+        this.options.onState('failed');
+      }
+    }, stallMs);
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    clearTimeout(this.#stallTimer);
     this.#pending = [];
     this.pc.onicecandidate = null;
     this.pc.onconnectionstatechange = null;

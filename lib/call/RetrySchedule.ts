@@ -1,5 +1,6 @@
 /**
- * Exponential back-off per key (1 s, 2 s, 4 s … up to 10 s), reset once a key succeeds, giving
+ * Back-off per key: the first attempt at once (a stalled connection is replaced without delay,
+ * issue 16's 3 s recovery), then 1 s, 2 s, 4 s … up to 10 s; reset once a key succeeds, giving
  * up after `maxAttempts` in a row.
  */
 export class RetrySchedule {
@@ -14,7 +15,7 @@ export class RetrySchedule {
     const attempt = this.#attempts.get(key) ?? 0;
     if (attempt >= this.maxAttempts) return false;
     this.#attempts.set(key, attempt + 1);
-    const delay = Math.min(1000 * 2 ** attempt, 10_000);
+    const delay = attempt === 0 ? 0 : Math.min(1000 * 2 ** (attempt - 1), 10_000);
     this.#timers.set(
       key,
       setTimeout(() => {

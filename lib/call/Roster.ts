@@ -35,13 +35,17 @@ export class Roster {
       videoMuted: true,
       connection: known?.connection ?? 'connected',
       speaking: known?.speaking ?? false,
+      reconnecting: info.connection === 'reconnecting',
     });
     info.publications.forEach((publication) => this.addPublication(publication));
     this.#refreshPerson(info.id);
   }
 
   updateParticipant(info: ParticipantInfo): void {
-    this.#store.getState().patchParticipant(info.id, { displayName: info.displayName });
+    this.#store.getState().patchParticipant(info.id, {
+      displayName: info.displayName,
+      reconnecting: info.connection === 'reconnecting',
+    });
   }
 
   removeParticipant(participantId: string): void {

@@ -3,6 +3,8 @@ import type {
   ClientToServerEvents,
   JoinRoomRequest,
   JoinRoomResult,
+  PrejoinPrepareRequest,
+  PrejoinPrepareResult,
   PublicationCandidateRequest,
   PublicationMuteRequest,
   PublishRequest,
@@ -34,6 +36,11 @@ export class SignalingClient {
 
   private get timed() {
     return this.socket.timeout(requestTimeoutMs);
+  }
+
+  /** Before the click: the ICE configuration, admitted as a join would be (issue 18). */
+  async prepare(request: PrejoinPrepareRequest): Promise<PrejoinPrepareResult> {
+    return unwrap(await this.timed.emitWithAck('prejoin:prepare', request));
   }
 
   async join(request: JoinRoomRequest): Promise<JoinRoomResult> {

@@ -3,6 +3,7 @@ import type { PeerConnectionState } from '../store/types';
 import { CallRequestError } from './CallError';
 import type { IceSettings } from './OutgoingPublication';
 import { PeerLink } from './PeerLink';
+import type { ConnectionKinds, PreparedConnection } from './PreparedConnection';
 import { RetrySchedule } from './RetrySchedule';
 import type { SignalingClient } from './SignalingClient';
 import type { StreamRegistry } from './StreamRegistry';
@@ -13,6 +14,8 @@ export interface SubscriptionsDeps {
   streams: StreamRegistry;
   onState(publication: PublicationInfo, state: PeerConnectionState): void;
   needRejoin(): void;
+  /** A recvonly connection built before the click, if one of this shape is left (issue 18). */
+  prepared?(kinds: ConnectionKinds): PreparedConnection | undefined;
 }
 
 interface Subscription {
@@ -129,9 +132,12 @@ export class Subscriptions {
     if (!signaling) return;
     this.#close(info.id, false);
     const publicationId = info.id;
+    const kinds = { audio: info.audio, video: info.video };
     const link: PeerLink = new PeerLink({
       direction: 'recvonly',
-      kinds: { audio: info.audio, video: info.video },
+      kinds,
+      // A renewed connection is built fresh: the prepared ones are for the first join.
+      prepared: replace ? undefined : this.#deps.prepared?.(kinds),
       ...this.#deps.ice(),
       signals: {
         offer: (sdp) => signaling.subscribe({ publicationId, sdp, replace }),

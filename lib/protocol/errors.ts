@@ -37,6 +37,20 @@ export const ErrorCode = {
   TokenExpired: 'TOKEN_EXPIRED',
   /** The join token is for another room. */
   TokenWrongRoom: 'TOKEN_WRONG_ROOM',
+  /** The room is locked by a host: no new joins. */
+  RoomLocked: 'ROOM_LOCKED',
+  /** The room has a password and none came (the join waits for it: `access:password`). */
+  PasswordRequired: 'PASSWORD_REQUIRED',
+  /** The password given was not the room's. */
+  PasswordWrong: 'PASSWORD_WRONG',
+  /** A host did not let me in from the lobby. */
+  LobbyDenied: 'LOBBY_DENIED',
+  /** Nobody let me in from the lobby (or gave the password) in time. */
+  LobbyTimeout: 'LOBBY_TIMEOUT',
+  /** A host removed me from the meeting; I cannot rejoin it from this browser. */
+  Removed: 'REMOVED',
+  /** A host ended the meeting for everyone. */
+  MeetingEnded: 'MEETING_ENDED',
   /** The SDP offer was rejected by the media server. */
   InvalidSdp: 'INVALID_SDP',
   /** An offer for an endpoint that was already negotiated (Kurento cannot renegotiate). */

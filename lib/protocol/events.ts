@@ -3,6 +3,13 @@ import type { ProtocolError } from './errors';
 import type { PublicationEvents, PublicationInfo, PublicationRequests } from './publications';
 import type { MeetingEvents, MeetingJoinResult, MeetingRequests } from './meeting';
 import type { RecordingEvents, RecordingJoinResult, RecordingRequests } from './recording';
+import type {
+  ParticipantConnection,
+  QualityEvents,
+  QualityJoinResult,
+  QualityRequests,
+} from './quality';
+import type { PrejoinRequests } from './prejoin';
 import type { Result } from './result';
 import type { JoinRoomRequest } from './schemas';
 
@@ -17,6 +24,8 @@ export interface ParticipantInfo {
   publications: PublicationInfo[];
   /** Decided by the server (access); absent from servers that predate roles. */
   role?: Role;
+  /** Net: `reconnecting` while their signaling is lost (grace period); absent means connected. */
+  connection?: ParticipantConnection;
 }
 
 /** An ICE server for the browser's RTCPeerConnection (same shape as RTCIceServer). */
@@ -26,7 +35,7 @@ export interface IceServerConfig {
   credential?: string;
 }
 
-export interface JoinRoomResult extends MeetingJoinResult, RecordingJoinResult {
+export interface JoinRoomResult extends MeetingJoinResult, QualityJoinResult, RecordingJoinResult {
   /** My participant id, assigned by the server. */
   selfId: string;
   roomId: string;
@@ -47,14 +56,20 @@ export type Ack<T> = (result: Result<T>) => void;
  * side until the matching zod schema (`schemas.ts`, `publications.ts`) has parsed them.
  */
 export interface ClientToServerEvents
-  extends PublicationRequests, MeetingRequests, AccessRequests, RecordingRequests {
+  extends
+    PublicationRequests,
+    MeetingRequests,
+    AccessRequests,
+    QualityRequests,
+    PrejoinRequests,
+    RecordingRequests {
   'room:join': (request: JoinRoomRequest, ack: Ack<JoinRoomResult>) => void;
   'room:leave': (ack: Ack<null>) => void;
 }
 
 /** Server → client. */
 export interface ServerToClientEvents
-  extends PublicationEvents, MeetingEvents, AccessEvents, RecordingEvents {
+  extends PublicationEvents, MeetingEvents, AccessEvents, QualityEvents, RecordingEvents {
   /** Someone joined; their publications arrive as `publication:added` when they publish. */
   'participant:joined': (participant: ParticipantInfo) => void;
   /** Someone left; their publications are gone with them (no `publication:removed` for each). */

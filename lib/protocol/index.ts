@@ -8,3 +8,5 @@ export * from './publications';
 export * from './meeting';
 export * from './access';
 export * from './recording';
+export * from './quality';
+export * from './prejoin';

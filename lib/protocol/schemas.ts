@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { accessJoinFields } from './access';
 import { limits } from './limits';
+import { qualityJoinFields } from './quality';
 import { roomIdSchema } from './roomId';
 
 export { limits } from './limits';
@@ -18,6 +19,7 @@ export const joinRoomSchema = z.object({
   roomId: roomIdSchema,
   displayName: displayNameSchema,
   ...accessJoinFields,
+  ...qualityJoinFields,
 });
 export type JoinRoomRequest = z.input<typeof joinRoomSchema>;
 

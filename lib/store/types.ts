@@ -20,6 +20,8 @@ export interface ParticipantView {
   videoMuted: boolean;
   connection: PeerConnectionState;
   speaking: boolean;
+  /** Their signaling is lost and the server's grace period runs (issue 16); absent: connected. */
+  reconnecting?: boolean;
 }
 
 /** A screen share: its own tile (the sharer's camera tile stays as it is). */

@@ -90,11 +90,20 @@ export class RtpSink {
     const codec = sender.codec;
     if (dtls.state !== 'connected' || !codec) return 0;
     const writer = this.#srtp(dtls);
-    if (!writer) return 0;
-    const out = writer.encrypt(codec.payloadType, marker, seq, ts, sender.ssrc, payload);
-    if (!this.#route(dtls)) return 0;
-    if (this.#udp) this.#udp.send(out);
-    else void this.#pair?.protocol.sendData(out, this.#pair.remoteAddr).catch(() => undefined);
+    if (!writer || !this.#route(dtls)) return 0;
+    const udp = this.#udp;
+    const fd = udp && writer.canSend ? udp.fd : -1;
+    let bytes: number;
+    if (fd >= 0) {
+      // Native: protect and send in one call, no Buffer, no libuv queue (native.ts).
+      bytes = writer.send(fd, codec.payloadType, marker, seq, ts, sender.ssrc, payload);
+      if (bytes <= 0) return 0; // socket buffer full or remote gone: lost, like on the wire
+    } else {
+      const out = writer.encrypt(codec.payloadType, marker, seq, ts, sender.ssrc, payload);
+      if (udp) udp.send(out);
+      else void this.#pair?.protocol.sendData(out, this.#pair.remoteAddr).catch(() => undefined);
+      bytes = out.length;
+    }
     // werift's SR generator reads these (packet/octet counts; RTP↔NTP pairing every 32 packets).
     this.#packets++;
     this.#octets += payload.length;
@@ -107,7 +116,7 @@ export class RtpSink {
       sr.ntpTimestamp = ntpNow();
       void sender.runRtcp();
     }
-    return out.length;
+    return bytes;
   }
 
   #srtp(dtls: RTCRtpTransceiver['sender']['dtlsTransport']): SrtpWriter | undefined {

@@ -40,11 +40,14 @@ function remoteKeys(s: SrtpSession): SrtpKeys {
   return (s as unknown as { remoteContext: SrtpKeys }).remoteContext;
 }
 
-/** SrtpReader must hand werift's receive path exactly what werift's own decryption would. */
-describe('SrtpReader', () => {
+/**
+ * SrtpReader's JS path must hand werift's receive path exactly what werift's own decryption would
+ * (the native path: native.test.ts).
+ */
+describe('SrtpReader (JS)', () => {
   it("decrypts byte-identically to werift's AES-CM, across a wrap, CSRCs, extensions, padding", () => {
     const { tx, rx } = sessions(ProtectionProfileAes128CmHmacSha1_80);
-    const reader = new SrtpReader(remoteKeys(rx));
+    const reader = new SrtpReader(remoteKeys(rx), null);
     let seq = 0xffc0;
     for (let i = 0; i < 130; i++) {
       const shift = i % 4;
@@ -73,7 +76,7 @@ describe('SrtpReader', () => {
 
   it('refuses a tampered packet with SrtpAuthenticationError, and keeps its state', () => {
     const { tx, rx } = sessions(ProtectionProfileAes128CmHmacSha1_80);
-    const reader = new SrtpReader(remoteKeys(rx));
+    const reader = new SrtpReader(remoteKeys(rx), null);
     const header = (n: number) =>
       new RtpHeader({ payloadType: 96, sequenceNumber: n, timestamp: n, ssrc: 7 });
     const good = tx.encrypt(randomBytes(200), header(1));
@@ -92,15 +95,15 @@ describe('SrtpReader', () => {
         new RtpHeader({ payloadType: 96, sequenceNumber: n & 0xffff, timestamp: n, ssrc: 3 }),
       );
     for (let n = 0xfff0; n < 0x10005; n++) rx.decrypt(packet(n)); // werift saw the wrap
-    const reader = new SrtpReader(remoteKeys(rx));
+    const reader = new SrtpReader(remoteKeys(rx), null);
     const next = packet(0x10005);
     expect(reader.decrypt(next).equals(rx.decrypt(next))).toBe(true);
   });
 
-  it("replaces an AES-CM session's decrypt, and leaves GCM to werift", () => {
+  it("replaces an AES-CM session's decrypt, and leaves GCM to werift without the addon", () => {
     const cm = sessions(ProtectionProfileAes128CmHmacSha1_80);
     const original = cm.rx.decrypt;
-    installSrtpReader({ srtp: cm.rx });
+    installSrtpReader({ srtp: cm.rx }, null);
     expect(cm.rx.decrypt).not.toBe(original);
     const packet = cm.tx.encrypt(
       randomBytes(1000),
@@ -109,7 +112,7 @@ describe('SrtpReader', () => {
     expect(cm.rx.decrypt(packet).equals(original(packet))).toBe(true);
     const gcm = sessions(ProtectionProfileAeadAes128Gcm);
     const gcmDecrypt = gcm.rx.decrypt;
-    installSrtpReader({ srtp: gcm.rx });
+    installSrtpReader({ srtp: gcm.rx }, null);
     expect(gcm.rx.decrypt).toBe(gcmDecrypt);
   });
 });

@@ -1,10 +1,14 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { SrtpAuthenticationError } from 'werift';
 import { AesCmKeystream } from './aesCm';
+import type { NativeAddon, NativeSrtpContext } from './native';
+import { native } from './native';
 import type { SrtpKeys } from './SrtpWriter';
 
 const PROFILE_AES_CM_HMAC_SHA1_80 = 0x0001;
+const PROFILE_AEAD_AES_128_GCM = 0x0007;
 const TAG = 10;
+const GCM_TAG = 16;
 /** werift's rollover estimate (rtp/src/srtp/context/context.js), kept bug for bug. */
 const MAX_ROC_DISORDER = 100;
 const MAX_SEQ = 65535;
@@ -26,21 +30,41 @@ interface RocState {
  * `SrtpSession.decrypt` (header ‖ plaintext payload, padding included, tag removed), same
  * rollover estimate, same SrtpAuthenticationError on a bad tag, but with one long-lived AES
  * context (aesCm.ts) and one output allocation instead of a header object, a new AES-CTR cipher
- * and a Buffer.concat per packet.
+ * and a Buffer.concat per packet. With the native addon (native.ts) it decrypts in place (the
+ * datagram is ours alone) and handles AEAD_AES_128_GCM too.
  */
 export class SrtpReader {
-  readonly #ctr: AesCmKeystream;
+  readonly #ctr: AesCmKeystream | undefined;
   readonly #authKey: Buffer;
+  readonly #addon: NativeAddon | null;
+  readonly #native: NativeSrtpContext | undefined;
+  readonly #tag: number;
   readonly #states = new Map<number, RocState>();
   readonly #roc = Buffer.alloc(4);
 
   /**
-   * `keys` is werift's remote context; only AES-CM is handled (see `supports`). Its per-SSRC
-   * rollover states are taken over, so packets werift decrypted before (across a wrap) count.
+   * `keys` is werift's remote context (see `supports`). Its per-SSRC rollover states are taken
+   * over, so packets werift decrypted before (across a wrap) count. `addon`: as in SrtpWriter.
    */
-  constructor(keys: SrtpKeys & { srtpSSRCStates?: Record<string, WeriftRocState | undefined> }) {
-    if (!SrtpReader.supports(keys)) throw new Error(`unsupported SRTP profile ${keys.profile}`);
-    this.#ctr = new AesCmKeystream(keys.srtpSessionKey, keys.srtpSessionSalt);
+  constructor(
+    keys: SrtpKeys & { srtpSSRCStates?: Record<string, WeriftRocState | undefined> },
+    addon: NativeAddon | null = native,
+  ) {
+    if (!SrtpReader.supports(keys, addon)) {
+      throw new Error(`unsupported SRTP profile ${keys.profile}`);
+    }
+    this.#addon = addon;
+    this.#native = addon?.create(
+      keys.profile,
+      false,
+      keys.srtpSessionKey,
+      keys.srtpSessionSalt,
+      keys.srtpSessionAuthTag,
+    );
+    this.#tag = keys.profile === PROFILE_AEAD_AES_128_GCM ? GCM_TAG : TAG;
+    this.#ctr = this.#native
+      ? undefined
+      : new AesCmKeystream(keys.srtpSessionKey, keys.srtpSessionSalt);
     this.#authKey = keys.srtpSessionAuthTag;
     for (const [ssrc, st] of Object.entries(keys.srtpSSRCStates ?? {})) {
       if (!st) continue;
@@ -52,12 +76,16 @@ export class SrtpReader {
     }
   }
 
-  static supports(keys: SrtpKeys): boolean {
-    return keys.profile === PROFILE_AES_CM_HMAC_SHA1_80;
+  /** AES-CM always; GCM with the addon only (werift keeps decrypting GCM otherwise). */
+  static supports(keys: SrtpKeys, addon: NativeAddon | null = native): boolean {
+    return (
+      keys.profile === PROFILE_AES_CM_HMAC_SHA1_80 ||
+      (keys.profile === PROFILE_AEAD_AES_128_GCM && addon !== null)
+    );
   }
 
   decrypt(packet: Buffer): Buffer {
-    const end = packet.length - TAG;
+    const end = packet.length - this.#tag;
     const offset = payloadOffset(packet, end);
     const seq = packet.readUInt16BE(2);
     const ssrc = packet.readUInt32BE(8);
@@ -65,6 +93,15 @@ export class SrtpReader {
     const next: RocState = prev ? { ...prev } : { roc: 0, lastSeq: 0, seen: false };
     updateRoc(seq, next);
     const roc = next.roc >>> 0;
+    if (this.#native && this.#addon) {
+      const n = this.#addon.unprotect(this.#native, packet, offset, roc);
+      if (n < 0) throw new SrtpAuthenticationError('Failed to authenticate SRTP packet');
+      const out = packet.subarray(0, n);
+      checkPadding(out, offset, end);
+      if (prev) Object.assign(prev, next);
+      else this.#states.set(ssrc, next);
+      return out;
+    }
     this.#roc.writeUInt32BE(roc, 0);
     const expected = createHmac('sha1', this.#authKey)
       .update(packet.subarray(0, end))
@@ -76,16 +113,20 @@ export class SrtpReader {
     }
     const out = Buffer.allocUnsafe(end);
     packet.copy(out, 0, 0, offset);
-    this.#ctr.xor(out, offset, packet.subarray(offset, end), ssrc, roc, seq);
-    if ((packet[0] ?? 0) & 0x20) {
-      const padding = out[end - 1] ?? 0;
-      if (end <= offset || padding === 0 || padding > end - offset) {
-        throw new SrtpAuthenticationError('Failed to authenticate SRTP packet');
-      }
-    }
+    this.#ctr?.xor(out, offset, packet.subarray(offset, end), ssrc, roc, seq);
+    checkPadding(out, offset, end);
     if (prev) Object.assign(prev, next);
     else this.#states.set(ssrc, next);
     return out;
+  }
+}
+
+/** werift refuses padding that is zero or longer than the payload (same error). */
+function checkPadding(out: Buffer, offset: number, end: number): void {
+  if (((out[0] ?? 0) & 0x20) === 0) return;
+  const padding = out[end - 1] ?? 0;
+  if (end <= offset || padding === 0 || padding > end - offset) {
+    throw new SrtpAuthenticationError('Failed to authenticate SRTP packet');
   }
 }
 
@@ -125,14 +166,17 @@ const installed = new WeakSet<object>();
 
 /**
  * Puts an SrtpReader in place of werift's per-packet decryption on one DTLS transport's SRTP
- * session (werift calls `srtp.decrypt(data)` for every incoming RTP packet). GCM sessions and
- * sessions already done are left alone.
+ * session (werift calls `srtp.decrypt(data)` for every incoming RTP packet). Sessions already
+ * done, and GCM ones without the addon, are left alone.
  */
-export function installSrtpReader(dtls: { srtp?: unknown }): void {
+export function installSrtpReader(
+  dtls: { srtp?: unknown },
+  addon: NativeAddon | null = native,
+): void {
   const session = dtls.srtp as WeriftSrtpSession | undefined;
   const keys = session?.remoteContext;
-  if (!session || !keys || installed.has(session) || !SrtpReader.supports(keys)) return;
+  if (!session || !keys || installed.has(session) || !SrtpReader.supports(keys, addon)) return;
   installed.add(session);
-  const reader = new SrtpReader(keys);
+  const reader = new SrtpReader(keys, addon);
   session.decrypt = (buf) => reader.decrypt(buf);
 }

@@ -1,5 +1,7 @@
 import { createCipheriv, createHmac } from 'node:crypto';
 import { AesCmKeystream } from './aesCm';
+import type { NativeAddon, NativeSrtpContext } from './native';
+import { native } from './native';
 
 /** The session keys of one SRTP direction, as werift's SrtpContext derives them. */
 export interface SrtpKeys {
@@ -16,23 +18,64 @@ const PROFILE_AEAD_AES_128_GCM = 0x0007;
  * Encrypts RTP for one outgoing SSRC straight into one output buffer (header ‖ payload ‖ tag),
  * without werift's per-packet header object, BitWriter and Buffer.concat. For AES-CM the AES
  * context is created once (aesCm.ts), instead of a new AES-CTR cipher per packet. AES-GCM still needs one
- * cipher per packet (Node cannot re-key an AEAD cipher with a new IV).
+ * cipher per packet in JS (Node cannot re-key an AEAD cipher with a new IV).
+ *
+ * With the native addon (native.ts) both profiles use one OpenSSL context for the session and
+ * HMAC from precomputed states, and `send` protects and sends in one call without a Buffer.
  */
 export class SrtpWriter {
   readonly #keys: SrtpKeys;
   readonly #gcm: boolean;
   readonly #ctr: AesCmKeystream | undefined;
+  readonly #addon: NativeAddon | null;
+  readonly #native: NativeSrtpContext | undefined;
   readonly #iv = Buffer.alloc(16);
   #roc = 0;
   #lastSeq = -1;
 
-  constructor(keys: SrtpKeys) {
+  /** `addon`: the native fast path to use (default: the process's, when built; null: JS). */
+  constructor(keys: SrtpKeys, addon: NativeAddon | null = native) {
     if (keys.profile !== PROFILE_AEAD_AES_128_GCM && keys.profile !== PROFILE_AES_CM_HMAC_SHA1_80) {
       throw new Error(`unsupported SRTP profile ${keys.profile}`);
     }
     this.#keys = keys;
     this.#gcm = keys.profile === PROFILE_AEAD_AES_128_GCM;
-    if (!this.#gcm) this.#ctr = new AesCmKeystream(keys.srtpSessionKey, keys.srtpSessionSalt);
+    this.#addon = addon;
+    this.#native = addon?.create(
+      keys.profile,
+      true,
+      keys.srtpSessionKey,
+      keys.srtpSessionSalt,
+      keys.srtpSessionAuthTag,
+    );
+    if (!this.#gcm && !this.#native) {
+      this.#ctr = new AesCmKeystream(keys.srtpSessionKey, keys.srtpSessionSalt);
+    }
+  }
+
+  /** Whether `send` works (the addon is loaded). */
+  get canSend(): boolean {
+    return this.#native !== undefined;
+  }
+
+  /**
+   * Protects and sends one packet on the connected UDP socket `fd` (native only): bytes sent,
+   * or −errno (EAGAIN: the socket buffer was full and the datagram is dropped, like a loss).
+   */
+  send(
+    fd: number,
+    pt: number,
+    marker: boolean,
+    seq: number,
+    ts: number,
+    ssrc: number,
+    payload: Buffer,
+  ): number {
+    const ctx = this.#native;
+    if (!ctx || !this.#addon) throw new Error('SrtpWriter.send needs the native addon');
+    const roc = this.#rocFor(seq);
+    const b1 = (marker ? 0x80 : 0) | (pt & 0x7f);
+    return this.#addon.send(ctx, fd, b1, seq, ts >>> 0, ssrc >>> 0, roc, payload);
   }
 
   /** Rollover counter (RFC 3711 §3.3.1) for a sender that emits sequence numbers in order. */
@@ -60,6 +103,12 @@ export class SrtpWriter {
     payload: Buffer,
   ): Buffer {
     const roc = this.#rocFor(seq);
+    if (this.#native && this.#addon) {
+      const b1 = (marker ? 0x80 : 0) | (pt & 0x7f);
+      const buf = Buffer.allocUnsafe(12 + payload.length + 16);
+      const n = this.#addon.protect(this.#native, buf, b1, seq, ts >>> 0, ssrc >>> 0, roc, payload);
+      return buf.subarray(0, n);
+    }
     const tagLen = this.#gcm ? 16 : 10;
     const out = Buffer.allocUnsafe(12 + payload.length + tagLen);
     out[0] = 0x80;

@@ -32,6 +32,8 @@ export class UdpRoute {
   readonly #port: number;
   #state: State = 'connecting';
   readonly #held: Buffer[] = [];
+  /** Node's internal socket state: its `handle` is null from the moment `close()` is called. */
+  readonly #handleState: { handle: { fd: number } | null } | undefined;
 
   /** The route of `transport`'s socket towards host:port (created, or retargeted, on demand). */
   static for(transport: WeriftUdpTransport, host: string, port: number): UdpRoute {
@@ -47,6 +49,7 @@ export class UdpRoute {
   private constructor(transport: WeriftUdpTransport, host: string, port: number) {
     const socket = transport.socket;
     this.#socket = socket;
+    this.#handleState = socketState(socket);
     this.#host = host;
     this.#port = port;
     const original = transport.send.bind(transport);
@@ -77,6 +80,17 @@ export class UdpRoute {
 
   get connected(): boolean {
     return this.#state === 'connected';
+  }
+
+  /**
+   * The socket's file descriptor while it is connected and open, else −1: the native path sends
+   * on it directly (no libuv queue; a full socket buffer drops the datagram, as UDP does). Read
+   * per packet, so a closed socket (whose fd number the OS may hand out again) is never used.
+   */
+  get fd(): number {
+    if (this.#state !== 'connected') return -1;
+    const handle = this.#handleState?.handle;
+    return handle ? handle.fd : -1;
   }
 
   /** Sends one datagram to the route's remote; never throws (a closed socket drops it). */
@@ -115,6 +129,17 @@ export class UdpRoute {
       // not connected, or closed meanwhile
     }
   }
+}
+
+/** dgram's `[Symbol('state symbol')]` (lib/internal/dgram.js), if this Node has it. */
+function socketState(socket: dgram.Socket): { handle: { fd: number } | null } | undefined {
+  const key = Object.getOwnPropertySymbols(socket).find((k) => k.description === 'state symbol');
+  const state: unknown = key ? (socket as unknown as Record<symbol, unknown>)[key] : undefined;
+  if (typeof state !== 'object' || state === null || !('handle' in state)) return undefined;
+  const handle = state.handle;
+  if (typeof handle !== 'object' || handle === null || !('fd' in handle)) return undefined;
+  if (typeof handle.fd !== 'number' || handle.fd < 0) return undefined;
+  return state as { handle: { fd: number } | null };
 }
 
 function onSocketError(this: dgram.Socket, err: Error): void {

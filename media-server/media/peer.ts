@@ -8,6 +8,7 @@ import {
 import { h264Codec, opusCodec, sdesMidExtension, vp8Codec } from './weriftCodecs';
 import type { MediaNetworkConfig } from './config';
 import type { MediaKind } from './codecs';
+import { dtlsCertificates } from './dtlsCertificate';
 import { ignoreRetransmittedHelloVerifyRequest } from './dtlsRetransmit';
 import { installFastRtpHeaderParse } from './fastRtpHeader';
 import { RtpSink } from './RtpSink';
@@ -89,6 +90,7 @@ export class Peer {
         ],
       },
       headerExtensions: { audio: [sdesMidExtension()], video: [sdesMidExtension()] },
+      certificates: dtlsCertificates(),
     });
     this.pc.onIceCandidate.subscribe((c) => {
       if (this.#closed) return;

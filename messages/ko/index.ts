@@ -14,6 +14,7 @@ import notFound from './notFound.json';
 import notices from './notices.json';
 import prejoin from './prejoin.json';
 import recording from './recording.json';
+import quality from './quality.json';
 import stage from './stage.json';
 import tile from './tile.json';
 
@@ -31,6 +32,7 @@ const messages: Messages = {
   notices,
   prejoin,
   recording,
+  quality,
   stage,
   tile,
 };

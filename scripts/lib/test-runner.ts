@@ -25,9 +25,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { chromiumInstallPlan, findChromium, type ChromiumFound } from './chromium';
-import { turnserverVersion } from './coturn';
-import { ensureCoturn } from './coturn-install';
-import { ensureFfmpeg } from './ffmpeg';
+import { ensureTestTools } from './test-tools';
 import { onPath, run, describeFailure, type RunResult } from './process';
 import {
   addCounts,
@@ -50,7 +48,7 @@ const TIMEOUTS: Record<Phase, number> = {
   unit: 12 * MINUTE,
   build: 8 * MINUTE,
   smoke: 3 * MINUTE,
-  e2e: 25 * MINUTE,
+  e2e: 35 * MINUTE,
 };
 
 export interface Options {
@@ -215,14 +213,7 @@ export async function main(argv: readonly string[], root: string): Promise<numbe
       }
     }
     if (options.phases.includes('unit') || options.phases.includes('e2e')) {
-      // The TURN tests start coturn themselves, inside the namespace; installing needs the network.
-      header('coturn');
-      const coturn = ensureCoturn(env, log);
-      if (coturn.ok) log(`${coturn.path} (${turnserverVersion(coturn.path)})`);
-      else console.error(coturn.message);
-      const ffmpeg = ensureFfmpeg(env, log); // recording tests: fixtures and ffprobe
-      if (ffmpeg.ok) log(ffmpeg.version);
-      else console.error(ffmpeg.message);
+      ensureTestTools(env, root, log);
     }
     if (options.netns && netnsAvailable()) {
       header('Network namespace');

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import type { Role } from '../../lib/protocol';
 import { HostCredentials, verifyJoinToken } from './credentials';
 
@@ -12,21 +14,22 @@ export interface Admission {
   role: Role;
   /** From the join token when there is one (the embedding product names its users). */
   displayName: string;
-  /** A credential for the joiner to keep, when they are host. */
-  hostCredential: string | undefined;
+  /** This browser in this room (from its credential, else new): what a removal bans. */
+  identity: string;
 }
 
 export interface AdmissionOptions {
-  /** Signs host credentials (HOST_SECRET, else generated at start-up). */
+  /** Signs access credentials (HOST_SECRET, else generated at start-up). */
   hostKey: Uint8Array;
   /** ROOM_TOKEN_SECRET: when set, every join needs a token signed with it. */
   tokenKey: Uint8Array | undefined;
 }
 
 /**
- * Who may join and as what, decided before the join touches the media server. With join tokens
- * the token says (room, name, role); otherwise whoever opens a meeting that is not running is its
- * host, and so is anyone presenting a host credential for it (the same browser after a reload).
+ * Who is joining and as what, decided before the join touches the media server. With join
+ * tokens the token says (room, name, role); otherwise whoever opens a meeting that is not running
+ * is its host, and so is anyone presenting a host credential for it (the same browser after a
+ * reload). The room's own door (lock, password, lobby, removals) is `AccessGate`'s.
  */
 export class AdmissionControl {
   readonly #hostCredentials: HostCredentials;
@@ -41,22 +44,18 @@ export class AdmissionControl {
     return this.#hostCredentials;
   }
 
-  /** Throws the AppError to answer (TOKEN_*), or says how the joiner is admitted. */
+  /** Throws the AppError to answer (TOKEN_*), or says who the joiner is. */
   async admit(request: AdmissionRequest, roomIsOpen: boolean): Promise<Admission> {
-    let role: Role;
-    let displayName = request.displayName;
+    const presented =
+      request.hostCredential === undefined
+        ? undefined
+        : await this.#hostCredentials.verify(request.roomId, request.hostCredential);
+    const identity = presented?.identity ?? randomUUID();
     if (this.#tokenKey) {
       const claims = await verifyJoinToken(this.#tokenKey, request.roomId, request.token);
-      role = claims.role;
-      displayName = claims.name;
-    } else {
-      const presented =
-        request.hostCredential !== undefined &&
-        (await this.#hostCredentials.verify(request.roomId, request.hostCredential));
-      role = presented || !roomIsOpen ? 'host' : 'participant';
+      return { role: claims.role, displayName: claims.name, identity };
     }
-    const hostCredential =
-      role === 'host' ? await this.#hostCredentials.issue(request.roomId) : undefined;
-    return { role, displayName, hostCredential };
+    const host = presented?.host === true || !roomIsOpen;
+    return { role: host ? 'host' : 'participant', displayName: request.displayName, identity };
   }
 }

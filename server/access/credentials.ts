@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 
 import { SignJWT, errors, jwtVerify } from 'jose';
 
@@ -18,10 +18,17 @@ export function secretKey(secret: string | undefined): Uint8Array {
   return secret === undefined ? new Uint8Array(randomBytes(32)) : new TextEncoder().encode(secret);
 }
 
+/** What an access credential says: who this browser is in the room, and whether it is host. */
+export interface AccessClaims {
+  identity: string;
+  host: boolean;
+}
+
 /**
- * Host credentials: a JWT naming the room, signed with the server's secret, which the browser
- * keeps and presents when it joins again (a reload, a reconnect). With a generated secret they
- * stop working when the server restarts.
+ * Access credentials: a JWT naming the room, this browser's identity in it (so a removed person
+ * stays out) and whether it is host, signed with the server's secret. The browser keeps it and
+ * presents it when it joins again (a reload, a reconnect). With a generated secret they stop
+ * working when the server restarts.
  */
 export class HostCredentials {
   readonly #key: Uint8Array;
@@ -30,27 +37,32 @@ export class HostCredentials {
     this.#key = key;
   }
 
-  issue(roomId: string): Promise<string> {
-    return new SignJWT({ room: roomId })
+  issue(roomId: string, claims: AccessClaims): Promise<string> {
+    return new SignJWT({ room: roomId, host: claims.host })
       .setProtectedHeader({ alg: algorithm })
       .setIssuer(issuer)
       .setAudience(hostAudience)
+      .setSubject(claims.identity)
       .setIssuedAt()
       .setExpirationTime(hostCredentialTtl)
       .sign(this.#key);
   }
 
-  /** True when `credential` is a valid host credential for `roomId`; anything else is false. */
-  async verify(roomId: string, credential: string): Promise<boolean> {
+  /** The claims of a valid credential for `roomId`; undefined for anything else. */
+  async verify(roomId: string, credential: string): Promise<AccessClaims | undefined> {
     try {
       const { payload } = await jwtVerify(credential, this.#key, {
         algorithms: [algorithm],
         issuer,
         audience: hostAudience,
       });
-      return payload['room'] === roomId;
+      if (payload['room'] !== roomId) return undefined;
+      // Credentials from before identities (session 3) were host credentials with no subject.
+      const identity = typeof payload.sub === 'string' ? payload.sub : randomUUID();
+      const host = payload['host'] === undefined ? true : payload['host'] === true;
+      return { identity, host };
     } catch {
-      return false;
+      return undefined;
     }
   }
 }

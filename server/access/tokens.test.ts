@@ -55,7 +55,10 @@ describe('join tokens (ROOM_TOKEN_SECRET set)', () => {
     expect(codeOf(await joinWith(forged))).toBe(ErrorCode.TokenInvalid);
     expect(codeOf(await joinWith('not.a.jwt'))).toBe(ErrorCode.TokenInvalid);
     // A host credential of this server is not a join token either.
-    const credential = await new HostCredentials(secretKey(secret)).issue('board');
+    const credential = await new HostCredentials(secretKey(secret)).issue('board', {
+      identity: 'ada',
+      host: true,
+    });
     expect(codeOf(await joinWith(credential))).toBe(ErrorCode.TokenInvalid);
   });
 
@@ -79,13 +82,18 @@ describe('host credentials', () => {
   it('are valid for their room only, and only under the key that signed them', async () => {
     const key = secretKey(undefined);
     const credentials = new HostCredentials(key);
-    const credential = await credentials.issue('standup');
-    expect(await credentials.verify('standup', credential)).toBe(true);
-    expect(await credentials.verify('retro', credential)).toBe(false);
+    const credential = await credentials.issue('standup', { identity: 'ada', host: true });
+    expect(await credentials.verify('standup', credential)).toEqual({
+      identity: 'ada',
+      host: true,
+    });
+    expect(await credentials.verify('retro', credential)).toBeUndefined();
     // A restart without HOST_SECRET generates a new key: the old credential no longer works.
-    expect(await new HostCredentials(secretKey(undefined)).verify('standup', credential)).toBe(
-      false,
-    );
-    expect(await credentials.verify('standup', `${credential}x`)).toBe(false);
+    const restarted = new HostCredentials(secretKey(undefined));
+    expect(await restarted.verify('standup', credential)).toBeUndefined();
+    expect(await credentials.verify('standup', `${credential}x`)).toBeUndefined();
+    // A participant's credential names them without making them host.
+    const guest = await credentials.issue('standup', { identity: 'bo', host: false });
+    expect(await credentials.verify('standup', guest)).toEqual({ identity: 'bo', host: false });
   });
 });

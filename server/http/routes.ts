@@ -21,6 +21,11 @@ interface RouteDeps {
   fallback: RequestListener | undefined;
   /** Not ready while shutting down, so a load balancer stops sending people here. */
   isShuttingDown(): boolean;
+  /**
+   * More to report on `/readyz` (server/cluster: whether Redis answers). Reported, not a reason
+   * to be unready: an instance without Redis still serves its own rooms.
+   */
+  readiness?: () => Record<string, string>;
   readyTimeoutMs?: number;
   /** The headers every response carries (CSP and friends). */
   security: SecurityHeaderOptions;
@@ -81,10 +86,14 @@ export function createRequestListener(deps: RouteDeps): RequestListener {
           return;
         }
         deps.media.ping(readyTimeoutMs).then(
-          () => json(res, 200, { status: 'ready', mediaServer: 'ok' }),
+          () => json(res, 200, { status: 'ready', mediaServer: 'ok', ...deps.readiness?.() }),
           (error: unknown) => {
             deps.logger.debug({ err: error }, 'readyz | media server not ready');
-            json(res, 503, { status: 'not ready', mediaServer: 'unavailable' });
+            json(res, 503, {
+              status: 'not ready',
+              mediaServer: 'unavailable',
+              ...deps.readiness?.(),
+            });
           },
         );
         return;

@@ -48,6 +48,8 @@ export interface MediaServerClientOptions {
    * every (re)connection, before `connected`.
    */
   reconcileMs?: number;
+  /** Pipelines other app instances hold on this media server (server/cluster): not orphans. */
+  othersHold?: (pipelineId: string) => boolean;
 }
 
 const noObserver: MediaObserver = { rpc: () => undefined };
@@ -83,7 +85,7 @@ export class MediaServerClient extends EventEmitter<MediaServerClientEvents> {
     this.url = url;
     this.#logUrl = url.replace(/([?&]access_token=)[^&]*/, '$1…');
     this.#logger = options.logger.child({ component: 'kurento' });
-    this.#reconciler = new PipelineReconciler(this.#logger);
+    this.#reconciler = new PipelineReconciler(this.#logger, options.othersHold);
     this.#reconcileMs = options.reconcileMs ?? 3_000;
     this.#observer = options.observer ?? noObserver;
     this.#requestTimeoutMs = options.requestTimeoutMs ?? 10_000;

@@ -16,24 +16,59 @@ export interface MediaServerPoolEvents {
  * New rooms go to the connected server with the least load.
  */
 export class MediaServerPool extends EventEmitter<MediaServerPoolEvents> {
-  readonly clients: readonly MediaServerClient[];
+  readonly #clients: MediaServerClient[];
+  readonly #options: MediaServerClientOptions;
+  #started = false;
 
   constructor(urls: readonly string[], options: MediaServerClientOptions) {
     super();
     if (urls.length === 0) throw new Error('a media server pool needs at least one URL');
-    this.clients = urls.map((url, index) => {
-      const client = new MediaServerClient(url, {
-        ...options,
-        logger: urls.length > 1 ? options.logger.child({ mediaServer: index }) : options.logger,
-      });
-      client.on('lost', (reason) => this.emit('lost', client, reason));
-      client.on('pipelineGone', (id) => this.emit('pipelineGone', client, id));
-      return client;
+    this.#options = options;
+    this.#clients = urls.map((url, index) =>
+      this.#create(url, urls.length > 1 ? { mediaServer: index } : undefined),
+    );
+  }
+
+  get clients(): readonly MediaServerClient[] {
+    return this.#clients;
+  }
+
+  #create(url: string, bindings: Record<string, unknown> | undefined): MediaServerClient {
+    const options = this.#options;
+    const client = new MediaServerClient(url, {
+      ...options,
+      logger: bindings ? options.logger.child(bindings) : options.logger,
     });
+    client.on('lost', (reason) => this.emit('lost', client, reason));
+    client.on('pipelineGone', (id) => this.emit('pipelineGone', client, id));
+    return client;
   }
 
   start(): void {
-    for (const client of this.clients) client.start();
+    this.#started = true;
+    for (const client of this.#clients) client.start();
+  }
+
+  /**
+   * Another app instance's media server (server/cluster: rooms may be placed on any instance's
+   * media server): the pool's client for `url`, connected from now on.
+   */
+  add(url: string): MediaServerClient {
+    const existing = this.#clients.find((client) => client.url === url);
+    if (existing) return existing;
+    const client = this.#create(url, { mediaServer: `remote-${this.#clients.length}` });
+    this.#clients.push(client);
+    if (this.#started) client.start();
+    return client;
+  }
+
+  /** Forgets a media server added with `add` (its instance left); its rooms must be closed first. */
+  async remove(client: MediaServerClient): Promise<void> {
+    const index = this.#clients.indexOf(client);
+    if (index <= 0) return; // never the first: `App.media` is it
+    this.#clients.splice(index, 1);
+    client.removeAllListeners();
+    await client.close();
   }
 
   /** Any media server connected. */

@@ -76,7 +76,14 @@ export class PipelineReconciler {
   #createEpoch = 0;
   #running: Promise<ReconcileResult> | undefined;
 
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    /**
+     * Several app instances may share one media server (server/cluster): a pipeline unknown to
+     * this connection may be another instance's, which this says; those are left alone.
+     */
+    private readonly othersHold: (pipelineId: string) => boolean = () => false,
+  ) {}
 
   /** Wraps a pipeline `create` so reconciliation can tell its pipeline from an orphan. */
   async creating<T>(work: () => Promise<T>): Promise<T> {
@@ -112,7 +119,7 @@ export class PipelineReconciler {
     if (!quiet || epoch !== this.#createEpoch) return result;
     const mine = new Set(session.livePipelines().map((member) => member.id));
     for (const id of listed) {
-      if (mine.has(id)) continue;
+      if (mine.has(id) || this.othersHold(id)) continue;
       try {
         await releaseById(session, id);
         result.released.push(id);

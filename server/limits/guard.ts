@@ -117,7 +117,14 @@ export class AbuseGuard {
     const address = connection.address;
     switch (kind.kind) {
       case 'join': {
+        if (kind.hasPassword(payload) && !this.takePasswordAttempt(address)) {
+          return rateLimited('Too many password attempts; wait a minute.');
+        }
         return this.#checkJoin(address, kind.roomId(payload));
+      }
+      case 'password': {
+        if (this.takePasswordAttempt(address)) return undefined;
+        return rateLimited('Too many password attempts; wait a minute.');
       }
       case 'offer': {
         if (!this.#byAddress.offer.take(address)) return rateLimited('Too many offers.');

@@ -66,7 +66,8 @@ describe('recordings API', () => {
       handleRecordings(req, res, {
         root,
         isRecording: (roomId) => roomId === 'room-live',
-        verifyHost: (roomId, credential) => credentials.verify(roomId, credential),
+        verifyHost: async (roomId, credential) =>
+          (await credentials.verify(roomId, credential))?.host === true,
         signer,
         logger: testLogger(),
       }),
@@ -84,7 +85,7 @@ describe('recordings API', () => {
     fetch(`${base}${url}`, { headers });
 
   async function listAsHost(): Promise<RecordingList> {
-    const credential = await credentials.issue('room-a');
+    const credential = await credentials.issue('room-a', { identity: 'ann', host: true });
     const res = await get('/api/recordings/room-a', { authorization: `Bearer ${credential}` });
     expect(res.status).toBe(200);
     return (await res.json()) as RecordingList;
@@ -100,7 +101,10 @@ describe('recordings API', () => {
 
   it('lists recordings to hosts only', async () => {
     expect((await get('/api/recordings/room-a')).status).toBe(401);
-    const otherRoom = await credentials.issue('room-b');
+    const otherRoom = await credentials.issue('room-b', { identity: 'ann', host: true });
+    const notHost = await credentials.issue('room-a', { identity: 'bob', host: false });
+    const guest = await get('/api/recordings/room-a', { authorization: `Bearer ${notHost}` });
+    expect(guest.status).toBe(403);
     const refused = await get('/api/recordings/room-a', { authorization: `Bearer ${otherRoom}` });
     expect(refused.status).toBe(403);
     expect(await refused.json()).toMatchObject({ error: { code: 'FORBIDDEN' } });

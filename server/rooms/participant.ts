@@ -1,7 +1,8 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 
 import { ErrorCode } from '../../lib/protocol';
-import type { IceCandidate, ParticipantInfo } from '../../lib/protocol';
+import type { IceCandidate, ParticipantConnection, ParticipantInfo } from '../../lib/protocol';
 import { AppError } from '../errors';
 import type { KurentoIceCandidate, MediaPipeline } from '../kurento/objects';
 import type { Logger } from '../logger';
@@ -43,6 +44,11 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     },
   };
   #closed = false;
+  /** Secret of this membership (the join answer's `resumeToken`): a rejoin after a loss shows it. */
+  readonly resumeToken = randomBytes(16).toString('base64url');
+  /** `reconnecting` while my signaling is lost and the grace period runs (server/rooms/grace.ts). */
+  connection: ParticipantConnection = 'connected';
+  #graceTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: ParticipantOptions) {
     super();
@@ -60,7 +66,24 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       id: this.id,
       displayName: this.displayName,
       publications: this.livePublications.map((publication) => publication.info),
+      ...(this.connection === 'reconnecting' ? { connection: this.connection } : {}),
     };
+  }
+
+  /** My signaling is lost: `expire` runs after `ms` unless I am closed first (left, resumed). */
+  startGrace(ms: number, expire: () => void): void {
+    if (this.#closed || this.#graceTimer) return;
+    this.#graceTimer = setTimeout(() => {
+      this.#graceTimer = undefined;
+      if (!this.#closed) expire();
+    }, ms);
+  }
+
+  /** True when `token` is my resume token (compared in constant time). */
+  acceptsResume(token: string): boolean {
+    const given = Buffer.from(token);
+    const mine = Buffer.from(this.resumeToken);
+    return given.length === mine.length && timingSafeEqual(given, mine);
   }
 
   /** Negotiated and announced publications. */
@@ -174,6 +197,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    clearTimeout(this.#graceTimer);
     const owned: { close(): Promise<void> }[] = [
       ...this.#publications.values(),
       ...this.#subscriptions.values(),

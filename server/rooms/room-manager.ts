@@ -4,12 +4,21 @@ import { AppError } from '../errors';
 import type { MediaServerClient } from '../kurento/client';
 import type { MediaServerPool } from '../kurento/pool';
 import type { Logger } from '../logger';
+import type { AccessServices } from '../access/room-access';
 import { Room } from './room';
 
 interface RoomManagerOptions {
   pool: MediaServerPool;
   logger: Logger;
   maxParticipants: number;
+  access: AccessServices;
+  /**
+   * Where a new room's media goes (server/cluster: the least-loaded media server of every
+   * instance); undefined, or no answer: the pool's connected server with the fewest rooms.
+   */
+  placement?: () => MediaServerClient | undefined;
+  /** How long a participant whose signaling is lost stays (shown reconnecting), ms. */
+  graceMs: number;
 }
 
 /** The open rooms by id. A room is created on its first join and forgotten when it closes. */
@@ -48,6 +57,11 @@ export class RoomManager {
     return count;
   }
 
+  /** The open rooms (server/cluster renews their leases). */
+  list(): Room[] {
+    return [...this.#rooms.values()];
+  }
+
   get(roomId: string): Room | undefined {
     return this.#rooms.get(roomId);
   }
@@ -57,11 +71,14 @@ export class RoomManager {
     if (this.#closed) throw new AppError(ErrorCode.ShuttingDown, 'The server is shutting down.');
     const existing = this.#rooms.get(roomId);
     if (existing && !existing.closed) return existing;
-    const media = this.#options.pool.pick((client) => this.#roomsOn(client));
+    const media =
+      this.#options.placement?.() ?? this.#options.pool.pick((client) => this.#roomsOn(client));
     const room = new Room(roomId, {
       media,
       logger: this.#options.logger,
       maxParticipants: this.#options.maxParticipants,
+      access: this.#options.access,
+      graceMs: this.#options.graceMs,
     });
     this.#rooms.set(roomId, room);
     room.once('closed', () => {

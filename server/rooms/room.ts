@@ -14,47 +14,14 @@ import { AppError } from '../errors';
 import type { MediaServerClient } from '../kurento/client';
 import type { KurentoIceCandidate, MediaPipeline } from '../kurento/objects';
 import type { Logger } from '../logger';
-import { RoomMeeting, type MeetingMember } from '../meeting/room-meeting';
-import type { RecordingMember } from '../recording/recordings';
+import { RoomMeeting } from '../meeting/room-meeting';
+import { RoomAccess } from '../access/room-access';
 import { Participant } from './participant';
+import type { JoinRequest, JoinSignal, RoomEvents, RoomMember, RoomOptions } from './room-types';
 import type { PublicationObserver, PublishInput } from './room-publications';
 import { RoomPublications } from './room-publications';
 
-export interface RoomEvents {
-  /** `reason` is set when the room ended for everyone without their asking. */
-  closed: [reason: ProtocolError | undefined];
-}
-
-/**
- * How a member hears of the room. The room calls it directly, from the moment the member is added
- * (in the same synchronous step as the snapshot of the others that `join` returns), so no join,
- * leave or change can fall between what the snapshot shows and what the member is told next.
- */
-export interface RoomMember extends MeetingMember, RecordingMember {
-  participantJoined(participant: ParticipantInfo): void;
-  participantLeft(participantId: string): void;
-  participantUpdated(participant: ParticipantInfo): void;
-  publicationAdded(publication: PublicationInfo): void;
-  publicationRemoved(publicationId: string, participantId: string): void;
-  publicationUpdated(publication: PublicationInfo): void;
-  /** The room ended; `reason` is set when it ended for everyone without their asking. */
-  roomClosed(reason: ProtocolError | undefined): void;
-}
-
-export interface JoinRequest {
-  displayName: string;
-}
-
-/** Lets a join in progress find out that its caller went away (socket disconnected). */
-export interface JoinSignal {
-  readonly aborted: boolean;
-}
-
-interface RoomOptions {
-  media: MediaServerClient;
-  logger: Logger;
-  maxParticipants: number;
-}
+export type { JoinRequest, JoinSignal, RoomEvents, RoomMember } from './room-types';
 
 /**
  * A group call: owns the MediaPipeline (created once, when the room is, so racing joins share it)
@@ -66,6 +33,7 @@ export class Room extends EventEmitter<RoomEvents> {
   /** The media server this room lives on. */
   readonly media: MediaServerClient;
   readonly #maxParticipants: number;
+  readonly #graceMs: number;
   readonly #pipeline: Promise<MediaPipeline>;
   /** Set once the pipeline exists (always, while the room has participants). */
   #readyPipeline: MediaPipeline | undefined;
@@ -74,6 +42,8 @@ export class Room extends EventEmitter<RoomEvents> {
   readonly #members = new Map<string, RoomMember>();
   /** Chat, raised hands, reactions (server/meeting). */
   readonly meeting: RoomMeeting;
+  /** Roles, lock, lobby, password, removals (server/access). */
+  readonly access: RoomAccess;
   /** Joins admitted but not finished: they count against the limit and keep the room open. */
   #pendingJoins = 0;
   #closed = false;
@@ -86,10 +56,21 @@ export class Room extends EventEmitter<RoomEvents> {
     this.logger = options.logger.child({ roomId: id });
     this.media = options.media;
     this.#maxParticipants = options.maxParticipants;
+    this.#graceMs = options.graceMs ?? 0;
     this.meeting = new RoomMeeting({
       logger: this.logger,
       members: () => this.#members,
       nameOf: (id) => this.#participants.get(id)?.displayName,
+    });
+    this.access = new RoomAccess({
+      roomId: id,
+      logger: this.logger,
+      services: options.access,
+      members: () => this.#members,
+      infoOf: (id) => {
+        const participant = this.#participants.get(id);
+        return participant && this.#info(participant);
+      },
     });
     this.#pipeline = options.media.createMediaPipeline().then(async (pipeline) => {
       if (this.#closed) {
@@ -148,9 +129,16 @@ export class Room extends EventEmitter<RoomEvents> {
     request: JoinRequest,
     signal: JoinSignal,
     member: RoomMember,
-  ): Promise<{ participant: Participant; others: ParticipantInfo[]; meeting: MeetingSnapshot }> {
+  ): Promise<{
+    participant: Participant;
+    others: ParticipantInfo[];
+    meeting: MeetingSnapshot;
+    access: ReturnType<RoomAccess['snapshotFor']>;
+  }> {
     this.#assertOpen();
-    if (this.#participants.size + this.#pendingJoins >= this.#maxParticipants) {
+    const resumed = this.#resumable(request.resume);
+    const occupied = this.#participants.size - (resumed ? 1 : 0) + this.#pendingJoins;
+    if (occupied >= this.#maxParticipants) {
       throw new AppError(
         ErrorCode.RoomFull,
         `This room is full (${this.#maxParticipants} participants).`,
@@ -158,6 +146,15 @@ export class Room extends EventEmitter<RoomEvents> {
     }
     this.#pendingJoins += 1;
     try {
+      if (resumed) {
+        // The same person is back on a new socket: the old membership goes now (its endpoints
+        // released, the others told), not when its dead socket times out. The pending join
+        // keeps the room open meanwhile.
+        resumed.logger.info('join() | resumed by a new connection');
+        this.leave(resumed.id).catch((error: unknown) =>
+          this.logger.error({ err: error }, 'join() | releasing the resumed membership failed'),
+        );
+      }
       const pipeline = await this.#pipeline;
       this.#assertOpen();
       if (signal.aborted) throw aborted();
@@ -170,13 +167,17 @@ export class Room extends EventEmitter<RoomEvents> {
         logger: this.logger.child({ participantId: id }),
       });
       // One synchronous step: snapshot, membership, announcement (see RoomMember).
-      const others = this.participants.map((other) => other.info);
+      const others = this.participants.map((other) => this.#info(other));
       const meeting = this.meeting.snapshot();
+      const { role, identity } = request.access ?? { role: 'participant', identity: randomUUID() };
+      this.access.added(id, role, identity);
+      const access = this.access.snapshotFor(id);
       this.#participants.set(id, participant);
       this.#members.set(id, member);
-      participant.logger.info({ displayName: participant.displayName }, 'join() | joined');
-      this.#tellOthers(id, (other) => other.participantJoined(participant.info));
-      return { participant, others, meeting };
+      participant.logger.info({ displayName: participant.displayName, role }, 'join() | joined');
+      const info = this.#info(participant);
+      this.#tellOthers(id, (other) => other.participantJoined(info));
+      return { participant, others, meeting, access };
     } finally {
       this.#pendingJoins -= 1;
       this.#closeIfEmpty();
@@ -200,8 +201,32 @@ export class Room extends EventEmitter<RoomEvents> {
     participant.logger.info('leave() | left');
     this.#tellOthers(participantId, (other) => other.participantLeft(participantId));
     this.meeting.participantLeft(participantId);
+    this.access.left(participantId);
     this.#closeIfEmpty();
     await Promise.all(releases);
+  }
+
+  /**
+   * My signaling is gone (net, issue 16: the heartbeat went unanswered): the others see me
+   * `reconnecting` for the grace period, then I am removed as if I had left. My endpoints stay
+   * meanwhile; a join of mine that resumes this membership ends it at once.
+   */
+  lose(participantId: string): void {
+    const participant = this.#participants.get(participantId);
+    if (!participant || participant.connection === 'reconnecting') return;
+    const expire = (): void => {
+      this.leave(participantId).catch((error: unknown) =>
+        this.logger.error({ err: error }, 'lose() | leave failed'),
+      );
+    };
+    if (this.#graceMs <= 0) {
+      expire();
+      return;
+    }
+    participant.connection = 'reconnecting';
+    participant.startGrace(this.#graceMs, expire);
+    participant.logger.info({ graceMs: this.#graceMs }, 'lose() | reconnecting');
+    this.#tellOthers(participantId, (other) => other.participantUpdated(participant.info));
   }
 
   /** A new publication of mine (or, with `replaces`, a new connection for one). */
@@ -294,6 +319,7 @@ export class Room extends EventEmitter<RoomEvents> {
     this.#participants.clear();
     this.#members.clear();
     this.meeting.close();
+    this.access.close();
     this.logger.info({ reason: reason?.code }, 'close()');
     this.#publications.closed(participants);
     for (const member of members) this.#tell(member, (m) => m.roomClosed(reason));
@@ -302,6 +328,22 @@ export class Room extends EventEmitter<RoomEvents> {
     await Promise.all(participants.map((participant) => participant.close()));
     const pipeline = await this.#pipeline.catch(() => undefined);
     await pipeline?.release();
+  }
+
+  /**
+   * A host removed this participant: they leave (endpoints released, the others told) and hear
+   * `reason` as the end of their call.
+   */
+  async remove(participantId: string, reason: ProtocolError): Promise<void> {
+    const member = this.#members.get(participantId);
+    const leaving = this.leave(participantId);
+    if (member) this.#tell(member, (m) => m.roomClosed(reason));
+    await leaving;
+  }
+
+  /** What everyone knows of a participant: theirs, and the role the room gave them. */
+  #info(participant: Participant): ParticipantInfo {
+    return { ...participant.info, role: this.access.roleOf(participant.id) ?? 'participant' };
   }
 
   /** Tells every member but `subjectId`. */
@@ -316,6 +358,13 @@ export class Room extends EventEmitter<RoomEvents> {
     } catch (error) {
       this.logger.error({ err: error }, 'tell() | a member failed to take an event');
     }
+  }
+
+  /** The participant a join's `resume` names, when its token is theirs. */
+  #resumable(resume: JoinRequest['resume']): Participant | undefined {
+    if (!resume) return undefined;
+    const previous = this.#participants.get(resume.participantId);
+    return previous?.acceptsResume(resume.token) ? previous : undefined;
   }
 
   #closeIfEmpty(): void {

@@ -4,7 +4,7 @@ import { ErrorCode } from '../../lib/protocol';
 import type { ClientToServerEvents, Result, ServerToClientEvents } from '../../lib/protocol';
 import { AppError } from '../errors';
 import type { AbuseGuard } from '../limits/guard';
-import { registerAccessHandlers } from './access-handlers';
+import { attachAccessHandlers, registerAccessHandlers } from './access-handlers';
 import type { RateLimits } from './rate-limit';
 import { TokenBucket } from './rate-limit';
 import type { RequestName, RequestRow } from './requests';
@@ -15,6 +15,7 @@ import { SignalingSession } from './session';
 import { attachMeetingHandlers } from './meeting-handlers';
 import type { Recordings } from '../recording/recordings';
 import { attachRecordingHandlers } from './recording-handlers';
+import { attachPrejoinHandlers } from './prejoin-handlers';
 
 /** What a client really sends: anything, in any number of arguments. Types are not validation. */
 type InboundEvents = { [E in keyof ClientToServerEvents]: (...args: unknown[]) => void };
@@ -34,6 +35,8 @@ export function attachSignaling(io: SignalingServer, deps: SignalingDeps): void 
     const session = new SignalingSession(socket, deps);
     attachMeetingHandlers(socket, session, deps);
     attachRecordingHandlers(socket, session, deps);
+    attachAccessHandlers(socket, session, deps);
+    attachPrejoinHandlers(socket, session, { ...deps, admission: deps.access.admission });
     const logger = deps.logger.child({ socketId: socket.id });
     const buckets = new Map<keyof RateLimits, TokenBucket>();
     const bucket = (name: keyof RateLimits): TokenBucket => {
@@ -64,7 +67,7 @@ export function attachSignaling(io: SignalingServer, deps: SignalingDeps): void 
     }
     socket.on('disconnect', (reason) => {
       logger.debug({ reason, participantId: session.participantId }, 'disconnect');
-      session.disconnect();
+      session.disconnect(reason);
     });
   });
 }

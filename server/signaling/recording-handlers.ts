@@ -8,9 +8,9 @@ import type {
   ServerToClientEvents,
 } from '../../lib/protocol';
 import { AppError, assertUnreachable } from '../errors';
+import { assertHost } from '../access/roles';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
-import { assertHost } from '../recording/host-check';
 import type { Recordings } from '../recording/recordings';
 import type { Participant } from '../rooms/participant';
 import type { Room } from '../rooms/room';

@@ -3,15 +3,17 @@ import type {
   ClientToServerEvents,
   MeetingRequests,
   RecordingRequests,
+  PrejoinRequests,
 } from '../../lib/protocol';
 import * as publications from './publication-handlers';
+import * as quality from './quality-handlers';
 import type { RateLimits } from './rate-limit';
 import type { SignalingSession } from './session';
 
-/** The requests of this table; the meeting's, access's and recording's have their own handler files. */
+/** The requests of this table; the meeting's, access's, prejoin's and recording's have their own handler files. */
 export type RequestName = Exclude<
   keyof ClientToServerEvents,
-  keyof MeetingRequests | keyof AccessRequests | keyof RecordingRequests
+  keyof MeetingRequests | keyof AccessRequests | keyof PrejoinRequests | keyof RecordingRequests
 >;
 
 /** What a request's acknowledgement carries when it succeeds. */
@@ -95,5 +97,11 @@ export const requests = {
     label: 'ICE candidate',
     payload: true,
     handle: publications.iceCandidate,
+  },
+  'quality:ping': {
+    bucket: 'subscription',
+    label: 'ping',
+    payload: false,
+    handle: quality.ping,
   },
 } satisfies RequestTable;

@@ -7,7 +7,7 @@ import type {
   ProtocolError,
   ServerToClientEvents,
 } from '../../lib/protocol';
-import type { AdmissionControl } from '../access/admission';
+import type { AccessGate, Doorstep } from '../access/gate';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { RoomMeeting } from '../meeting/room-meeting';
@@ -29,15 +29,21 @@ export interface SessionDeps {
   /** ICE servers (with a freshly minted TURN pair) and transport policy for one participant. */
   iceConfig(participantId: string): IceConfig;
   isShuttingDown(): boolean;
-  /** Who may join and as what (server/access): tokens, host credentials. */
-  admission: AdmissionControl;
   /** Recording (issue 14): its state goes into the join answer. */
   recordings?: Recordings;
+  /** Who may join and as what (server/access): tokens, credentials, lock, password, lobby. */
+  access: AccessGate;
+  /**
+   * Several instances (server/cluster): a room that ended for this `reason` is served again
+   * elsewhere, so the socket is closed (the browser reconnects and rejoins) instead of being told
+   * the call is over. Absent: one process, the room's end is final.
+   */
+  rejoinElsewhere?: (reason: ProtocolError) => boolean;
 }
 
 type State =
   | { kind: 'idle' }
-  | { kind: 'joining'; signal: { aborted: boolean } }
+  | { kind: 'joining'; signal: { aborted: boolean }; cancel: AbortController }
   | {
       kind: 'joined';
       room: Room;
@@ -55,6 +61,7 @@ export class SignalingSession {
   readonly #deps: SessionDeps;
   readonly #logger: Logger;
   #state: State = { kind: 'idle' };
+  #passwordCheck: ((password: string) => Promise<void>) | undefined;
 
   constructor(socket: SignalingSocket, deps: SessionDeps) {
     this.#socket = socket;
@@ -81,18 +88,21 @@ export class SignalingSession {
     }
     const started = performance.now();
     const signal = { aborted: false };
-    this.#state = { kind: 'joining', signal };
+    const cancel = new AbortController();
+    this.#state = { kind: 'joining', signal, cancel };
     let joinedParticipant: Participant | undefined;
     const member = new SocketRoomMember(this.#socket, (reason) =>
       this.#roomClosed(joinedParticipant, reason),
     );
     try {
-      const roomIsOpen = this.#deps.rooms.get(request.roomId) !== undefined;
-      const admission = await this.#deps.admission.admit(request, roomIsOpen);
+      // The door (lock, password, lobby) comes before the room is touched: a joiner who waits
+      // is in no room and owns no media object.
+      const open = this.#deps.rooms.get(request.roomId);
+      const admission = await this.#deps.access.enter(request, open, this.#doorstep, cancel.signal);
       if (signal.aborted) throw new AppError(ErrorCode.NotInRoom, 'The join was cancelled.');
       const room = this.#deps.rooms.getOrCreate(request.roomId);
-      const { participant, others, meeting } = await room.join(
-        { ...request, displayName: admission.displayName },
+      const { participant, others, meeting, access } = await room.join(
+        { displayName: admission.displayName, access: admission },
         signal,
         member,
       );
@@ -112,9 +122,13 @@ export class SignalingSession {
         meeting,
         ...(this.#deps.recordings ? { recording: this.#deps.recordings.state(room) } : {}),
         ...this.#deps.iceConfig(participant.id),
+        resumeToken: participant.resumeToken,
         access: {
-          role: admission.role,
-          ...(admission.hostCredential ? { hostCredential: admission.hostCredential } : {}),
+          ...access,
+          hostCredential: await this.#deps.access.admission.hostCredentials.issue(room.id, {
+            identity: admission.identity,
+            host: access.role === 'host',
+          }),
         },
       };
     } catch (error) {
@@ -145,6 +159,7 @@ export class SignalingSession {
       }
       case 'joining': {
         state.signal.aborted = true;
+        state.cancel.abort();
         return null;
       }
       case 'joined': {
@@ -155,18 +170,50 @@ export class SignalingSession {
     }
   }
 
-  /** The socket is gone. */
-  disconnect(): void {
+  /**
+   * The socket is gone. Lost on the way (heartbeat unanswered, transport error) rather than closed
+   * by the browser, a joined participant gets the room's grace period (net, issue 16).
+   */
+  disconnect(reason?: string): void {
+    const state = this.#state;
+    if (state.kind === 'joined' && (reason === 'ping timeout' || reason === 'transport error')) {
+      this.#state = { kind: 'idle' };
+      state.detach();
+      state.room.lose(state.participant.id);
+      return;
+    }
     this.leave().catch((error: unknown) =>
       this.#logger.error({ err: error }, 'disconnect() | leave failed'),
     );
   }
+
+  /** While my join waits for the room's password: checks one (PASSWORD_WRONG when it is not). */
+  async password(password: string): Promise<null> {
+    if (!this.#passwordCheck) {
+      throw new AppError(ErrorCode.BadRequest, 'No join is waiting for a password.');
+    }
+    await this.#passwordCheck(password);
+    return null;
+  }
+
+  /** The waiting joiner is told through its own socket (it is no room member yet). */
+  readonly #doorstep: Doorstep = {
+    waiting: (reason, wrong) =>
+      this.#socket.emit('access:waiting', { reason, ...(wrong ? { wrong } : {}) }),
+    onPassword: (check) => {
+      this.#passwordCheck = check ?? undefined;
+    },
+  };
 
   /** The room ended while `participant` (if the join got that far) was in it. */
   #roomClosed(participant: Participant | undefined, reason: ProtocolError | undefined): void {
     if (this.#state.kind === 'joined' && this.#state.participant === participant) {
       this.#state.detach();
       this.#state = { kind: 'idle' };
+    }
+    if (reason && this.#deps.rejoinElsewhere?.(reason)) {
+      this.#socket.disconnect(true);
+      return;
     }
     if (reason) {
       this.#deps.metrics.error(reason.code);

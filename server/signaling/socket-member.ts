@@ -4,8 +4,10 @@ import type {
   PublicationInfo,
   RecordingState,
 } from '../../lib/protocol';
+import type { AccessDelivery } from '../access/room-access';
 import type { MeetingDelivery } from '../meeting/room-meeting';
 import type { RoomMember } from '../rooms/room';
+import { emitAccess } from './access-events';
 import { emitMeeting } from './meeting-handlers';
 import type { SignalingSocket } from './session';
 
@@ -57,6 +59,10 @@ export class SocketRoomMember implements RoomMember {
 
   recording(state: RecordingState): void {
     this.#deliver(() => this.#socket.emit('recording:state', state));
+  }
+
+  access(delivery: AccessDelivery): void {
+    this.#deliver(() => emitAccess(this.#socket, delivery));
   }
 
   roomClosed(reason: ProtocolError | undefined): void {

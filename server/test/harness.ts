@@ -54,6 +54,7 @@ export async function startServer(
     env?: Record<string, string>;
     mediaClient?: CreateAppOptions['mediaClient'];
     abuseLimits?: CreateAppOptions['abuseLimits'];
+    access?: CreateAppOptions['access'];
   } = {},
 ): Promise<TestServer> {
   const env = parseEnv({ HOST: '127.0.0.1', PORT: '0', NODE_ENV: 'test', ...options.env });
@@ -65,6 +66,7 @@ export async function startServer(
     ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
     ...(options.mediaClient ? { mediaClient: options.mediaClient } : {}),
     abuseLimits: options.abuseLimits ?? singleAddressLoadLimits,
+    ...(options.access ? { access: options.access } : {}),
   });
   const port = await app.listen(0, '127.0.0.1');
   return { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };

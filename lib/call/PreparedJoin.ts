@@ -1,0 +1,197 @@
+import type { PrejoinPrepareResult } from '../protocol';
+import { DeferredLifecycle } from './DeferredLifecycle';
+import type { IceSettings } from './OutgoingPublication';
+import { type ConnectionKinds, PreparedConnection } from './PreparedConnection';
+import { SignalingClient } from './SignalingClient';
+
+/** `pending` while preparing; `ready` once the socket and every connection asked for are; `none`: nothing prepared (refused, failed, expired or closed). */
+export type PrepareStatus = 'pending' | 'ready' | 'none';
+
+/** More receive connections than this are built after the click, as before. */
+const maxPreparedReceivers = 8;
+/** Handed to a call that never starts (unmounted at once): released after this. */
+const handOffTimeoutMs = 10_000;
+
+/**
+ * What the prejoin screen prepares before the click (issue 18): the signaling socket, connected;
+ * the ICE configuration (`prejoin:prepare`); my sendonly connection and one recvonly connection
+ * per person in the room, each with its offer set and ICE gathering done. The click hands it to
+ * the call (`CallSession`), which joins on the open socket and adopts the connections, so the
+ * click only commits. The server keeps nothing for it and shows me to no one until `room:join`.
+ * Abandoned (the screen goes, the tab closes, or the server's TTL passes), it releases everything.
+ */
+export class PreparedJoin {
+  readonly #roomId: string;
+  readonly #createSignaling: () => SignalingClient;
+  #signaling: SignalingClient | null = null;
+  #ice: IceSettings | null = null;
+  #recv: PreparedConnection[] = [];
+  #send: PreparedConnection | null = null;
+  #want = { receivers: 0, send: null as ConnectionKinds | null };
+  #status: PrepareStatus = 'pending';
+  #closed = false;
+  #handedOff = false;
+  #expiry: ReturnType<typeof setTimeout> | undefined;
+  /** Until the prejoin said what to prepare, the preparation is not complete. */
+  #told = false;
+  readonly #onConnect = (): void => {
+    const signaling = this.#signaling;
+    if (signaling) void this.#prepare(signaling);
+  };
+  readonly #listeners = new Set<() => void>();
+  readonly #lifecycle = new DeferredLifecycle(
+    () => this.#start(),
+    () => {
+      if (!this.#handedOff) this.close();
+    },
+  );
+
+  constructor(
+    roomId: string,
+    createSignaling: () => SignalingClient = () => new SignalingClient(),
+  ) {
+    // Nothing with side effects here: StrictMode may construct and discard an instance.
+    this.#roomId = roomId;
+    this.#createSignaling = createSignaling;
+  }
+
+  getStatus = (): PrepareStatus => this.#status;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  };
+
+  retain(): void {
+    this.#lifecycle.retain();
+  }
+
+  release(): void {
+    this.#lifecycle.release();
+  }
+
+  /**
+   * What to prepare: `receivers` people are in the room (from the room status; people who join
+   * later get their connection after the click), `send` the m-lines of my camera publication
+   * (null: nothing to publish, or not known yet).
+   */
+  expect(receivers: number, send: ConnectionKinds | null): void {
+    this.#want = { receivers: Math.min(Math.max(0, receivers), maxPreparedReceivers), send };
+    this.#told = true;
+    this.#build();
+  }
+
+  /** The click: the call owns this from now; released if the call does not take it soon. */
+  handOff(): PreparedJoin | undefined {
+    if (this.#closed || this.#status === 'none') {
+      this.close();
+      return undefined;
+    }
+    this.#handedOff = true;
+    clearTimeout(this.#expiry);
+    this.#expiry = setTimeout(() => this.close(), handOffTimeoutMs);
+    return this;
+  }
+
+  /** The open socket, for the call to join on (once). */
+  takeSignaling(): SignalingClient | null {
+    const signaling = this.#signaling;
+    this.#signaling = null;
+    clearTimeout(this.#expiry);
+    // The call listens to its socket itself from now on.
+    signaling?.socket.off('connect', this.#onConnect);
+    return this.#closed ? null : signaling;
+  }
+
+  get ice(): IceSettings | null {
+    return this.#ice;
+  }
+
+  /** A prepared connection of this shape, now owned by the caller (PeerLink adopts it). */
+  take(direction: 'sendonly' | 'recvonly', kinds: ConnectionKinds): PreparedConnection | undefined {
+    if (this.#closed) return undefined;
+    if (direction === 'sendonly') {
+      const send = this.#send;
+      if (!send?.fits(direction, kinds)) return undefined;
+      this.#send = null;
+      return send;
+    }
+    const index = this.#recv.findIndex((c) => c.fits(direction, kinds));
+    if (index < 0) return undefined;
+    const [taken] = this.#recv.splice(index, 1);
+    return taken;
+  }
+
+  /** The join adopted what it could: the rest goes (and the socket stays with the call). */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearTimeout(this.#expiry);
+    this.#recv.forEach((c) => c.close());
+    this.#send?.close();
+    this.#recv = [];
+    this.#send = null;
+    const signaling = this.#signaling;
+    this.#signaling = null;
+    signaling?.socket.removeAllListeners();
+    signaling?.socket.disconnect();
+    this.#setStatus('none');
+  }
+
+  #start(): void {
+    if (this.#closed) return;
+    const signaling = this.#createSignaling();
+    this.#signaling = signaling;
+    signaling.socket.once('connect', this.#onConnect);
+    signaling.socket.connect();
+  }
+
+  async #prepare(signaling: SignalingClient): Promise<void> {
+    let result: PrejoinPrepareResult;
+    try {
+      result = await signaling.prepare({ roomId: this.#roomId });
+    } catch {
+      // Refused or an older server: nothing prepared, the click joins as before.
+      this.close();
+      return;
+    }
+    if (this.#closed) return;
+    this.#ice = { iceServers: result.iceServers, iceTransportPolicy: result.iceTransportPolicy };
+    // A prejoin left open past the TTL keeps nothing (the TURN pair would expire too).
+    if (!this.#handedOff) this.#expiry = setTimeout(() => this.close(), result.ttlMs);
+    this.#build();
+  }
+
+  #build(): void {
+    const ice = this.#ice;
+    if (this.#closed || this.#handedOff || !ice) return;
+    const send = this.#want.send;
+    const before = [this.#send, ...this.#recv];
+    if (this.#send && (!send || !this.#send.fits('sendonly', send))) {
+      this.#send.close();
+      this.#send = null;
+    }
+    if (!this.#send && send && (send.audio || send.video)) {
+      this.#send = new PreparedConnection('sendonly', send, ice);
+    }
+    const both = { audio: true, video: true };
+    while (this.#recv.length < this.#want.receivers) {
+      this.#recv.push(new PreparedConnection('recvonly', both, ice));
+    }
+    const now = [this.#send, ...this.#recv];
+    if (before.length === now.length && before.every((c, i) => c === now[i])) {
+      if (this.#status === 'pending' && this.#told) this.#setStatus('ready');
+      return;
+    }
+    this.#setStatus('pending');
+    void Promise.all([this.#send?.ready, ...this.#recv.map((c) => c.ready)]).then(() => {
+      if (!this.#closed && this.#told) this.#setStatus('ready');
+    });
+  }
+
+  #setStatus(status: PrepareStatus): void {
+    if (this.#status === status) return;
+    this.#status = status;
+    this.#listeners.forEach((listener) => listener());
+  }
+}

@@ -1,0 +1,98 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** An SRTP key context living in the addon (one direction of one session; freed by the GC). */
+export interface NativeSrtpContext {
+  readonly __brand: 'NativeSrtpContext';
+}
+
+/**
+ * The optional native fast path (native/src/moim_native.c, built by `node native/build.mjs`):
+ * SRTP with one OpenSSL context per direction and precomputed HMAC states, and a send straight
+ * to a connected UDP socket. Byte-identical to the JS path (native.test.ts). `b1` is the second
+ * RTP header byte (marker bit | payload type).
+ */
+export interface NativeAddon {
+  create(
+    profile: number,
+    encrypt: boolean,
+    sessionKey: Buffer,
+    sessionSalt: Buffer,
+    authKey: Buffer,
+  ): NativeSrtpContext;
+  /** Writes header ‖ ciphertext ‖ tag into `out` (≥ 12 + payload + 16 bytes); its length. */
+  protect(
+    ctx: NativeSrtpContext,
+    out: Buffer,
+    b1: number,
+    seq: number,
+    ts: number,
+    ssrc: number,
+    roc: number,
+    payload: Buffer,
+  ): number;
+  /** Protects and sends on the connected UDP socket `fd`; bytes sent or −errno. */
+  send(
+    ctx: NativeSrtpContext,
+    fd: number,
+    b1: number,
+    seq: number,
+    ts: number,
+    ssrc: number,
+    roc: number,
+    payload: Buffer,
+  ): number;
+  /** Authenticates and decrypts in place; length of header ‖ plaintext, or −1 (bad tag). */
+  unprotect(ctx: NativeSrtpContext, packet: Buffer, payloadOffset: number, roc: number): number;
+}
+
+const FILE = path.join('native', 'build', 'Release', 'moim_native.node');
+
+/** The addon file: the nearest `native/build/Release` above this module (source tree or dist/). */
+function addonPath(): string | undefined {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const p = path.join(dir, FILE);
+    if (existsSync(p)) return p;
+    dir = path.dirname(dir);
+  }
+  return undefined;
+}
+
+function isAddon(m: unknown): m is NativeAddon {
+  if (typeof m !== 'object' || m === null) return false;
+  const r = m as Record<string, unknown>;
+  return ['create', 'protect', 'send', 'unprotect'].every((k) => typeof r[k] === 'function');
+}
+
+/** Why the addon is not in use (undefined when it is): for the startup log and benchmarks. */
+export let nativeUnavailable: string | undefined;
+
+/**
+ * Loads the addon unless `MEDIA_NATIVE=off` (the benchmarks' "addon off" arm) or it was not
+ * built; a load failure (another Node ABI, a missing symbol) falls back to JS too.
+ */
+export function loadNative(): NativeAddon | null {
+  if (process.env['MEDIA_NATIVE'] === 'off') {
+    nativeUnavailable = 'MEDIA_NATIVE=off';
+    return null;
+  }
+  const file = addonPath();
+  if (!file) {
+    nativeUnavailable = 'not built (node native/build.mjs)';
+    return null;
+  }
+  try {
+    const m: unknown = createRequire(import.meta.url)(file);
+    if (isAddon(m)) return m;
+    nativeUnavailable = `${file} is not the expected addon`;
+  } catch (e) {
+    nativeUnavailable = `${file} did not load: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  return null;
+}
+
+/** The process-wide addon, or null: the JS path. */
+export const native: NativeAddon | null = loadNative();

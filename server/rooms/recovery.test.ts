@@ -1,0 +1,206 @@
+/**
+ * Issue 16 on the server, against the real embedded media server: a browser whose signaling was
+ * lost comes back on a new socket and resumes its membership (no duplicate participant, the old
+ * endpoints released on the media server itself), and a participant whose socket goes silent is
+ * shown `reconnecting` to the others for the grace period, then removed.
+ */
+import type { Socket as NetSocket } from 'node:net';
+
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+
+import { ErrorCode } from '../../lib/protocol';
+import type { EmbeddedMediaServer } from '../media/embedded';
+import type { TestClient, TestServer } from '../test/harness';
+import {
+  closeClients,
+  connectClient,
+  join,
+  joined,
+  nextEvent,
+  startMediaServer,
+  startServer,
+  waitUntil,
+} from '../test/harness';
+import { Publisher, Viewer } from '../test/peers';
+
+/** Every object the media server holds (pipelines and their children), asked over its own protocol. */
+async function mediaServerObjects(url: string): Promise<string[]> {
+  const ws = new WebSocket(url);
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  let nextId = 1;
+  const invoke = (object: string, operation: string): Promise<unknown> => {
+    const id = nextId++;
+    ws.send(
+      JSON.stringify({ jsonrpc: '2.0', id, method: 'invoke', params: { object, operation } }),
+    );
+    return new Promise((resolve, reject) => {
+      const onMessage = (data: WebSocket.RawData): void => {
+        const reply = JSON.parse(data.toString()) as {
+          id?: number;
+          result?: { value?: unknown };
+          error?: unknown;
+        };
+        if (reply.id !== id) return;
+        ws.off('message', onMessage);
+        if (reply.error) reject(new Error(JSON.stringify(reply.error)));
+        else resolve(reply.result?.value);
+      };
+      ws.on('message', onMessage);
+    });
+  };
+  try {
+    const pipelines = (await invoke('manager_ServerManager', 'getPipelines')) as string[];
+    const children = await Promise.all(
+      pipelines.map(async (id) => (await invoke(id, 'getChildren')) as string[]),
+    );
+    return [...pipelines, ...children.flat()];
+  } finally {
+    ws.close();
+  }
+}
+
+/** Stops reading the socket's TCP stream: no pong goes back, as when its path is cut. */
+function silence(socket: TestClient): void {
+  const transport = socket.io.engine.transport as unknown as { ws?: { _socket?: NetSocket } };
+  const tcp = transport.ws?._socket;
+  if (!tcp) throw new Error('no TCP socket under this client');
+  tcp.pause();
+}
+
+describe('recovery after a lost signaling path', () => {
+  let media: EmbeddedMediaServer;
+  let server: TestServer;
+  const peers: { close(): Promise<void> }[] = [];
+
+  beforeAll(async () => {
+    media = await startMediaServer();
+    server = await startServer(media.url, {
+      // Short, but long enough that a loaded machine does not miss heartbeats of live sockets.
+      env: { RECONNECT_GRACE_SECONDS: '2', SIGNALING_HEARTBEAT_SECONDS: '2' },
+    });
+    await server.app.media.waitConnected(20_000);
+  });
+  afterEach(async () => {
+    await Promise.all(peers.splice(0).map((peer) => peer.close()));
+    closeClients();
+    await waitUntil(() => server.app.media.objectCount === 0, 'every media object released');
+  });
+  afterAll(async () => {
+    await server?.close();
+    await media?.close();
+  });
+
+  it('a rejoin that resumes replaces the old membership at once: one participant, its endpoints released', async () => {
+    const ann = await connectClient(server.url);
+    const bob = await connectClient(server.url);
+    const first = await joined(ann, 'resume', 'Ann');
+    await joined(bob, 'resume', 'Bob');
+    expect(first.resumeToken).toMatch(/^[\w-]{22}$/);
+    const added = nextEvent(bob, 'publication:added');
+    peers.push(await Publisher.start(ann));
+    const watched = await added;
+    peers.push(await Viewer.start(bob, watched[0].id));
+    // pipeline, Ann's outgoing endpoint, Bob's incoming one
+    expect(await mediaServerObjects(media.url)).toHaveLength(3);
+
+    // Ann's old socket stays open (the server has not noticed the loss): she is back on a new one.
+    const annAgain = await connectClient(server.url);
+    const left = nextEvent(bob, 'participant:left');
+    const arrived = nextEvent(bob, 'participant:joined');
+    const second = await join(annAgain, {
+      roomId: 'resume',
+      displayName: 'Ann',
+      resume: { participantId: first.selfId, token: first.resumeToken ?? '' },
+    });
+    expect(second.ok).toBe(true);
+    if (!second.ok) return;
+    expect(second.data.selfId).not.toBe(first.selfId);
+    expect(second.data.participants.map((p) => p.displayName)).toEqual(['Bob']);
+    expect((await left)[0].participantId).toBe(first.selfId);
+    expect((await arrived)[0].displayName).toBe('Ann');
+    expect(
+      server.app.rooms
+        .get('resume')
+        ?.participants.map((p) => p.displayName)
+        .sort(),
+    ).toEqual(['Ann', 'Bob']);
+    // The media server itself holds only the pipeline: both old endpoints are gone.
+    await waitUntil(
+      async () => (await mediaServerObjects(media.url)).length === 1,
+      'the old endpoints released on the media server',
+    );
+    expect(server.app.media.objectCount).toBe(1);
+    // The old socket's late disconnect removes nobody.
+    ann.disconnect();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(server.app.rooms.get('resume')?.size).toBe(2);
+  });
+
+  it('a wrong resume token is an ordinary join: the old membership stays', async () => {
+    const ann = await connectClient(server.url);
+    const first = await joined(ann, 'forged', 'Ann');
+    const mallory = await connectClient(server.url);
+    const result = await join(mallory, {
+      roomId: 'forged',
+      displayName: 'Mallory',
+      resume: { participantId: first.selfId, token: 'A'.repeat(22) },
+    });
+    expect(result.ok).toBe(true);
+    expect(server.app.rooms.get('forged')?.size).toBe(2);
+    const bad = await join(await connectClient(server.url), {
+      roomId: 'forged',
+      displayName: 'Eve',
+      resume: { participantId: first.selfId, token: 'x'.repeat(65) },
+    });
+    // The schema's length cap: refused before anything happens.
+    expect(bad).toMatchObject({ ok: false, error: { code: ErrorCode.PayloadTooLarge } });
+  });
+
+  it('a silent socket is shown reconnecting to the others, then removed after the grace period', async () => {
+    const ann = await connectClient(server.url);
+    const bob = await connectClient(server.url);
+    const annJoin = await joined(ann, 'grace', 'Ann');
+    await joined(bob, 'grace', 'Bob');
+    const reconnecting = nextEvent(
+      bob,
+      'participant:updated',
+      (info) => info.id === annJoin.selfId,
+    );
+    const left = nextEvent(bob, 'participant:left');
+    silence(ann);
+    const [info] = await reconnecting;
+    expect(info.connection).toBe('reconnecting');
+    const shownAt = Date.now();
+    expect((await left)[0].participantId).toBe(annJoin.selfId);
+    // The grace period (2 s) ran in between; a timer's precision is all this allows.
+    expect(Date.now() - shownAt).toBeGreaterThan(1700);
+    expect(server.app.rooms.get('grace')?.participants.map((p) => p.displayName)).toEqual(['Bob']);
+  });
+
+  it('resuming during the grace period ends it: no reconnecting participant is left behind', async () => {
+    const ann = await connectClient(server.url);
+    const bob = await connectClient(server.url);
+    const first = await joined(ann, 'grace-resume', 'Ann');
+    await joined(bob, 'grace-resume', 'Bob');
+    const reconnecting = nextEvent(bob, 'participant:updated', (info) => info.id === first.selfId);
+    silence(ann);
+    await reconnecting;
+    const left = nextEvent(bob, 'participant:left');
+    const again = await join(await connectClient(server.url), {
+      roomId: 'grace-resume',
+      displayName: 'Ann',
+      resume: { participantId: first.selfId, token: first.resumeToken ?? '' },
+    });
+    expect(again.ok).toBe(true);
+    expect((await left)[0].participantId).toBe(first.selfId);
+    const room = server.app.rooms.get('grace-resume');
+    expect(room?.participants.map((p) => p.connection)).toEqual(['connected', 'connected']);
+    // The old membership's grace timer is gone with it: nobody else leaves.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(room?.size).toBe(2);
+  });
+});

@@ -1,0 +1,90 @@
+import type { Socket } from 'socket.io';
+
+import { ErrorCode, prejoinPrepareSchema } from '../../lib/protocol';
+import type {
+  PrejoinPrepareResult,
+  PrejoinRequests,
+  Result,
+  ServerToClientEvents,
+} from '../../lib/protocol';
+import type { AdmissionControl } from '../access/admission';
+import { AppError } from '../errors';
+import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
+import type { IceConfig } from '../turn/ice-config';
+import { type RateLimit, TokenBucket } from './rate-limit';
+import { toResult } from './result';
+import type { SignalingSocket } from './session';
+import { parsePayload } from './validate';
+
+/** How long a prepared prejoin is good for; the browser drops what it prepared after it. */
+export const prepareTtlMs = 5 * 60_000;
+
+export interface PrejoinHandlerDeps {
+  logger: Logger;
+  metrics: Metrics;
+  admission: AdmissionControl;
+  iceConfig(connectionId: string): IceConfig;
+  isShuttingDown(): boolean;
+  rateLimits: { join: RateLimit };
+}
+
+/** What the prepare needs of the socket's session: whether it already joined. */
+export interface PrejoinSessionView {
+  readonly participantId: string | undefined;
+}
+
+type InboundEvents = { [E in keyof PrejoinRequests]: (...args: unknown[]) => void };
+
+/**
+ * `prejoin:prepare` (issue 18): the prejoin screen's socket asks for its ICE configuration before
+ * the click. It is admitted exactly as a join would be (a token, with ROOM_TOKEN_SECRET) and
+ * touches nothing else: no room, no participant, no media object, no event to anyone. The room
+ * learns of this socket only at `room:join`, which decides again. Rate-limited with the joins.
+ */
+export function attachPrejoinHandlers(
+  socket: SignalingSocket,
+  session: PrejoinSessionView,
+  deps: PrejoinHandlerDeps,
+): void {
+  const bucket = new TokenBucket(deps.rateLimits.join);
+  const logger = deps.logger.child({ socketId: socket.id });
+  const inbound = socket as unknown as Socket<InboundEvents, ServerToClientEvents>;
+  inbound.on('prejoin:prepare', (...args: unknown[]) => {
+    const last = args.at(-1);
+    const ack = typeof last === 'function' ? (last as (result: Result<unknown>) => void) : null;
+    const context = { logger, metrics: deps.metrics, event: 'prejoin:prepare' };
+    prepare(socket.id, session, deps, bucket, args[0]).then(
+      (value) => ack?.(toResult({ ok: true, value }, context)),
+      (error: unknown) => ack?.(toResult({ ok: false, error }, context)),
+    );
+  });
+}
+
+async function prepare(
+  connectionId: string,
+  session: PrejoinSessionView,
+  deps: PrejoinHandlerDeps,
+  bucket: TokenBucket,
+  payload: unknown,
+): Promise<PrejoinPrepareResult> {
+  if (!bucket.take()) {
+    throw new AppError(ErrorCode.RateLimited, 'Too many prepare requests; slow down.');
+  }
+  const request = parsePayload(prejoinPrepareSchema, payload);
+  if (deps.isShuttingDown()) {
+    throw new AppError(ErrorCode.ShuttingDown, 'The server is shutting down.');
+  }
+  if (session.participantId !== undefined) {
+    throw new AppError(ErrorCode.AlreadyInRoom, 'This connection already joined a room.');
+  }
+  // Access's admission check, as the join asks it (contract 5): a token that would be refused at
+  // the join is refused here, before any ICE configuration (TURN credentials) is handed out. It
+  // has no side effects (nothing is reserved or announced); the join asks it again.
+  await deps.admission.admit(
+    { roomId: request.roomId, displayName: 'prejoin', token: request.token },
+    true,
+  );
+  // TURN pairs are minted per connection here (no participant id exists yet).
+  return { ...deps.iceConfig(`prejoin-${connectionId}`), ttlMs: prepareTtlMs };
+}
