@@ -12,6 +12,8 @@ test('a recorded two-person call: indicator for everyone, two files, one plays',
   baseURL,
   roomId,
 }) => {
+  // Three people, five seconds of recording and a second page (compiled on first use in dev).
+  test.setTimeout(150_000);
   const host = await addParticipant('Ana');
   const guest = await addParticipant('Bora');
   // Nobody but a host gets the button (the server refuses others anyway).
