@@ -1,6 +1,8 @@
 import { useTranslations } from 'next-intl';
 import { useCallStore } from '@/lib/hooks/useCallStore';
 import { Logo } from './Logo';
+import { RecordingAnnouncer } from './recording/RecordingAnnouncer';
+import { RecordingIndicator } from './recording/RecordingIndicator';
 
 export function CallHeader() {
   const t = useTranslations('call');
@@ -15,6 +17,8 @@ export function CallHeader() {
         <Logo /> Moim
       </span>
       <h1 className="call-title">{roomId}</h1>
+      <RecordingIndicator />
+      <RecordingAnnouncer />
       <span className="pill" data-testid="call_count" aria-live="polite">
         {joining ? t('joining') : t('count', { count })}
       </span>

@@ -8,6 +8,8 @@ import { MeetingClient } from '@/lib/meeting/MeetingClient';
 import { AccessClient } from '@/lib/access/AccessClient';
 import { AccessContext } from '@/lib/access/accessContext';
 import { createAccessStore } from '@/lib/access/accessStore';
+import { RecordingClient } from '@/lib/recording/RecordingClient';
+import { RecordingContext } from '@/lib/recording/recordingContext';
 import { createCallStore } from '@/lib/store/createCallStore';
 import { createMeetingStore } from '@/lib/store/meetingStore';
 
@@ -18,22 +20,24 @@ import { createMeetingStore } from '@/lib/store/meetingStore';
  */
 export function CallProvider(props: { roomId: string; choice: JoinChoice; children: ReactNode }) {
   const { roomId, choice, children } = props;
-  const [value] = useState<CallContextValue & { meeting: MeetingClient; access: AccessClient }>(
-    () => {
-      const store = createCallStore(roomId);
-      const meeting = new MeetingClient(createMeetingStore());
-      // A host's mute turns my own controls off too, so that my unmute is what lifts it.
-      const access = new AccessClient(createAccessStore(), {
-        roomId,
-        muteSelf: ({ audio, video }) => {
-          if (audio) session.setAudioMuted(true);
-          if (video) void session.setVideoMuted(true);
-        },
-      });
-      const session = new CallSession(store, { roomId, ...choice, extensions: [meeting, access] });
-      return { store, session, meeting, access };
-    },
-  );
+  const [value] = useState<
+    CallContextValue & { meeting: MeetingClient; access: AccessClient; recording: RecordingClient }
+  >(() => {
+    const store = createCallStore(roomId);
+    const meeting = new MeetingClient(createMeetingStore());
+    // A host's mute turns my own controls off too, so that my unmute is what lifts it.
+    const access = new AccessClient(createAccessStore(), {
+      roomId,
+      muteSelf: ({ audio, video }) => {
+        if (audio) session.setAudioMuted(true);
+        if (video) void session.setVideoMuted(true);
+      },
+    });
+    const recording = new RecordingClient();
+    const extensions = [meeting, access, recording];
+    const session = new CallSession(store, { roomId, ...choice, extensions });
+    return { store, session, meeting, access, recording };
+  });
   useEffect(() => {
     value.session.retain();
     return () => value.session.release();
@@ -41,7 +45,9 @@ export function CallProvider(props: { roomId: string; choice: JoinChoice; childr
   return (
     <CallContext.Provider value={value}>
       <MeetingContext.Provider value={value.meeting}>
-        <AccessContext.Provider value={value.access}>{children}</AccessContext.Provider>
+        <AccessContext.Provider value={value.access}>
+          <RecordingContext.Provider value={value.recording}>{children}</RecordingContext.Provider>
+        </AccessContext.Provider>
       </MeetingContext.Provider>
     </CallContext.Provider>
   );

@@ -5,6 +5,7 @@ import { useCallStore } from '@/lib/hooks/useCallStore';
 import { DeviceMenu } from './DeviceMenu';
 import { Icon } from './Icon';
 import { InviteButton } from './InviteButton';
+import { RecordButton } from './recording/RecordButton';
 import { ShareButton } from './stage/ShareButton';
 import { MeetingControls } from './panels/MeetingControls';
 import { ToggleButton } from './ToggleButton';
@@ -61,6 +62,7 @@ export function ControlBar() {
         {menuOpen && <DeviceMenu id="device-menu" onClose={closeMenu} />}
       </div>
       <MeetingControls />
+      <RecordButton />
       <InviteButton />
       <button
         type="button"

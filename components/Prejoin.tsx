@@ -9,6 +9,7 @@ import { useMediaDevices } from '@/lib/hooks/useMediaDevices';
 import { usePreparedJoin } from '@/lib/hooks/usePreparedJoin';
 import { useRememberedValue } from '@/lib/hooks/useRememberedValue';
 import { useRoomStatus } from '@/lib/hooks/useRoomStatus';
+import { PrejoinRecordingNotice } from './recording/PrejoinRecordingNotice';
 import { limits } from '@/lib/protocol';
 import { DeviceSelect } from './DeviceSelect';
 import { LanguageSelect } from './LanguageSelect';
@@ -139,6 +140,7 @@ export function Prejoin({
           })}
         </p>
         <RoomOccupancy status={roomStatus} id={occupancyId} />
+        <PrejoinRecordingNotice roomId={roomId} />
         <div className="field">
           <label htmlFor={nameId}>{t('nameLabel')}</label>
           <input

@@ -19,6 +19,8 @@ import { MediaServerPool } from './kurento/pool';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
 import type { Metrics } from './metrics';
+import { Recordings } from './recording/recordings';
+import { FileSigner } from './recording/signed-urls';
 import { RoomManager } from './rooms/room-manager';
 import { attachSignaling } from './signaling/attach';
 import type { SignalingServer } from './signaling/attach';
@@ -129,6 +131,8 @@ export function createApp(options: CreateAppOptions): App {
     },
   });
 
+  const recordings = new Recordings({ ...env.recordings, logger });
+
   let shuttingDown = false;
   const httpServer = createServer(
     createRequestListener({
@@ -144,6 +148,14 @@ export function createApp(options: CreateAppOptions): App {
       ...(cluster ? { readiness: () => cluster.readiness() } : {}),
       security: { dev: options.dev ?? false, frameAncestors: env.access.frameAncestors },
       metricsToken: env.access.metricsToken,
+      recordings: {
+        root: env.recordings.dir,
+        isRecording: (roomId) => recordings.isRecording(roomId),
+        verifyHost: async (roomId, credential) =>
+          (await admission.hostCredentials.verify(roomId, credential))?.host === true,
+        signer: new FileSigner(),
+        logger,
+      },
     }),
   );
   const io: SignalingServer = new Server(httpServer, {
@@ -166,6 +178,7 @@ export function createApp(options: CreateAppOptions): App {
     rateLimits: { ...defaultRateLimits, ...options.rateLimits },
     guard,
     access: new AccessGate(admission),
+    recordings,
     ...(cluster ? { rejoinElsewhere: cluster.rejoinElsewhere } : {}),
   });
   cluster?.attach({ io, rooms, pool });
@@ -199,6 +212,8 @@ export function createApp(options: CreateAppOptions): App {
           code: ErrorCode.ShuttingDown,
           message: 'The server is restarting; rejoin in a moment.',
         });
+        // The rooms' recordings finish their files and manifests before the media server goes.
+        await recordings.close();
         await new Promise<void>((resolve) => {
           // io.close() also closes the HTTP server; it may report "not running" (never listened).
           void io.close(() => resolve());

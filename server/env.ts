@@ -1,3 +1,5 @@
+import path from 'node:path';
+
 import { z } from 'zod';
 
 import type { IceServerConfig } from '../lib/protocol';
@@ -76,6 +78,9 @@ const frameAncestors = commaList.pipe(
   ),
 );
 
+/** A directory path (no NUL byte, which no file system takes). */
+const directory = z.string().refine((value) => !value.includes('\0'), 'must be a directory path');
+
 const booleanFlag = optionalString.pipe(z.enum(['true', 'false', '1', '0']).optional());
 
 const rawEnvSchema = z.object({
@@ -115,6 +120,12 @@ const rawEnvSchema = z.object({
   ),
   ROOM_TOKEN_SECRET: optionalString.pipe(
     z.string().min(32, 'ROOM_TOKEN_SECRET: use at least 32 characters').optional(),
+  ),
+  RECORDINGS_DIR: optionalString.transform((value) => value ?? './recordings').pipe(directory),
+  RECORDINGS_MEDIA_DIR: optionalString.pipe(
+    directory
+      .refine((value) => path.isAbsolute(value), 'RECORDINGS_MEDIA_DIR: must be an absolute path')
+      .optional(),
   ),
   REDIS_URL: optionalString.pipe(
     z
@@ -173,6 +184,16 @@ export interface Env {
     hostSecret: string | undefined;
     /** When set, joining needs a join token signed with it (scripts/token.ts). */
     roomTokenSecret: string | undefined;
+  };
+  /** Where recordings go (issue 14). */
+  recordings: {
+    /** Absolute: where this process writes manifests and serves files from. */
+    dir: string;
+    /**
+     * The same directory as the media server sees it (real KMS in another container mounts the
+     * volume elsewhere); recorder URIs are `file://` under it. Defaults to `dir`.
+     */
+    mediaDir: string;
   };
   /** Several app instances sharing rooms through Redis (server/cluster); unset: one process. */
   cluster: { redisUrl: string } | undefined;
@@ -260,6 +281,10 @@ export const envSchema = rawEnvSchema
       trustProxy: raw.TRUST_PROXY === 'true' || raw.TRUST_PROXY === '1',
       hostSecret: raw.HOST_SECRET,
       roomTokenSecret: raw.ROOM_TOKEN_SECRET,
+    },
+    recordings: {
+      dir: path.resolve(raw.RECORDINGS_DIR),
+      mediaDir: raw.RECORDINGS_MEDIA_DIR ?? path.resolve(raw.RECORDINGS_DIR),
     },
     cluster: raw.REDIS_URL === undefined ? undefined : { redisUrl: raw.REDIS_URL },
     recovery: {

@@ -61,6 +61,12 @@ export const ErrorCode = {
   MediaError: 'MEDIA_ERROR',
   /** The server is shutting down. */
   ShuttingDown: 'SHUTTING_DOWN',
+  /** `recording:start` while the room is already being recorded. */
+  RecordingActive: 'RECORDING_ACTIVE',
+  /** `recording:stop` while the room is not being recorded. */
+  NotRecording: 'NOT_RECORDING',
+  /** The recording could not start (the media server or the disk refused). */
+  RecordingFailed: 'RECORDING_FAILED',
   /** Anything else; details are in the server log, never in the message. */
   Internal: 'INTERNAL',
 } as const;

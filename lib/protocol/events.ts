@@ -2,6 +2,7 @@ import type { AccessEvents, AccessJoinResult, AccessRequests, Role } from './acc
 import type { ProtocolError } from './errors';
 import type { PublicationEvents, PublicationInfo, PublicationRequests } from './publications';
 import type { MeetingEvents, MeetingJoinResult, MeetingRequests } from './meeting';
+import type { RecordingEvents, RecordingJoinResult, RecordingRequests } from './recording';
 import type {
   ParticipantConnection,
   QualityEvents,
@@ -34,7 +35,7 @@ export interface IceServerConfig {
   credential?: string;
 }
 
-export interface JoinRoomResult extends MeetingJoinResult, QualityJoinResult {
+export interface JoinRoomResult extends MeetingJoinResult, QualityJoinResult, RecordingJoinResult {
   /** My participant id, assigned by the server. */
   selfId: string;
   roomId: string;
@@ -55,14 +56,20 @@ export type Ack<T> = (result: Result<T>) => void;
  * side until the matching zod schema (`schemas.ts`, `publications.ts`) has parsed them.
  */
 export interface ClientToServerEvents
-  extends PublicationRequests, MeetingRequests, AccessRequests, QualityRequests, PrejoinRequests {
+  extends
+    PublicationRequests,
+    MeetingRequests,
+    AccessRequests,
+    QualityRequests,
+    PrejoinRequests,
+    RecordingRequests {
   'room:join': (request: JoinRoomRequest, ack: Ack<JoinRoomResult>) => void;
   'room:leave': (ack: Ack<null>) => void;
 }
 
 /** Server → client. */
 export interface ServerToClientEvents
-  extends PublicationEvents, MeetingEvents, AccessEvents, QualityEvents {
+  extends PublicationEvents, MeetingEvents, AccessEvents, QualityEvents, RecordingEvents {
   /** Someone joined; their publications arrive as `publication:added` when they publish. */
   'participant:joined': (participant: ParticipantInfo) => void;
   /** Someone left; their publications are gone with them (no `publication:removed` for each). */

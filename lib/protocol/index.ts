@@ -7,5 +7,6 @@ export * from './schemas';
 export * from './publications';
 export * from './meeting';
 export * from './access';
+export * from './recording';
 export * from './quality';
 export * from './prejoin';

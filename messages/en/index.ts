@@ -13,6 +13,7 @@ import meta from './meta.json';
 import notFound from './notFound.json';
 import notices from './notices.json';
 import prejoin from './prejoin.json';
+import recording from './recording.json';
 import quality from './quality.json';
 import stage from './stage.json';
 import tile from './tile.json';
@@ -32,6 +33,7 @@ const messages = {
   notFound,
   notices,
   prejoin,
+  recording,
   quality,
   stage,
   tile,

@@ -15,6 +15,7 @@ import meta from './meta.json';
 import notFound from './notFound.json';
 import notices from './notices.json';
 import prejoin from './prejoin.json';
+import recording from './recording.json';
 import quality from './quality.json';
 import stage from './stage.json';
 import tile from './tile.json';
@@ -34,6 +35,7 @@ const messages: Messages = {
   notFound,
   notices,
   prejoin,
+  recording,
   quality,
   stage,
   tile,

@@ -2,6 +2,8 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
+import { handleRecordings, recordingsApiPrefix } from '../recording/http';
+import type { RecordingsHttpDeps } from '../recording/http';
 import { metricsAuthorized } from './metrics-auth';
 import { handleRoomStatus, roomStatusPrefix } from './room-status';
 import type { RoomStatusSource } from './room-status';
@@ -29,6 +31,8 @@ interface RouteDeps {
   security: SecurityHeaderOptions;
   /** `/metrics` needs `Authorization: Bearer <token>` when set. */
   metricsToken: string | undefined;
+  /** `/api/recordings/…` (issue 14): list, status, signed file links. */
+  recordings?: RecordingsHttpDeps;
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string): void {
@@ -65,6 +69,10 @@ export function createRequestListener(deps: RouteDeps): RequestListener {
     }
     if (path.startsWith(roomStatusPrefix)) {
       handleRoomStatus(req, path, deps.rooms, (status, body) => json(res, status, body), res);
+      return;
+    }
+    if (path.startsWith(recordingsApiPrefix) && deps.recordings) {
+      handleRecordings(req, res, deps.recordings);
       return;
     }
     switch (path) {

@@ -30,11 +30,13 @@ declare module 'kurento-client' {
   }
 
   export interface RawMediaPipeline extends RawMediaObject {
-    create(
-      type: 'WebRtcEndpoint',
-      params: Record<string, unknown>,
-      callback: KurentoCallback,
-    ): void;
+    create(type: string, params: Record<string, unknown>, callback: KurentoCallback): void;
+  }
+
+  /** Kurento's RecorderEndpoint (kurento-client-elements). */
+  export interface RawRecorderEndpoint extends RawMediaObject {
+    record(callback: KurentoCallback): void;
+    stopAndWait(callback: KurentoCallback): void;
   }
 
   export interface RawWebRtcEndpoint extends RawMediaObject {

@@ -69,7 +69,7 @@ export function expectString(operation: string) {
 const ignoreResult = (): null => null;
 
 /** Base of the typed facades: owns one raw object, releases it once. */
-abstract class MediaObjectHandle implements SessionMember {
+export abstract class MediaObjectHandle implements SessionMember {
   readonly id: string;
   abstract readonly isPipeline: boolean;
   protected readonly session: KurentoSession;
@@ -86,6 +86,11 @@ abstract class MediaObjectHandle implements SessionMember {
 
   get released(): boolean {
     return this.#released;
+  }
+
+  /** The connection this object lives on (for facades of other element types). */
+  sessionOf(): KurentoSession {
+    return this.session;
   }
 
   /** Forget the object without an RPC: its pipeline was released or the session died. */
@@ -113,6 +118,11 @@ abstract class MediaObjectHandle implements SessionMember {
     }
   }
 
+  /** The kurento-client object of another facade (connecting elements needs both). */
+  protected static rawOf(handle: MediaObjectHandle): RawMediaObject {
+    return handle.raw;
+  }
+
   protected call<T>(
     operation: string,
     invoke: (callback: KurentoCallback) => void,
@@ -127,7 +137,7 @@ abstract class MediaObjectHandle implements SessionMember {
 
 export class MediaPipeline extends MediaObjectHandle {
   readonly isPipeline = true;
-  readonly #children = new Set<WebRtcEndpoint>();
+  readonly #children = new Set<MediaObjectHandle>();
   readonly #turnUrl: (() => string | undefined) | undefined;
 
   /** @internal created by `KurentoSession` users through `createMediaPipeline()`. */
@@ -154,7 +164,7 @@ export class MediaPipeline extends MediaObjectHandle {
       (cb) => (this.raw as RawMediaPipeline).create('WebRtcEndpoint', {}, cb),
       expectObject<RawWebRtcEndpoint>('create WebRtcEndpoint'),
     );
-    const endpoint = WebRtcEndpoint.wrap(this.session, raw, (child) =>
+    const endpoint = WebRtcEndpoint.wrap(this.session, raw, this, (child) =>
       this.#children.delete(child),
     );
     if (this.released) {
@@ -176,6 +186,30 @@ export class MediaPipeline extends MediaObjectHandle {
     return endpoint;
   }
 
+  /**
+   * Creates an element of another type in this pipeline (a RecorderEndpoint: see recorder.ts).
+   * `wrap` builds its facade; like endpoints, it is forgotten with the pipeline.
+   */
+  async createElement<T extends MediaObjectHandle>(
+    type: string,
+    params: Record<string, unknown>,
+    wrap: (raw: RawMediaObject, onGone: (child: MediaObjectHandle) => void) => T,
+  ): Promise<T> {
+    const operation = `create ${type}`;
+    const { object: raw } = await this.call(
+      operation,
+      (cb) => (this.raw as RawMediaPipeline).create(type, params, cb),
+      expectObject<RawMediaObject>(operation),
+    );
+    const element = wrap(raw, (child) => this.#children.delete(child));
+    if (this.released) {
+      element.markGone();
+      throw new KurentoError('released', operation, 'the pipeline was released');
+    }
+    this.#children.add(element);
+    return element;
+  }
+
   override markGone(): void {
     for (const child of [...this.#children]) child.markGone();
     this.#children.clear();
@@ -189,22 +223,27 @@ export class MediaPipeline extends MediaObjectHandle {
 
 export class WebRtcEndpoint extends MediaObjectHandle {
   readonly isPipeline = false;
+  /** The pipeline it lives in (a recorder of this endpoint is created beside it). */
+  readonly pipeline: MediaPipeline;
   readonly #onGone: (endpoint: WebRtcEndpoint) => void;
 
   static wrap(
     session: KurentoSession,
     raw: RawWebRtcEndpoint,
+    pipeline: MediaPipeline,
     onGone: (endpoint: WebRtcEndpoint) => void,
   ): WebRtcEndpoint {
-    return new WebRtcEndpoint(session, raw, onGone);
+    return new WebRtcEndpoint(session, raw, pipeline, onGone);
   }
 
   private constructor(
     session: KurentoSession,
     raw: RawWebRtcEndpoint,
+    pipeline: MediaPipeline,
     onGone: (endpoint: WebRtcEndpoint) => void,
   ) {
     super(session, raw);
+    this.pipeline = pipeline;
     this.#onGone = onGone;
   }
 
@@ -218,14 +257,13 @@ export class WebRtcEndpoint extends MediaObjectHandle {
     this.#onGone(this);
   }
 
-  /** Feeds this endpoint's media (all of it, or only `mediaType`) into `sink`. */
-  connect(sink: WebRtcEndpoint, mediaType?: KurentoMediaType): Promise<null> {
+  /** Feeds this endpoint's media (all of it, or only `mediaType`) into `sink` (an endpoint, a recorder). */
+  connect(sink: MediaObjectHandle, mediaType?: KurentoMediaType): Promise<null> {
+    const raw = MediaObjectHandle.rawOf(sink);
     return this.call(
       'connect',
       (cb) =>
-        mediaType
-          ? this.#endpoint.connect(sink.raw, mediaType, cb)
-          : this.#endpoint.connect(sink.raw, cb),
+        mediaType ? this.#endpoint.connect(raw, mediaType, cb) : this.#endpoint.connect(raw, cb),
       ignoreResult,
     );
   }

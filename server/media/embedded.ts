@@ -31,6 +31,8 @@ export interface EmbeddedMediaOptions {
   announcedIp?: string | undefined;
   iceAddresses?: string | undefined;
   logLevel?: string | undefined;
+  /** RECORDINGS_DIR: recorder URIs must be `file://` inside it. */
+  recordingsDir?: string | undefined;
 }
 
 export interface EmbeddedMediaServerOptions {
@@ -59,6 +61,7 @@ function mediaArgs(port: number, media: EmbeddedMediaOptions): string[] {
   flag('announced-ip', media.announcedIp);
   flag('ice-addresses', media.iceAddresses);
   flag('log-level', media.logLevel);
+  flag('recordings-dir', media.recordingsDir);
   return args;
 }
 

@@ -4,9 +4,18 @@ import type { EmbeddedMediaOptions, MediaServerEntry } from './embedded';
 import { EmbeddedMediaServer } from './embedded';
 
 /** Splits `MEDIA_MIN_PORT`–`MEDIA_MAX_PORT` into one disjoint UDP range per worker. */
-export function workerMediaOptions(media: Env['media'], logLevel: string): EmbeddedMediaOptions[] {
+export function workerMediaOptions(
+  media: Env['media'],
+  logLevel: string,
+  recordingsDir?: string,
+): EmbeddedMediaOptions[] {
   const { workers, minPort, maxPort } = media;
-  const base = { announcedIp: media.announcedIp, iceAddresses: media.iceAddresses, logLevel };
+  const base = {
+    announcedIp: media.announcedIp,
+    iceAddresses: media.iceAddresses,
+    logLevel,
+    recordingsDir,
+  };
   if (minPort === undefined || maxPort === undefined || workers === 1) {
     return Array.from({ length: workers }, () => ({ ...base, minPort, maxPort }));
   }
@@ -27,7 +36,7 @@ export async function startEmbeddedWorkers(
   logger: Logger,
 ): Promise<EmbeddedMediaServer[]> {
   const results = await Promise.allSettled(
-    workerMediaOptions(env.media, env.logLevel).map((media, index) =>
+    workerMediaOptions(env.media, env.logLevel, env.recordings.mediaDir).map((media, index) =>
       EmbeddedMediaServer.start({
         entry,
         media,

@@ -27,7 +27,7 @@ describe('recording file names', () => {
         expect(rel.startsWith('..') || path.isAbsolute(rel), `${evil} → ${p}`).toBe(false);
       }
       expect(uri.startsWith('file://')).toBe(true);
-      expect(path.basename(file)).toMatch(/^[A-Za-z0-9_-]+\.webm$/);
+      expect(path.basename(file)).toMatch(/^[A-Za-z0-9_-]+-1\.webm$/);
     }
   });
 

@@ -304,6 +304,11 @@ export class Room extends EventEmitter<RoomEvents> {
     return this.#publications.observe(observer);
   }
 
+  /** Tells every member (a state everyone in the room sees: recording, issue 14). */
+  tellEveryone(tell: (member: RoomMember) => void): void {
+    for (const member of this.#members.values()) this.#tell(member, tell);
+  }
+
   /** Ends the room for everyone. Idempotent; resolves once every media object is released. */
   async close(reason?: ProtocolError): Promise<void> {
     if (this.#closed) return;

@@ -13,6 +13,8 @@ import type { SessionDeps } from './session';
 import { toResult } from './result';
 import { SignalingSession } from './session';
 import { attachMeetingHandlers } from './meeting-handlers';
+import type { Recordings } from '../recording/recordings';
+import { attachRecordingHandlers } from './recording-handlers';
 import { attachPrejoinHandlers } from './prejoin-handlers';
 
 /** What a client really sends: anything, in any number of arguments. Types are not validation. */
@@ -21,6 +23,7 @@ type InboundEvents = { [E in keyof ClientToServerEvents]: (...args: unknown[]) =
 export interface SignalingDeps extends SessionDeps {
   rateLimits: RateLimits;
   guard: AbuseGuard;
+  recordings: Recordings;
 }
 
 export type SignalingServer = Server<ClientToServerEvents, ServerToClientEvents>;
@@ -31,6 +34,7 @@ export function attachSignaling(io: SignalingServer, deps: SignalingDeps): void 
   io.on('connection', (socket) => {
     const session = new SignalingSession(socket, deps);
     attachMeetingHandlers(socket, session, deps);
+    attachRecordingHandlers(socket, session, deps);
     attachAccessHandlers(socket, session, deps);
     attachPrejoinHandlers(socket, session, { ...deps, admission: deps.access.admission });
     const logger = deps.logger.child({ socketId: socket.id });

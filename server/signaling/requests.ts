@@ -2,6 +2,7 @@ import type {
   AccessRequests,
   ClientToServerEvents,
   MeetingRequests,
+  RecordingRequests,
   PrejoinRequests,
 } from '../../lib/protocol';
 import * as publications from './publication-handlers';
@@ -9,10 +10,10 @@ import * as quality from './quality-handlers';
 import type { RateLimits } from './rate-limit';
 import type { SignalingSession } from './session';
 
-/** The requests of this table; the meeting's, access's and prejoin's have their own handler files. */
+/** The requests of this table; the meeting's, access's, prejoin's and recording's have their own handler files. */
 export type RequestName = Exclude<
   keyof ClientToServerEvents,
-  keyof MeetingRequests | keyof AccessRequests | keyof PrejoinRequests
+  keyof MeetingRequests | keyof AccessRequests | keyof PrejoinRequests | keyof RecordingRequests
 >;
 
 /** What a request's acknowledgement carries when it succeeds. */

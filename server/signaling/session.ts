@@ -12,6 +12,7 @@ import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { RoomMeeting } from '../meeting/room-meeting';
 import type { Metrics } from '../metrics';
+import type { Recordings } from '../recording/recordings';
 import type { Participant } from '../rooms/participant';
 import type { Room } from '../rooms/room';
 import type { IceConfig } from '../turn/ice-config';
@@ -28,6 +29,8 @@ export interface SessionDeps {
   /** ICE servers (with a freshly minted TURN pair) and transport policy for one participant. */
   iceConfig(participantId: string): IceConfig;
   isShuttingDown(): boolean;
+  /** Recording (issue 14): its state goes into the join answer. */
+  recordings?: Recordings;
   /** Who may join and as what (server/access): tokens, credentials, lock, password, lobby. */
   access: AccessGate;
   /**
@@ -117,6 +120,7 @@ export class SignalingSession {
         roomId: room.id,
         participants: others,
         meeting,
+        ...(this.#deps.recordings ? { recording: this.#deps.recordings.state(room) } : {}),
         ...this.#deps.iceConfig(participant.id),
         resumeToken: participant.resumeToken,
         access: {

@@ -1,4 +1,9 @@
-import type { ParticipantInfo, ProtocolError, PublicationInfo } from '../../lib/protocol';
+import type {
+  ParticipantInfo,
+  ProtocolError,
+  PublicationInfo,
+  RecordingState,
+} from '../../lib/protocol';
 import type { AccessDelivery } from '../access/room-access';
 import type { MeetingDelivery } from '../meeting/room-meeting';
 import type { RoomMember } from '../rooms/room';
@@ -50,6 +55,10 @@ export class SocketRoomMember implements RoomMember {
 
   meeting(delivery: MeetingDelivery): void {
     this.#deliver(() => emitMeeting(this.#socket, delivery));
+  }
+
+  recording(state: RecordingState): void {
+    this.#deliver(() => this.#socket.emit('recording:state', state));
   }
 
   access(delivery: AccessDelivery): void {
