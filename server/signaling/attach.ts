@@ -36,7 +36,7 @@ export function attachSignaling(io: SignalingServer, deps: SignalingDeps): void 
     attachMeetingHandlers(socket, session, deps);
     attachRecordingHandlers(socket, session, deps);
     attachAccessHandlers(socket, session, deps);
-    attachPrejoinHandlers(socket, session, { ...deps, admission: deps.access.admission });
+    attachPrejoinHandlers(socket, session, deps);
     const logger = deps.logger.child({ socketId: socket.id });
     const buckets = new Map<keyof RateLimits, TokenBucket>();
     const bucket = (name: keyof RateLimits): TokenBucket => {

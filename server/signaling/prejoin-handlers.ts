@@ -7,10 +7,11 @@ import type {
   Result,
   ServerToClientEvents,
 } from '../../lib/protocol';
-import type { AdmissionControl } from '../access/admission';
+import type { AccessGate } from '../access/gate';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
+import type { RoomManager } from '../rooms/room-manager';
 import type { IceConfig } from '../turn/ice-config';
 import { type RateLimit, TokenBucket } from './rate-limit';
 import { toResult } from './result';
@@ -23,7 +24,8 @@ export const prepareTtlMs = 5 * 60_000;
 export interface PrejoinHandlerDeps {
   logger: Logger;
   metrics: Metrics;
-  admission: AdmissionControl;
+  access: Pick<AccessGate, 'check'>;
+  rooms: Pick<RoomManager, 'get'>;
   iceConfig(connectionId: string): IceConfig;
   isShuttingDown(): boolean;
   rateLimits: { join: RateLimit };
@@ -78,13 +80,17 @@ async function prepare(
   if (session.participantId !== undefined) {
     throw new AppError(ErrorCode.AlreadyInRoom, 'This connection already joined a room.');
   }
-  // Access's admission check, as the join asks it (contract 5): a token that would be refused at
-  // the join is refused here, before any ICE configuration (TURN credentials) is handed out. It
-  // has no side effects (nothing is reserved or announced); the join asks it again.
-  await deps.admission.admit(
+  // Access's admission check, as the join asks it (contract 5): a joiner who would be refused
+  // (token, removed, locked) is refused here, before any ICE configuration (TURN credentials) is
+  // handed out. One who would wait (lobby, password) may prepare: what it prepares stays in the
+  // browser, and the join waits at the door as before. The check has no side effects.
+  const verdict = await deps.access.check(
     { roomId: request.roomId, displayName: 'prejoin', token: request.token },
-    true,
+    deps.rooms.get(request.roomId),
   );
+  if (!verdict.admitted && 'error' in verdict) {
+    throw new AppError(verdict.error.code, verdict.error.message);
+  }
   // TURN pairs are minted per connection here (no participant id exists yet).
   return { ...deps.iceConfig(`prejoin-${connectionId}`), ttlMs: prepareTtlMs };
 }
