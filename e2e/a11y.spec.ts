@@ -41,3 +41,22 @@ test('a call (a remote tile, a muted microphone) has no serious accessibility vi
   await expectVideoDecoding(remoteTile(ana.page, 'Bora'));
   expect(await seriousViolations(ana.page)).toEqual([]);
 });
+
+test('a call with the chat and people panels open has no serious accessibility violations', async ({
+  addParticipant,
+}) => {
+  const ana = await addParticipant('Ana');
+  const bora = await addParticipant('Bora');
+  await expectVideoDecoding(remoteTile(ana.page, 'Bora'));
+  await bora.page.getByTestId('control_hand').click();
+  await ana.page.getByTestId('control_chat').click();
+  const chat = ana.page.getByTestId('chat_panel');
+  await chat.getByTestId('chat_input').fill('Hello https://example.com');
+  await chat.getByTestId('chat_input').press('Enter');
+  await expect(chat.getByTestId('chat_message')).toHaveCount(1);
+  expect(await seriousViolations(ana.page)).toEqual([]);
+  await ana.page.getByTestId('control_people').click();
+  await expect(ana.page.getByTestId('people_panel').getByTestId('person')).toHaveCount(2);
+  await expect(ana.page.getByTestId('people_panel').getByTestId('person_hand')).toHaveCount(1);
+  expect(await seriousViolations(ana.page)).toEqual([]);
+});
