@@ -11,7 +11,7 @@ export function ChatPanel({ onClose }: { onClose: () => void }) {
   const t = useTranslations('meeting');
   const client = useMeetingClient();
   const messages = useMeetingStore((state) => state.messages);
-  const listRef = useRef<HTMLOListElement>(null);
+  const listRef = useRef<HTMLDivElement>(null);
   // Follow the conversation: the newest message in view.
   useEffect(() => {
     const list = listRef.current;
@@ -20,7 +20,9 @@ export function ChatPanel({ onClose }: { onClose: () => void }) {
   return (
     <PanelSheet id="chat-panel" title={t('chat')} testId="chat_panel" onClose={onClose}>
       {messages.length === 0 ? <p className="muted panel-empty">{t('chatEmpty')}</p> : null}
-      <ol
+      {/* The live region wraps the list: a role on the <ol> itself would take away its list
+          semantics, and its <li>s would be list items outside a list (axe: "listitem"). */}
+      <div
         className="chat-list"
         ref={listRef}
         role="log"
@@ -29,10 +31,12 @@ export function ChatPanel({ onClose }: { onClose: () => void }) {
         data-testid="chat_list"
         tabIndex={0}
       >
-        {messages.map((message) => (
-          <ChatMessageItem key={message.id} message={message} selfId={client.selfId} />
-        ))}
-      </ol>
+        <ol className="chat-messages">
+          {messages.map((message) => (
+            <ChatMessageItem key={message.id} message={message} selfId={client.selfId} />
+          ))}
+        </ol>
+      </div>
       <ChatComposer />
     </PanelSheet>
   );
