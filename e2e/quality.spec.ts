@@ -71,11 +71,9 @@ test.describe('connection quality', () => {
     setLoss(10);
     await expect(indicator).toHaveAttribute('data-quality', 'poor');
     await expect(indicator).toHaveAccessibleName('Poor connection');
-    // My own tile shows my sending side: the media server reports the same loss.
-    await expect(bora.page.getByTestId('tile_local').getByTestId('tile_quality')).toHaveAttribute(
-      'data-quality',
-      'poor',
-    );
+    // (My own tile shows my sending side from the media server's receiver reports, which count a
+    // packet that a NACK repaired as received: under 10% loss it moves between good and fair, so it
+    // is not asserted here; the lead saw that on a quiet machine.)
 
     setLoss(0);
     await expect(indicator).toHaveAttribute('data-quality', 'good');
