@@ -111,8 +111,10 @@ export class Recordings {
     const active = this.#activeIn(room);
     if (!active) throw new AppError(ErrorCode.NotRecording, 'This meeting is not being recorded.');
     const state: RecordingState = { active: false, stopReason: 'stopped' };
-    room.tellEveryone((member) => member.recording(state));
+    // Told once the files are closed: "Recording stopped" is then true, and the recordings page
+    // opened right after it lists them (it raced the muxer's finalization before).
     await this.#end(room, active, 'stopped');
+    room.tellEveryone((member) => member.recording(state));
     return state;
   }
 
