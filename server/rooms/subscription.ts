@@ -69,11 +69,12 @@ export class Subscription {
       this.#logger.warn({ error }, 'subscription | media error');
       if (!this.slot.closed) this.#events.mediaError(this.publicationId, error.type);
     });
-    // Pipelined (issue 18): feeding the endpoint and answering its offer are independent requests
-    // to the media server, so both go at once; the subscription costs one round trip less.
-    const [answer] = await Promise.all([this.slot.negotiate(offer), this.sync(source)]);
+    // Fed before the offer is answered, not at the same time: the media server refuses an offer
+    // whose codecs the connected source does not send (INVALID_SDP, nothing kept). Sent together
+    // (tried for issue 18), the offer could be answered first and the viewer got no media instead.
+    await this.sync(source);
     if (this.slot.closed) throw new Error('subscription closed');
-    return answer;
+    return this.slot.negotiate(offer);
   }
 
   /** Makes the media server's connections match the forced mute and my wishes. */

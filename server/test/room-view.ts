@@ -45,7 +45,13 @@ export class RoomView {
       ),
     );
     socket.on('participant:joined', (info) => this.#apply(() => this.#others.set(info.id, info)));
-    socket.on('participant:updated', (info) => this.#apply(() => this.#others.set(info.id, info)));
+    // An update of someone I do not know (myself, e.g. when the host role passes to me) changes no
+    // one in my list, as in the browser's roster.
+    socket.on('participant:updated', (info) =>
+      this.#apply(() => {
+        if (this.#others.has(info.id)) this.#others.set(info.id, info);
+      }),
+    );
     socket.on('participant:left', ({ participantId }) =>
       this.#apply(() => this.#others.delete(participantId)),
     );
