@@ -29,11 +29,13 @@ test('a lost signaling connection shows a banner and the call recovers on its ow
   await ana.context.setOffline(true);
   await dropWebSockets(ana.page);
   await expect(ana.page.getByTestId('banner_signaling')).toBeVisible();
-  await expect(remoteTile(bora.page, 'Ana')).toHaveCount(0);
+  // For the others Ana is reconnecting (issue 16's grace period), not gone.
+  await expect(remoteTile(bora.page, 'Ana')).toHaveAttribute('data-reconnecting', 'true');
 
   await ana.context.setOffline(false);
   await expect(ana.page.getByTestId('banner_signaling')).toHaveCount(0);
   await expectVideoDecoding(remoteTile(ana.page, 'Bora'));
   await expect(remoteTile(bora.page, 'Ana')).toHaveCount(1);
+  await expect(remoteTile(bora.page, 'Ana')).toHaveAttribute('data-reconnecting', 'false');
   await expectVideoDecoding(remoteTile(bora.page, 'Ana'));
 });
