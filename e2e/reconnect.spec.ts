@@ -11,12 +11,16 @@ for (const direction of ['recvonly', 'sendonly'] as const) {
     await expectVideoDecoding(remoteTile(bora.page, 'Ana'));
     await expectVideoDecoding(remoteTile(ana.page, 'Bora'));
 
+    const created = (): Promise<number> =>
+      bora.page.evaluate(
+        () => (window as unknown as { __peerConnections: unknown[] }).__peerConnections.length,
+      );
+    const before = await created();
     expect(await failConnections(bora.page, direction)).toBe(1);
 
-    // The tile says so, then media comes back on its own, both ways.
-    const failedTile =
-      direction === 'recvonly' ? remoteTile(bora.page, 'Ana') : bora.page.getByTestId('tile_local');
-    await expect(failedTile.getByTestId('tile_connection')).toHaveText('Connection failed');
+    // A new connection replaces the failed one at once (issue 16: the first retry is immediate, so
+    // the tile's "Connection failed" may never show), then media comes back on its own, both ways.
+    await expect.poll(created).toBeGreaterThan(before);
     await expect(bora.page.getByTestId('tile_local')).toHaveAttribute(
       'data-connection',
       'connected',
