@@ -10,7 +10,8 @@ import { startClusterStack, type ClusterInstance, type ClusterStack } from './cl
 import { expect, test } from './fixtures';
 import { expectVideoDecoding, remoteTile } from './media';
 
-// npm test installs redis-server (as root on Debian); in CI its absence is a failure, not a skip.
+// Skipped only off CI when redis-server is missing: npm test installs it (as root on Debian), and in
+// CI its absence is a failure, not a skip.
 test.skip(!findRedisServer() && !process.env.CI, 'redis-server is not installed');
 
 let stack: ClusterStack | undefined;

@@ -14,12 +14,28 @@ export class OwnServer {
   private constructor(
     readonly port: number,
     readonly env: Record<string, string>,
+    private readonly readyWhen: (body: Record<string, unknown>) => boolean,
   ) {}
 
-  static async start(env: Record<string, string> = {}): Promise<OwnServer> {
-    const server = new OwnServer(await freePort(), env);
-    await server.start();
+  /** `readyWhen`: more that `/readyz` must report (e.g. `redis: 'ok'`) before the server counts. */
+  static async start(
+    env: Record<string, string> = {},
+    readyWhen: (body: Record<string, unknown>) => boolean = () => true,
+  ): Promise<OwnServer> {
+    const server = new OwnServer(await freePort(), env, readyWhen);
+    try {
+      await server.start();
+    } catch (error) {
+      // Not ready (or exited): nothing of it is left running for the caller to find.
+      await server.stop('SIGKILL');
+      throw error;
+    }
     return server;
+  }
+
+  /** What it printed last (for a failing test's report). */
+  output(): string {
+    return this.#output;
   }
 
   get url(): string {
@@ -45,14 +61,14 @@ export class OwnServer {
     });
     this.#child = child;
     const keep = (chunk: Buffer) => {
-      this.#output = (this.#output + chunk.toString()).slice(-4000);
+      this.#output = (this.#output + chunk.toString()).slice(-20_000);
     };
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + 90_000;
     while (!(await this.#ready())) {
       if (child.exitCode !== null) throw new Error(`server exited early:\n${this.#output}`);
-      if (Date.now() > deadline) throw new Error(`server not ready in 60 s:\n${this.#output}`);
+      if (Date.now() > deadline) throw new Error(`server not ready in 90 s:\n${this.#output}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
@@ -65,13 +81,17 @@ export class OwnServer {
     if (child.exitCode !== null) return child.exitCode;
     const exited = once(child, 'exit');
     child.kill(signal);
+    // A server that does not finish its shutdown in 10 s is killed.
+    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
     const [code] = (await exited) as [number | null];
+    clearTimeout(kill);
     return code;
   }
 
   async #ready(): Promise<boolean> {
     try {
-      return (await fetch(`${this.url}/readyz`)).ok;
+      const response = await fetch(`${this.url}/readyz`);
+      return response.ok && this.readyWhen((await response.json()) as Record<string, unknown>);
     } catch {
       return false;
     }

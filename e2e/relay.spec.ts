@@ -15,7 +15,8 @@ import { startRelayStack, type RelayStack } from './relayServer';
 const port = Number(process.env.E2E_PORT ?? 3100) + 1;
 
 test.use({ baseURL: `http://127.0.0.1:${port}` });
-// npm test installs coturn (as root on Debian); in CI its absence is a failure, not a skip.
+// Skipped only off CI when coturn is missing: npm test installs it (as root on Debian), and in
+// CI its absence is a failure, not a skip.
 test.skip(!findTurnserver() && !process.env.CI, 'coturn is not installed (apt-get install coturn)');
 
 let stack: RelayStack | undefined;

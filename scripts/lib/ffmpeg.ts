@@ -4,14 +4,9 @@
  * check what was recorded with `ffprobe` (media-server/test/ffmpeg.ts); nothing else uses it.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 
+import { aptInstall, canAptInstall } from './apt';
 import { onPath } from './process';
-
-export const FFMPEG_APT_COMMANDS: string[][] = [
-  ['apt-get', 'update'],
-  ['apt-get', 'install', '-y', 'ffmpeg'],
-];
 
 export type FfmpegCheck = { ok: true; version: string } | { ok: false; message: string };
 
@@ -27,9 +22,7 @@ export function ensureFfmpeg(
 ): FfmpegCheck {
   const found = onPath('ffmpeg') ? version() : undefined;
   if (found) return { ok: true, version: found };
-  const isRoot = process.getuid?.() === 0;
-  const isDebian = existsSync('/etc/debian_version') && onPath('apt-get');
-  if (!isRoot || !isDebian) {
+  if (!canAptInstall()) {
     return {
       ok: false,
       message:
@@ -37,19 +30,8 @@ export function ensureFfmpeg(
         '(Debian/Ubuntu). Without them media-server/recording.test.ts fails.',
     };
   }
-  log("No ffmpeg found; installing Debian's ffmpeg package (running as root).");
-  const aptEnv = { ...env, DEBIAN_FRONTEND: 'noninteractive' } as unknown as NodeJS.ProcessEnv;
-  for (const [command, ...args] of FFMPEG_APT_COMMANDS) {
-    if (command === undefined) continue;
-    log(`$ ${command} ${args.join(' ')}`);
-    const result = spawnSync(command, args, { stdio: 'inherit', env: aptEnv });
-    if (result.status !== 0) {
-      return {
-        ok: false,
-        message: `\`${command} ${args.join(' ')}\` failed (exit ${result.status})`,
-      };
-    }
-  }
+  const failure = aptInstall('ffmpeg', env, log);
+  if (failure) return { ok: false, message: failure };
   const installed = version();
   return installed
     ? { ok: true, version: installed }

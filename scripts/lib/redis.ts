@@ -10,14 +10,9 @@ import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { onPath } from './process';
+import { aptInstall, canAptInstall } from './apt';
 
 export const REDIS_SERVER_PATHS = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'] as const;
-
-export const REDIS_APT_COMMANDS: string[][] = [
-  ['apt-get', 'update'],
-  ['apt-get', 'install', '-y', 'redis-server'],
-];
 
 /** `REDIS_SERVER_PATH`, or where Debian (or a source build) puts it; undefined when absent. */
 export function findRedisServer(
@@ -44,9 +39,7 @@ export function ensureRedis(
 ): RedisCheck {
   const found = findRedisServer(env);
   if (found) return { ok: true, path: found, version: versionOf(found) };
-  const isRoot = process.getuid?.() === 0;
-  const isDebian = existsSync('/etc/debian_version') && onPath('apt-get');
-  if (!isRoot || !isDebian || env.REDIS_SERVER_PATH?.trim()) {
+  if (!canAptInstall() || env.REDIS_SERVER_PATH?.trim()) {
     return {
       ok: false,
       message:
@@ -54,29 +47,8 @@ export function ensureRedis(
         'set REDIS_SERVER_PATH. Without it they are skipped (and fail in CI).',
     };
   }
-  log("No redis-server found; installing Debian's redis-server package (running as root).");
-  const aptEnv = { ...env, DEBIAN_FRONTEND: 'noninteractive' } as unknown as NodeJS.ProcessEnv;
-  for (const [command, ...args] of REDIS_APT_COMMANDS) {
-    if (command === undefined) continue;
-    log(`$ ${command} ${args.join(' ')}`);
-    const result = spawnSync(command, args, { stdio: 'inherit', env: aptEnv });
-    if (result.status !== 0) {
-      return {
-        ok: false,
-        message: `\`${command} ${args.join(' ')}\` failed (exit ${result.status})`,
-      };
-    }
-  }
-  // Where systemd runs, the package starts a service on 127.0.0.1:6379; ours pick free ports.
-  if (onPath('systemctl')) {
-    const active = spawnSync('systemctl', ['is-active', '--quiet', 'redis-server'], {
-      stdio: 'ignore',
-    });
-    if (active.status === 0) {
-      log('Stopping the redis-server service the package started (the tests run their own).');
-      spawnSync('systemctl', ['disable', '--now', 'redis-server'], { stdio: 'inherit' });
-    }
-  }
+  const failure = aptInstall('redis-server', env, log, 'redis-server');
+  if (failure) return { ok: false, message: failure };
   const installed = findRedisServer(env);
   return installed
     ? { ok: true, path: installed, version: versionOf(installed) }
