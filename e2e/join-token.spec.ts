@@ -1,25 +1,13 @@
 import { mintJoinToken } from '../server/access/credentials';
-import { expect, test as base } from './fixtures';
+import { expect } from './fixtures';
 import { remoteTile } from './media';
 import { noDevicesScript } from './noDevices';
-import { OwnServer } from './ownServer';
+import { testOnOwnServer } from './ownServerTest';
 
 const secret = 'e2e-room-token-secret-0123456789abcdef';
 
 // Joining needs a token (ROOM_TOKEN_SECRET), so this test runs a server of its own.
-const test = base.extend<{ server: OwnServer }>({
-  server: async ({}, provide) => {
-    const server = await OwnServer.start({ ROOM_TOKEN_SECRET: secret });
-    try {
-      await provide(server);
-    } finally {
-      await server.stop('SIGKILL');
-    }
-  },
-  baseURL: async ({ server }, provide) => {
-    await provide(server.url);
-  },
-});
+const test = testOnOwnServer({ ROOM_TOKEN_SECRET: secret });
 
 test('a room link with a join token prepares and joins under the token’s name and role; no token or another room’s is refused', async ({
   addParticipant,

@@ -1,21 +1,9 @@
-import { expect, test as base } from './fixtures';
+import { expect } from './fixtures';
 import { expectVideoDecoding, remoteTile } from './media';
-import { OwnServer } from './ownServer';
+import { testOnOwnServer } from './ownServerTest';
 
 // This test stops the server, so it runs its own instead of the shared one.
-const test = base.extend<{ server: OwnServer }>({
-  server: async ({}, provide) => {
-    const server = await OwnServer.start();
-    try {
-      await provide(server);
-    } finally {
-      await server.stop('SIGKILL');
-    }
-  },
-  baseURL: async ({ server }, provide) => {
-    await provide(server.url);
-  },
-});
+const test = testOnOwnServer();
 
 test('a planned restart (SIGTERM) keeps everyone in the call: back with video, no click', async ({
   addParticipant,
