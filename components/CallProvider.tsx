@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useState, type ReactNode } from 'react';
-import { CallSession, type JoinChoice } from '@/lib/call/CallSession';
+import { CallSession, localScreenId, type JoinChoice } from '@/lib/call/CallSession';
 import { CallContext, type CallContextValue } from '@/lib/hooks/callContext';
 import { MeetingContext } from '@/lib/hooks/meetingContext';
 import { MeetingClient } from '@/lib/meeting/MeetingClient';
@@ -37,6 +37,8 @@ export function CallProvider(props: {
         if (audio) session.setAudioMuted(true);
         if (video) void session.setVideoMuted(true);
       },
+      showSpotlight: (key) => store.getState().setSpotlight(key),
+      localScreenKey: localScreenId,
     });
     const recording = new RecordingClient();
     const extensions = [meeting, access, recording];

@@ -10,6 +10,7 @@ import { Icon } from './Icon';
 import { initials } from './initials';
 import { TileMeetingOverlay } from './panels/TileMeetingOverlay';
 import { HostBadge } from './host/HostBadge';
+import { HostMutedMark } from './host/HostMutedMark';
 import { TileQuality } from './quality/TileQuality';
 
 /** One person: their video (mine mirrored), or their initials when the camera is off. */
@@ -84,6 +85,7 @@ export function ParticipantTile({ id }: { id: string }) {
           {label}
         </span>
         <HostBadge participantId={id} testId="tile_host" />
+        <HostMutedMark participantId={id} testId="tile_host_muted" />
       </figcaption>
     </figure>
   );

@@ -42,13 +42,31 @@ test('the creator is host; host mutes B: muted for everyone and B’s audio stop
     'data-muted',
     'true',
   );
+  // A lasting mark, not only the notice: B and everyone else see who muted B, after the notice
+  // is gone too.
+  await b.page.getByTestId('host_notice').getByRole('button').click();
+  await expect(b.page.getByTestId('host_notice')).toHaveCount(0);
+  await expect(b.page.getByTestId('tile_local').getByTestId('tile_host_muted')).toHaveText(
+    'Muted by the host',
+  );
+  for (const page of [host.page, c.page]) {
+    await expect(remoteTile(page, 'B').getByTestId('tile_host_muted')).toHaveText(
+      'Muted by the host',
+    );
+  }
+  await expect((await personRow(c.page, 'B')).getByTestId('person_host_muted')).toHaveText(
+    'Muted by the host',
+  );
+  await expect((await personRow(b.page, 'B')).getByTestId('person_host_muted')).toBeVisible();
   await expectAudioStopped(c.page);
 
   // B may unmute (self-unmute is on by default): audio reaches C again.
   await b.page.getByTestId('control_mic').click();
   for (const page of [host.page, c.page]) {
     await expect(remoteTile(page, 'B')).toHaveAttribute('data-audio-muted', 'false');
+    await expect(remoteTile(page, 'B').getByTestId('tile_host_muted')).toHaveCount(0);
   }
+  await expect(b.page.getByTestId('tile_local').getByTestId('tile_host_muted')).toHaveCount(0);
   // C's connection to B is up before its bytes are counted.
   await expect(remoteTile(c.page, 'B')).toHaveAttribute('data-connection', 'connected', {
     timeout: 60_000,

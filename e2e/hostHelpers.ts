@@ -67,10 +67,15 @@ export async function hostAction(page: Page, name: string, action: string): Prom
 export function doorKnocker(browser: Browser, baseURL: string | undefined) {
   const contexts: BrowserContext[] = [];
   return {
-    async knock(roomId: string, name: string): Promise<Page> {
+    async knock(
+      roomId: string,
+      name: string,
+      options: { beforeJoin?: () => void } = {},
+    ): Promise<Page> {
       const context = await browser.newContext({ baseURL, permissions: ['camera', 'microphone'] });
       contexts.push(context);
       const page = await context.newPage();
+      if (options.beforeJoin) await page.addInitScript(options.beforeJoin);
       await page.goto(`/room/${roomId}`);
       // Opening devices takes long on a loaded machine (the third or fourth Chromium context).
       await expect(page.getByTestId('prejoin')).toHaveAttribute('data-ready', 'true', {

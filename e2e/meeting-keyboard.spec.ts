@@ -81,8 +81,8 @@ test('the call in Korean: controls and panels speak Korean', async ({
   );
   await expect(page.getByTestId('person_name')).toHaveText('김보라 (나)');
   await page.getByTestId('control_hand').click();
-  // The panel lists raised hands first and then everyone, so the hand shows in both lists.
-  await expect(page.getByTestId('people_hands').getByTestId('person_hand')).toHaveAccessibleName(
+  // My row, the only one, shows my hand.
+  await expect(page.getByTestId('people_all').getByTestId('person_hand')).toHaveAccessibleName(
     '손 듦 (1번째)',
   );
   await page.evaluate(async () => {

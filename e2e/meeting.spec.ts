@@ -105,13 +105,20 @@ test('hands: raised by Bora then Chul, in that order for everyone; Bora lowers a
   // Chul raises only once Bora's raise is known, so the order is the one the test means.
   await expect(tileOf(chul.page, 'Bora').getByTestId('tile_hand')).toBeVisible();
   await chul.page.getByTestId('control_hand').click();
+  await expect(chul.page.getByTestId('control_hand')).toHaveAttribute('aria-pressed', 'true');
 
   for (const person of everyone) {
     await person.page.getByTestId('control_people').click();
-    const hands = person.page.getByTestId('people_hands').getByTestId('person');
-    await expect(hands).toHaveCount(2);
-    await expect(hands.nth(0)).toHaveAttribute('data-name', 'Bora');
-    await expect(hands.nth(1)).toHaveAttribute('data-name', 'Chul');
+    // Each person once (raised hands first, in queue order), not a raised hand twice.
+    const rows = person.page.getByTestId('people_panel').getByTestId('person');
+    await expect(rows).toHaveCount(3);
+    await expect(person.page.getByTestId('people_hands_count')).toHaveText('2 raised hands');
+    await expect(rows.nth(0)).toHaveAttribute('data-name', 'Bora');
+    await expect(rows.nth(0)).toHaveAttribute('data-hand', '1');
+    await expect(rows.nth(1)).toHaveAttribute('data-name', 'Chul');
+    await expect(rows.nth(1)).toHaveAttribute('data-hand', '2');
+    await expect(rows.nth(2)).not.toHaveAttribute('data-hand');
+    await expect(person.page.getByTestId('people_panel').getByTestId('person_hand')).toHaveCount(2);
     await expect(
       tileOf(person.page, 'Bora', person === bora).getByTestId('tile_hand'),
     ).toHaveAttribute('data-position', '1');
@@ -120,16 +127,18 @@ test('hands: raised by Bora then Chul, in that order for everyone; Bora lowers a
     ).toHaveAttribute('data-position', '2');
   }
   // The people panel: everyone, me marked, mic and camera state.
-  const all = ana.page.getByTestId('people_all').getByTestId('person');
-  await expect(all).toHaveCount(3);
-  await expect(all.nth(0).getByTestId('person_name')).toHaveText('Ana (you)');
-  await expect(all.nth(0).getByTestId('person_mic')).toHaveAccessibleName('Microphone on');
+  const me = ana.page.getByTestId('people_all').locator('[data-testid="person"][data-name="Ana"]');
+  await expect(me.getByTestId('person_name')).toHaveText('Ana (you)');
+  await expect(me.getByTestId('person_mic')).toHaveAccessibleName('Microphone on');
 
   await bora.page.getByTestId('control_hand').click();
   for (const person of everyone) {
-    const hands = person.page.getByTestId('people_hands').getByTestId('person');
+    const hands = person.page
+      .getByTestId('people_all')
+      .locator('[data-testid="person"][data-hand]');
     await expect(hands).toHaveCount(1);
     await expect(hands.nth(0)).toHaveAttribute('data-name', 'Chul');
+    await expect(person.page.getByTestId('people_panel').getByTestId('person')).toHaveCount(3);
     await expect(tileOf(person.page, 'Bora', person === bora).getByTestId('tile_hand')).toHaveCount(
       0,
     );

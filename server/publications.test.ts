@@ -317,7 +317,11 @@ describe('publications on the embedded media server', () => {
     const told = [ann!, bob!].map(({ socket }) => nextEvent(socket, 'publication:updated'));
     await room.setForcedMute(camera.id, { audio: true });
     for (const [info] of await Promise.all(told)) {
-      expect(info).toEqual({ ...camera.publication, audioMuted: true });
+      expect(info).toEqual({
+        ...camera.publication,
+        audioMuted: true,
+        hostMuted: { audio: true, video: false },
+      });
     }
     await stopped(bobSees, 0xe2, 'audio');
     await flowing(bobSees, 0xe1);

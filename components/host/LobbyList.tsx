@@ -19,6 +19,7 @@ export function LobbyList() {
             className="person"
             data-testid="lobby_entry"
             data-name={entry.displayName}
+            data-waiting-id={entry.id}
           >
             <span className="person-name user-text">{entry.displayName}</span>
             <span className="person-state">

@@ -1,25 +1,28 @@
 import { useTranslations } from 'next-intl';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useAccess, useAccessStore } from '@/lib/access/accessContext';
+import { mutedByHost } from '@/lib/access/accessStore';
 import { Icon } from '../Icon';
 import { useHostAction } from './useHostAction';
 
 /**
- * A host's actions on one person (people panel): mute their microphone, stop their camera, lower
- * their hand, make them host, remove them (asked twice). Opens with Enter/Space, Escape closes
- * and gives focus back to the button.
+ * A host's actions on one person (people panel): mute their microphone, stop their camera (or
+ * let them turn it back on), spotlight their tile for everyone, lower their hand, make them host,
+ * remove them (asked twice). Opens with Enter/Space, Escape closes and gives focus back to the
+ * button.
  */
-export function PersonMenu(props: {
-  participantId: string;
-  name: string;
-  handRaised: boolean;
-  audioMuted: boolean;
-  videoMuted: boolean;
-}) {
-  const { participantId, name, handRaised, audioMuted, videoMuted } = props;
+export function PersonMenu(props: { participantId: string; name: string; handRaised: boolean }) {
+  const { participantId, name, handRaised } = props;
   const t = useTranslations('host');
   const access = useAccess();
   const isHost = useAccessStore((state) => state.roles[participantId] === 'host');
+  const micByHost = useAccessStore((state) => mutedByHost(state, participantId, 'audio'));
+  const cameraByHost = useAccessStore((state) => mutedByHost(state, participantId, 'video'));
+  const spotlighted = useAccessStore(
+    (state) =>
+      state.spotlight?.participantId === participantId &&
+      state.spotlight.publicationId === undefined,
+  );
   const [open, setOpen] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const { error, run } = useHostAction();
@@ -83,7 +86,7 @@ export function PersonMenu(props: {
                 type="button"
                 role="menuitem"
                 data-testid="person_mute"
-                disabled={audioMuted}
+                disabled={micByHost}
                 onClick={act(() => access.mute({ participantId, audio: true }))}
               >
                 {t('muteMic')}
@@ -92,10 +95,36 @@ export function PersonMenu(props: {
                 type="button"
                 role="menuitem"
                 data-testid="person_stop_camera"
-                disabled={videoMuted}
+                disabled={cameraByHost}
                 onClick={act(() => access.mute({ participantId, video: true }))}
               >
                 {t('stopCamera')}
+              </button>
+              {(micByHost || cameraByHost) && (
+                <button
+                  type="button"
+                  role="menuitem"
+                  data-testid="person_lift_mute"
+                  onClick={act(() =>
+                    access.mute({
+                      participantId,
+                      ...(micByHost ? { audio: false } : {}),
+                      ...(cameraByHost ? { video: false } : {}),
+                    }),
+                  )}
+                >
+                  {t('liftMute')}
+                </button>
+              )}
+              <button
+                type="button"
+                role="menuitem"
+                data-testid="person_spotlight"
+                onClick={act(() =>
+                  access.spotlight(spotlighted ? { publicationId: null } : { participantId }),
+                )}
+              >
+                {spotlighted ? t('removeSpotlight') : t('spotlight')}
               </button>
               {handRaised && (
                 <button

@@ -7,7 +7,11 @@ import { PanelSheet } from './PanelSheet';
 import { PersonRow } from './PersonRow';
 import { HostPanelSections } from '../host/HostPanelSections';
 
-/** Raised hands first (in queue order), then everyone in the call, me first. */
+/**
+ * Everyone in the call, each once: raised hands first (in queue order, each row showing its
+ * place), then me, then the others in join order. (The panel once listed raised hands in a
+ * list of their own above everyone, so a raised hand showed twice.)
+ */
 export function PeoplePanel({ onClose }: { onClose: () => void }) {
   const t = useTranslations('meeting');
   const people = useCallStore(
@@ -17,28 +21,33 @@ export function PeoplePanel({ onClose }: { onClose: () => void }) {
   );
   const hands = useMeetingStore((state) => state.hands);
   const byId = new Map(people.map((person) => [person.id, person]));
-  const queue = hands.flatMap((hand) => byId.get(hand.participantId) ?? []);
+  const raised = hands.flatMap((hand) => byId.get(hand.participantId) ?? []);
   const position = (id: string) => {
     const index = hands.findIndex((hand) => hand.participantId === id);
     return index === -1 ? null : index + 1;
   };
-  const everyone = [...people].sort((a, b) => Number(b.isLocal) - Number(a.isLocal));
-  const list = (label: string, testId: string, members: ParticipantView[]) => (
-    <section className="people-section" aria-label={label}>
-      <h3 className="people-heading">{label}</h3>
-      <ul className="people-list" data-testid={testId}>
-        {members.map((person) => (
-          <PersonRow key={person.id} participant={person} handPosition={position(person.id)} />
-        ))}
-      </ul>
-    </section>
-  );
+  const rest = people
+    .filter((person) => position(person.id) === null)
+    .sort((a, b) => Number(b.isLocal) - Number(a.isLocal));
+  const everyone: ParticipantView[] = [...raised, ...rest];
+  const label = t('inCall', { count: everyone.length });
   return (
     <PanelSheet id="people-panel" title={t('people')} testId="people_panel" onClose={onClose}>
       <div className="people-body" tabIndex={-1}>
         <HostPanelSections />
-        {queue.length > 0 && list(t('raisedHands', { count: queue.length }), 'people_hands', queue)}
-        {list(t('inCall', { count: everyone.length }), 'people_all', everyone)}
+        <section className="people-section" aria-label={label}>
+          <h3 className="people-heading">{label}</h3>
+          {raised.length > 0 && (
+            <p className="muted" data-testid="people_hands_count">
+              {t('raisedHands', { count: raised.length })}
+            </p>
+          )}
+          <ul className="people-list" data-testid="people_all">
+            {everyone.map((person) => (
+              <PersonRow key={person.id} participant={person} handPosition={position(person.id)} />
+            ))}
+          </ul>
+        </section>
       </div>
     </PanelSheet>
   );

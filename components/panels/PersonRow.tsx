@@ -3,6 +3,7 @@ import type { ParticipantView } from '@/lib/store/types';
 import { Icon } from '../Icon';
 import { initials } from '../initials';
 import { HostBadge } from '../host/HostBadge';
+import { HostMutedMark } from '../host/HostMutedMark';
 import { PersonMenu } from '../host/PersonMenu';
 import { useIsHost } from '@/lib/access/accessContext';
 
@@ -35,6 +36,7 @@ export function PersonRow({
         {isLocal && <span className="muted"> {t('youSuffix')}</span>}
       </span>
       <HostBadge participantId={participant.id} testId="person_host" />
+      <HostMutedMark participantId={participant.id} testId="person_host_muted" />
       <span className="person-state">
         {handPosition !== null && (
           <span
@@ -76,8 +78,6 @@ export function PersonRow({
             participantId={participant.id}
             name={displayName}
             handRaised={handPosition !== null}
-            audioMuted={audioMuted}
-            videoMuted={videoMuted}
           />
         )}
       </span>

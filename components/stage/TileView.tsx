@@ -4,6 +4,7 @@ import type { TileRef } from '@/lib/hooks/useTiles';
 import { useCallStore } from '@/lib/hooks/useCallStore';
 import { useVideoVisibility } from '@/lib/hooks/useVideoVisibility';
 import { Icon } from '../Icon';
+import { TileSpotlight } from '../host/TileSpotlight';
 import { ParticipantTile } from '../ParticipantTile';
 import { ScreenTile } from './ScreenTile';
 import styles from './Stage.module.css';
@@ -16,6 +17,7 @@ export function TileView({ tile }: { tile: TileRef }) {
   const t = useTranslations('stage');
   const ref = useRef<HTMLDivElement>(null);
   const pinned = useCallStore((state) => state.pinned === tile.key);
+  const spotlighted = useCallStore((state) => state.spotlight === tile.key);
   const setPinned = useCallStore((state) => state.setPinned);
   const videoWanted = useVideoVisibility(ref, tile.key, !tile.isLocal);
   const label = pinned ? t('unpin') : t('pin');
@@ -26,6 +28,7 @@ export function TileView({ tile }: { tile: TileRef }) {
       data-testid="tile_frame"
       data-tile-key={tile.key}
       data-video-wanted={videoWanted}
+      data-spotlight={spotlighted}
     >
       {tile.kind === 'screen' ? <ScreenTile id={tile.key} /> : <ParticipantTile id={tile.key} />}
       <button
@@ -39,6 +42,7 @@ export function TileView({ tile }: { tile: TileRef }) {
       >
         <Icon name="pin" size={16} />
       </button>
+      <TileSpotlight tile={tile} />
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { JoinWait, LobbyEntry, Role, RoomSettings } from '../protocol';
+import type { JoinWait, LobbyEntry, Role, RoomSettings, Spotlight } from '../protocol';
 
 /** A notice from the host's side of the room, shown for a moment. */
 export type AccessNotice =
@@ -18,6 +18,10 @@ export interface AccessState {
   notice: AccessNotice | null;
   /** What a host forced off of mine and I have not turned back on yet. */
   forcedSelf: { audio: boolean; video: boolean };
+  /** The others' camera publications a host keeps muted, by participant ("muted by the host"). */
+  hostMuted: Record<string, { audio: boolean; video: boolean }>;
+  /** The tile a host shows large for everyone (the call store's `spotlight` is its tile key). */
+  spotlight: Spotlight | null;
 }
 
 export interface AccessActions {
@@ -35,6 +39,16 @@ export const defaultSettings: RoomSettings = {
   passwordSet: false,
 };
 
+/** Is this person's microphone (`audio`) or camera muted by a host right now? */
+export function mutedByHost(
+  state: AccessState,
+  participantId: string,
+  kind: 'audio' | 'video',
+): boolean {
+  if (participantId === state.selfId) return state.forcedSelf[kind];
+  return state.hostMuted[participantId]?.[kind] === true;
+}
+
 /** With self-unmute off, a kind a host forced off stays off until a host allows it again. */
 export function lockedByHost(state: AccessState, kind: 'audio' | 'video'): boolean {
   return state.forcedSelf[kind] && !state.settings.selfUnmute;
@@ -50,6 +64,8 @@ export function createAccessStore(): AccessStoreApi {
     waiting: null,
     notice: null,
     forcedSelf: { audio: false, video: false },
+    hostMuted: {},
+    spotlight: null,
     setRole: (participantId, role) =>
       set((state) =>
         state.roles[participantId] === (role ?? 'participant')

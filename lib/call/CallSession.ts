@@ -17,7 +17,7 @@ import { SignalingClient } from './SignalingClient';
 import { SpeakingMonitor, type VoiceLink } from './SpeakingMonitor';
 import { StreamRegistry } from './StreamRegistry';
 import { Subscriptions } from './Subscriptions';
-import type { CallExtension } from './CallExtension';
+import { extensionJoinFields, type CallExtension } from './CallExtension';
 import { captureScreen } from './screenCapture';
 
 /**
@@ -186,6 +186,7 @@ export class CallSession {
         ...(hostCredential ? { hostCredential } : {}),
         ...(this.#options.joinToken ? { token: this.#options.joinToken } : {}),
         ...this.network.joinFields(),
+        ...extensionJoinFields(this.#options.extensions),
       });
     } catch (error) {
       // Reached a server that is still going down: wait for its successor, the call is not over.
@@ -193,6 +194,8 @@ export class CallSession {
         this.#serverRestarting(defaultRestartWaitMs);
         return;
       }
+      // The socket dropped mid-join (in the lobby, say): `connect` joins again, the call goes on.
+      if (!signaling.socket.connected && this.#signaling === signaling) return;
       this.#end('error', toCallError(error));
       return;
     }

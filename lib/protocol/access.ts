@@ -17,13 +17,14 @@ export const lobbyWaitMs = 5 * 60_000;
 /**
  * Fields of `room:join` owned by access (additive): the access credential this browser was given
  * for the room (its identity there and, for a host, the role: `hostCredential` for historical
- * reasons), a join token from an embedding product (required with `ROOM_TOKEN_SECRET`), and the
- * room's password.
+ * reasons), a join token from an embedding product (required with `ROOM_TOKEN_SECRET`), the
+ * room's password, and the lobby ticket of a wait whose connection was lost (keeps the place).
  */
 export const accessJoinFields = {
   hostCredential: z.string().min(1).max(credentialMaxLength).optional(),
   token: z.string().min(1).max(credentialMaxLength).optional(),
   password: z.string().min(1).max(passwordMaxLength).optional(),
+  lobbyTicket: z.string().min(1).max(64).optional(),
 };
 export const accessJoinSchema = z.object(accessJoinFields);
 export type AccessJoinFields = z.input<typeof accessJoinSchema>;
@@ -43,7 +44,8 @@ export type ParticipantTargetRequest = z.input<typeof participantTargetSchema>;
 
 /**
  * A host mutes one person (`participantId`) or everyone else (`all`): `audio` their microphone,
- * `video` their camera. At least one kind; both targets at once is a bad request.
+ * `video` their camera (`true`), or lifts a host's mute of that kind (`false`). At least one
+ * kind; both targets at once is a bad request.
  */
 export const hostMuteSchema = z
   .object({
@@ -71,6 +73,29 @@ export const roomSettingsSchema = z
   })
   .strict();
 export type RoomSettingsRequest = z.input<typeof roomSettingsSchema>;
+
+/**
+ * A host shows one tile large for everyone (`host:spotlight`): a person's (`participantId`, with
+ * or without a camera), a publication's (`publicationId`: a camera stands for its owner's tile, a
+ * screen share for its own), or none (`publicationId: null`). Exactly one of the two.
+ */
+export const hostSpotlightSchema = z
+  .object({ participantId: idSchema.optional(), publicationId: idSchema.nullable().optional() })
+  .strict()
+  .refine((r) => (r.participantId === undefined) !== (r.publicationId === undefined), {
+    message: 'name a participantId or a publicationId (null: no spotlight)',
+  });
+export type HostSpotlightRequest = z.input<typeof hostSpotlightSchema>;
+
+/**
+ * The tile a host spotlighted: a person's (`participantId` only) or a screen share
+ * (`publicationId`, with its owner). In the browser it is the tile keyed by `publicationId ??
+ * participantId`; a person's own pin wins over it.
+ */
+export interface Spotlight {
+  participantId: string;
+  publicationId?: string;
+}
 
 export const lobbyDecisionSchema = z.object({ waitingId: idSchema });
 export type LobbyDecisionRequest = z.input<typeof lobbyDecisionSchema>;
@@ -103,13 +128,20 @@ export interface AccessJoinResult {
   settings?: RoomSettings;
   /** Hosts only: who waits in the lobby as I arrive (then `lobby:queue`). */
   lobby?: LobbyEntry[];
+  /** The host's spotlight as I arrive (then `access:spotlight`); absent: none. */
+  spotlight?: Spotlight;
+  /** What a host keeps muted of mine as I arrive (after a reload or a reconnection). */
+  forced?: { audio: boolean; video: boolean };
 }
 
 /** Client → server requests of access. Each host power answers FORBIDDEN to a non-host. */
 export interface AccessRequests {
   /** A host makes someone else host too (co-host). */
   'host:promote': (request: ParticipantTargetRequest, ack: Ack<null>) => void;
+  /** `audio`/`video` true mutes; false lifts a host's mute (they may then unmute themselves). */
   'host:mute': (request: HostMuteRequest, ack: Ack<null>) => void;
+  /** Shows one tile large for everyone, or none; answers the spotlight now in force. */
+  'host:spotlight': (request: HostSpotlightRequest, ack: Ack<Spotlight | null>) => void;
   /** The person leaves the call and cannot rejoin this meeting from the same browser. */
   'host:remove': (request: ParticipantTargetRequest, ack: Ack<null>) => void;
   'host:lower-hand': (request: ParticipantTargetRequest, ack: Ack<null>) => void;
@@ -136,10 +168,16 @@ export interface AccessEvents {
   /** Keep this credential for the room (I became host), as after creating it. */
   'access:credential': (event: { hostCredential: string }) => void;
   'access:settings': (event: RoomSettings) => void;
+  /** A host spotlighted a tile for everyone, or removed it (null); also when its tile went. */
+  'access:spotlight': (event: { spotlight: Spotlight | null }) => void;
   /** A host muted me (`audio`/`video` true where they did). */
   'access:muted': (event: { audio: boolean; video: boolean; selfUnmute: boolean }) => void;
   /** Hosts: who waits in the lobby, first come first. */
   'lobby:queue': (event: { waiting: LobbyEntry[] }) => void;
-  /** To a joiner: my `room:join` waits (in the lobby, or for the password: `wrong` after a miss). */
-  'access:waiting': (event: { reason: JoinWait; wrong?: boolean }) => void;
+  /**
+   * To a joiner: my `room:join` waits (in the lobby, or for the password: `wrong` after a miss).
+   * In the lobby, `ticket`: given as `lobbyTicket` by a join after my connection was lost, it
+   * keeps my place for the server's reconnection grace.
+   */
+  'access:waiting': (event: { reason: JoinWait; wrong?: boolean; ticket?: string }) => void;
 }

@@ -26,6 +26,11 @@ export interface PublicationInfo {
   video: boolean;
   audioMuted: boolean;
   videoMuted: boolean;
+  /**
+   * Access (issue 13): what a host keeps from every viewer ("muted by the host"), until lifted;
+   * absent when nothing is. `audioMuted`/`videoMuted` already include it.
+   */
+  hostMuted?: { audio: boolean; video: boolean };
 }
 
 export const publicationIdSchema = z.string().min(1).max(64);

@@ -6,11 +6,13 @@ import type { Admission, AdmissionControl, AdmissionRequest } from './admission'
 
 export interface DoorRequest extends AdmissionRequest {
   password?: string | undefined;
+  lobbyTicket?: string | undefined;
 }
 
 /** How the gate talks to the socket whose join waits (it is in no room yet: no `RoomMember`). */
 export interface Doorstep {
-  waiting(reason: JoinWait, wrong: boolean): void;
+  /** `ticket`: of a lobby wait, to present again after a lost connection. */
+  waiting(reason: JoinWait, wrong: boolean, ticket?: string): void;
   /** While waiting for the password, each `access:password` comes here (null: stop listening). */
   onPassword(check: ((password: string) => Promise<void>) | null): void;
 }
@@ -59,9 +61,9 @@ export class AccessGate {
       if (room.access.settings.locked) throw locked();
     }
     if (room.access.settings.lobby) {
-      const waiting = room.access.lobby.wait(admission.displayName, signal);
-      doorstep.waiting('lobby', false);
-      await waiting;
+      const held = room.access.lobby.wait(admission.displayName, signal, request.lobbyTicket);
+      if (held.pending) doorstep.waiting('lobby', false, held.ticket);
+      await held.promise;
     }
     if (signal.aborted) throw new AppError(ErrorCode.NotInRoom, 'The join was cancelled.');
     return admission;

@@ -1,5 +1,11 @@
 import { ErrorCode } from '../../lib/protocol';
-import type { HostMuteRequest, RoomSettings, RoomSettingsRequest } from '../../lib/protocol';
+import type {
+  HostMuteRequest,
+  HostSpotlightRequest,
+  RoomSettings,
+  RoomSettingsRequest,
+  Spotlight,
+} from '../../lib/protocol';
 import { AppError } from '../errors';
 import type { Room } from '../rooms/room';
 
@@ -19,8 +25,10 @@ function requireOther(room: Room, actorId: string, targetId: string): void {
 
 /**
  * Mutes someone's microphone and/or camera (or everyone else's) at the media server: their
- * camera publication's audio/video is disconnected from every viewer. They are told, and may
- * unmute themselves unless the room's self-unmute is off (`ownUnmute`).
+ * camera publication's audio/video is disconnected from every viewer, now and for any camera
+ * they publish later, until lifted. They are told, and may unmute themselves unless the room's
+ * self-unmute is off (`ownUnmute`). `false` lifts a host's mute of that kind (their own mute
+ * stays: they unmute themselves).
  */
 export async function mute(room: Room, actorId: string, request: HostMuteRequest): Promise<null> {
   room.access.assertHost(actorId);
@@ -29,26 +37,21 @@ export async function mute(room: Room, actorId: string, request: HostMuteRequest
     request.participantId !== undefined
       ? [request.participantId]
       : room.participants.map((p) => p.id).filter((id) => id !== actorId);
-  const forced = {
-    ...(request.audio ? { audio: true } : {}),
-    ...(request.video ? { video: true } : {}),
+  const change = {
+    ...(request.audio !== undefined ? { audio: request.audio } : {}),
+    ...(request.video !== undefined ? { video: request.video } : {}),
   };
-  if (!forced.audio && !forced.video) return null;
+  // Recorded first, synchronously: a camera going live meanwhile takes it from here.
+  for (const id of targets) room.access.forced(id, change);
   const cameras = room
     .listPublications()
     .filter((p) => p.source === 'camera' && targets.includes(p.participantId));
-  await Promise.all(
-    cameras.map(async (camera) => {
-      room.access.forced(camera.id, forced);
-      await room.setForcedMute(camera.id, forced);
-    }),
-  );
+  await Promise.all(cameras.map((camera) => room.setForcedMute(camera.id, change)));
+  const muted = { audio: change.audio === true, video: change.video === true };
+  if (!muted.audio && !muted.video) return null;
   const selfUnmute = room.access.settings.selfUnmute;
   for (const id of targets) {
-    room.access.tell(id, {
-      event: 'access:muted',
-      payload: { audio: forced.audio === true, video: forced.video === true, selfUnmute },
-    });
+    room.access.tell(id, { event: 'access:muted', payload: { ...muted, selfUnmute } });
   }
   return null;
 }
@@ -66,8 +69,8 @@ export async function ownUnmute(
   const mine = room
     .listPublications()
     .find((p) => p.id === request.publicationId && p.participantId === participantId);
-  if (!mine) return;
-  const forced = room.access.forcedOf(mine.id);
+  if (mine?.source !== 'camera') return;
+  const forced = room.access.forcedOf(participantId);
   const lift = {
     ...(request.audioMuted === false && forced.audio ? { audio: false } : {}),
     ...(request.videoMuted === false && forced.video ? { video: false } : {}),
@@ -76,8 +79,21 @@ export async function ownUnmute(
   if (!room.access.settings.selfUnmute && room.access.roleOf(participantId) !== 'host') {
     throw new AppError(ErrorCode.Forbidden, 'The host has turned off unmuting yourself.');
   }
-  room.access.forced(mine.id, lift);
+  room.access.forced(participantId, lift);
   await room.setForcedMute(mine.id, lift);
+}
+
+/**
+ * Shows one tile large for everyone (a person's, or a screen share's), or none. Answers the
+ * spotlight now in force; everyone hears it as `access:spotlight`.
+ */
+export function spotlight(
+  room: Room,
+  actorId: string,
+  request: HostSpotlightRequest,
+): Spotlight | null {
+  room.access.assertHost(actorId);
+  return room.access.spotlight.set(request);
 }
 
 /** Removes someone: they leave, are told, and stay out of this meeting from that browser. */

@@ -121,6 +121,8 @@ describe('hosts and access', () => {
       ['host:promote', target],
       ['host:mute', { ...target, audio: true }],
       ['host:mute', { all: true, audio: true, video: true }],
+      ['host:mute', { ...target, audio: false }],
+      ['host:spotlight', target],
       ['host:remove', target],
       ['host:lower-hand', target],
       ['host:settings', { locked: true }],
@@ -257,7 +259,7 @@ describe('hosts and access', () => {
     const queued = nextEvent(host.socket, 'lobby:queue', ({ waiting }) => waiting.length === 1);
     const waiting = nextEvent(d, 'access:waiting');
     const dJoin = join(d, { roomId: 'lobby', displayName: 'D' });
-    expect((await waiting)[0]).toEqual({ reason: 'lobby' });
+    expect((await waiting)[0]).toEqual({ reason: 'lobby', ticket: expect.any(String) });
     const [{ waiting: list }] = await queued;
     expect(list).toEqual([expect.objectContaining({ displayName: 'D' })]);
     // Waiting, D can do nothing: no publication, no chat, no media object.

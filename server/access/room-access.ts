@@ -9,11 +9,21 @@ import type {
 } from '../../lib/protocol';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
+import type { RoomPublications } from '../rooms/room-publications';
 import type { HostCredentials } from './credentials';
 import { Lobby } from './lobby';
 import type { PasswordHash } from './password';
 import { hashPassword, verifyPassword } from './password';
+import { RoomSpotlight } from './spotlight';
 import { Waits } from './waits';
+
+/** What a host keeps muted of one person's camera publication (their microphone, their camera). */
+export interface ForcedMute {
+  audio: boolean;
+  video: boolean;
+}
+
+const notForced: ForcedMute = { audio: false, video: false };
 
 /** One access event and its payload, as a member receives it. */
 export type AccessDelivery = {
@@ -41,6 +51,10 @@ export interface RoomAccessOptions {
   members: () => ReadonlyMap<string, AccessMember>;
   /** Everything everyone knows of a participant, role included; undefined when not in the room. */
   infoOf: (participantId: string) => ParticipantInfo | undefined;
+  /** The room's publications: the spotlight names one and goes when it stops. */
+  publications: Pick<RoomPublications, 'list' | 'observe'>;
+  /** How long a lost connection keeps its place (the room's reconnection grace; 0: not kept). */
+  graceMs: number;
 }
 
 interface Seat {
@@ -48,6 +62,8 @@ interface Seat {
   identity: string;
   /** Join order: the longest-present participant is the next host. */
   order: number;
+  /** This membership replaced one whose signaling was lost (net's resume). */
+  resumed: boolean;
 }
 
 /**
@@ -59,10 +75,16 @@ export class RoomAccess {
   readonly #options: RoomAccessOptions;
   readonly #seats = new Map<string, Seat>();
   readonly #banned = new Set<string>();
-  /** What hosts forced off, by publication id (the publication keeps its own copy for media). */
-  readonly #forced = new Map<string, { audio: boolean; video: boolean }>();
+  /**
+   * What hosts forced off, by participant: it holds for whatever camera publication they have or
+   * publish later (the publication keeps its own copy for the media server).
+   */
+  readonly #forced = new Map<string, ForcedMute>();
+  /** The forced mutes of people who left, by identity: theirs again when that browser returns. */
+  readonly #forcedAway = new Map<string, ForcedMute>();
   readonly #passwordWaits = new Waits();
   readonly lobby: Lobby;
+  readonly spotlight: RoomSpotlight;
   #settings = { locked: false, lobby: false, selfUnmute: true };
   #password: PasswordHash | undefined;
   #order = 0;
@@ -72,8 +94,19 @@ export class RoomAccess {
     this.#options = options;
     this.lobby = new Lobby({
       waitMs: options.services.waitMs,
+      keepMs: options.graceMs,
       onChange: () =>
         this.#tellHosts({ event: 'lobby:queue', payload: { waiting: this.lobby.list() } }),
+    });
+    const { publications } = options;
+    this.spotlight = new RoomSpotlight({
+      publications: () => publications.list(),
+      present: (id) => this.#seats.has(id),
+      announce: (spotlight) => this.#tellAll({ event: 'access:spotlight', payload: { spotlight } }),
+    });
+    publications.observe({
+      added: () => undefined,
+      removed: (id) => this.spotlight.publicationStopped(id),
     });
   }
 
@@ -100,40 +133,68 @@ export class RoomAccess {
     }
   }
 
-  forcedOf(publicationId: string): { audio: boolean; video: boolean } {
-    return this.#forced.get(publicationId) ?? { audio: false, video: false };
+  /** What a host keeps muted of this person's camera publication. */
+  forcedOf(participantId: string): ForcedMute {
+    return { ...(this.#forced.get(participantId) ?? notForced) };
   }
 
   /** Records a host's forced mute (true) or its lifting (false); omitted kinds stay. */
-  forced(publicationId: string, change: { audio?: boolean; video?: boolean }): void {
-    const next = { ...this.forcedOf(publicationId), ...change };
-    if (next.audio || next.video) this.#forced.set(publicationId, next);
-    else this.#forced.delete(publicationId);
+  forced(participantId: string, change: { audio?: boolean; video?: boolean }): void {
+    if (!this.#seats.has(participantId)) return;
+    const next = { ...this.forcedOf(participantId), ...change };
+    if (next.audio || next.video) this.#forced.set(participantId, next);
+    else this.#forced.delete(participantId);
   }
 
   isBanned(identity: string): boolean {
     return this.#banned.has(identity);
   }
 
-  /** In the room's join step, before the others hear of the newcomer. */
-  added(participantId: string, role: Role, identity: string): void {
+  /**
+   * In the room's join step, before the others hear of the newcomer. A browser that left while a
+   * host kept it muted (a reload, a lost connection resumed) is muted again: leaving is no way out.
+   */
+  added(participantId: string, role: Role, identity: string, resumed = false): void {
     this.#order += 1;
-    this.#seats.set(participantId, { role, identity, order: this.#order });
+    this.#seats.set(participantId, { role, identity, order: this.#order, resumed });
+    const forced = this.#forcedAway.get(identity);
+    this.#forcedAway.delete(identity);
+    if (forced) this.#forced.set(participantId, forced);
+  }
+
+  /** Right after the join step told the others of the newcomer. */
+  announced(participantId: string): void {
+    const seat = this.#seats.get(participantId);
+    if (seat) this.spotlight.arrived(participantId, seat.identity, seat.resumed);
   }
 
   /** For the join answer, taken in the same synchronous step as the member is added. */
   snapshotFor(participantId: string): Omit<AccessJoinResult, 'hostCredential'> {
     const role = this.roleOf(participantId) ?? 'participant';
+    const spotlight = this.spotlight.current;
+    const forced = this.#forced.get(participantId);
     return {
       role,
       settings: this.settings,
       ...(role === 'host' ? { lobby: this.lobby.list() } : {}),
+      ...(spotlight ? { spotlight } : {}),
+      ...(forced ? { forced: { ...forced } } : {}),
     };
   }
 
-  /** After the room removed a participant: when no host is left, the longest-present one is. */
+  /**
+   * After the room removed a participant: a host's mute of theirs waits for their browser's
+   * return, a spotlight on them goes, and when no host is left the longest-present one is.
+   */
   left(participantId: string): void {
-    if (!this.#seats.delete(participantId) || this.#seats.size === 0) return;
+    const seat = this.#seats.get(participantId);
+    if (!seat) return;
+    this.#seats.delete(participantId);
+    const forced = this.#forced.get(participantId);
+    this.#forced.delete(participantId);
+    if (forced) this.#forcedAway.set(seat.identity, forced);
+    this.spotlight.left(participantId, seat.identity);
+    if (this.#seats.size === 0) return;
     if ([...this.#seats.values()].some((seat) => seat.role === 'host')) return;
     const [nextId] = [...this.#seats.entries()].sort((a, b) => a[1].order - b[1].order)[0]!;
     this.#makeHost(nextId, 'handover');
@@ -202,6 +263,8 @@ export class RoomAccess {
     this.#seats.clear();
     this.#banned.clear();
     this.#forced.clear();
+    this.#forcedAway.clear();
+    this.spotlight.close();
   }
 
   #requireSeat(participantId: string): Seat {

@@ -76,6 +76,7 @@ export class Publication {
       video: this.video,
       audioMuted: this.#audioMuted || this.#forced.audio,
       videoMuted: this.#videoMuted || this.#forced.video,
+      ...(this.#forced.audio || this.#forced.video ? { hostMuted: this.forced } : {}),
     };
   }
 

@@ -39,6 +39,8 @@ export interface PublicationHost {
   member(participantId: string): Participant;
   pipeline(): MediaPipeline;
   tell(filter: (participantId: string) => boolean, tell: (member: RoomMember) => void): void;
+  /** What a host keeps muted of this person's camera and microphone (access, issue 13). */
+  forced(participantId: string): { audio: boolean; video: boolean };
 }
 
 /**
@@ -91,6 +93,9 @@ export class RoomPublications {
     try {
       const sdp = await publication.open(this.#host.pipeline(), input.sdp);
       if (owner.closed) throw left();
+      // A host's mute of this person holds for a camera they publish anew (after a rejoin, or an
+      // unpublish meant to shed it), set as it goes live: no viewer can be fed before.
+      if (input.source === 'camera') publication.setForced(this.#host.forced(ownerId));
       // One synchronous step: live, announced, observed.
       publication.live = true;
       const info = publication.info;

@@ -62,6 +62,16 @@ export class Room extends EventEmitter<RoomEvents> {
       members: () => this.#members,
       nameOf: (id) => this.#participants.get(id)?.displayName,
     });
+    this.#publications = new RoomPublications({
+      logger: this.logger,
+      participants: () => this.participants,
+      member: (participantId) => this.#requireMember(participantId),
+      pipeline: () => this.#requirePipeline(),
+      tell: (filter, tell) => {
+        for (const [id, member] of this.#members) if (filter(id)) this.#tell(member, tell);
+      },
+      forced: (participantId) => this.access.forcedOf(participantId),
+    });
     this.access = new RoomAccess({
       roomId: id,
       logger: this.logger,
@@ -71,6 +81,8 @@ export class Room extends EventEmitter<RoomEvents> {
         const participant = this.#participants.get(id);
         return participant && this.#info(participant);
       },
+      publications: this.#publications,
+      graceMs: this.#graceMs,
     });
     this.#pipeline = options.media.createMediaPipeline().then(async (pipeline) => {
       if (this.#closed) {
@@ -83,15 +95,6 @@ export class Room extends EventEmitter<RoomEvents> {
     });
     // Joins observe failures; this keeps an early failure from being an unhandled rejection.
     this.#pipeline.catch(() => undefined);
-    this.#publications = new RoomPublications({
-      logger: this.logger,
-      participants: () => this.participants,
-      member: (participantId) => this.#requireMember(participantId),
-      pipeline: () => this.#requirePipeline(),
-      tell: (filter, tell) => {
-        for (const [id, member] of this.#members) if (filter(id)) this.#tell(member, tell);
-      },
-    });
   }
 
   get closed(): boolean {
@@ -170,13 +173,14 @@ export class Room extends EventEmitter<RoomEvents> {
       const others = this.participants.map((other) => this.#info(other));
       const meeting = this.meeting.snapshot();
       const { role, identity } = request.access ?? { role: 'participant', identity: randomUUID() };
-      this.access.added(id, role, identity);
+      this.access.added(id, role, identity, resumed !== undefined);
       const access = this.access.snapshotFor(id);
       this.#participants.set(id, participant);
       this.#members.set(id, member);
       participant.logger.info({ displayName: participant.displayName, role }, 'join() | joined');
       const info = this.#info(participant);
       this.#tellOthers(id, (other) => other.participantJoined(info));
+      this.access.announced(id);
       return { participant, others, meeting, access };
     } finally {
       this.#pendingJoins -= 1;
@@ -255,14 +259,7 @@ export class Room extends EventEmitter<RoomEvents> {
     return this.#publications.updateSubscription(viewerId, update);
   }
 
-  mutePublication(
-    participantId: string,
-    flags: {
-      publicationId: string;
-      audioMuted?: boolean | undefined;
-      videoMuted?: boolean | undefined;
-    },
-  ): void {
+  mutePublication(participantId: string, flags: Parameters<RoomPublications['mute']>[1]): void {
     this.#publications.mute(participantId, flags);
   }
 

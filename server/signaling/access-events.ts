@@ -17,6 +17,10 @@ export function emitAccess(socket: SignalingSocket, delivery: AccessDelivery): v
       socket.emit('access:settings', delivery.payload);
       return;
     }
+    case 'access:spotlight': {
+      socket.emit('access:spotlight', delivery.payload);
+      return;
+    }
     case 'access:muted': {
       socket.emit('access:muted', delivery.payload);
       return;

@@ -3,6 +3,7 @@ import type { Server, Socket } from 'socket.io';
 import {
   fail,
   hostMuteSchema,
+  hostSpotlightSchema,
   lobbyDecisionSchema,
   participantTargetSchema,
   passwordSchema,
@@ -83,6 +84,8 @@ const hostRequests: { [E in Exclude<AccessRequest, 'access:password'>]: Handler 
     host.remove(room, actor, parsePayload(participantTargetSchema, payload).participantId),
   'host:lower-hand': (room, actor, payload) =>
     host.lowerHand(room, actor, parsePayload(participantTargetSchema, payload).participantId),
+  'host:spotlight': (room, actor, payload) =>
+    host.spotlight(room, actor, parsePayload(hostSpotlightSchema, payload)),
   'host:settings': (room, actor, payload) =>
     host.settings(room, actor, parsePayload(roomSettingsSchema, payload)),
   'host:end': (room, actor) => host.end(room, actor),

@@ -8,6 +8,7 @@ import type {
   ServerToClientEvents,
 } from '../../lib/protocol';
 import type { AccessGate, Doorstep } from '../access/gate';
+import { connectionLost } from '../access/lobby';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { RoomMeeting } from '../meeting/room-meeting';
@@ -176,10 +177,18 @@ export class SignalingSession {
    */
   disconnect(reason?: string): void {
     const state = this.#state;
-    if (state.kind === 'joined' && (reason === 'ping timeout' || reason === 'transport error')) {
+    const lost = reason === 'ping timeout' || reason === 'transport error';
+    if (state.kind === 'joined' && lost) {
       this.#state = { kind: 'idle' };
       state.detach();
       state.room.lose(state.participant.id);
+      return;
+    }
+    if (state.kind === 'joining' && lost) {
+      // A join waiting in the lobby keeps its place for the reconnection (access/lobby.ts).
+      this.#state = { kind: 'idle' };
+      state.signal.aborted = true;
+      state.cancel.abort(connectionLost);
       return;
     }
     this.leave().catch((error: unknown) =>
@@ -198,8 +207,12 @@ export class SignalingSession {
 
   /** The waiting joiner is told through its own socket (it is no room member yet). */
   readonly #doorstep: Doorstep = {
-    waiting: (reason, wrong) =>
-      this.#socket.emit('access:waiting', { reason, ...(wrong ? { wrong } : {}) }),
+    waiting: (reason, wrong, ticket) =>
+      this.#socket.emit('access:waiting', {
+        reason,
+        ...(wrong ? { wrong } : {}),
+        ...(ticket ? { ticket } : {}),
+      }),
     onPassword: (check) => {
       this.#passwordCheck = check ?? undefined;
     },
