@@ -47,6 +47,10 @@ COPY --from=build --chown=node:node /app/next.config.ts ./next.config.ts
 COPY --from=build --chown=node:node /app/.next ./.next
 COPY --from=build --chown=node:node /app/public ./public
 COPY --from=build --chown=node:node /app/dist ./dist
+# Recordings (RECORDINGS_DIR: ./recordings by default, /recordings under docker-compose) belong to
+# the app's user, which creates each recording's folder and manifest (and, embedded, the files):
+# WORKDIR and a fresh volume would be root's. A new named volume takes this ownership when mounted.
+RUN mkdir -p /app/recordings /recordings && chown node:node /app/recordings /recordings
 # The official Node image's unprivileged user (uid 1000).
 USER node
 # Web (HTTP + Socket.IO) and the embedded media server's UDP range (one port per WebRTC endpoint:

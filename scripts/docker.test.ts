@@ -56,6 +56,7 @@ function envContract() {
     port: number;
     kmsUrl?: string;
     media: { minPort?: number; maxPort?: number; workers?: number };
+    recordings: { dir: string; mediaDir: string };
   };
   return { keys, parseEnv: parse as (source: Record<string, string | undefined>) => ParsedEnv };
 }
@@ -350,6 +351,25 @@ describe('docker-compose.yml', () => {
     }
     const merged = { ...resolvedEnv(compose, 'app'), ...resolvedEnv(hostNetwork, 'app') };
     expect(parseEnv(merged).kmsUrl).toBe('ws://127.0.0.1:8888/kurento');
+  });
+
+  it('mounts one recordings volume where the app writes (RECORDINGS_DIR) and KMS writes (RECORDINGS_MEDIA_DIR)', () => {
+    const { parseEnv } = envContract();
+    const config = parseEnv(resolvedEnv(compose, 'app'));
+    const mounts = (name: string) =>
+      ((service(compose, name).volumes as unknown[] | undefined) ?? []).map((volume) => {
+        const [source = '', target = ''] = String(volume).split(':');
+        return { source, target };
+      });
+    const app = mounts('app').find((mount) => mount.target === config.recordings.dir);
+    expect(app, 'the app mounts a volume at RECORDINGS_DIR').toBeDefined();
+    const named = Object.keys((compose['volumes'] as Record<string, unknown> | undefined) ?? {});
+    expect(named).toContain(app?.source);
+    // The app names files to KMS as file:// URIs under RECORDINGS_MEDIA_DIR: KMS sees them there.
+    expect(mounts('kms')).toContainEqual({
+      source: app?.source,
+      target: config.recordings.mediaDir,
+    });
   });
 
   it('documents in the README every variable it reads from the shell', () => {

@@ -108,6 +108,7 @@ function RecordingSection(props: {
           <tr>
             <th scope="col">{t('participant')}</th>
             <th scope="col">{t('source')}</th>
+            <th scope="col">{t('startsAt')}</th>
             <th scope="col">{t('duration')}</th>
             <th scope="col">{t('size')}</th>
             <th scope="col">{t('actions')}</th>
@@ -118,6 +119,8 @@ function RecordingSection(props: {
             <tr key={file.file} data-testid="recording_file" data-name={file.displayName}>
               <td>{file.displayName}</td>
               <td>{file.source === 'camera' ? t('camera') : t('screen')}</td>
+              {/* Where the file lines up in the recording (a later part starts later). */}
+              <td>{t('seconds', { seconds: Math.round(file.startOffsetMs / 1000) })}</td>
               <td>
                 {file.durationMs === null
                   ? t('inProgress')

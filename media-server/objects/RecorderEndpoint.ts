@@ -202,6 +202,16 @@ export class RecorderEndpoint extends MediaElement {
     writer.add(kind, frame, Math.max(0, at));
   }
 
+  /**
+   * Video connected while recording (a host's forced mute lifted, a source swapped): what comes
+   * next is written from its first keyframe, which is asked for, as at `record`.
+   */
+  protected override onSourceConnected(source: MediaElement, type: KurentoMediaType): void {
+    if (type !== 'VIDEO' || this.#state !== 'START') return;
+    this.#awaitKeyframe = true;
+    source.requestKeyframe('video');
+  }
+
   override sourceEnded(): void {
     if (this.stopOnEndOfStream && this.#state !== 'STOP') void this.stop();
   }

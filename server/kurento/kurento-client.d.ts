@@ -45,6 +45,7 @@ declare module 'kurento-client' {
     disconnect(sink: RawMediaObject, callback: KurentoCallback): void;
     disconnect(sink: RawMediaObject, mediaType: KurentoMediaType, callback: KurentoCallback): void;
     processOffer(offer: string, callback: KurentoCallback): void;
+    getLocalSessionDescriptor(callback: KurentoCallback): void;
     gatherCandidates(callback: KurentoCallback): void;
     addIceCandidate(candidate: Record<string, unknown>, callback: KurentoCallback): void;
     setTurnUrl(turnUrl: string, callback: KurentoCallback): void;

@@ -269,14 +269,24 @@ export class WebRtcEndpoint extends MediaObjectHandle {
   }
 
   /** Stops feeding `sink` (all media, or only `mediaType`); the sink's connection stays up. */
-  disconnect(sink: WebRtcEndpoint, mediaType?: KurentoMediaType): Promise<null> {
+  disconnect(sink: MediaObjectHandle, mediaType?: KurentoMediaType): Promise<null> {
+    const raw = MediaObjectHandle.rawOf(sink);
     return this.call(
       'disconnect',
       (cb) =>
         mediaType
-          ? this.#endpoint.disconnect(sink.raw, mediaType, cb)
-          : this.#endpoint.disconnect(sink.raw, cb),
+          ? this.#endpoint.disconnect(raw, mediaType, cb)
+          : this.#endpoint.disconnect(raw, cb),
       ignoreResult,
+    );
+  }
+
+  /** The SDP this endpoint answered with (what it receives: the recorder picks its container). */
+  getLocalSessionDescriptor(): Promise<string> {
+    return this.call(
+      'getLocalSessionDescriptor',
+      (cb) => this.#endpoint.getLocalSessionDescriptor(cb),
+      expectString('getLocalSessionDescriptor'),
     );
   }
 

@@ -9,8 +9,25 @@ import { MediaObjectHandle } from './objects';
 import type { MediaPipeline } from './objects';
 import type { KurentoSession } from './session';
 
+export type RecordingContainer = 'webm' | 'mp4';
+export type RecordedKind = 'AUDIO' | 'VIDEO';
+
 /** KMS's MediaProfileSpecType values the app asks for (no transcoding on the embedded server). */
-export type RecordingProfile = 'WEBM' | 'MP4';
+export type RecordingProfile =
+  'WEBM' | 'WEBM_AUDIO_ONLY' | 'WEBM_VIDEO_ONLY' | 'MP4' | 'MP4_AUDIO_ONLY' | 'MP4_VIDEO_ONLY';
+
+/**
+ * The profile for a file of `container` holding exactly `kinds`. KMS waits for every kind its
+ * profile holds before it writes anything, so a file without audio (or video) must say so.
+ */
+export function recordingProfile(
+  container: RecordingContainer,
+  kinds: ReadonlySet<RecordedKind>,
+): RecordingProfile {
+  const base = container === 'webm' ? 'WEBM' : 'MP4';
+  if (kinds.has('AUDIO') && kinds.has('VIDEO')) return base;
+  return kinds.has('AUDIO') ? `${base}_AUDIO_ONLY` : `${base}_VIDEO_ONLY`;
+}
 
 const errorEventSchema = z.object({
   type: z.string().catch('UNKNOWN'),

@@ -1,17 +1,19 @@
 /*
- * One recording of a room, from its start to its stop: a file per publication through
+ * One recording of a room, from its start to its stop: the files of each publication through
  * `room.observePublications` (a publication that starts meanwhile is recorded from then on, one
- * that ends stops its file), and the manifest beside the files, rewritten at every change.
+ * that ends stops its file, a host's forced mute is followed: publication-recording.ts), and the
+ * manifest beside the files, rewritten at every change.
  */
 import type { PublicationInfo, RecordingStopReason } from '../../lib/protocol';
 import type { WebRtcEndpoint } from '../kurento/objects';
 import type { Logger } from '../logger';
+import type { ForcedMute } from '../rooms/publication';
 import type { Room } from '../rooms/room';
-import type { Manifest, ManifestTrack } from './manifest';
+import type { Manifest } from './manifest';
 import { writeManifest } from './manifest';
 import type { RecordingDir } from './names';
 import { publicationFile } from './names';
-import { TrackRecorder } from './track-recorder';
+import { PublicationRecording } from './publication-recording';
 
 export interface RoomRecordingOptions {
   room: Room;
@@ -23,13 +25,6 @@ export interface RoomRecordingOptions {
   now?: () => number;
 }
 
-interface Track {
-  entry: ManifestTrack | undefined;
-  /** Resolves with the recorder once it records (undefined when it could not start). */
-  recorder: Promise<TrackRecorder | undefined>;
-  stopped: boolean;
-}
-
 export class RoomRecording {
   readonly room: Room;
   readonly startedAt: number;
@@ -38,8 +33,8 @@ export class RoomRecording {
   readonly #now: () => number;
   readonly #logger: Logger;
   readonly #manifest: Manifest;
-  /** Live tracks by publication id. */
-  readonly #tracks = new Map<string, Track>();
+  /** Live publications by id. */
+  readonly #tracks = new Map<string, PublicationRecording>();
   /** Files per publication so far (a renewed connection starts part 2). */
   readonly #parts = new Map<string, number>();
   readonly #pending = new Set<Promise<unknown>>();
@@ -76,8 +71,9 @@ export class RoomRecording {
     await writeManifest(this.#options.dir.dir, this.#manifest);
     if (this.#stopping) return;
     this.#unobserve = this.room.observePublications({
-      added: (info, endpoint) => this.#added(info, endpoint),
+      added: (info, endpoint, forced) => this.#added(info, endpoint, forced),
       removed: (publicationId) => this.#removed(publicationId),
+      forced: (publicationId, forced) => this.#tracks.get(publicationId)?.forcedChanged(forced),
     });
     this.#logger.info('recording | started');
   }
@@ -101,55 +97,31 @@ export class RoomRecording {
     this.#logger.info({ reason }, 'recording | stopped');
   }
 
-  #added(info: PublicationInfo, endpoint: WebRtcEndpoint): void {
+  #added(info: PublicationInfo, endpoint: WebRtcEndpoint, forced: ForcedMute): void {
     if (this.#stopping || this.#tracks.has(info.id)) return;
-    const part = (this.#parts.get(info.id) ?? 0) + 1;
-    this.#parts.set(info.id, part);
-    const logger = this.#logger.child({ publicationId: info.id });
-    const track: Track = { entry: undefined, stopped: false, recorder: Promise.resolve(undefined) };
+    const track = new PublicationRecording({
+      info,
+      displayName: this.room.getParticipant(info.participantId)?.displayName ?? '',
+      endpoint,
+      forced,
+      logger: this.#logger.child({ publicationId: info.id }),
+      startedAt: this.startedAt,
+      now: this.#now,
+      nextPart: () => {
+        const part = (this.#parts.get(info.id) ?? 0) + 1;
+        this.#parts.set(info.id, part);
+        return part;
+      },
+      fileFor: (part, container) =>
+        publicationFile(this.#options.dir, info.id, container, {
+          part,
+          mediaRoot: this.#options.mediaRoot,
+        }),
+      listed: (entry) => this.#manifest.tracks.push(entry),
+      save: () => this.#save(),
+    });
     this.#tracks.set(info.id, track);
-    const startOffsetMs = this.#now() - this.startedAt;
-    track.recorder = this.#track(
-      TrackRecorder.start({
-        endpoint,
-        logger,
-        fileFor: (container) =>
-          publicationFile(this.#options.dir, info.id, container, {
-            part,
-            mediaRoot: this.#options.mediaRoot,
-          }),
-        onError: (description) => {
-          logger.warn({ description }, 'track | the media server reported an error');
-          if (track.entry) {
-            track.entry.error = description;
-            void this.#save();
-          }
-        },
-      }).then(
-        (recorder) => {
-          track.entry = {
-            file: recorder.file.name,
-            publicationId: info.id,
-            participantId: info.participantId,
-            displayName: this.room.getParticipant(info.participantId)?.displayName ?? '',
-            source: info.source,
-            container: recorder.container,
-            startedAt: new Date(this.startedAt + startOffsetMs).toISOString(),
-            startOffsetMs,
-            stoppedAt: null,
-            endOffsetMs: null,
-          };
-          this.#manifest.tracks.push(track.entry);
-          void this.#save();
-          logger.info({ file: recorder.file.name }, 'track | recording');
-          return recorder;
-        },
-        (error: unknown) => {
-          logger.warn({ err: error }, 'track | could not start');
-          return undefined;
-        },
-      ),
-    );
+    void this.#track(track.start());
   }
 
   #removed(publicationId: string): void {
@@ -158,18 +130,9 @@ export class RoomRecording {
 
   async #stopTrack(publicationId: string): Promise<void> {
     const track = this.#tracks.get(publicationId);
-    if (!track || track.stopped) return;
-    track.stopped = true;
+    if (!track) return;
     this.#tracks.delete(publicationId);
-    const recorder = await track.recorder;
-    if (!recorder) return;
-    await recorder.stop();
-    if (track.entry) {
-      const now = this.#now();
-      track.entry.stoppedAt = new Date(now).toISOString();
-      track.entry.endOffsetMs = now - this.startedAt;
-      await this.#save();
-    }
+    await track.stop();
   }
 
   /** Keeps `work` until it settles, so `stop()` can wait for what is still in flight. */

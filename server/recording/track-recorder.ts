@@ -1,12 +1,15 @@
 /*
- * One publication's file in a recording: a RecorderEndpoint fed by the publication's outgoing
- * endpoint. WebM first (VP8/Opus, what browsers send the embedded server); a source the profile
- * cannot hold without transcoding (H.264) is refused at `connect` with 40004, and gets MP4.
+ * One file of a publication: a RecorderEndpoint fed by the publication's outgoing endpoint, one
+ * media type at a time, so that what a host keeps from the viewers (a forced mute) is kept from
+ * the file too. The file holds a fixed set of kinds, and its profile says so (KMS waits for every
+ * kind its profile holds before it writes anything). The container is the caller's pick from the
+ * negotiated codec; a media server that still refuses it (40004: it cannot hold the source's
+ * codec without transcoding) gets the other one.
  */
 import { KurentoError } from '../kurento/errors';
 import type { WebRtcEndpoint } from '../kurento/objects';
-import { RecorderEndpoint } from '../kurento/recorder';
-import type { RecordingProfile } from '../kurento/recorder';
+import { RecorderEndpoint, recordingProfile } from '../kurento/recorder';
+import type { RecordedKind, RecordingContainer } from '../kurento/recorder';
 import type { Logger } from '../logger';
 
 /** Kurento's CONNECT_ERROR: here, the profile cannot hold the source's codec. */
@@ -21,8 +24,12 @@ export interface TrackFile {
 
 export interface TrackRecorderOptions {
   endpoint: WebRtcEndpoint;
-  /** Where the file for a container goes (called once per profile tried). */
-  fileFor(container: 'webm' | 'mp4'): TrackFile;
+  /** What the file holds (not empty); all of it is connected when it starts. */
+  kinds: ReadonlySet<RecordedKind>;
+  /** The container to try first. */
+  container: RecordingContainer;
+  /** Where the file for a container goes (called once per container tried). */
+  fileFor(container: RecordingContainer): TrackFile;
   logger: Logger;
   /** The media server reported an error while recording (write failure, codec). */
   onError(description: string): void;
@@ -30,51 +37,91 @@ export interface TrackRecorderOptions {
 
 export class TrackRecorder {
   readonly file: TrackFile;
-  readonly container: 'webm' | 'mp4';
+  readonly container: RecordingContainer;
+  readonly kinds: ReadonlySet<RecordedKind>;
   readonly #recorder: RecorderEndpoint;
+  readonly #endpoint: WebRtcEndpoint;
+  readonly #logger: Logger;
+  /** The kinds the endpoint feeds into the recorder now. */
+  readonly #connected: Set<RecordedKind>;
+  #queue: Promise<void> = Promise.resolve();
   #stopped: Promise<void> | undefined;
 
   /** Creates, connects and starts the recorder; nothing is left behind when it fails. */
   static async start(options: TrackRecorderOptions): Promise<TrackRecorder> {
     try {
-      return await TrackRecorder.#attempt(options, 'WEBM');
+      return await TrackRecorder.#attempt(options, options.container);
     } catch (error) {
       if (!(error instanceof KurentoError) || error.code !== connectError) throw error;
-      options.logger.info('track | WebM cannot hold this source; recording MP4');
-      return TrackRecorder.#attempt(options, 'MP4');
+      const other = options.container === 'webm' ? 'mp4' : 'webm';
+      options.logger.info({ other }, 'track | the media server refused the container; trying');
+      return TrackRecorder.#attempt(options, other);
     }
   }
 
   static async #attempt(
     options: TrackRecorderOptions,
-    profile: RecordingProfile,
+    container: RecordingContainer,
   ): Promise<TrackRecorder> {
-    const container = profile === 'WEBM' ? 'webm' : 'mp4';
     const file = options.fileFor(container);
+    const profile = recordingProfile(container, options.kinds);
     const recorder = await RecorderEndpoint.create(options.endpoint.pipeline, file.uri, profile);
     try {
       recorder.onError((error) => options.onError(`${error.type}: ${error.description}`));
-      await options.endpoint.connect(recorder);
+      // Only the kinds the file holds: a forced kind is never connected, not even for a moment.
+      for (const kind of options.kinds) await options.endpoint.connect(recorder, kind);
       await recorder.record();
     } catch (error) {
       await recorder.release();
       throw error;
     }
-    return new TrackRecorder(recorder, file, container, options.logger);
+    return new TrackRecorder(recorder, file, container, options);
   }
-
-  readonly #logger: Logger;
 
   private constructor(
     recorder: RecorderEndpoint,
     file: TrackFile,
-    container: 'webm' | 'mp4',
-    logger: Logger,
+    container: RecordingContainer,
+    options: TrackRecorderOptions,
   ) {
     this.#recorder = recorder;
+    this.#endpoint = options.endpoint;
+    this.#logger = options.logger;
     this.file = file;
     this.container = container;
-    this.#logger = logger;
+    this.kinds = new Set(options.kinds);
+    this.#connected = new Set(options.kinds);
+  }
+
+  /** Whether this file can take every kind in `kinds`. */
+  holds(kinds: ReadonlySet<RecordedKind>): boolean {
+    return [...kinds].every((kind) => this.kinds.has(kind));
+  }
+
+  /**
+   * Feeds the file exactly the kinds it holds that are in `allowed` (disconnecting the others),
+   * one change at a time, each against the latest call, as a viewer's subscription does.
+   */
+  allow(allowed: ReadonlySet<RecordedKind>): Promise<void> {
+    const step = this.#queue.then(() => this.#apply(allowed));
+    // The queue goes on after a failure; the caller sees it.
+    this.#queue = step.catch(() => undefined);
+    return step;
+  }
+
+  async #apply(allowed: ReadonlySet<RecordedKind>): Promise<void> {
+    for (const kind of this.kinds) {
+      if (this.#stopped || this.#recorder.released) return;
+      const wanted = allowed.has(kind);
+      if (wanted === this.#connected.has(kind)) continue;
+      if (wanted) {
+        await this.#endpoint.connect(this.#recorder, kind);
+        this.#connected.add(kind);
+      } else {
+        await this.#endpoint.disconnect(this.#recorder, kind);
+        this.#connected.delete(kind);
+      }
+    }
   }
 
   /**

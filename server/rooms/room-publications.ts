@@ -11,15 +11,17 @@ import { AppError } from '../errors';
 import type { KurentoIceCandidate, MediaPipeline, WebRtcEndpoint } from '../kurento/objects';
 import type { Logger } from '../logger';
 import type { Participant } from './participant';
-import type { Publication } from './publication';
+import type { ForcedMute, Publication } from './publication';
 import type { RoomMember } from './room';
 
 /** Learns of every publication starting and stopping in a room (recording, issue 14). */
 export interface PublicationObserver {
   /** A publication is live on `endpoint` (also called again with the new one after a `replaces`). */
-  added(publication: PublicationInfo, endpoint: WebRtcEndpoint): void;
+  added(publication: PublicationInfo, endpoint: WebRtcEndpoint, forced: ForcedMute): void;
   /** It stopped (unpublished, its owner left, the room closed, or it is about to be re-added). */
   removed(publicationId: string): void;
+  /** A host's forced mute of it changed; `setForcedMute` resolves once this has settled. */
+  forced?(publicationId: string, forced: ForcedMute): Promise<void> | void;
 }
 
 export interface PublishInput {
@@ -69,7 +71,7 @@ export class RoomPublications {
         const endpoint = publication.endpoint;
         if (!endpoint) continue;
         try {
-          observer.added(publication.info, endpoint);
+          observer.added(publication.info, endpoint, publication.forced);
         } catch (error) {
           this.#host.logger.error({ err: error }, 'observe() | the observer failed');
         }
@@ -105,7 +107,7 @@ export class RoomPublications {
         (member) => member.publicationAdded(info),
       );
       const endpoint = publication.endpoint;
-      if (endpoint) this.#notify((o) => o.added(info, endpoint));
+      if (endpoint) this.#notify((o) => o.added(info, endpoint, publication.forced));
       return { publication: info, sdp };
     } catch (error) {
       await owner.removePublication(publication.id);
@@ -197,7 +199,8 @@ export class RoomPublications {
       () => true,
       (member) => member.publicationUpdated(info),
     );
-    await this.#rewire(publication);
+    // The recording too: nothing a host keeps from the viewers goes into a file.
+    await Promise.all([this.#rewire(publication), this.#forcedToObservers(publication)]);
   }
 
   /** A candidate from `participantId`'s browser for the connection that carries `publicationId`. */
@@ -250,7 +253,7 @@ export class RoomPublications {
     }
     const sdp = await publication.replace(this.#host.pipeline(), input.sdp, async (endpoint) => {
       this.#notify((o) => o.removed(publication.id));
-      this.#notify((o) => o.added(publication.info, endpoint));
+      this.#notify((o) => o.added(publication.info, endpoint, publication.forced));
       await this.#rewire(publication);
     });
     if (owner.closed) throw left();
@@ -294,6 +297,18 @@ export class RoomPublications {
     for (const result of results) {
       if (result.status === 'rejected' && !publication.closed) {
         publication.logger.warn({ err: result.reason }, 'rewire() | a viewer could not be rewired');
+      }
+    }
+  }
+
+  async #forcedToObservers(publication: Publication): Promise<void> {
+    const forced = publication.forced;
+    const results = await Promise.allSettled(
+      [...this.#observers].map(async (observer) => observer.forced?.(publication.id, forced)),
+    );
+    for (const result of results) {
+      if (result.status === 'rejected') {
+        publication.logger.warn({ err: result.reason }, 'observer | could not follow the mute');
       }
     }
   }

@@ -178,6 +178,8 @@ export interface PublishOptions {
   audioMuted?: boolean;
   videoMuted?: boolean;
   overrides?: PeerOverrides;
+  /** The only video codec offered (VP8 unless told). */
+  codec?: VideoCodec;
 }
 
 export class Publisher {
@@ -190,7 +192,7 @@ export class Publisher {
   #audioTimer: NodeJS.Timeout | undefined;
 
   static async start(socket: TestClient, options: PublishOptions = {}): Promise<Publisher> {
-    const pc = loopbackPeer('VP8', options.overrides);
+    const pc = loopbackPeer(options.codec ?? 'VP8', options.overrides);
     const audio = new MediaStreamTrack({ kind: 'audio' });
     const video = new MediaStreamTrack({ kind: 'video' });
     const withAudio = options.audio ?? true;
@@ -230,6 +232,19 @@ export class Publisher {
 
   get id(): string {
     return this.publication.id;
+  }
+
+  /** The payload type negotiated for `kind`. */
+  payloadType(kind: 'audio' | 'video'): number {
+    const fallback = kind === 'video' ? 96 : 111;
+    return (
+      this.pc.getTransceivers().find((t) => t.kind === kind)?.codecs[0]?.payloadType ?? fallback
+    );
+  }
+
+  /** Sends one RTP packet of `kind` (real media from a file: file-publisher.ts). */
+  writeRtp(kind: 'audio' | 'video', packet: RtpPacket): void {
+    (kind === 'video' ? this.#video : this.#audio).writeRtp(packet);
   }
 
   /** Sends a tagged video packet every `everyMs` until `close()`. */
