@@ -4,9 +4,10 @@ import { Icon } from '../Icon';
 import { initials } from '../initials';
 import { HostBadge } from '../host/HostBadge';
 import { PersonMenu } from '../host/PersonMenu';
+import { PersonReconnecting } from '../quality/PersonReconnecting';
 import { useIsHost } from '@/lib/access/accessContext';
 
-/** One person in the people panel: name, "(you)", microphone, camera, speaking, hand. */
+/** One person in the people panel: name, "(you)", reconnecting, mic, camera, speaking, hand. */
 export function PersonRow({
   participant,
   handPosition,
@@ -26,6 +27,7 @@ export function PersonRow({
       data-name={displayName}
       data-speaking={speaking}
       data-hand={handPosition ?? undefined}
+      data-reconnecting={participant.reconnecting ?? false}
     >
       <span className="person-avatar" aria-hidden="true">
         {initials(displayName)}
@@ -36,6 +38,7 @@ export function PersonRow({
       </span>
       <HostBadge participantId={participant.id} testId="person_host" />
       <span className="person-state">
+        <PersonReconnecting reconnecting={participant.reconnecting} />
         {handPosition !== null && (
           <span
             className="person-hand"
