@@ -16,7 +16,7 @@ import { listenToRoom } from './roomEvents';
 import { SignalingClient } from './SignalingClient';
 import { SpeakingMonitor, type VoiceLink } from './SpeakingMonitor';
 import { StreamRegistry } from './StreamRegistry';
-import { Subscriptions } from './Subscriptions';
+import { Subscriptions, type TileSize } from './Subscriptions';
 import type { CallExtension } from './CallExtension';
 import { captureScreen } from './screenCapture';
 
@@ -324,6 +324,11 @@ export class CallSession {
    */
   setVideoWanted(key: string, wanted: boolean): void {
     this.#subscriptions.setVideoWanted(key, wanted);
+  }
+
+  /** The device pixels a remote tile shows `key` at (bandwidth fitting); null: the tile is gone. */
+  setVideoSize(key: string, size: TileSize | null): void {
+    this.#subscriptions.setVideoSize(key, size);
   }
 
   #showLocalScreen(): void {
