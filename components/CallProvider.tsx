@@ -18,8 +18,13 @@ import { createMeetingStore } from '@/lib/store/meetingStore';
  * reactions beside it on the same socket). The session starts on mount and leaves on unmount;
  * StrictMode's extra unmount/mount does not create a second one.
  */
-export function CallProvider(props: { roomId: string; choice: JoinChoice; children: ReactNode }) {
-  const { roomId, choice, children } = props;
+export function CallProvider(props: {
+  roomId: string;
+  joinToken?: string | undefined;
+  choice: JoinChoice;
+  children: ReactNode;
+}) {
+  const { roomId, joinToken, choice, children } = props;
   const [value] = useState<
     CallContextValue & { meeting: MeetingClient; access: AccessClient; recording: RecordingClient }
   >(() => {
@@ -35,7 +40,7 @@ export function CallProvider(props: { roomId: string; choice: JoinChoice; childr
     });
     const recording = new RecordingClient();
     const extensions = [meeting, access, recording];
-    const session = new CallSession(store, { roomId, ...choice, extensions });
+    const session = new CallSession(store, { roomId, joinToken, ...choice, extensions });
     return { store, session, meeting, access, recording };
   });
   useEffect(() => {

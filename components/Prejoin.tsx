@@ -6,6 +6,7 @@ import type { JoinChoice } from '@/lib/call/CallSession';
 import { prefKeys, readPref, writePref } from '@/lib/call/devicePrefs';
 import { useLocalPreview } from '@/lib/hooks/useLocalPreview';
 import { useMediaDevices } from '@/lib/hooks/useMediaDevices';
+import { joinTokenName } from '@/lib/access/joinToken';
 import { usePreparedJoin } from '@/lib/hooks/usePreparedJoin';
 import { useRememberedValue } from '@/lib/hooks/useRememberedValue';
 import { useRoomStatus } from '@/lib/hooks/useRoomStatus';
@@ -27,9 +28,12 @@ const readInitialDevices = () => ({
 /** Name, camera preview, microphone meter and device pickers, then "Join". */
 export function Prejoin({
   roomId,
+  joinToken,
   onJoin,
 }: {
   roomId: string;
+  /** An embedding product's join token from the room link: prepared and joined with. */
+  joinToken?: string | undefined;
   onJoin: (choice: JoinChoice) => void;
 }) {
   const t = useTranslations('prejoin');
@@ -41,11 +45,11 @@ export function Prejoin({
   const full = roomStatus?.full === true;
   const [rememberedName, rememberName] = useRememberedValue(prefKeys.displayName);
   const [draftName, setDraftName] = useState<string | null>(null);
-  const name = draftName ?? rememberedName ?? '';
+  const name = draftName ?? joinTokenName(joinToken) ?? rememberedName ?? '';
   const [audioOutputId, setAudioOutputId] = useState<string | null>(null);
   const { preview, snapshot } = useLocalPreview(readInitialDevices);
   const devices = useMediaDevices(snapshot.stream, !snapshot.starting);
-  const { prepared, status: prepareStatus } = usePreparedJoin(roomId);
+  const { prepared, status: prepareStatus } = usePreparedJoin(roomId, joinToken);
   // My camera publication's m-lines as the call will make them (LocalTracks: a camera that is
   // off still has its slot), and one receive connection per person in the room.
   const sendAudio = snapshot.audioTrack !== null;

@@ -9,18 +9,25 @@ import { Prejoin } from './Prejoin';
 type Stage = { kind: 'prejoin' } | { kind: 'call'; choice: JoinChoice; attempt: number };
 
 /** `/room/[roomId]`: the prejoin check, then the call; back to prejoin to rejoin. */
-export function RoomView({ roomId }: { roomId: string }) {
+export function RoomView({
+  roomId,
+  joinToken,
+}: {
+  roomId: string;
+  joinToken?: string | undefined;
+}) {
   const [stage, setStage] = useState<Stage>({ kind: 'prejoin' });
   if (stage.kind === 'prejoin') {
     return (
       <Prejoin
         roomId={roomId}
+        joinToken={joinToken}
         onJoin={(choice) => setStage({ kind: 'call', choice, attempt: Date.now() })}
       />
     );
   }
   return (
-    <CallProvider key={stage.attempt} roomId={roomId} choice={stage.choice}>
+    <CallProvider key={stage.attempt} roomId={roomId} joinToken={joinToken} choice={stage.choice}>
       <CallView onRejoin={() => setStage({ kind: 'prejoin' })} />
     </CallProvider>
   );

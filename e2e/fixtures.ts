@@ -17,6 +17,8 @@ export interface JoinOptions {
   beforeJoin?: () => void;
   /** The room id as written in the link this person opens (default: the test's `roomId`). */
   linkRoomId?: string;
+  /** A join token on the link (`?token=`), as an embedding product makes it. */
+  token?: string;
 }
 
 export interface Participant {
@@ -53,16 +55,20 @@ export const test = base.extend<Fixtures>({
       const page = await context.newPage();
       if (options.noDevices) await page.addInitScript(noDevicesScript);
       if (options.beforeJoin) await page.addInitScript(options.beforeJoin);
-      await page.goto(`/room/${options.linkRoomId ?? roomId}`);
+      const query = options.token ? `?token=${encodeURIComponent(options.token)}` : '';
+      await page.goto(`/room/${options.linkRoomId ?? roomId}${query}`);
       // Devices checked (so the page is hydrated and the form is live), then type.
-      await expect(page.getByTestId('prejoin')).toHaveAttribute('data-ready', 'true');
+      // Opening the fake devices takes seconds when Chromium pages crowd the two cores.
+      await expect(page.getByTestId('prejoin')).toHaveAttribute('data-ready', 'true', {
+        timeout: 60_000,
+      });
       await page.getByTestId('prejoin_name').fill(name);
       const join = page.getByTestId('prejoin_join');
       await expect(join).toBeEnabled();
       if (options.cameraOff) await page.getByTestId('prejoin_camera').click();
       if (options.micOff) await page.getByTestId('prejoin_mic').click();
       await join.click();
-      await expect(page.getByTestId('tile_local')).toBeVisible();
+      await expect(page.getByTestId('tile_local')).toBeVisible({ timeout: 60_000 });
       return { name, page, context };
     });
     await Promise.all(contexts.map((context) => context.close()));

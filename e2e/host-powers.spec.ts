@@ -37,7 +37,8 @@ test('host removes C (who cannot rejoin), locks the room (F refused), leaves (B 
 
     // Lock: a new joiner is refused and told why.
     await (await personRow(host.page, 'B')).isVisible();
-    await host.page.getByTestId('host_locked').check();
+    // A click, not check(): the box shows the server's answer, which comes after the click returns.
+    await host.page.getByTestId('host_locked').click();
     await expect(host.page.getByTestId('host_locked')).toBeChecked();
     const f = await door.knock(roomId, 'F');
     await expect(f.getByTestId('call_ended')).toHaveAttribute('data-reason', 'ROOM_LOCKED');

@@ -3,7 +3,8 @@
  *
  *   ROOM_TOKEN_SECRET=… npm run token -- --room daily-standup --name "Ji-woo" --role host [--ttl 3600]
  *
- * Prints the token; a client joins with it as `token` in `room:join`. The product's backend does the same with any JWT library: HS256 over
+ * Prints the token; a person opens `/room/<room>?token=<token>` (the browser sends it as `token` in
+ * `prejoin:prepare` and `room:join`). The product's backend does the same with any JWT library: HS256 over
  * `{ room, name, role, iss: "moim", aud: "moim:join", exp }`.
  */
 import { parseArgs } from 'node:util';

@@ -37,6 +37,8 @@ export const localScreenId = 'local-screen';
 
 export interface CallSessionOptions extends JoinChoice {
   roomId: string;
+  /** From the room link of an embedding product (`?token=`, ROOM_TOKEN_SECRET): sent with every join. */
+  joinToken?: string | undefined;
   extensions?: CallExtension[];
   /** Injected by tests; the default connects to the page's own origin. */
   createSignaling?: () => SignalingClient;
@@ -182,6 +184,7 @@ export class CallSession {
         roomId: this.#options.roomId,
         displayName: this.#options.displayName,
         ...(hostCredential ? { hostCredential } : {}),
+        ...(this.#options.joinToken ? { token: this.#options.joinToken } : {}),
         ...this.network.joinFields(),
       });
     } catch (error) {

@@ -22,6 +22,7 @@ const handOffTimeoutMs = 10_000;
  */
 export class PreparedJoin {
   readonly #roomId: string;
+  readonly #token: string | undefined;
   readonly #createSignaling: () => SignalingClient;
   #signaling: SignalingClient | null = null;
   #ice: IceSettings | null = null;
@@ -46,13 +47,15 @@ export class PreparedJoin {
     },
   );
 
+  /** `token`: the join token of an embedding product (ROOM_TOKEN_SECRET), admitted as the join is. */
   constructor(
     roomId: string,
-    createSignaling: () => SignalingClient = () => new SignalingClient(),
+    options: { token?: string | undefined; createSignaling?: () => SignalingClient } = {},
   ) {
     // Nothing with side effects here: StrictMode may construct and discard an instance.
     this.#roomId = roomId;
-    this.#createSignaling = createSignaling;
+    this.#token = options.token;
+    this.#createSignaling = options.createSignaling ?? (() => new SignalingClient());
   }
 
   getStatus = (): PrepareStatus => this.#status;
@@ -149,7 +152,10 @@ export class PreparedJoin {
   async #prepare(signaling: SignalingClient): Promise<void> {
     let result: PrejoinPrepareResult;
     try {
-      result = await signaling.prepare({ roomId: this.#roomId });
+      result = await signaling.prepare({
+        roomId: this.#roomId,
+        ...(this.#token ? { token: this.#token } : {}),
+      });
     } catch {
       // Refused or an older server: nothing prepared, the click joins as before.
       this.close();
