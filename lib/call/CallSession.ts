@@ -322,14 +322,12 @@ export class CallSession {
   }
 
   /**
-   * On screen or off: an off-screen tile receives no video (the server stops sending it). `key`:
-   * a person's id (their camera) or a screen share's publication id.
+   * On screen or off, and its size in device pixels (null: gone): an off-screen tile gets no video,
+   * the largest tile decides what its publisher sends. `key`: a person's id or a share's id.
    */
   setVideoWanted(key: string, wanted: boolean): void {
     this.#subscriptions.setVideoWanted(key, wanted);
   }
-
-  /** The device pixels a remote tile shows `key` at (bandwidth fitting); null: the tile is gone. */
   setVideoSize(key: string, size: TileSize | null): void {
     this.#subscriptions.setVideoSize(key, size);
   }
