@@ -1,4 +1,5 @@
 import { expect, test } from './fixtures';
+import { personRow } from './hostHelpers';
 import { expectVideoDecoding, remoteTile } from './media';
 import { captureConnectionsScript, dropWebSockets, openResources } from './peerConnections';
 
@@ -31,11 +32,15 @@ test('a lost signaling connection shows a banner and the call recovers on its ow
   await expect(ana.page.getByTestId('banner_signaling')).toBeVisible();
   // For the others Ana is reconnecting (issue 16's grace period), not gone.
   await expect(remoteTile(bora.page, 'Ana')).toHaveAttribute('data-reconnecting', 'true');
+  // The people panel says so too, in words.
+  const anaRow = await personRow(bora.page, 'Ana');
+  await expect(anaRow.getByTestId('person_reconnecting')).toHaveText('Reconnecting…');
 
   await ana.context.setOffline(false);
   await expect(ana.page.getByTestId('banner_signaling')).toHaveCount(0);
   await expectVideoDecoding(remoteTile(ana.page, 'Bora'));
   await expect(remoteTile(bora.page, 'Ana')).toHaveCount(1);
   await expect(remoteTile(bora.page, 'Ana')).toHaveAttribute('data-reconnecting', 'false');
+  await expect(anaRow.getByTestId('person_reconnecting')).toHaveCount(0);
   await expectVideoDecoding(remoteTile(bora.page, 'Ana'));
 });

@@ -5,9 +5,10 @@ import { initials } from '../initials';
 import { HostBadge } from '../host/HostBadge';
 import { HostMutedMark } from '../host/HostMutedMark';
 import { PersonMenu } from '../host/PersonMenu';
+import { PersonReconnecting } from '../quality/PersonReconnecting';
 import { useIsHost } from '@/lib/access/accessContext';
 
-/** One person in the people panel: name, "(you)", microphone, camera, speaking, hand. */
+/** One person in the people panel: name, "(you)", reconnecting, mic, camera, speaking, hand. */
 export function PersonRow({
   participant,
   handPosition,
@@ -27,6 +28,7 @@ export function PersonRow({
       data-name={displayName}
       data-speaking={speaking}
       data-hand={handPosition ?? undefined}
+      data-reconnecting={participant.reconnecting ?? false}
     >
       <span className="person-avatar" aria-hidden="true">
         {initials(displayName)}
@@ -38,6 +40,7 @@ export function PersonRow({
       <HostBadge participantId={participant.id} testId="person_host" />
       <HostMutedMark participantId={participant.id} testId="person_host_muted" />
       <span className="person-state">
+        <PersonReconnecting reconnecting={participant.reconnecting} />
         {handPosition !== null && (
           <span
             className="person-hand"

@@ -2,6 +2,7 @@ import { useTranslations } from 'next-intl';
 import { useRef } from 'react';
 import type { TileRef } from '@/lib/hooks/useTiles';
 import { useCallStore } from '@/lib/hooks/useCallStore';
+import { useTileSize } from '@/lib/hooks/useTileSize';
 import { useVideoVisibility } from '@/lib/hooks/useVideoVisibility';
 import { Icon } from '../Icon';
 import { TileSpotlight } from '../host/TileSpotlight';
@@ -11,7 +12,7 @@ import styles from './Stage.module.css';
 
 /**
  * One tile on the stage, wherever the layout puts it: the person or the share, a pin for myself,
- * and (for someone else's) no video while it is out of sight.
+ * and (for someone else's) no video while it is out of sight and its size for bandwidth fitting.
  */
 export function TileView({ tile }: { tile: TileRef }) {
   const t = useTranslations('stage');
@@ -20,6 +21,7 @@ export function TileView({ tile }: { tile: TileRef }) {
   const spotlighted = useCallStore((state) => state.spotlight === tile.key);
   const setPinned = useCallStore((state) => state.setPinned);
   const videoWanted = useVideoVisibility(ref, tile.key, !tile.isLocal);
+  useTileSize(ref, tile.key, !tile.isLocal);
   const label = pinned ? t('unpin') : t('pin');
   return (
     <div

@@ -16,7 +16,7 @@ import { listenToRoom } from './roomEvents';
 import { SignalingClient } from './SignalingClient';
 import { SpeakingMonitor, type VoiceLink } from './SpeakingMonitor';
 import { StreamRegistry } from './StreamRegistry';
-import { Subscriptions } from './Subscriptions';
+import { Subscriptions, type TileSize } from './Subscriptions';
 import { extensionJoinFields, type CallExtension } from './CallExtension';
 import { captureScreen } from './screenCapture';
 
@@ -325,11 +325,14 @@ export class CallSession {
   }
 
   /**
-   * On screen or off: an off-screen tile receives no video (the server stops sending it). `key`:
-   * a person's id (their camera) or a screen share's publication id.
+   * On screen or off, and its size in device pixels (null: gone): an off-screen tile gets no video,
+   * the largest tile decides what its publisher sends. `key`: a person's id or a share's id.
    */
   setVideoWanted(key: string, wanted: boolean): void {
     this.#subscriptions.setVideoWanted(key, wanted);
+  }
+  setVideoSize(key: string, size: TileSize | null): void {
+    this.#subscriptions.setVideoSize(key, size);
   }
 
   #showLocalScreen(): void {

@@ -1,4 +1,9 @@
-import { ErrorCode, type IceCandidate, type PublicationSource } from '../protocol';
+import {
+  ErrorCode,
+  type IceCandidate,
+  type PublicationSource,
+  type VideoTarget,
+} from '../protocol';
 import type { PeerConnectionState } from '../store/types';
 import { CallRequestError } from './CallError';
 import type { LocalTracks } from './LocalTracks';
@@ -62,6 +67,13 @@ export class LocalPublications {
     this.camera?.sendMuted();
   }
 
+  /** `quality:target`: what the server asks one of my publications' video to be. */
+  applyTarget(target: VideoTarget): void {
+    for (const link of this.#links.values()) {
+      if (link.id === target.publicationId) link.applyTarget(target);
+    }
+  }
+
   /** Publishes a captured screen; `stopScreen` (or the track's end) takes it down. */
   startScreen(stream: MediaStream): void {
     this.#screen = stream;
@@ -111,7 +123,8 @@ export class LocalPublications {
   #publish(source: PublicationSource, replaces: string | null): void {
     const signaling = this.#deps.signaling();
     if (!signaling) return;
-    this.#links.get(source)?.close();
+    const previous = this.#links.get(source);
+    previous?.close();
     const local = this.#deps.local;
     const screen = this.#screen;
     const screenAudio = screen?.getAudioTracks()[0] ?? null;
@@ -133,6 +146,8 @@ export class LocalPublications {
           ? { audioMuted: local.audioMuted, videoMuted: local.videoMuted }
           : { audioMuted: false, videoMuted: false },
       replaces,
+      // A renewed connection keeps its target; a new publication starts without one.
+      target: replaces !== null ? previous?.fit.target : null,
       signaling,
       ice: this.#deps.ice(),
       onState: (state) => this.#onState(link, state),

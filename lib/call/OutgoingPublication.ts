@@ -1,6 +1,7 @@
-import type { IceCandidate, PublicationSource } from '../protocol';
+import type { IceCandidate, PublicationSource, VideoTarget } from '../protocol';
 import type { PeerConnectionState } from '../store/types';
 import { PeerLink } from './PeerLink';
+import { SenderFit } from './quality/senderFit';
 import type { LinkHealth } from './recovery/LinkHealth';
 import type { PreparedConnection } from './PreparedConnection';
 import type { SignalingClient } from './SignalingClient';
@@ -30,6 +31,8 @@ export interface OutgoingInit {
   onState(state: PeerConnectionState): void;
   /** My sendonly connection built before the click (issue 18), adopted by the link. */
   prepared?: PreparedConnection | undefined;
+  /** The video target the connection this one renews was asked for (it still holds). */
+  target?: VideoTarget | null;
 }
 
 /**
@@ -40,6 +43,8 @@ export interface OutgoingInit {
 export class OutgoingPublication {
   readonly source: PublicationSource;
   readonly link: PeerLink;
+  /** What the server asks my video to be (bandwidth that fits the room, `quality:target`). */
+  readonly fit: SenderFit;
   #id: string | null;
   #answered = false;
   #held: IceCandidate[] = [];
@@ -60,6 +65,7 @@ export class OutgoingPublication {
       },
       init.tracks,
     );
+    this.fit = new SenderFit(() => this.link.video?.sender ?? null, init.target ?? null);
   }
 
   /** The server's id for it; null until the first publish is answered. */
@@ -71,12 +77,24 @@ export class OutgoingPublication {
     return this.link.closed;
   }
 
-  negotiate(): Promise<void> {
-    return this.link.negotiate();
+  async negotiate(): Promise<void> {
+    await this.link.negotiate();
+    // A renewed connection sends what its predecessor was asked for.
+    if (!this.link.closed && this.fit.target) this.fit.apply();
   }
 
-  /** My muted flags changed: the others hear of it (with the publish itself when not yet answered). */
+  /** The server's `quality:target` for this publication. */
+  applyTarget(target: VideoTarget): void {
+    const unlimited = target.maxWidth === null && target.maxBitrate === null;
+    this.fit.set(unlimited ? null : target);
+  }
+
+  /**
+   * My muted flags changed: the others hear of it (with the publish itself when not yet answered).
+   * Called after every change of my tracks, so a new camera track is fitted again too.
+   */
   sendMuted(): void {
+    if (this.fit.target) this.fit.apply();
     if (!this.#answered || this.#id === null) return;
     const flags = this.#init.muted();
     this.#init.signaling

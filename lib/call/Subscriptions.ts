@@ -1,4 +1,9 @@
-import { ErrorCode, type IceCandidate, type PublicationInfo } from '../protocol';
+import {
+  ErrorCode,
+  type IceCandidate,
+  type PublicationInfo,
+  type SubscriptionUpdateRequest,
+} from '../protocol';
 import type { PeerConnectionState } from '../store/types';
 import { CallRequestError } from './CallError';
 import type { IceSettings } from './OutgoingPublication';
@@ -23,6 +28,14 @@ interface Subscription {
   link: PeerLink;
   /** False while its tile is off screen: the server disconnects its video from my endpoint. */
   videoWanted: boolean;
+  /** The tile size the server last heard of for it (bandwidth fitting). */
+  sentSize: TileSize | undefined;
+}
+
+/** Device pixels a tile shows a stream at. */
+export interface TileSize {
+  width: number;
+  height: number;
 }
 
 /**
@@ -46,6 +59,8 @@ export class Subscriptions {
    * a subscription's connection (set before it exists, or across a reconnection).
    */
   readonly #videoWanted = new Map<string, boolean>();
+  /** Tile sizes by stream key, kept as the video wishes are (a tile may report early). */
+  readonly #sizes = new Map<string, TileSize>();
 
   constructor(deps: SubscriptionsDeps) {
     this.#deps = deps;
@@ -108,7 +123,24 @@ export class Subscriptions {
     for (const sub of this.#subs.values()) {
       if (streamKey(sub.info) !== key || sub.videoWanted === wanted || !sub.info.video) continue;
       sub.videoWanted = wanted;
-      this.#sendVideoWanted(sub);
+      this.#send(sub, { video: wanted });
+    }
+  }
+
+  /**
+   * The size (device pixels) a tile shows a stream at: the server asks the publisher for no more
+   * than the largest tile anyone shows it in (server/rooms/video-fit.ts). Sent only on change;
+   * `null` forgets it (the tile is gone; wherever it shows next reports again).
+   */
+  setVideoSize(key: string, size: TileSize | null): void {
+    if (!size) {
+      this.#sizes.delete(key);
+      return;
+    }
+    this.#sizes.set(key, size);
+    for (const sub of this.#subs.values()) {
+      if (streamKey(sub.info) !== key || !sub.info.video || sameSize(sub.sentSize, size)) continue;
+      if (this.#send(sub, size)) sub.sentSize = size;
     }
   }
 
@@ -118,13 +150,14 @@ export class Subscriptions {
     this.#retry.clear();
   }
 
-  #sendVideoWanted(sub: Subscription): void {
+  /** Tells the server what I do with a subscription; false when it cannot hear it yet. */
+  #send(sub: Subscription, update: Omit<SubscriptionUpdateRequest, 'publicationId'>): boolean {
     const signaling = this.#deps.signaling();
-    if (!signaling || sub.link.closed || !sub.link.pc.remoteDescription) return;
-    const publicationId = sub.info.id;
+    if (!signaling || sub.link.closed || !sub.link.pc.remoteDescription) return false;
     signaling
-      .updateSubscription({ publicationId, video: sub.videoWanted })
+      .updateSubscription({ publicationId: sub.info.id, ...update })
       .catch((error: unknown) => console.warn('subscription update failed', error));
+    return true;
   }
 
   #open(info: PublicationInfo, replace: boolean): void {
@@ -147,18 +180,19 @@ export class Subscriptions {
       },
       onState: (state) => this.#onState(sub, state),
     });
-    const sub: Subscription = { info, link, videoWanted: true };
+    const sub: Subscription = { info, link, videoWanted: true, sentSize: undefined };
     this.#subs.set(publicationId, sub);
     this.#deps.streams.set(streamKey(info), link.remoteStream());
     link
       .negotiate()
       .then(() => {
-        // A tile that went off screen before the answer: tell the server now.
+        // What the tile did before the answer (off screen, its size): tell the server now.
+        if (link.closed || !info.video) return;
         const wanted = this.#videoWanted.get(streamKey(info)) ?? true;
-        if (!link.closed && !wanted && info.video) {
-          sub.videoWanted = false;
-          this.#sendVideoWanted(sub);
-        }
+        const size = this.#sizes.get(streamKey(info));
+        sub.videoWanted = wanted;
+        if (wanted && !size) return;
+        if (this.#send(sub, { ...(wanted ? {} : { video: false }), ...size })) sub.sentSize = size;
       })
       .catch((error: unknown) => {
         if (link.closed) return;
@@ -191,4 +225,8 @@ export class Subscriptions {
     this.#subs.delete(publicationId);
     if (forgetRetry) this.#retry.reset(publicationId);
   }
+}
+
+function sameSize(a: TileSize | undefined, b: TileSize): boolean {
+  return a !== undefined && a.width === b.width && a.height === b.height;
 }

@@ -45,6 +45,10 @@ export function listenToRoom(socket: CallSocket, targets: RoomEventTargets): voi
     inRoom(({ publicationId }) => targets.roster.removePublication(publicationId)),
   );
   socket.on(
+    'quality:target',
+    inRoom((target) => targets.publications.applyTarget(target)),
+  );
+  socket.on(
     'ice:candidate',
     inRoom(({ publicationId, candidate }) => {
       if (!targets.subscriptions.remoteCandidate(publicationId, candidate)) {

@@ -84,14 +84,20 @@ export type UnsubscribeRequest = z.input<typeof unsubscribeSchema>;
 /**
  * `subscription:update`: what I do with a subscription right now. `video: false` asks the server to
  * disconnect that publication's video from my endpoint (an off-screen tile); `true` reconnects it
- * (with a keyframe). `width`/`height` are the CSS pixels I render it at, for bandwidth fitting.
+ * (with a keyframe). `width`/`height` are the device pixels (CSS pixels × devicePixelRatio) I
+ * render it at, always both, for bandwidth fitting (server/README.md, "Bitrate fitting").
  */
-export const subscriptionUpdateSchema = z.object({
-  publicationId: publicationIdSchema,
-  video: z.boolean().optional(),
-  width: z.number().int().min(0).max(16384).optional(),
-  height: z.number().int().min(0).max(16384).optional(),
-});
+export const subscriptionUpdateSchema = z
+  .object({
+    publicationId: publicationIdSchema,
+    video: z.boolean().optional(),
+    width: z.number().int().min(0).max(16384).optional(),
+    height: z.number().int().min(0).max(16384).optional(),
+  })
+  .refine(
+    (update) => (update.width === undefined) === (update.height === undefined),
+    'width and height come together',
+  );
 export type SubscriptionUpdateRequest = z.input<typeof subscriptionUpdateSchema>;
 
 /** `publication:mute`: the muted flags of one of my publications. */

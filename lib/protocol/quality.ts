@@ -36,15 +36,19 @@ export interface QualityJoinResult {
 export type ParticipantConnection = 'connected' | 'reconnecting';
 
 /**
- * What a publisher is asked to send: the largest size any viewer renders it at (device pixels,
- * its longer side), and the bitrate that size needs. `null` means "as much as you like" (someone
- * shows it large, or nobody reported a size).
+ * What a publisher is asked to send (bandwidth that fits the room, server/README.md "Bitrate
+ * fitting"): the box, in device pixels, that the largest viewer renders it in (its width and its
+ * height, each the largest over the viewers who show it), and the bitrate a picture of that size
+ * needs. The publisher scales its camera down until the picture still covers the box, never up.
+ * `null` everywhere means "as much as you like" (someone shows it large, or nobody reported).
  */
 export interface VideoTarget {
   publicationId: string;
-  /** Largest rendered height in device pixels, or null for no limit. */
+  /** Device pixels; null for no limit. */
+  maxWidth: number | null;
+  /** Device pixels; null for no limit. */
   maxHeight: number | null;
-  /** Bits per second, or null for no limit. */
+  /** Bits per second; null for no limit. */
   maxBitrate: number | null;
 }
 

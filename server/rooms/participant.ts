@@ -144,12 +144,16 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     const previous = this.#subscriptions.get(source.id);
     if (replace && previous?.slot.claimed) {
       // A new connection: the old endpoint goes (synchronously, so that the candidates that
-      // follow this offer land in the new subscription's queue). The video wish carries over.
+      // follow this offer land in the new subscription's queue). The video wish and the tile's
+      // size carry over: the same tile shows the new connection.
       this.#subscriptions.delete(source.id);
       void previous.close();
     }
     const subscription = this.#subscriptionFor(source.id);
-    if (previous && previous !== subscription) subscription.wantsVideo = previous.wantsVideo;
+    if (previous && previous !== subscription) {
+      subscription.wantsVideo = previous.wantsVideo;
+      subscription.size = previous.size;
+    }
     // Before any await: a second offer for the same connection is refused, the first one stays.
     subscription.slot.beginNegotiation();
     try {

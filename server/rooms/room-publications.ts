@@ -13,6 +13,7 @@ import type { Logger } from '../logger';
 import type { Participant } from './participant';
 import type { ForcedMute, Publication } from './publication';
 import type { RoomMember } from './room';
+import { VideoFit } from './video-fit';
 
 /** Learns of every publication starting and stopping in a room (recording, issue 14). */
 export interface PublicationObserver {
@@ -53,9 +54,12 @@ export interface PublicationHost {
 export class RoomPublications {
   readonly #host: PublicationHost;
   readonly #observers = new Set<PublicationObserver>();
+  /** What each camera's owner is asked to send, from its viewers' tile sizes (issue 16). */
+  readonly #fit: VideoFit;
 
   constructor(host: PublicationHost) {
     this.#host = host;
+    this.#fit = new VideoFit(host);
   }
 
   /** Every live publication in the room. */
@@ -142,10 +146,16 @@ export class RoomPublications {
   async unsubscribe(viewerId: string, publicationId: string): Promise<void> {
     const viewer = this.#host.member(viewerId);
     if (!viewer.subscription(publicationId)) this.#visible(publicationId);
-    await viewer.releaseSubscription(publicationId);
+    const released = viewer.releaseSubscription(publicationId);
+    // Released synchronously: the fitting no longer counts this viewer.
+    this.#fit.update(this.#find(publicationId));
+    await released;
   }
 
-  /** `video: false` disconnects the publication's video from my endpoint; `true` reconnects it. */
+  /**
+   * `video: false` disconnects the publication's video from my endpoint; `true` reconnects it.
+   * Both that and my tile's size change what its owner is asked to send (`VideoFit`).
+   */
   async updateSubscription(viewerId: string, update: SubscriptionUpdateRequest): Promise<void> {
     const viewer = this.#host.member(viewerId);
     const publication = this.#visible(update.publicationId);
@@ -159,9 +169,10 @@ export class RoomPublications {
     if (update.width !== undefined && update.height !== undefined) {
       subscription.size = { width: update.width, height: update.height };
     }
-    if (update.video === undefined || update.video === subscription.wantsVideo) return;
-    subscription.wantsVideo = update.video;
-    await subscription.sync(publication);
+    const videoChanged = update.video !== undefined && update.video !== subscription.wantsVideo;
+    if (update.video !== undefined) subscription.wantsVideo = update.video;
+    this.#fit.update(publication);
+    if (videoChanged) await subscription.sync(publication);
   }
 
   /** The owner's muted flags; the others hear of a change. */
@@ -225,8 +236,12 @@ export class RoomPublications {
     this.#visible(publicationId);
   }
 
-  /** `participant` left: everyone's subscriptions to their publications go; observers hear of it. */
+  /**
+   * `participant` left: everyone's subscriptions to their publications go; observers hear of it.
+   * As a viewer they no longer count for what the publications they watched are asked to send.
+   */
   async ownerLeft(participant: Participant, others: Participant[]): Promise<void> {
+    for (const watched of participant.subscribedIds) this.#fit.update(this.#find(watched));
     const ids = participant.livePublications.map((publication) => publication.id);
     for (const id of ids) this.#notify((o) => o.removed(id));
     await Promise.all(others.flatMap((other) => ids.map((id) => other.releaseSubscription(id))));

@@ -4,6 +4,7 @@ import type { Logger } from '../logger';
 import type { MeetingMember } from '../meeting/room-meeting';
 import type { AccessMember, AccessServices } from '../access/room-access';
 import type { RecordingMember } from '../recording/recordings';
+import type { QualityMember } from './video-fit';
 
 // What a Room is made with and talks to, apart from the class (room.ts) so it stays one job.
 
@@ -17,7 +18,7 @@ export interface RoomEvents {
  * (in the same synchronous step as the snapshot of the others that `join` returns), so no join,
  * leave or change can fall between what the snapshot shows and what the member is told next.
  */
-export interface RoomMember extends MeetingMember, AccessMember, RecordingMember {
+export interface RoomMember extends MeetingMember, AccessMember, RecordingMember, QualityMember {
   participantJoined(participant: ParticipantInfo): void;
   participantLeft(participantId: string): void;
   participantUpdated(participant: ParticipantInfo): void;

@@ -23,7 +23,7 @@ export class Subscription {
   readonly #logger: Logger;
   readonly #events: EndpointEvents;
   #wantsVideo = true;
-  /** CSS pixels the viewer renders this at (reported for bandwidth fitting). */
+  /** Device pixels the viewer renders this at (reported for bandwidth fitting, `VideoFit`). */
   size: { width: number; height: number } | undefined;
   #wired: Wired = { from: undefined, AUDIO: false, VIDEO: false };
   #queue: Promise<void> = Promise.resolve();

@@ -3,6 +3,7 @@ import type {
   ProtocolError,
   PublicationInfo,
   RecordingState,
+  VideoTarget,
 } from '../../lib/protocol';
 import type { AccessDelivery } from '../access/room-access';
 import type { MeetingDelivery } from '../meeting/room-meeting';
@@ -63,6 +64,10 @@ export class SocketRoomMember implements RoomMember {
 
   access(delivery: AccessDelivery): void {
     this.#deliver(() => emitAccess(this.#socket, delivery));
+  }
+
+  qualityTarget(target: VideoTarget): void {
+    this.#deliver(() => this.#socket.emit('quality:target', target));
   }
 
   roomClosed(reason: ProtocolError | undefined): void {
