@@ -18,7 +18,7 @@ import { SpeakingMonitor, type VoiceLink } from './SpeakingMonitor';
 import { StreamRegistry } from './StreamRegistry';
 import { Subscriptions, type TileSize } from './Subscriptions';
 import { extensionJoinFields, type CallExtension } from './CallExtension';
-import { captureScreen } from './screenCapture';
+import { LocalScreenShare, localScreenId } from './LocalScreenShare';
 
 /**
  * What the prejoin screen hands to the call: my name, my (already open) devices, and what it
@@ -32,8 +32,7 @@ export interface JoinChoice {
 
 /** A restart announced only by SHUTTING_DOWN (no `server:restarting`): wait this long first. */
 const defaultRestartWaitMs = 2000;
-/** My own share's tile: its publication id comes from the server, the tile exists before. */
-export const localScreenId = 'local-screen';
+export { localScreenId } from './LocalScreenShare';
 
 export interface CallSessionOptions extends JoinChoice {
   roomId: string;
@@ -60,6 +59,7 @@ export class CallSession {
   readonly #subscriptions: Subscriptions;
   readonly #roster: Roster;
   readonly #controls: LocalControls;
+  readonly #screen: LocalScreenShare;
   readonly #restart = new PlannedRestart();
   #signaling: SignalingClient | null = null;
   #selfId: string | null = null;
@@ -102,6 +102,13 @@ export class CallSession {
       local: this.#local,
       publications: this.#publications,
       streams: this.streams,
+      selfId: () => this.#selfId,
+    });
+    this.#screen = new LocalScreenShare({
+      store,
+      publications: this.#publications,
+      streams: this.streams,
+      isEnded: () => this.#ended,
       selfId: () => this.#selfId,
     });
     this.#speaking = new SpeakingMonitor(store, () => this.#voiceLinks());
@@ -224,7 +231,7 @@ export class CallSession {
     // What I watch first: the first remote frame waits on those offers, not on my own.
     result.participants.forEach((info) => this.#roster.addParticipant(info));
     this.#publications.start();
-    this.#showLocalScreen();
+    this.#screen.showTile();
     // Prepared connections nobody took (fewer cameras than people) go now.
     this.#options.prepared?.close();
   }
@@ -289,39 +296,14 @@ export class CallSession {
     this.#store.getState().patchLocal({ audioOutputId: deviceId });
   }
 
-  /**
-   * Shares a screen (the browser's picker). Cancelling the picker is not an error; a refusal is
-   * explained. The browser's own "Stop sharing" ends the track, which stops the share everywhere.
-   */
-  async startScreenShare(): Promise<void> {
-    const state = this.#store.getState();
-    if (this.#ended || state.local.screenShare !== 'off') return;
-    state.patchLocal({ screenShare: 'starting' });
-    state.setShareError(null);
-    const outcome = await captureScreen();
-    if (this.#ended) {
-      if (outcome.kind === 'stream') outcome.stream.getTracks().forEach((t) => t.stop());
-      return;
-    }
-    if (outcome.kind !== 'stream') {
-      state.patchLocal({ screenShare: 'off' });
-      if (outcome.kind === 'problem') state.setShareError(outcome.problem);
-      return;
-    }
-    const { stream } = outcome;
-    stream.getVideoTracks()[0]?.addEventListener('ended', () => this.stopScreenShare());
-    this.#publications.startScreen(stream);
-    state.patchLocal({ screenShare: 'on' });
-    this.#showLocalScreen();
+  /** Shares a screen (the browser's picker); see LocalScreenShare. */
+  startScreenShare(): Promise<void> {
+    return this.#screen.start();
   }
 
   /** Stops my share for everyone. Safe to call when not sharing. */
   stopScreenShare(): void {
-    this.#publications.stopScreen();
-    const state = this.#store.getState();
-    state.patchLocal({ screenShare: 'off' });
-    state.removeScreen(localScreenId);
-    this.streams.set(localScreenId, null);
+    this.#screen.stop();
   }
 
   /**
@@ -333,19 +315,6 @@ export class CallSession {
   }
   setVideoSize(key: string, size: TileSize | null): void {
     this.#subscriptions.setVideoSize(key, size);
-  }
-
-  #showLocalScreen(): void {
-    const stream = this.#publications.screenStream;
-    if (!stream || !this.#selfId) return;
-    this.#store.getState().upsertScreen({
-      id: localScreenId,
-      participantId: this.#selfId,
-      isLocal: true,
-      hasAudio: stream.getAudioTracks().length > 0,
-      connection: 'new',
-    });
-    this.streams.set(localScreenId, stream);
   }
 
   *#voiceLinks(): Iterable<VoiceLink> {

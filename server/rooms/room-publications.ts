@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { ErrorCode, publicationLimits } from '../../lib/protocol';
+import { ErrorCode } from '../../lib/protocol';
 import type {
   PublicationInfo,
   PublicationSource,
@@ -11,6 +11,7 @@ import { AppError } from '../errors';
 import type { KurentoIceCandidate, MediaPipeline, WebRtcEndpoint } from '../kurento/objects';
 import type { Logger } from '../logger';
 import type { Participant } from './participant';
+import { assertPublicationCaps } from './publication-caps';
 import type { ForcedMute, Publication } from './publication';
 import type { RoomMember } from './room';
 import { VideoFit } from './video-fit';
@@ -87,7 +88,7 @@ export class RoomPublications {
   async publish(ownerId: string, input: PublishInput): Promise<PublishResult> {
     const owner = this.#host.member(ownerId);
     if (input.replaces !== undefined) return this.#republish(owner, input.replaces, input);
-    this.#checkCaps(owner, input.source);
+    assertPublicationCaps(owner, input.source, this.#host.participants());
     const publication = owner.addPublication({
       id: randomUUID(),
       source: input.source,
@@ -325,33 +326,6 @@ export class RoomPublications {
       if (result.status === 'rejected') {
         publication.logger.warn({ err: result.reason }, 'observer | could not follow the mute');
       }
-    }
-  }
-
-  #checkCaps(owner: Participant, source: PublicationSource): void {
-    const mine = owner.allPublications.filter((publication) => publication.source === source);
-    const perParticipant =
-      source === 'camera'
-        ? publicationLimits.camerasPerParticipant
-        : publicationLimits.screensPerParticipant;
-    if (mine.length >= perParticipant) {
-      throw new AppError(
-        ErrorCode.PublicationLimit,
-        source === 'camera'
-          ? 'You already publish a camera.'
-          : 'You already share a screen; stop it first.',
-      );
-    }
-    if (source !== 'screen') return;
-    const screens = this.#host
-      .participants()
-      .flatMap((participant) => participant.allPublications)
-      .filter((publication) => publication.source === 'screen').length;
-    if (screens >= publicationLimits.screensPerRoom) {
-      throw new AppError(
-        ErrorCode.PublicationLimit,
-        `${publicationLimits.screensPerRoom} people are already sharing their screen in this room.`,
-      );
     }
   }
 
