@@ -5,7 +5,13 @@ import { captureConnectionsScript, dropWebSockets } from './peerConnections';
 // Two people in real Chromium; media is not the point.
 test.describe.configure({ timeout: 240_000 });
 
-test('lobby: D’s connection drops while waiting; D keeps waiting in the same place and gets in', async ({
+// fixme: this test cannot cut D's connection the way a network does. Closing the page's WebSocket
+// (dropWebSockets) is a clean close, which the server sees as 'transport close' (the browser left)
+// and so rightly gives D's place up; Chromium's offline emulation does not touch an open WebSocket.
+// A real loss ('ping timeout', 'transport error') keeps the place: server/access/lobby.test.ts
+// silences the socket to show it. An e2e version needs the path cut under the page (dropping its
+// TCP in this namespace without a FIN), not built yet.
+test.fixme('lobby: D’s connection drops while waiting; D keeps waiting in the same place and gets in', async ({
   addParticipant,
   browser,
   baseURL,
@@ -13,7 +19,8 @@ test('lobby: D’s connection drops while waiting; D keeps waiting in the same p
 }) => {
   const host = await addParticipant('Host', { noDevices: true });
   await personRow(host.page, 'Host');
-  await host.page.getByTestId('host_lobby').check();
+  // A click, not check(): the box shows the server's answer, which comes after the click returns.
+  await host.page.getByTestId('host_lobby').click();
   await expect(host.page.getByTestId('host_lobby')).toBeChecked();
   const door = doorKnocker(browser, baseURL);
   try {
