@@ -1,21 +1,18 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { ErrorCode } from '../lib/protocol';
 import type { Result } from '../lib/protocol';
-import type { EmbeddedMediaServer } from './media/embedded';
-import type { TestClient, TestServer } from './test/harness';
+import type { TestClient } from './test/harness';
+import { useEmbeddedCall } from './test/embedded-call';
 import {
   candidate,
-  closeClients,
   connectClient,
   garbageSdp,
   join,
   joined,
   leave,
   publish,
-  startMediaServer,
   subscribe,
-  startServer,
   waitUntil,
 } from './test/harness';
 import { Publisher, Viewer } from './test/peers';
@@ -27,28 +24,12 @@ const hostCandidate = {
 };
 
 describe('bad input once joined (embedded media server)', () => {
-  let media: EmbeddedMediaServer;
-  let server: TestServer;
-  const peers: { close(): Promise<void> }[] = [];
+  const call = useEmbeddedCall({
+    env: { ROOM_MAX_PARTICIPANTS: '3' },
+    rateLimits: { candidate: { burst: 20, perSecond: 1 } },
+  });
+  const peers = call.peers;
   let servedRooms = 0;
-
-  beforeAll(async () => {
-    media = await startMediaServer();
-    server = await startServer(media.url, {
-      env: { ROOM_MAX_PARTICIPANTS: '3' },
-      rateLimits: { candidate: { burst: 20, perSecond: 1 } },
-    });
-    await server.app.media.waitConnected(20_000);
-  });
-  afterEach(async () => {
-    await Promise.all(peers.splice(0).map((peer) => peer.close()));
-    closeClients();
-    await waitUntil(() => server.app.media.objectCount === 0, 'every media object released');
-  });
-  afterAll(async () => {
-    await server?.close();
-    await media?.close();
-  });
 
   function expectError(result: Result<unknown>, code: ErrorCode): void {
     expect(result).toMatchObject({ ok: false, error: { code } });
@@ -57,7 +38,7 @@ describe('bad input once joined (embedded media server)', () => {
 
   /** Another client joins a room and gets its pipeline and endpoint: the server still serves. */
   async function expectStillServing(): Promise<void> {
-    const other = await connectClient(server.url);
+    const other = await connectClient(call.server.url);
     servedRooms += 1;
     const result = await joined(other, `served-${servedRooms}`, 'Other');
     expect(result.selfId).toBeTruthy();
@@ -67,8 +48,8 @@ describe('bad input once joined (embedded media server)', () => {
   async function pair(
     roomId: string,
   ): Promise<{ a: TestClient; b: TestClient; aId: string; bId: string }> {
-    const a = await connectClient(server.url);
-    const b = await connectClient(server.url);
+    const a = await connectClient(call.server.url);
+    const b = await connectClient(call.server.url);
     const aId = (await joined(a, roomId, 'A')).selfId;
     const bId = (await joined(b, roomId, 'B')).selfId;
     return { a, b, aId, bId };
@@ -78,17 +59,17 @@ describe('bad input once joined (embedded media server)', () => {
     const { a, b } = await pair('garbage');
     const camera = await Publisher.start(b);
     peers.push(camera);
-    const before = server.app.media.objectCount;
+    const before = call.server.app.media.objectCount;
     expectError(
       await subscribe(a, { publicationId: camera.id, sdp: garbageSdp }),
       ErrorCode.InvalidSdp,
     );
-    expect(server.app.media.objectCount).toBe(before);
+    expect(call.server.app.media.objectCount).toBe(before);
     expectError(
       await publish(a, { source: 'camera', audio: true, video: true, sdp: garbageSdp }),
       ErrorCode.InvalidSdp,
     );
-    expect(server.app.media.objectCount).toBe(before);
+    expect(call.server.app.media.objectCount).toBe(before);
     // The failed offers used up nothing: real ones still work.
     peers.push(await Publisher.start(a));
     peers.push(await Viewer.start(a, camera.id));
@@ -118,11 +99,11 @@ describe('bad input once joined (embedded media server)', () => {
     const { a } = await pair('full');
     expectError(await join(a, { roomId: 'full', displayName: 'A again' }), ErrorCode.AlreadyInRoom);
     expectError(await join(a, { roomId: 'elsewhere', displayName: 'A' }), ErrorCode.AlreadyInRoom);
-    const third = await connectClient(server.url);
+    const third = await connectClient(call.server.url);
     await joined(third, 'full', 'C');
-    const fourth = await connectClient(server.url);
+    const fourth = await connectClient(call.server.url);
     expectError(await join(fourth, { roomId: 'full', displayName: 'D' }), ErrorCode.RoomFull);
-    expect(server.app.rooms.get('full')?.size).toBe(3);
+    expect(call.server.app.rooms.get('full')?.size).toBe(3);
     // The refused client can still join another room.
     expect((await join(fourth, { roomId: 'not-full', displayName: 'D' })).ok).toBe(true);
     await expectStillServing();
@@ -167,11 +148,11 @@ describe('bad input once joined (embedded media server)', () => {
     const { a, b } = await pair('codecs');
     const publisher = await Publisher.start(a);
     peers.push(publisher);
-    const before = server.app.media.objectCount;
+    const before = call.server.app.media.objectCount;
     await expect(Viewer.start(b, publisher.id, 'H264')).rejects.toThrow(ErrorCode.InvalidSdp);
-    expect(server.app.media.objectCount).toBe(before);
+    expect(call.server.app.media.objectCount).toBe(before);
     expect(
-      server.app.rooms.get('codecs')?.getParticipant(publisher.publication.participantId),
+      call.server.app.rooms.get('codecs')?.getParticipant(publisher.publication.participantId),
     ).toBeDefined();
     // A VP8 viewer is fine afterwards.
     peers.push(await Viewer.start(b, publisher.id));
@@ -186,7 +167,7 @@ describe('bad input once joined (embedded media server)', () => {
     const sendonly = publisher.pc.localDescription?.sdp ?? '';
     const recvonly = sendonly.replace(/a=sendonly/g, 'a=recvonly');
     expect((await subscribe(b, { publicationId, sdp: recvonly })).ok).toBe(true);
-    const settled = server.app.media.objectCount;
+    const settled = call.server.app.media.objectCount;
     const offers = [
       () => subscribe(b, { publicationId, sdp: recvonly, replace: true }),
       () =>
@@ -205,7 +186,7 @@ describe('bad input once joined (embedded media server)', () => {
       for (const result of results.filter((r) => !r.ok)) {
         expectError(result, ErrorCode.AlreadyNegotiated);
       }
-      await waitUntil(() => server.app.media.objectCount === settled, 'no leftover endpoints');
+      await waitUntil(() => call.server.app.media.objectCount === settled, 'no leftover endpoints');
     }
     await expectStillServing();
   });

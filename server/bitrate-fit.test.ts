@@ -4,49 +4,29 @@
  * told (`quality:target`) the largest box anyone shows it in, again when a viewer goes, and "no
  * limit" once nobody watches. Bad sizes are refused and change nothing.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { ErrorCode } from '../lib/protocol';
 import type { Result, VideoTarget } from '../lib/protocol';
-import type { EmbeddedMediaServer } from './media/embedded';
 import { bitrateFor, floorHeight } from './rooms/video-fit';
-import type { TestClient, TestServer } from './test/harness';
+import type { TestClient } from './test/harness';
+import { useEmbeddedCall } from './test/embedded-call';
 import {
-  closeClients,
   connectClient,
   joined,
   leave,
   nextEvent,
-  startMediaServer,
-  startServer,
   unsubscribe,
   updateSubscription,
-  waitUntil,
 } from './test/harness';
 import { Publisher, Viewer } from './test/peers';
 
 describe('bitrate fitting', () => {
-  let media: EmbeddedMediaServer;
-  let server: TestServer;
-  const peers: { close(): Promise<void> }[] = [];
-
-  beforeAll(async () => {
-    media = await startMediaServer();
-    server = await startServer(media.url);
-    await server.app.media.waitConnected(20_000);
-  });
-  afterEach(async () => {
-    await Promise.all(peers.splice(0).map((peer) => peer.close()));
-    closeClients();
-    await waitUntil(() => server.app.media.objectCount === 0, 'every media object released');
-  });
-  afterAll(async () => {
-    await server?.close();
-    await media?.close();
-  });
+  const call = useEmbeddedCall();
+  const peers = call.peers;
 
   async function person(roomId: string, name: string): Promise<{ socket: TestClient; id: string }> {
-    const socket = await connectClient(server.url);
+    const socket = await connectClient(call.server.url);
     return { socket, id: (await joined(socket, roomId, name)).selfId };
   }
 
@@ -93,7 +73,7 @@ describe('bitrate fitting', () => {
 
     // Bad sizes are refused and change nothing.
     const size = () =>
-      server.app.rooms.get(roomId)?.getParticipant(cy.id)?.subscription(publicationId)?.size;
+      call.server.app.rooms.get(roomId)?.getParticipant(cy.id)?.subscription(publicationId)?.size;
     for (const bad of [
       { width: 100 },
       { height: 100 },
@@ -178,7 +158,7 @@ describe('bitrate fitting', () => {
     // so nothing changes for Ann until Cy's tile does.
     peers.push(await Viewer.start(cy.socket, publicationId, 'VP8', true));
     expect(
-      server.app.rooms.get(roomId)?.getParticipant(cy.id)?.subscription(publicationId)?.size,
+      call.server.app.rooms.get(roomId)?.getParticipant(cy.id)?.subscription(publicationId)?.size,
     ).toEqual({ width: 1920, height: 1080 });
     expect(
       await targetAfter(ann.socket, () =>

@@ -1,46 +1,26 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { ErrorCode } from '../lib/protocol';
-import type { EmbeddedMediaServer } from './media/embedded';
-import type { TestServer } from './test/harness';
+import { useEmbeddedCall } from './test/embedded-call';
 import {
-  closeClients,
   connectClient,
   joined,
   join,
   leave,
   mute,
   nextEvent,
-  startMediaServer,
   subscribe,
-  startServer,
   waitUntil,
 } from './test/harness';
 import { Publisher, Viewer, waitConnected } from './test/peers';
 
 describe('group call on the embedded media server', () => {
-  let media: EmbeddedMediaServer;
-  let server: TestServer;
-  const peers: { close(): Promise<void> }[] = [];
-
-  beforeAll(async () => {
-    media = await startMediaServer();
-    server = await startServer(media.url);
-    await server.app.media.waitConnected(20_000);
-  });
-  afterEach(async () => {
-    await Promise.all(peers.splice(0).map((peer) => peer.close()));
-    closeClients();
-    await waitUntil(() => server.app.media.objectCount === 0, 'every media object released');
-  });
-  afterAll(async () => {
-    await server?.close();
-    await media?.close();
-  });
+  const call = useEmbeddedCall();
+  const peers = call.peers;
 
   it('two participants: media published by each arrives at the other', async () => {
-    const ann = await connectClient(server.url);
-    const bob = await connectClient(server.url);
+    const ann = await connectClient(call.server.url);
+    const bob = await connectClient(call.server.url);
     const annJoin = await joined(ann, 'two', 'Ann');
     expect(annJoin.participants).toEqual([]);
     const bobArrives = nextEvent(ann, 'participant:joined');
@@ -56,7 +36,7 @@ describe('group call on the embedded media server', () => {
       role: 'participant',
     });
     // Joining creates no endpoint: media comes with publications.
-    expect(server.app.media.objectCount).toBe(1);
+    expect(call.server.app.media.objectCount).toBe(1);
 
     const annPublished = nextEvent(bob, 'publication:added');
     const annOut = await Publisher.start(ann);
@@ -84,14 +64,14 @@ describe('group call on the embedded media server', () => {
     ]);
     expect(atBob.length).toBeGreaterThanOrEqual(20);
     expect(atAnn.length).toBeGreaterThanOrEqual(20);
-    // Nobody receives their own media.
+    // Nobody receives their own call.media.
     expect(bobSeesAnn.received.some((p) => p.payload.readUInt32BE(1) === 0xb0)).toBe(false);
 
     // 1 pipeline + 2 outgoing + 2 incoming endpoints.
-    expect(server.app.media.objectCount).toBe(5);
-    expect(await server.app.media.getPipelineIds()).toHaveLength(1);
+    expect(call.server.app.media.objectCount).toBe(5);
+    expect(await call.server.app.media.getPipelineIds()).toHaveLength(1);
     // A later joiner gets both publications in the join answer.
-    const cy = await connectClient(server.url);
+    const cy = await connectClient(call.server.url);
     const cyJoin = await joined(cy, 'two', 'Cy');
     expect(cyJoin.participants.map((p) => p.publications.map((pub) => pub.id))).toEqual([
       [annOut.id],
@@ -103,16 +83,16 @@ describe('group call on the embedded media server', () => {
     expect(await leave(ann)).toEqual({ ok: true, data: null });
     expect((await annLeft)[0]).toEqual({ participantId: annJoin.selfId });
     // Ann's outgoing and incoming endpoints and Bob's incoming one for Ann are gone.
-    await waitUntil(() => server.app.media.objectCount === 2, 'Ann released');
+    await waitUntil(() => call.server.app.media.objectCount === 2, 'Ann released');
 
     expect(await leave(bob)).toEqual({ ok: true, data: null });
-    await waitUntil(() => server.app.media.objectCount === 0, 'Bob released');
-    expect(await server.app.media.getPipelineIds()).toEqual([]);
-    expect(server.app.rooms.roomCount).toBe(0);
+    await waitUntil(() => call.server.app.media.objectCount === 0, 'Bob released');
+    expect(await call.server.app.media.getPipelineIds()).toEqual([]);
+    expect(call.server.app.rooms.roomCount).toBe(0);
   });
 
   it('three participants: every (viewer, publication) pair gets its endpoint; a leave releases exactly its own', async () => {
-    const sockets = await Promise.all([0, 1, 2].map(() => connectClient(server.url)));
+    const sockets = await Promise.all([0, 1, 2].map(() => connectClient(call.server.url)));
     const names = ['Ann', 'Bob', 'Cy'];
     const ids: string[] = [];
     for (const [index, socket] of sockets.entries()) {
@@ -130,7 +110,7 @@ describe('group call on the embedded media server', () => {
     peers.push(...viewers);
     await Promise.all([...publishers, ...viewers].map((peer) => waitConnected(peer.pc)));
 
-    const room = server.app.rooms.get('three');
+    const room = call.server.app.rooms.get('three');
     expect(room?.size).toBe(3);
     const pubIds = publishers.map((publisher) => publisher.id);
     for (const participant of room?.participants ?? []) {
@@ -144,7 +124,7 @@ describe('group call on the embedded media server', () => {
         .map((p) => p.id)
         .sort(),
     ).toEqual([...pubIds].sort());
-    expect(server.app.media.objectCount).toBe(1 + 3 + 6);
+    expect(call.server.app.media.objectCount).toBe(1 + 3 + 6);
 
     // Bob leaves: his outgoing endpoint, his two incoming ones and Ann's and Cy's for him go.
     const [bobId] = ids.slice(1, 2);
@@ -153,7 +133,7 @@ describe('group call on the embedded media server', () => {
       .map((socket) => nextEvent(socket, 'participant:left'));
     expect(await leave(sockets[1]!)).toEqual({ ok: true, data: null });
     for (const event of await Promise.all(told)) expect(event[0]).toEqual({ participantId: bobId });
-    await waitUntil(() => server.app.media.objectCount === 1 + 2 + 2, 'Bob released');
+    await waitUntil(() => call.server.app.media.objectCount === 1 + 2 + 2, 'Bob released');
     for (const participant of room?.participants ?? []) {
       expect(participant.subscribedIds).not.toContain(publishers[1]!.id);
       expect(participant.subscribedIds).toHaveLength(1);
@@ -163,33 +143,34 @@ describe('group call on the embedded media server', () => {
 
     await leave(sockets[0]!);
     sockets[2]!.disconnect();
-    await waitUntil(() => server.app.media.objectCount === 0, 'everything released');
-    expect(await server.app.media.getPipelineIds()).toEqual([]);
+    await waitUntil(() => call.server.app.media.objectCount === 0, 'everything released');
+    expect(await call.server.app.media.getPipelineIds()).toEqual([]);
   });
 
   it('racing joins to a new room create one pipeline', async () => {
-    const sockets = await Promise.all([0, 1, 2, 3].map(() => connectClient(server.url)));
+    const sockets = await Promise.all([0, 1, 2, 3].map(() => connectClient(call.server.url)));
     const results = await Promise.all(sockets.map((socket, i) => joined(socket, 'race', `P${i}`)));
     expect(new Set(results.map((r) => r.selfId)).size).toBe(4);
-    expect(await server.app.media.getPipelineIds()).toHaveLength(1);
-    expect(server.app.media.objectCount).toBe(1);
+    expect(await call.server.app.media.getPipelineIds()).toHaveLength(1);
+    expect(call.server.app.media.objectCount).toBe(1);
     // Everyone learns of everyone: joined lists plus events add up to the other three.
     expect(results.map((r) => r.participants.length).sort()).toEqual([0, 1, 2, 3]);
   });
 
   it('a disconnect during a join leaves nothing behind, and the room goes on for others', async () => {
-    const stayer = await connectClient(server.url);
+    const stayer = await connectClient(call.server.url);
     await joined(stayer, 'flaky', 'Stayer');
-    const quitter = await connectClient(server.url);
+    const quitter = await connectClient(call.server.url);
     const pending = join(quitter, { roomId: 'flaky', displayName: 'Quitter' }).catch(() => null);
     quitter.disconnect();
     await pending;
     await waitUntil(
-      () => server.app.rooms.get('flaky')?.size === 1 && server.app.media.objectCount === 1,
+      () =>
+        call.server.app.rooms.get('flaky')?.size === 1 && call.server.app.media.objectCount === 1,
       'only the stayer left',
     );
     // A leave right behind the join: whichever wins, nothing of the leaver remains.
-    const hasty = await connectClient(server.url);
+    const hasty = await connectClient(call.server.url);
     const [joinResult, leaveResult] = await Promise.all([
       join(hasty, { roomId: 'flaky', displayName: 'Hasty' }),
       leave(hasty),
@@ -198,18 +179,19 @@ describe('group call on the embedded media server', () => {
     expect(joinResult.ok || joinResult.error.code === ErrorCode.NotInRoom).toBe(true);
     if (joinResult.ok) await leave(hasty);
     await waitUntil(
-      () => server.app.rooms.get('flaky')?.size === 1 && server.app.media.objectCount === 1,
+      () =>
+        call.server.app.rooms.get('flaky')?.size === 1 && call.server.app.media.objectCount === 1,
       'only the stayer left, again',
     );
     // Joining again works.
-    const again = await connectClient(server.url);
+    const again = await connectClient(call.server.url);
     const joinedAgain = await joined(again, 'flaky', 'Again');
     expect(joinedAgain.participants.map((p) => p.displayName)).toEqual(['Stayer']);
   });
 
   it('a subscribe with replace gives a viewer a new connection for a publication; the old endpoint goes', async () => {
-    const ann = await connectClient(server.url);
-    const bob = await connectClient(server.url);
+    const ann = await connectClient(call.server.url);
+    const bob = await connectClient(call.server.url);
     await joined(ann, 'replace', 'Ann');
     const bobId = (await joined(bob, 'replace', 'Bob')).selfId;
     const publisher = await Publisher.start(ann);
@@ -218,8 +200,8 @@ describe('group call on the embedded media server', () => {
     await Promise.all([waitConnected(publisher.pc), waitConnected(first.pc)]);
     publisher.pump(0xa3);
     await first.waitForTagged(0xa3, 5);
-    const bobInRoom = server.app.rooms.get('replace')?.getParticipant(bobId);
-    const objects = server.app.media.objectCount;
+    const bobInRoom = call.server.app.rooms.get('replace')?.getParticipant(bobId);
+    const objects = call.server.app.media.objectCount;
 
     // Without replace, a second offer is refused; with it, a new connection takes over.
     const refused = await subscribe(bob, {
@@ -231,13 +213,13 @@ describe('group call on the embedded media server', () => {
     peers.push(second);
     await waitConnected(second.pc);
     await second.waitForTagged(0xa3, 5);
-    expect(server.app.media.objectCount).toBe(objects);
+    expect(call.server.app.media.objectCount).toBe(objects);
     expect(bobInRoom?.subscribedIds).toEqual([publisher.id]);
   });
 
   it('a publish that replaces my publication renews its connection; viewers switch without a new offer', async () => {
-    const ann = await connectClient(server.url);
-    const bob = await connectClient(server.url);
+    const ann = await connectClient(call.server.url);
+    const bob = await connectClient(call.server.url);
     await joined(ann, 'republish', 'Ann');
     await joined(bob, 'republish', 'Bob');
     const first = await Publisher.start(ann);
@@ -246,7 +228,7 @@ describe('group call on the embedded media server', () => {
     await Promise.all([waitConnected(first.pc), waitConnected(viewer.pc)]);
     first.pump(0xa5);
     await viewer.waitForTagged(0xa5, 5);
-    const objects = server.app.media.objectCount;
+    const objects = call.server.app.media.objectCount;
 
     const second = await Publisher.start(ann, { replaces: first.id });
     expect(second.id).toBe(first.id);
@@ -254,12 +236,15 @@ describe('group call on the embedded media server', () => {
     await waitConnected(second.pc);
     second.pump(0xa6);
     await viewer.waitForTagged(0xa6, 5);
-    await waitUntil(() => server.app.media.objectCount === objects, 'the old endpoint released');
+    await waitUntil(
+      () => call.server.app.media.objectCount === objects,
+      'the old endpoint released',
+    );
   });
 
   it('mute changes of a publication reach the others', async () => {
-    const ann = await connectClient(server.url);
-    const bob = await connectClient(server.url);
+    const ann = await connectClient(call.server.url);
+    const bob = await connectClient(call.server.url);
     await joined(ann, 'mute', 'Ann');
     await joined(bob, 'mute', 'Bob');
     const publisher = await Publisher.start(ann);
@@ -273,12 +258,12 @@ describe('group call on the embedded media server', () => {
   });
 
   it('/readyz answers when the media server does; /metrics counts rooms, participants, objects, joins and RPCs', async () => {
-    expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
-    const ann = await connectClient(server.url);
-    const bob = await connectClient(server.url);
+    expect((await fetch(`${call.server.url}/readyz`)).status).toBe(200);
+    const ann = await connectClient(call.server.url);
+    const bob = await connectClient(call.server.url);
     await joined(ann, 'metrics', 'Ann');
     await joined(bob, 'metrics', 'Bob');
-    const text = await (await fetch(`${server.url}/metrics`)).text();
+    const text = await (await fetch(`${call.server.url}/metrics`)).text();
     const value = (line: string): number => {
       const match = text.split('\n').find((l) => l.startsWith(`${line} `));
       return Number(match?.split(' ').at(-1));
@@ -293,7 +278,7 @@ describe('group call on the embedded media server', () => {
   });
 
   it('a late joiner gets the first packet of a publisher quickly (join → first RTP, median of 5)', async () => {
-    const ann = await connectClient(server.url);
+    const ann = await connectClient(call.server.url);
     await joined(ann, 'latency', 'Ann');
     const publisher = await Publisher.start(ann);
     peers.push(publisher);
@@ -302,7 +287,7 @@ describe('group call on the embedded media server', () => {
     const samples: number[] = [];
     const joins: number[] = [];
     for (let i = 0; i < 5; i += 1) {
-      const bob = await connectClient(server.url);
+      const bob = await connectClient(call.server.url);
       const started = performance.now();
       await joined(bob, 'latency', `Bob${i}`);
       joins.push(performance.now() - started);

@@ -3,23 +3,20 @@
  * publishes a camera and a screen, viewers subscribe per publication, unpublishing releases exactly
  * that publication's endpoints, and every bad request gets its code with nothing else changed.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { ErrorCode, publicationLimits } from '../lib/protocol';
 import type { PublicationInfo, Result } from '../lib/protocol';
 import type { WebRtcEndpoint } from './kurento/objects';
-import type { EmbeddedMediaServer } from './media/embedded';
-import type { TestClient, TestServer } from './test/harness';
+import type { TestClient } from './test/harness';
+import { useEmbeddedCall } from './test/embedded-call';
 import {
   candidate,
-  closeClients,
   connectClient,
   joined,
   mute,
   nextEvent,
   publish,
-  startMediaServer,
-  startServer,
   subscribe,
   unpublish,
   unsubscribe,
@@ -35,24 +32,8 @@ const hostCandidate = {
 };
 
 describe('publications on the embedded media server', () => {
-  let media: EmbeddedMediaServer;
-  let server: TestServer;
-  const peers: { close(): Promise<void> }[] = [];
-
-  beforeAll(async () => {
-    media = await startMediaServer();
-    server = await startServer(media.url);
-    await server.app.media.waitConnected(20_000);
-  });
-  afterEach(async () => {
-    await Promise.all(peers.splice(0).map((peer) => peer.close()));
-    closeClients();
-    await waitUntil(() => server.app.media.objectCount === 0, 'every media object released');
-  });
-  afterAll(async () => {
-    await server?.close();
-    await media?.close();
-  });
+  const call = useEmbeddedCall();
+  const peers = call.peers;
 
   function expectError(result: Result<unknown>, code: ErrorCode): void {
     expect(result).toMatchObject({ ok: false, error: { code } });
@@ -65,7 +46,7 @@ describe('publications on the embedded media server', () => {
   ): Promise<{ socket: TestClient; id: string }[]> {
     const all: { socket: TestClient; id: string }[] = [];
     for (const name of names) {
-      const socket = await connectClient(server.url);
+      const socket = await connectClient(call.server.url);
       all.push({ socket, id: (await joined(socket, roomId, name)).selfId });
     }
     return all;
@@ -123,8 +104,8 @@ describe('publications on the embedded media server', () => {
     // Each stream arrives on its own connection only.
     expect(bobCamera!.received.some((p) => p.payload.readUInt32BE(1) === 0x5c)).toBe(false);
     // 1 pipeline + 2 outgoing + 4 incoming.
-    expect(server.app.media.objectCount).toBe(7);
-    const room = server.app.rooms.get('share')!;
+    expect(call.server.app.media.objectCount).toBe(7);
+    const room = call.server.app.rooms.get('share')!;
     expect(room.listPublications().map((p) => p.source)).toEqual(['camera', 'screen']);
 
     const removed = [bob!, cy!].map(({ socket }) => nextEvent(socket, 'publication:removed'));
@@ -133,7 +114,7 @@ describe('publications on the embedded media server', () => {
       expect(event).toEqual({ publicationId: screen.id, participantId: ann!.id });
     }
     // The screen's outgoing endpoint and Bob's and Cy's incoming ones for it: three fewer.
-    await waitUntil(() => server.app.media.objectCount === 4, 'the screen released');
+    await waitUntil(() => call.server.app.media.objectCount === 4, 'the screen released');
     expect(room.listPublications().map((p) => p.id)).toEqual([camera.id]);
     for (const viewer of room.participants.filter((p) => p.id !== ann!.id)) {
       expect(viewer.subscribedIds).toEqual([camera.id]);
@@ -141,7 +122,7 @@ describe('publications on the embedded media server', () => {
     // The camera goes on.
     await flowing(bobCamera!, 0xc1);
     // A late joiner sees what is running now.
-    const dee = await connectClient(server.url);
+    const dee = await connectClient(call.server.url);
     const deeJoin = await joined(dee, 'share', 'Dee');
     expect(deeJoin.participants.find((p) => p.id === ann!.id)?.publications).toEqual([
       camera.publication,
@@ -154,7 +135,7 @@ describe('publications on the embedded media server', () => {
     const camera = await Publisher.start(a!.socket);
     peers.push(camera);
     const sdp = camera.pc.localDescription?.sdp ?? '';
-    const before = server.app.media.objectCount;
+    const before = call.server.app.media.objectCount;
     expectError(
       await publish(a!.socket, { source: 'camera', audio: true, video: true, sdp }),
       ErrorCode.PublicationLimit,
@@ -165,7 +146,7 @@ describe('publications on the embedded media server', () => {
         .map(({ socket }) => Publisher.start(socket, { source: 'screen', audio: false })),
     );
     peers.push(...screens);
-    const objects = server.app.media.objectCount;
+    const objects = call.server.app.media.objectCount;
     expect(objects).toBe(before + publicationLimits.screensPerRoom);
     expectError(
       await publish(a!.socket, { source: 'screen', audio: false, video: true, sdp }),
@@ -175,8 +156,8 @@ describe('publications on the embedded media server', () => {
       await publish(four[3]!.socket, { source: 'screen', audio: false, video: true, sdp }),
       ErrorCode.PublicationLimit,
     );
-    expect(server.app.media.objectCount).toBe(objects);
-    expect(server.app.rooms.get('caps')?.listPublications()).toHaveLength(4);
+    expect(call.server.app.media.objectCount).toBe(objects);
+    expect(call.server.app.rooms.get('caps')?.listPublications()).toHaveLength(4);
     // A share that stops frees a place.
     expect((await unpublish(four[1]!.socket, screens[1]!.id)).ok).toBe(true);
     peers.push(await Publisher.start(four[3]!.socket, { source: 'screen', audio: false }));
@@ -190,8 +171,8 @@ describe('publications on the embedded media server', () => {
     peers.push(annCamera, strangerCamera);
     const sdp = annCamera.pc.localDescription?.sdp ?? '';
     const recvonly = sdp.replace(/a=sendonly/g, 'a=recvonly');
-    const before = server.app.media.objectCount;
-    const roomInfo = () => server.app.rooms.get('mine')?.listPublications();
+    const before = call.server.app.media.objectCount;
+    const roomInfo = () => call.server.app.rooms.get('mine')?.listPublications();
     const snapshot = roomInfo();
 
     expectError(await unpublish(bob!.socket, annCamera.id), ErrorCode.Forbidden);
@@ -249,9 +230,9 @@ describe('publications on the embedded media server', () => {
       }),
       ErrorCode.BadRequest,
     );
-    expect(server.app.media.objectCount).toBe(before);
+    expect(call.server.app.media.objectCount).toBe(before);
     expect(roomInfo()).toEqual(snapshot);
-    expect(server.app.rooms.get('theirs')?.participants[0]?.subscribedIds).toEqual([]);
+    expect(call.server.app.rooms.get('theirs')?.participants[0]?.subscribedIds).toEqual([]);
     // A failed publish leaves no endpoint and no publication behind.
     expectError(
       await publish(bob!.socket, {
@@ -262,7 +243,7 @@ describe('publications on the embedded media server', () => {
       }),
       ErrorCode.InvalidSdp,
     );
-    expect(server.app.media.objectCount).toBe(before);
+    expect(call.server.app.media.objectCount).toBe(before);
     expect(roomInfo()).toEqual(snapshot);
     peers.push(await Publisher.start(bob!.socket));
   });
@@ -279,7 +260,7 @@ describe('publications on the embedded media server', () => {
     await Promise.all([bobSees.waitForTagged(0xd1, 5), cySees.waitForTagged(0xd1, 5)]);
     await bobSees.waitForTagged(0xa1, 5, 15_000, 'audio');
 
-    const objects = server.app.media.objectCount;
+    const objects = call.server.app.media.objectCount;
     expect(
       await updateSubscription(bob!.socket, {
         publicationId: camera.id,
@@ -292,7 +273,7 @@ describe('publications on the embedded media server', () => {
     await flowing(cySees, 0xd1);
     await flowing(bobSees, 0xa1, 'audio');
     // Nothing was released: the connection stays, only its video is off.
-    expect(server.app.media.objectCount).toBe(objects);
+    expect(call.server.app.media.objectCount).toBe(objects);
 
     expect(
       await updateSubscription(bob!.socket, { publicationId: camera.id, video: true }),
@@ -312,7 +293,7 @@ describe('publications on the embedded media server', () => {
     camera.pump(0xe1);
     camera.pumpAudio(0xe2);
     await bobSees.waitForTagged(0xe2, 5, 15_000, 'audio');
-    const room = server.app.rooms.get('forced')!;
+    const room = call.server.app.rooms.get('forced')!;
 
     const told = [ann!, bob!].map(({ socket }) => nextEvent(socket, 'publication:updated'));
     await room.setForcedMute(camera.id, { audio: true });
@@ -345,7 +326,7 @@ describe('publications on the embedded media server', () => {
     const [ann, bob] = await people('observed', ['Ann', 'Bob']);
     const camera = await Publisher.start(ann!.socket);
     peers.push(camera);
-    const room = server.app.rooms.get('observed')!;
+    const room = call.server.app.rooms.get('observed')!;
     const seen: string[] = [];
     const endpoints = new Map<string, WebRtcEndpoint>();
     const stop = room.observePublications({

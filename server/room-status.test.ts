@@ -1,39 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { roomStatusPath, roomStatusSchema } from '../lib/protocol';
-import type { EmbeddedMediaServer } from './media/embedded';
-import type { TestServer } from './test/harness';
-import {
-  closeClients,
-  connectClient,
-  join,
-  joined,
-  leave,
-  startMediaServer,
-  startServer,
-  waitUntil,
-} from './test/harness';
+import { useEmbeddedCall } from './test/embedded-call';
+import { connectClient, join, joined, leave } from './test/harness';
 
 describe('GET /api/rooms/:roomId (embedded media server)', () => {
-  let media: EmbeddedMediaServer;
-  let server: TestServer;
-
-  beforeAll(async () => {
-    media = await startMediaServer();
-    server = await startServer(media.url, { env: { ROOM_MAX_PARTICIPANTS: '2' } });
-    await server.app.media.waitConnected(20_000);
-  });
-  afterEach(async () => {
-    closeClients();
-    await waitUntil(() => server.app.media.objectCount === 0, 'every media object released');
-  });
-  afterAll(async () => {
-    await server?.close();
-    await media?.close();
-  });
+  const call = useEmbeddedCall({ env: { ROOM_MAX_PARTICIPANTS: '2' } });
 
   async function status(roomId: string) {
-    const response = await fetch(`${server.url}${roomStatusPath(roomId)}`);
+    const response = await fetch(`${call.server.url}${roomStatusPath(roomId)}`);
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
     return roomStatusSchema.parse(await response.json());
@@ -47,15 +22,15 @@ describe('GET /api/rooms/:roomId (embedded media server)', () => {
       full: false,
     });
 
-    const ann = await connectClient(server.url);
+    const ann = await connectClient(call.server.url);
     await joined(ann, 'status-room', 'Ann');
     expect(await status('Status Room')).toMatchObject({ roomId: 'status-room', participants: 1 });
 
-    const bob = await connectClient(server.url);
+    const bob = await connectClient(call.server.url);
     await joined(bob, 'status-room', 'Bob');
     expect(await status('status-room')).toMatchObject({ participants: 2, full: true });
     // What it reported is what the join decides.
-    const carol = await connectClient(server.url);
+    const carol = await connectClient(call.server.url);
     expect(await join(carol, { roomId: 'status-room', displayName: 'Carol' })).toMatchObject({
       ok: false,
       error: { code: 'ROOM_FULL' },
@@ -67,11 +42,13 @@ describe('GET /api/rooms/:roomId (embedded media server)', () => {
 
   it('answers 400 for what cannot be a room id, 405 for other methods', async () => {
     for (const bad of ['not%20valid!', '%E0%A4%A', 'x'.repeat(65)]) {
-      const response = await fetch(`${server.url}/api/rooms/${bad}`);
+      const response = await fetch(`${call.server.url}/api/rooms/${bad}`);
       expect(response.status).toBe(400);
       expect(await response.json()).toMatchObject({ error: { code: 'BAD_REQUEST' } });
     }
-    const post = await fetch(`${server.url}${roomStatusPath('status-room')}`, { method: 'POST' });
+    const post = await fetch(`${call.server.url}${roomStatusPath('status-room')}`, {
+      method: 'POST',
+    });
     expect(post.status).toBe(405);
   });
 });

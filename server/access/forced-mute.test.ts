@@ -1,21 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { ErrorCode } from '../../lib/protocol';
-import type { HostMuteRequest, JoinRoomResult, Result } from '../../lib/protocol';
-import type { EmbeddedMediaServer } from '../media/embedded';
-import type { TestClient, TestServer } from '../test/harness';
-import {
-  closeClients,
-  connectClient,
-  join,
-  leave,
-  mute,
-  nextEvent,
-  startMediaServer,
-  startServer,
-  unpublish,
-  waitUntil,
-} from '../test/harness';
+import type { HostMuteRequest, Result } from '../../lib/protocol';
+import type { JoinExtra, TestClient } from '../test/harness';
+import { useEmbeddedCall } from '../test/embedded-call';
+import { leave, mute, nextEvent, unpublish, waitUntil, person as joinAs } from '../test/harness';
 import { Publisher, Viewer, waitConnected } from '../test/peers';
 
 const codeOf = (result: Result<unknown>): string => (result.ok ? 'ok' : result.error.code);
@@ -30,34 +19,11 @@ function hostMute(socket: TestClient, request: HostMuteRequest): Promise<Result<
  * media server (C receives B's video but none of B's audio), until a host lifts it.
  */
 describe('a forced mute survives a new connection', () => {
-  let media: EmbeddedMediaServer;
-  let server: TestServer;
-  const peers: { close(): Promise<void> }[] = [];
+  const call = useEmbeddedCall({ released: false });
+  const peers = call.peers;
 
-  beforeAll(async () => {
-    media = await startMediaServer();
-    server = await startServer(media.url);
-    await server.app.media.waitConnected(20_000);
-  });
-  afterEach(async () => {
-    await Promise.all(peers.splice(0).map((peer) => peer.close()));
-    closeClients();
-  });
-  afterAll(async () => {
-    await server?.close();
-    await media?.close();
-  });
-
-  async function person(
-    roomId: string,
-    name: string,
-    extra: Record<string, unknown> = {},
-  ): Promise<{ socket: TestClient; info: JoinRoomResult }> {
-    const socket = await connectClient(server.url);
-    const result = await join(socket, { roomId, displayName: name, ...extra });
-    if (!result.ok) throw new Error(`${name}: ${result.error.code}`);
-    return { socket, info: result.data };
-  }
+  const person = (roomId: string, name: string, extra?: JoinExtra) =>
+    joinAs(call.server.url, roomId, name, extra);
 
   /** Starts B's camera pumping `tag` on audio and `tag + 1` on video, and C watching it. */
   async function pumping(
@@ -171,7 +137,7 @@ describe('a forced mute survives a new connection', () => {
       codeOf(await mute(b.socket, { publicationId: first.camera.id, audioMuted: false })),
     ).toBe(ErrorCode.Forbidden);
     await videoWithoutAudio(first.viewer, 0x60);
-    const room = server.app.rooms.get('forced-locked')!;
+    const room = call.server.app.rooms.get('forced-locked')!;
     await waitUntil(() => room.listPublications()[0]?.audioMuted === true, 'still muted');
     expect(room.access.forcedOf(b.info.selfId)).toEqual({ audio: true, video: false });
     await stop(renewed.camera);

@@ -1,19 +1,17 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { ErrorCode } from '../../lib/protocol';
-import type { ClientToServerEvents, JoinRoomResult, Result } from '../../lib/protocol';
-import type { EmbeddedMediaServer } from '../media/embedded';
-import type { TestClient, TestServer } from '../test/harness';
+import type { ClientToServerEvents, Result } from '../../lib/protocol';
+import type { JoinExtra, TestClient } from '../test/harness';
+import { useEmbeddedCall } from '../test/embedded-call';
 import {
-  closeClients,
   connectClient,
   join,
   leave,
   mute,
   nextEvent,
-  startMediaServer,
-  startServer,
   waitUntil,
+  person as joinAs,
 } from '../test/harness';
 import { Publisher, Viewer, waitConnected } from '../test/peers';
 
@@ -34,34 +32,11 @@ const codeOf = (result: Result<unknown>): string => (result.ok ? 'ok' : result.e
 
 /** Roles and host powers against the real embedded media server. */
 describe('hosts and access', () => {
-  let media: EmbeddedMediaServer;
-  let server: TestServer;
-  const peers: { close(): Promise<void> }[] = [];
+  const call = useEmbeddedCall({ access: { waitMs: 1500 }, released: false });
+  const peers = call.peers;
 
-  beforeAll(async () => {
-    media = await startMediaServer();
-    server = await startServer(media.url, { access: { waitMs: 1500 } });
-    await server.app.media.waitConnected(20_000);
-  });
-  afterEach(async () => {
-    await Promise.all(peers.splice(0).map((peer) => peer.close()));
-    closeClients();
-  });
-  afterAll(async () => {
-    await server?.close();
-    await media?.close();
-  });
-
-  async function person(
-    roomId: string,
-    name: string,
-    extra: Record<string, string> = {},
-  ): Promise<{ socket: TestClient; info: JoinRoomResult }> {
-    const socket = await connectClient(server.url);
-    const result = await join(socket, { roomId, displayName: name, ...extra });
-    if (!result.ok) throw new Error(`${name}: ${result.error.code}`);
-    return { socket, info: result.data };
-  }
+  const person = (roomId: string, name: string, extra?: JoinExtra) =>
+    joinAs(call.server.url, roomId, name, extra);
 
   it('the creator is host; everyone sees everyone’s role; a credential keeps it in its own room only', async () => {
     const a = await person('roles', 'A');
@@ -80,14 +55,14 @@ describe('hosts and access', () => {
     ]);
 
     // The host's browser reloads: its credential keeps the role; a credential of another room does not.
-    const again = await join(await connectClient(server.url), {
+    const again = await join(await connectClient(call.server.url), {
       roomId: 'roles',
       displayName: 'A',
       hostCredential: a.info.access!.hostCredential!,
     });
     expect(again.ok && again.data.access?.role).toBe('host');
     const other = await person('roles-elsewhere', 'X');
-    const intruder = await join(await connectClient(server.url), {
+    const intruder = await join(await connectClient(call.server.url), {
       roomId: 'roles',
       displayName: 'D',
       hostCredential: other.info.access!.hostCredential!,
@@ -141,7 +116,7 @@ describe('hosts and access', () => {
       );
     }
     expect(noise).toEqual([]);
-    const room = server.app.rooms.get('forbidden')!;
+    const room = call.server.app.rooms.get('forbidden')!;
     expect(room.size).toBe(3);
     expect(room.access.settings).toEqual({
       locked: false,
@@ -161,7 +136,7 @@ describe('hosts and access', () => {
       ErrorCode.UnknownParticipant,
     );
     // Not in a room at all: NOT_IN_ROOM.
-    const outsider = await connectClient(server.url);
+    const outsider = await connectClient(call.server.url);
     expect(codeOf(await request(outsider, 'host:end'))).toBe(ErrorCode.NotInRoom);
   });
 
@@ -201,7 +176,7 @@ describe('hosts and access', () => {
     expect(codeOf(await mute(b.socket, { publicationId: camera.id, audioMuted: false }))).toBe(
       ErrorCode.Forbidden,
     );
-    expect(server.app.rooms.get('mute')!.listPublications()[0]?.audioMuted).toBe(true);
+    expect(call.server.app.rooms.get('mute')!.listPublications()[0]?.audioMuted).toBe(true);
   });
 
   it('remove: the person is told, everyone sees them go, and they cannot rejoin from that browser', async () => {
@@ -214,7 +189,7 @@ describe('hosts and access', () => {
     ).toBe('ok');
     expect((await closed)[0].code).toBe(ErrorCode.Removed);
     expect((await left)[0].participantId).toBe(c.info.selfId);
-    const rejoin = await join(await connectClient(server.url), {
+    const rejoin = await join(await connectClient(call.server.url), {
       roomId: 'remove',
       displayName: 'C',
       hostCredential: c.info.access!.hostCredential!,
@@ -235,9 +210,11 @@ describe('hosts and access', () => {
     });
     expect((await settings)[0].locked).toBe(true);
     expect(
-      codeOf(await join(await connectClient(server.url), { roomId: 'lock', displayName: 'F' })),
+      codeOf(
+        await join(await connectClient(call.server.url), { roomId: 'lock', displayName: 'F' }),
+      ),
     ).toBe(ErrorCode.RoomLocked);
-    const back = await join(await connectClient(server.url), {
+    const back = await join(await connectClient(call.server.url), {
       roomId: 'lock',
       displayName: 'Host',
       hostCredential: host.info.access!.hostCredential!,
@@ -251,11 +228,11 @@ describe('hosts and access', () => {
     const bHeard = nextEvent(b.socket, 'access:settings');
     expect(codeOf(await request(host.socket, 'host:settings', { lobby: true }))).toBe('ok');
     await bHeard;
-    const objects = server.app.pool.objectCount;
+    const objects = call.server.app.pool.objectCount;
     const bNoise: string[] = [];
     b.socket.onAny((event: string) => bNoise.push(event));
 
-    const d = await connectClient(server.url);
+    const d = await connectClient(call.server.url);
     const queued = nextEvent(host.socket, 'lobby:queue', ({ waiting }) => waiting.length === 1);
     const waiting = nextEvent(d, 'access:waiting');
     const dJoin = join(d, { roomId: 'lobby', displayName: 'D' });
@@ -278,8 +255,8 @@ describe('hosts and access', () => {
     expect([ErrorCode.NotInRoom, ErrorCode.RateLimited]).toContain(
       codeOf(await request(d, 'ice:candidate', { publicationId: 'x', candidate })),
     );
-    expect(server.app.pool.objectCount).toBe(objects);
-    expect(server.app.rooms.get('lobby')!.size).toBe(2);
+    expect(call.server.app.pool.objectCount).toBe(objects);
+    expect(call.server.app.rooms.get('lobby')!.size).toBe(2);
     expect(bNoise).toEqual([]);
 
     const bSees = nextEvent(b.socket, 'participant:joined');
@@ -289,7 +266,7 @@ describe('hosts and access', () => {
     expect(codeOf(await dJoin)).toBe('ok');
     expect((await bSees)[0].displayName).toBe('D');
 
-    const e = await connectClient(server.url);
+    const e = await connectClient(call.server.url);
     const eQueued = nextEvent(host.socket, 'lobby:queue', ({ waiting }) => waiting.length === 1);
     const eJoin = join(e, { roomId: 'lobby', displayName: 'E' });
     const [{ waiting: eList }] = await eQueued;
@@ -302,12 +279,12 @@ describe('hosts and access', () => {
     expect(codeOf(await eJoin)).toBe(ErrorCode.LobbyDenied);
 
     // Nobody decides: the wait ends (1.5 s in this test) and the joiner is told.
-    const g = await connectClient(server.url);
+    const g = await connectClient(call.server.url);
     expect(codeOf(await join(g, { roomId: 'lobby', displayName: 'G' }))).toBe(
       ErrorCode.LobbyTimeout,
     );
     // A joiner who goes away leaves the list.
-    const h = await connectClient(server.url);
+    const h = await connectClient(call.server.url);
     const hQueued = nextEvent(host.socket, 'lobby:queue', ({ waiting }) => waiting.length === 1);
     void join(h, { roomId: 'lobby', displayName: 'H' }).catch(() => undefined);
     await hQueued;
@@ -322,22 +299,22 @@ describe('hosts and access', () => {
       ok: true,
       data: { passwordSet: true },
     });
-    const d = await connectClient(server.url);
+    const d = await connectClient(call.server.url);
     const asked = nextEvent(d, 'access:waiting');
     const dJoin = join(d, { roomId: 'password', displayName: 'D' });
     expect((await asked)[0]).toEqual({ reason: 'password' });
-    expect(server.app.rooms.get('password')!.size).toBe(1);
+    expect(call.server.app.rooms.get('password')!.size).toBe(1);
     expect(codeOf(await request(d, 'access:password', { password: 'wrong' }))).toBe(
       ErrorCode.PasswordWrong,
     );
     expect(codeOf(await request(d, 'access:password', { password: 'open sesame' }))).toBe('ok');
     expect(codeOf(await dJoin)).toBe('ok');
     // Given with the join: a wrong one waits (told it was wrong), a right one enters at once.
-    const e = await connectClient(server.url);
+    const e = await connectClient(call.server.url);
     const wrong = nextEvent(e, 'access:waiting');
     void join(e, { roomId: 'password', displayName: 'E', password: 'nope' }).catch(() => undefined);
     expect((await wrong)[0]).toEqual({ reason: 'password', wrong: true });
-    const f = await join(await connectClient(server.url), {
+    const f = await join(await connectClient(call.server.url), {
       roomId: 'password',
       displayName: 'F',
       password: 'open sesame',
@@ -350,8 +327,8 @@ describe('hosts and access', () => {
   });
 
   it('end for all: everyone is told MEETING_ENDED and every media object is released', async () => {
-    // Earlier tests' rooms close as their sockets went: start from an empty media server.
-    await waitUntil(() => server.app.pool.objectCount === 0, 'earlier rooms released');
+    // Earlier tests' rooms close as their sockets went: start from an empty media call.server.
+    await waitUntil(() => call.server.app.pool.objectCount === 0, 'earlier rooms released');
     const before = 0;
     const host = await person('end', 'Host');
     const b = await person('end', 'B');
@@ -360,8 +337,8 @@ describe('hosts and access', () => {
     const told = [host, b].map(({ socket }) => nextEvent(socket, 'room:closed'));
     expect(codeOf(await request(host.socket, 'host:end'))).toBe('ok');
     for (const [event] of await Promise.all(told)) expect(event.code).toBe(ErrorCode.MeetingEnded);
-    await waitUntil(() => server.app.pool.objectCount === before, 'media objects released');
-    expect(server.app.rooms.get('end')).toBeUndefined();
+    await waitUntil(() => call.server.app.pool.objectCount === before, 'media objects released');
+    expect(call.server.app.rooms.get('end')).toBeUndefined();
   });
 
   it('lower hand: a host lowers someone’s hand for everyone', async () => {

@@ -1,20 +1,12 @@
 import type { Socket as NetSocket } from 'node:net';
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { ErrorCode } from '../../lib/protocol';
 import type { Result } from '../../lib/protocol';
-import type { TestClient, TestServer } from '../test/harness';
-import {
-  closeClients,
-  connectClient,
-  join,
-  nextEvent,
-  startMediaServer,
-  startServer,
-  waitUntil,
-} from '../test/harness';
-import type { EmbeddedMediaServer } from '../media/embedded';
+import type { TestClient } from '../test/harness';
+import { useEmbeddedCall } from '../test/embedded-call';
+import { connectClient, join, nextEvent, waitUntil } from '../test/harness';
 
 const codeOf = (result: Result<unknown>): string => (result.ok ? 'ok' : result.error.code);
 
@@ -38,25 +30,14 @@ function silence(socket: TestClient): void {
  * their place for the reconnection grace, as a participant does in the call.
  */
 describe('lobby across a lost connection', () => {
-  let media: EmbeddedMediaServer;
-  let server: TestServer;
-
-  beforeAll(async () => {
-    media = await startMediaServer();
-    // A 1 s heartbeat finds the cut path in about 2 s; places are kept 3 s.
-    server = await startServer(media.url, {
-      env: { RECONNECT_GRACE_SECONDS: '3', SIGNALING_HEARTBEAT_SECONDS: '1' },
-    });
-    await server.app.media.waitConnected(20_000);
-  });
-  afterEach(() => closeClients());
-  afterAll(async () => {
-    await server?.close();
-    await media?.close();
+  // A 1 s heartbeat finds the cut path in about 2 s; places are kept 3 s.
+  const call = useEmbeddedCall({
+    env: { RECONNECT_GRACE_SECONDS: '3', SIGNALING_HEARTBEAT_SECONDS: '1' },
+    released: false,
   });
 
   async function hostOf(roomId: string): Promise<TestClient> {
-    const host = await connectClient(server.url);
+    const host = await connectClient(call.server.url);
     expect(codeOf(await join(host, { roomId, displayName: 'Host' }))).toBe('ok');
     expect(codeOf(await request(host, 'host:settings', { lobby: true }))).toBe('ok');
     return host;
@@ -64,7 +45,7 @@ describe('lobby across a lost connection', () => {
 
   /** `name` knocks and waits in the lobby; resolves with their socket, ticket and join. */
   async function knock(roomId: string, name: string, lobbyTicket?: string) {
-    const socket = await connectClient(server.url);
+    const socket = await connectClient(call.server.url);
     const waiting = nextEvent(socket, 'access:waiting');
     const joining = join(socket, {
       roomId,
@@ -79,14 +60,14 @@ describe('lobby across a lost connection', () => {
 
   /** Cuts `socket`'s path and waits until the server has noticed (heartbeat unanswered). */
   async function lose(socket: TestClient): Promise<void> {
-    const before = server.app.io.of('/').sockets.size;
+    const before = call.server.app.io.of('/').sockets.size;
     silence(socket);
-    await waitUntil(() => server.app.io.of('/').sockets.size < before, 'the server noticed');
+    await waitUntil(() => call.server.app.io.of('/').sockets.size < before, 'the server noticed');
   }
 
   it('back with the ticket: the same place in the queue, and the host lets them in', async () => {
     const host = await hostOf('keep');
-    const lobby = () => server.app.rooms.get('keep')!.access.lobby;
+    const lobby = () => call.server.app.rooms.get('keep')!.access.lobby;
     const d = await knock('keep', 'D');
     await knock('keep', 'E');
     const [first] = lobby().list();
@@ -115,13 +96,13 @@ describe('lobby across a lost connection', () => {
 
   it('denied while away: told on return; not back in time: the place goes', async () => {
     const host = await hostOf('away');
-    const lobby = () => server.app.rooms.get('away')!.access.lobby;
+    const lobby = () => call.server.app.rooms.get('away')!.access.lobby;
     const f = await knock('away', 'F');
     const [entry] = lobby().list();
     await lose(f.socket);
     expect(codeOf(await request(host, 'lobby:deny', { waitingId: entry!.id }))).toBe('ok');
     expect(lobby().list()).toEqual([]);
-    const socket = await connectClient(server.url);
+    const socket = await connectClient(call.server.url);
     const denied = await join(socket, { roomId: 'away', displayName: 'F', lobbyTicket: f.ticket });
     expect(codeOf(denied)).toBe(ErrorCode.LobbyDenied);
 

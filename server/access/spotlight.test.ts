@@ -1,19 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { ErrorCode } from '../../lib/protocol';
-import type { JoinRoomResult, Result, Spotlight } from '../../lib/protocol';
-import type { EmbeddedMediaServer } from '../media/embedded';
-import type { TestClient, TestServer } from '../test/harness';
-import {
-  closeClients,
-  connectClient,
-  join,
-  leave,
-  nextEvent,
-  startMediaServer,
-  startServer,
-  unpublish,
-} from '../test/harness';
+import type { Result, Spotlight } from '../../lib/protocol';
+import type { JoinExtra, TestClient } from '../test/harness';
+import { useEmbeddedCall } from '../test/embedded-call';
+import { leave, nextEvent, unpublish, person as joinAs } from '../test/harness';
 import { Publisher } from '../test/peers';
 
 const codeOf = (result: Result<unknown>): string => (result.ok ? 'ok' : result.error.code);
@@ -27,34 +18,11 @@ function setSpotlight(socket: TestClient, request: unknown): Promise<Result<Spot
 
 /** The host's spotlight (issue 13): enforced, kept in room state, told to all, gone with its tile. */
 describe('spotlight for everyone', () => {
-  let media: EmbeddedMediaServer;
-  let server: TestServer;
-  const peers: { close(): Promise<void> }[] = [];
+  const call = useEmbeddedCall({ released: false });
+  const peers = call.peers;
 
-  beforeAll(async () => {
-    media = await startMediaServer();
-    server = await startServer(media.url);
-    await server.app.media.waitConnected(20_000);
-  });
-  afterEach(async () => {
-    await Promise.all(peers.splice(0).map((peer) => peer.close()));
-    closeClients();
-  });
-  afterAll(async () => {
-    await server?.close();
-    await media?.close();
-  });
-
-  async function person(
-    roomId: string,
-    name: string,
-    extra: Record<string, unknown> = {},
-  ): Promise<{ socket: TestClient; info: JoinRoomResult }> {
-    const socket = await connectClient(server.url);
-    const result = await join(socket, { roomId, displayName: name, ...extra });
-    if (!result.ok) throw new Error(`${name}: ${result.error.code}`);
-    return { socket, info: result.data };
-  }
+  const person = (roomId: string, name: string, extra?: JoinExtra) =>
+    joinAs(call.server.url, roomId, name, extra);
 
   it('a non-host is FORBIDDEN and nothing changes; bad input and unknown tiles are refused', async () => {
     const host = await person('spot-forbidden', 'Host');
@@ -66,7 +34,7 @@ describe('spotlight for everyone', () => {
     );
     expect(codeOf(await setSpotlight(b.socket, { publicationId: null }))).toBe(ErrorCode.Forbidden);
     expect(noise).toEqual([]);
-    const room = server.app.rooms.get('spot-forbidden')!;
+    const room = call.server.app.rooms.get('spot-forbidden')!;
     expect(room.access.spotlight.current).toBeNull();
 
     // Bad input, before any role check: both targets, neither, a number.
@@ -126,7 +94,7 @@ describe('spotlight for everyone', () => {
     const cleared = nextEvent(c.socket, 'access:spotlight', ({ spotlight }) => spotlight === null);
     expect(codeOf(await unpublish(b.socket, share.id))).toBe('ok');
     await cleared;
-    const room = server.app.rooms.get('spot-gone')!;
+    const room = call.server.app.rooms.get('spot-gone')!;
     expect(room.access.spotlight.current).toBeNull();
 
     // The person themselves: gone when they leave.
@@ -148,7 +116,7 @@ describe('spotlight for everyone', () => {
     const renewed = await Publisher.start(b.socket, { source: 'screen', replaces: share.id });
     peers.push(renewed);
     expect(renewed.id).toBe(share.id);
-    const room = server.app.rooms.get('spot-renew')!;
+    const room = call.server.app.rooms.get('spot-renew')!;
     expect(room.access.spotlight.current).toEqual({
       participantId: b.info.selfId,
       publicationId: share.id,
@@ -181,6 +149,6 @@ describe('spotlight for everyone', () => {
       resume: { participantId: again.info.selfId, token: again.info.resumeToken! },
     });
     expect(third.info.access?.spotlight).toBeUndefined();
-    expect(server.app.rooms.get('spot-resume')!.access.spotlight.current).toBeNull();
+    expect(call.server.app.rooms.get('spot-resume')!.access.spotlight.current).toBeNull();
   });
 });

@@ -1,36 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { ErrorCode, meetingLimits } from '../../lib/protocol';
 import type { ChatMessage, Result } from '../../lib/protocol';
-import type { EmbeddedMediaServer } from '../media/embedded';
-import type { TestClient, TestServer } from '../test/harness';
-import {
-  closeClients,
-  connectClient,
-  joined,
-  leave,
-  nextEvent,
-  startMediaServer,
-  testLogger,
-  waitUntil,
-} from '../test/harness';
-import { createApp } from '../app';
-import { parseEnv } from '../env';
-
-/**
- * A real app whose per-address limit (the access issue's, shared by every test client on
- * 127.0.0.1) is out of the way, so that what answers here is the per-participant limit.
- */
-async function startServer(mediaServerUrl: string): Promise<TestServer> {
-  const app = createApp({
-    env: parseEnv({ HOST: '127.0.0.1', PORT: '0', NODE_ENV: 'test' }),
-    logger: testLogger(),
-    mediaServerUrl,
-    abuseLimits: { perAddress: { chat: { burst: 10_000, perSecond: 10_000 } } },
-  });
-  const port = await app.listen(0, '127.0.0.1');
-  return { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };
-}
+import type { TestClient } from '../test/harness';
+import { useEmbeddedCall } from '../test/embedded-call';
+import { connectClient, joined, leave, nextEvent, waitUntil } from '../test/harness';
 
 /** What a client can really send: any payload, typed or not. */
 function raw(socket: TestClient, event: string, payload: unknown): Promise<Result<unknown>> {
@@ -56,29 +30,18 @@ function expectError(result: Result<unknown>, code: ErrorCode): void {
 }
 
 describe('chat, hands and reactions through the server (embedded media server)', () => {
-  let media: EmbeddedMediaServer;
-  let server: TestServer;
+  // The per-address chat limit (the access issue's, shared by every test client on 127.0.0.1) out
+  // of the way, so that what answers here is the per-participant limit.
+  const call = useEmbeddedCall({
+    abuseLimits: { perAddress: { chat: { burst: 10_000, perSecond: 10_000 } } },
+  });
   let rooms = 0;
   const nextRoom = () => `meeting-${(rooms += 1)}`;
-
-  beforeAll(async () => {
-    media = await startMediaServer();
-    server = await startServer(media.url);
-    await server.app.media.waitConnected(20_000);
-  });
-  afterEach(async () => {
-    closeClients();
-    await waitUntil(() => server.app.media.objectCount === 0, 'every media object released');
-  });
-  afterAll(async () => {
-    await server?.close();
-    await media?.close();
-  });
 
   async function people(roomId: string, ...names: string[]) {
     return Promise.all(
       names.map(async (name) => {
-        const socket = await connectClient(server.url);
+        const socket = await connectClient(call.server.url);
         const result = await joined(socket, roomId, name);
         return { socket, id: result.selfId, result };
       }),
@@ -86,7 +49,7 @@ describe('chat, hands and reactions through the server (embedded media server)',
   }
 
   async function person(roomId: string, name: string) {
-    const socket = await connectClient(server.url);
+    const socket = await connectClient(call.server.url);
     const result = await joined(socket, roomId, name);
     return { socket, id: result.selfId, result };
   }
@@ -133,7 +96,7 @@ describe('chat, hands and reactions through the server (embedded media server)',
       true,
     );
     expect(await leave(a.socket)).toEqual({ ok: true, data: null });
-    await waitUntil(() => server.app.rooms.get(roomId) === undefined, 'the room closed');
+    await waitUntil(() => call.server.app.rooms.get(roomId) === undefined, 'the room closed');
     const again = await person(roomId, 'Ana');
     expect(again.result.meeting).toEqual({ chat: [], hands: [] });
   });
@@ -218,7 +181,7 @@ describe('chat, hands and reactions through the server (embedded media server)',
   });
 
   it('meeting requests before joining are refused with NOT_IN_ROOM', async () => {
-    const socket = await connectClient(server.url);
+    const socket = await connectClient(call.server.url);
     expectError(await raw(socket, 'chat:send', { text: 'hi' }), ErrorCode.NotInRoom);
     expectError(await raw(socket, 'hand:raise', { raised: true }), ErrorCode.NotInRoom);
     expectError(await raw(socket, 'reaction:send', { emoji: '👍' }), ErrorCode.NotInRoom);

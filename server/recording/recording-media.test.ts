@@ -8,22 +8,15 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import type { RecordingState, Result } from '../../lib/protocol';
-import { EmbeddedMediaServer, resolveMediaServerEntry } from '../media/embedded';
 import type { ClipFrame } from '../test/clip-player';
 import { ClipPlayer, makeClip } from '../test/clip-player';
 import { largestGap, packetTimes, probeFile, streamsOf } from '../test/ffprobe';
-import type { TestClient, TestServer } from '../test/harness';
-import {
-  closeClients,
-  connectClient,
-  joined,
-  startServer,
-  testLogger,
-  waitUntil,
-} from '../test/harness';
+import type { TestClient } from '../test/harness';
+import { useEmbeddedCall } from '../test/embedded-call';
+import { connectClient, joined, waitUntil } from '../test/harness';
 import type { PublishOptions } from '../test/peers';
 import { Publisher, waitConnected } from '../test/peers';
 import { listRecordings } from './catalog';
@@ -36,39 +29,19 @@ function request(socket: TestClient, event: 'recording:start' | 'recording:stop'
 }
 
 describe('recorded media through the app', () => {
-  let root: string;
+  const stack = useEmbeddedCall({ recordings: true });
+  const peers = stack.peers;
   let clips: { VP8: ClipFrame[]; H264: ClipFrame[] };
-  let media: EmbeddedMediaServer;
-  let server: TestServer;
-  const peers: Publisher[] = [];
 
-  beforeAll(async () => {
-    root = mkdtempSync(path.join(os.tmpdir(), 'moim-recorded-'));
+  beforeAll(() => {
     const fixtures = mkdtempSync(path.join(os.tmpdir(), 'moim-clips-'));
     clips = { VP8: makeClip(fixtures, 'VP8'), H264: makeClip(fixtures, 'H264') };
     rmSync(fixtures, { recursive: true, force: true });
-    media = await EmbeddedMediaServer.start({
-      entry: resolveMediaServerEntry(process.cwd()),
-      media: { iceAddresses: '127.0.0.1', logLevel: 'warn', recordingsDir: root },
-      logger: testLogger(),
-    });
-    server = await startServer(media.url, { env: { RECORDINGS_DIR: root } });
-    await server.app.media.waitConnected(20_000);
-  });
-  afterEach(async () => {
-    await Promise.all(peers.splice(0).map((peer) => peer.close()));
-    closeClients();
-    await waitUntil(() => server.app.media.objectCount === 0, 'every media object released');
-  });
-  afterAll(async () => {
-    await server?.close();
-    await media?.close();
-    rmSync(root, { recursive: true, force: true });
   });
 
   /** The room's only recording (its folder and manifest). */
   async function recording(roomId: string): Promise<{ dir: string; manifest: Manifest }> {
-    const roomDir = path.join(root, segment(roomId));
+    const roomDir = path.join(stack.recordingsDir, segment(roomId));
     const [id, ...more] = readdirSync(roomDir);
     expect(more).toEqual([]);
     const dir = path.join(roomDir, id ?? '');
@@ -87,9 +60,9 @@ describe('recorded media through the app', () => {
 
   /** A host (first in), and someone who publishes real video (and tagged audio). */
   async function meeting(roomId: string) {
-    const host = await connectClient(server.url);
+    const host = await connectClient(stack.server.url);
     await joined(host, roomId, 'Ann');
-    const bob = await connectClient(server.url);
+    const bob = await connectClient(stack.server.url);
     await joined(bob, roomId, 'Bob');
     const publish = async (options: PublishOptions & { codec: 'VP8' | 'H264' }) => {
       const publisher = await Publisher.start(bob, options);
@@ -99,7 +72,7 @@ describe('recorded media through the app', () => {
       return { publisher, video: new ClipPlayer(publisher, options.codec, clips[options.codec]) };
     };
     const room = () => {
-      const found = server.app.rooms.get(roomId);
+      const found = stack.server.app.rooms.get(roomId);
       if (!found) throw new Error(`no room ${roomId}`);
       return found;
     };
@@ -194,7 +167,11 @@ describe('recorded media through the app', () => {
     expect(packetTimes(webm, 'video').length).toBeGreaterThan(20);
 
     // The recordings page's list: two files, one of them the screen share, both playable.
-    const [listed] = await listRecordings(root, 'rec-codecs', (id, file) => `/${id}/${file}`);
+    const [listed] = await listRecordings(
+      stack.recordingsDir,
+      'rec-codecs',
+      (id, file) => `/${id}/${file}`,
+    );
     expect(listed?.files.map((f) => [f.source, f.container]).sort()).toEqual([
       ['camera', 'mp4'],
       ['screen', 'webm'],

@@ -4,27 +4,16 @@
  * and released as publications come and go; everything released on stop, when the room empties
  * and when the media server dies; the manifest says who was recorded into which file and when.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { ErrorCode } from '../../lib/protocol';
 import type { RecordingState, Result } from '../../lib/protocol';
-import { EmbeddedMediaServer, resolveMediaServerEntry } from '../media/embedded';
-import type { TestClient, TestServer } from '../test/harness';
-import {
-  closeClients,
-  connectClient,
-  joined,
-  leave,
-  nextEvent,
-  startServer,
-  testLogger,
-  unpublish,
-  waitUntil,
-} from '../test/harness';
+import type { TestClient } from '../test/harness';
+import { useEmbeddedCall } from '../test/embedded-call';
+import { connectClient, joined, leave, nextEvent, unpublish, waitUntil } from '../test/harness';
 import { Publisher } from '../test/peers';
 import type { Manifest } from './manifest';
 import { readManifest } from './manifest';
@@ -35,35 +24,12 @@ function request(socket: TestClient, event: 'recording:start' | 'recording:stop'
 }
 
 describe('recording in the app', () => {
-  let root: string;
-  let media: EmbeddedMediaServer;
-  let server: TestServer;
-  const peers: Publisher[] = [];
-
-  beforeAll(async () => {
-    root = mkdtempSync(path.join(os.tmpdir(), 'moim-recordings-'));
-    media = await EmbeddedMediaServer.start({
-      entry: resolveMediaServerEntry(process.cwd()),
-      media: { iceAddresses: '127.0.0.1', logLevel: 'warn', recordingsDir: root },
-      logger: testLogger(),
-    });
-    server = await startServer(media.url, { env: { RECORDINGS_DIR: root } });
-    await server.app.media.waitConnected(20_000);
-  });
-  afterEach(async () => {
-    await Promise.all(peers.splice(0).map((peer) => peer.close()));
-    closeClients();
-    await waitUntil(() => server.app.media.objectCount === 0, 'every media object released');
-  });
-  afterAll(async () => {
-    await server?.close();
-    await media?.close();
-    rmSync(root, { recursive: true, force: true });
-  });
+  const stack = useEmbeddedCall({ recordings: true });
+  const peers = stack.peers;
 
   /** The recordings of a room, by folder (one per start). */
   async function manifests(roomId: string): Promise<Manifest[]> {
-    const dir = path.join(root, segment(roomId));
+    const dir = path.join(stack.recordingsDir, segment(roomId));
     if (!existsSync(dir)) return [];
     const found = await Promise.all(readdirSync(dir).map((id) => readManifest(path.join(dir, id))));
     return found.filter((m): m is Manifest => m !== undefined);
@@ -72,7 +38,7 @@ describe('recording in the app', () => {
   async function call(roomId: string, names: string[]) {
     const people: { socket: TestClient; id: string; publisher: Publisher }[] = [];
     for (const name of names) {
-      const socket = await connectClient(server.url);
+      const socket = await connectClient(stack.server.url);
       const { selfId } = await joined(socket, roomId, name);
       const publisher = await Publisher.start(socket, { video: false });
       publisher.pumpAudio(people.length + 1);
@@ -83,7 +49,7 @@ describe('recording in the app', () => {
   }
 
   /** Pipeline, one endpoint per publication, one recorder per recorded publication. */
-  const objects = () => server.app.media.objectCount;
+  const objects = () => stack.server.app.media.objectCount;
 
   it('a non-host is refused with FORBIDDEN and nothing changes; a host records every publication', async () => {
     const [ann, bob] = await call('rec-host', ['Ann', 'Bob']);
@@ -105,7 +71,7 @@ describe('recording in the app', () => {
     expect((await request(bob!.socket, 'recording:stop')).ok).toBe(false);
 
     // A late joiner learns it in the join answer, and its publication is recorded from then on.
-    const cat = await connectClient(server.url);
+    const cat = await connectClient(stack.server.url);
     const late = await joined(cat, 'rec-host', 'Cat');
     expect(late.recording).toMatchObject({ active: true, startedBy: 'Ann' });
     const catPublisher = await Publisher.start(cat, { video: false });
@@ -140,7 +106,7 @@ describe('recording in the app', () => {
     });
     expect(manifest!.stoppedAt).not.toBeNull();
     expect(manifest!.tracks.map((t) => t.displayName).sort()).toEqual(['Ann', 'Bob', 'Cat']);
-    const dir = path.join(root, segment('rec-host'), manifest!.recordingId);
+    const dir = path.join(stack.recordingsDir, segment('rec-host'), manifest!.recordingId);
     for (const track of manifest!.tracks) {
       expect(track).toMatchObject({ source: 'camera', container: 'webm' });
       expect(track.endOffsetMs).toBeGreaterThan(track.startOffsetMs);
@@ -152,7 +118,7 @@ describe('recording in the app', () => {
   });
 
   it('outside a room: NOT_IN_ROOM', async () => {
-    const socket = await connectClient(server.url);
+    const socket = await connectClient(stack.server.url);
     expect(await request(socket, 'recording:start')).toMatchObject({
       ok: false,
       error: { code: ErrorCode.NotInRoom },
@@ -171,7 +137,7 @@ describe('recording in the app', () => {
       'manifest closed',
     );
     // A new meeting in the same room starts unrecorded.
-    const again = await connectClient(server.url);
+    const again = await connectClient(stack.server.url);
     expect((await joined(again, 'rec-empty', 'Ann')).recording).toEqual({ active: false });
   });
 
@@ -180,8 +146,8 @@ describe('recording in the app', () => {
     expect((await request(ann!.socket, 'recording:start')).ok).toBe(true);
     await waitUntil(() => objects() === 3, 'recorder');
     const closed = nextEvent(ann!.socket, 'room:closed');
-    const restarted = new Promise<void>((resolve) => media.once('restarted', resolve));
-    media.kill('SIGKILL');
+    const restarted = new Promise<void>((resolve) => stack.media.once('restarted', resolve));
+    stack.media.kill('SIGKILL');
     expect((await closed)[0].code).toBe(ErrorCode.MediaServerUnavailable);
     await waitUntil(
       async () => (await manifests('rec-crash'))[0]?.stopReason === 'media-error',
@@ -189,7 +155,7 @@ describe('recording in the app', () => {
     );
     expect(objects()).toBe(0);
     await restarted;
-    await waitUntil(() => server.app.media.connected, 'reconnected', 20_000);
-    expect(await server.app.media.getPipelineIds()).toEqual([]);
+    await waitUntil(() => stack.server.app.media.connected, 'reconnected', 20_000);
+    expect(await stack.server.app.media.getPipelineIds()).toEqual([]);
   });
 });

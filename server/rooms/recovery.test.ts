@@ -6,22 +6,13 @@
  */
 import type { Socket as NetSocket } from 'node:net';
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 
 import { ErrorCode } from '../../lib/protocol';
-import type { EmbeddedMediaServer } from '../media/embedded';
-import type { TestClient, TestServer } from '../test/harness';
-import {
-  closeClients,
-  connectClient,
-  join,
-  joined,
-  nextEvent,
-  startMediaServer,
-  startServer,
-  waitUntil,
-} from '../test/harness';
+import type { TestClient } from '../test/harness';
+import { useEmbeddedCall } from '../test/embedded-call';
+import { connectClient, join, joined, nextEvent, waitUntil } from '../test/harness';
 import { Publisher, Viewer } from '../test/peers';
 
 /** Every object the media server holds (pipelines and their children), asked over its own protocol. */
@@ -72,31 +63,15 @@ function silence(socket: TestClient): void {
 }
 
 describe('recovery after a lost signaling path', () => {
-  let media: EmbeddedMediaServer;
-  let server: TestServer;
-  const peers: { close(): Promise<void> }[] = [];
-
-  beforeAll(async () => {
-    media = await startMediaServer();
-    server = await startServer(media.url, {
-      // Short, but long enough that a loaded machine does not miss heartbeats of live sockets.
-      env: { RECONNECT_GRACE_SECONDS: '2', SIGNALING_HEARTBEAT_SECONDS: '2' },
-    });
-    await server.app.media.waitConnected(20_000);
+  const call = useEmbeddedCall({
+    // Short, but long enough that a loaded machine does not miss heartbeats of live sockets.
+    env: { RECONNECT_GRACE_SECONDS: '2', SIGNALING_HEARTBEAT_SECONDS: '2' },
   });
-  afterEach(async () => {
-    await Promise.all(peers.splice(0).map((peer) => peer.close()));
-    closeClients();
-    await waitUntil(() => server.app.media.objectCount === 0, 'every media object released');
-  });
-  afterAll(async () => {
-    await server?.close();
-    await media?.close();
-  });
+  const peers = call.peers;
 
   it('a rejoin that resumes replaces the old membership at once: one participant, its endpoints released', async () => {
-    const ann = await connectClient(server.url);
-    const bob = await connectClient(server.url);
+    const ann = await connectClient(call.server.url);
+    const bob = await connectClient(call.server.url);
     const first = await joined(ann, 'resume', 'Ann');
     await joined(bob, 'resume', 'Bob');
     expect(first.resumeToken).toMatch(/^[\w-]{22}$/);
@@ -105,10 +80,10 @@ describe('recovery after a lost signaling path', () => {
     const watched = await added;
     peers.push(await Viewer.start(bob, watched[0].id));
     // pipeline, Ann's outgoing endpoint, Bob's incoming one
-    expect(await mediaServerObjects(media.url)).toHaveLength(3);
+    expect(await mediaServerObjects(call.media.url)).toHaveLength(3);
 
     // Ann's old socket stays open (the server has not noticed the loss): she is back on a new one.
-    const annAgain = await connectClient(server.url);
+    const annAgain = await connectClient(call.server.url);
     const left = nextEvent(bob, 'participant:left');
     const arrived = nextEvent(bob, 'participant:joined');
     const second = await join(annAgain, {
@@ -123,35 +98,35 @@ describe('recovery after a lost signaling path', () => {
     expect((await left)[0].participantId).toBe(first.selfId);
     expect((await arrived)[0].displayName).toBe('Ann');
     expect(
-      server.app.rooms
+      call.server.app.rooms
         .get('resume')
         ?.participants.map((p) => p.displayName)
         .sort(),
     ).toEqual(['Ann', 'Bob']);
     // The media server itself holds only the pipeline: both old endpoints are gone.
     await waitUntil(
-      async () => (await mediaServerObjects(media.url)).length === 1,
+      async () => (await mediaServerObjects(call.media.url)).length === 1,
       'the old endpoints released on the media server',
     );
-    expect(server.app.media.objectCount).toBe(1);
+    expect(call.server.app.media.objectCount).toBe(1);
     // The old socket's late disconnect removes nobody.
     ann.disconnect();
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(server.app.rooms.get('resume')?.size).toBe(2);
+    expect(call.server.app.rooms.get('resume')?.size).toBe(2);
   });
 
   it('a wrong resume token is an ordinary join: the old membership stays', async () => {
-    const ann = await connectClient(server.url);
+    const ann = await connectClient(call.server.url);
     const first = await joined(ann, 'forged', 'Ann');
-    const mallory = await connectClient(server.url);
+    const mallory = await connectClient(call.server.url);
     const result = await join(mallory, {
       roomId: 'forged',
       displayName: 'Mallory',
       resume: { participantId: first.selfId, token: 'A'.repeat(22) },
     });
     expect(result.ok).toBe(true);
-    expect(server.app.rooms.get('forged')?.size).toBe(2);
-    const bad = await join(await connectClient(server.url), {
+    expect(call.server.app.rooms.get('forged')?.size).toBe(2);
+    const bad = await join(await connectClient(call.server.url), {
       roomId: 'forged',
       displayName: 'Eve',
       resume: { participantId: first.selfId, token: 'x'.repeat(65) },
@@ -161,8 +136,8 @@ describe('recovery after a lost signaling path', () => {
   });
 
   it('a silent socket is shown reconnecting to the others, then removed after the grace period', async () => {
-    const ann = await connectClient(server.url);
-    const bob = await connectClient(server.url);
+    const ann = await connectClient(call.server.url);
+    const bob = await connectClient(call.server.url);
     const annJoin = await joined(ann, 'grace', 'Ann');
     await joined(bob, 'grace', 'Bob');
     const reconnecting = nextEvent(
@@ -178,26 +153,28 @@ describe('recovery after a lost signaling path', () => {
     expect((await left)[0].participantId).toBe(annJoin.selfId);
     // The grace period (2 s) ran in between; a timer's precision is all this allows.
     expect(Date.now() - shownAt).toBeGreaterThan(1700);
-    expect(server.app.rooms.get('grace')?.participants.map((p) => p.displayName)).toEqual(['Bob']);
+    expect(call.server.app.rooms.get('grace')?.participants.map((p) => p.displayName)).toEqual([
+      'Bob',
+    ]);
   });
 
   it('resuming during the grace period ends it: no reconnecting participant is left behind', async () => {
-    const ann = await connectClient(server.url);
-    const bob = await connectClient(server.url);
+    const ann = await connectClient(call.server.url);
+    const bob = await connectClient(call.server.url);
     const first = await joined(ann, 'grace-resume', 'Ann');
     await joined(bob, 'grace-resume', 'Bob');
     const reconnecting = nextEvent(bob, 'participant:updated', (info) => info.id === first.selfId);
     silence(ann);
     await reconnecting;
     const left = nextEvent(bob, 'participant:left');
-    const again = await join(await connectClient(server.url), {
+    const again = await join(await connectClient(call.server.url), {
       roomId: 'grace-resume',
       displayName: 'Ann',
       resume: { participantId: first.selfId, token: first.resumeToken ?? '' },
     });
     expect(again.ok).toBe(true);
     expect((await left)[0].participantId).toBe(first.selfId);
-    const room = server.app.rooms.get('grace-resume');
+    const room = call.server.app.rooms.get('grace-resume');
     expect(room?.participants.map((p) => p.connection)).toEqual(['connected', 'connected']);
     // The old membership's grace timer is gone with it: nobody else leaves.
     await new Promise((resolve) => setTimeout(resolve, 2500));

@@ -31,10 +31,17 @@ export function testLogger(): Logger {
 }
 
 /** The real embedded media server, forked, its candidates restricted to loopback. */
-export function startMediaServer(logger: Logger = testLogger()): Promise<EmbeddedMediaServer> {
+export function startMediaServer(
+  logger: Logger = testLogger(),
+  options: { recordingsDir?: string } = {},
+): Promise<EmbeddedMediaServer> {
   return EmbeddedMediaServer.start({
     entry: resolveMediaServerEntry(process.cwd()),
-    media: { iceAddresses: '127.0.0.1', logLevel: process.env['TEST_LOG'] ?? 'warn' },
+    media: {
+      iceAddresses: '127.0.0.1',
+      logLevel: process.env['TEST_LOG'] ?? 'warn',
+      ...(options.recordingsDir ? { recordingsDir: options.recordingsDir } : {}),
+    },
     logger,
     output: 'inherit',
   });
@@ -151,6 +158,22 @@ export async function joined(
   const result = await join(socket, { roomId, displayName });
   if (!result.ok) throw new Error(`join failed: ${result.error.code} ${result.error.message}`);
   return result.data;
+}
+
+/** Join fields beside the room and the name (credentials, tokens, a resume). */
+export type JoinExtra = Omit<Partial<JoinRoomRequest>, 'roomId' | 'displayName'>;
+
+/** A new client that joined `roomId` as `displayName` (with `extra` join fields), failing the test otherwise. */
+export async function person(
+  url: string,
+  roomId: string,
+  displayName: string,
+  extra: JoinExtra = {},
+): Promise<{ socket: TestClient; info: JoinRoomResult }> {
+  const socket = await connectClient(url);
+  const result = await join(socket, { roomId, displayName, ...extra });
+  if (!result.ok) throw new Error(`${displayName}: ${result.error.code}`);
+  return { socket, info: result.data };
 }
 
 /** The next `event` on `socket` that matches `filter`. */
