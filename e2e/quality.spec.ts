@@ -60,8 +60,9 @@ const ownNamespace =
   nft(['list', 'tables']);
 
 test.describe('connection quality', () => {
-  // Skipped without root in a loopback-only namespace: the loss rule would otherwise impair the
-  // machine's own network (npm test and e2e/dev.sh as root make such a namespace; CI runs there).
+  // Skipped unless root in the test run's own namespace (loopback, plus npm test's veth pair): the
+  // loss rule would otherwise impair the machine's own network. npm test and e2e/dev.sh as root make
+  // such a namespace, so it runs in CI.
   test.skip(!ownNamespace, 'needs root in a loopback-only network namespace (npm test makes one)');
   test.afterEach(() => setLoss(0));
 

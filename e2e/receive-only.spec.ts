@@ -57,8 +57,9 @@ const loopbackOnly = !Object.values(os.networkInterfaces()).some((list) =>
 test('a participant who denied camera and microphone permission sees others', async ({
   addParticipant,
 }) => {
-  // Skipped where the namespace has only loopback (so in npm test's own): a page without media
-  // permission gathers no ICE candidate there at all (see above); it runs with any other interface.
+  // Skipped where the namespace has only loopback (e2e/dev.sh's): a page without media permission
+  // gathers no ICE candidate there at all (see above). npm test's namespace has a veth pair, so it
+  // runs there and in CI.
   test.skip(loopbackOnly, 'Chromium gathers nothing without media permission on loopback only');
   const ana = await addParticipant('Ana');
   const viewer = await addParticipant('Viewer', { denyPermission: true });
