@@ -1,5 +1,7 @@
 import dgram from 'node:dgram';
 import type { RTCRtpTransceiver } from 'werift';
+import type { SenderReportSource } from './rtcpReports';
+import { setSenderReportSource } from './rtcpReports';
 import type { SrtpKeys } from './SrtpWriter';
 import { SrtpWriter } from './SrtpWriter';
 import type { WeriftUdpTransport } from './UdpRoute';
@@ -7,13 +9,6 @@ import { UdpRoute } from './UdpRoute';
 
 /** Packets kept for NACK answers: ~1.5 s of 720p video at 70 packets/s… and then some. */
 const HISTORY = 512;
-
-interface SenderReportState {
-  packetCount: number;
-  octetCount: number;
-  rtpTimestamp: number;
-  ntpTimestamp: bigint;
-}
 
 interface Nominated {
   protocol: { sendData(data: Buffer, addr: readonly [string, number]): Promise<void> };
@@ -26,7 +21,7 @@ interface Nominated {
  * werift's RTCRtpSender.sendRtp (header objects, extension mapping and sorting, several awaits
  * and a BWE record per packet) and keeps its own history to answer NACKs.
  */
-export class RtpSink {
+export class RtpSink implements SenderReportSource {
   readonly #t: RTCRtpTransceiver;
   #writer: SrtpWriter | undefined;
   #writerFor: unknown;
@@ -36,6 +31,8 @@ export class RtpSink {
   #tsOffset = 0;
   #lastSeq = Math.floor(Math.random() * 0x8000);
   #lastTs = Math.floor(Math.random() * 0x7fffffff);
+  /** When #lastTs was first sent (performance clock): the SR extrapolates from it. */
+  #lastTsAt = 0;
   readonly #histPayload: (Buffer | undefined)[] = new Array<Buffer | undefined>(HISTORY);
   readonly #histSeq = new Int32Array(HISTORY).fill(-1);
   readonly #histTs = new Uint32Array(HISTORY);
@@ -48,6 +45,7 @@ export class RtpSink {
 
   constructor(t: RTCRtpTransceiver) {
     this.#t = t;
+    setSenderReportSource(t.sender, this);
   }
 
   /** Forwards one packet of the source. Returns the bytes sent (0 when not ready). */
@@ -62,7 +60,11 @@ export class RtpSink {
     const ts = (srcTs + this.#tsOffset) >>> 0;
     if (((seq - this.#lastSeq) & 0xffff) < 0x8000) {
       this.#lastSeq = seq;
-      this.#lastTs = ts;
+      // One clock read per frame (a timestamp spans a frame's packets), not per packet.
+      if (ts !== this.#lastTs) {
+        this.#lastTs = ts;
+        this.#lastTsAt = performance.now();
+      }
     }
     const slot = seq % HISTORY;
     this.#histPayload[slot] = payload;
@@ -104,19 +106,24 @@ export class RtpSink {
       else void this.#pair?.protocol.sendData(out, this.#pair.remoteAddr).catch(() => undefined);
       bytes = out.length;
     }
-    // werift's SR generator reads these (packet/octet counts; RTP↔NTP pairing every 32 packets).
-    this.#packets++;
+    // What the sender reports say (senderReport); the first packet starts them (rtcpReports.ts).
+    if (this.#packets++ === 0) void sender.runRtcp();
     this.#octets += payload.length;
-    // Private in werift's typings, but they are what its SR generator reports.
-    const sr = sender as unknown as SenderReportState;
-    sr.packetCount = this.#packets;
-    sr.octetCount = this.#octets;
-    if ((this.#packets & 31) === 1) {
-      sr.rtpTimestamp = ts;
-      sr.ntpTimestamp = ntpNow();
-      void sender.runRtcp();
-    }
     return bytes;
+  }
+
+  /** SR contents at `nowMs`: the RTP clock extrapolated from the last frame sent. */
+  senderReport(
+    nowMs: number,
+  ): { rtpTimestamp: number; packets: number; octets: number } | undefined {
+    if (this.#packets === 0) return undefined;
+    const rate = this.#t.sender.codec?.clockRate ?? 90000;
+    const elapsed = Math.max(0, nowMs - this.#lastTsAt);
+    return {
+      rtpTimestamp: (this.#lastTs + Math.round((elapsed * rate) / 1000)) >>> 0,
+      packets: this.#packets,
+      octets: this.#octets,
+    };
   }
 
   #srtp(dtls: RTCRtpTransceiver['sender']['dtlsTransport']): SrtpWriter | undefined {
@@ -153,12 +160,4 @@ export class RtpSink {
     this.#udp = undefined;
     this.#writer = undefined;
   }
-}
-
-/** 64-bit NTP timestamp as werift's sender keeps it (bigint). */
-function ntpNow(): bigint {
-  const ms = Date.now() + 2208988800000;
-  const sec = Math.floor(ms / 1000);
-  const frac = Math.floor(((ms % 1000) / 1000) * 0x100000000);
-  return (BigInt(sec) << 32n) | BigInt(frac);
 }

@@ -12,7 +12,9 @@ import { dtlsCertificates } from './dtlsCertificate';
 import { ignoreRetransmittedHelloVerifyRequest } from './dtlsRetransmit';
 import { installFastRtpHeaderParse } from './fastRtpHeader';
 import { fastRouteRtp, installFastReceive, leanEvent, leanTransportEvents } from './fastReceive';
+import { installRtcpReports } from './rtcpReports';
 import { RtpSink } from './RtpSink';
+import { installSrtcp } from './Srtcp';
 import { installSrtpReader } from './SrtpReader';
 
 export interface IceCandidateInit {
@@ -44,11 +46,13 @@ export interface PeerCallbacks {
  * RTP, and send RTP / keyframe requests.
  */
 // Before any peer exists: werift would fail handshakes on a duplicated HelloVerifyRequest, and
-// parses every RTP header bit by bit (fastRtpHeader.ts) and spends on work nobody reads per packet
-// (fastReceive.ts).
+// parses every RTP header bit by bit (fastRtpHeader.ts), spends on work nobody reads per packet
+// (fastReceive.ts) and runs a timer loop of report objects per sender and receiver
+// (rtcpReports.ts).
 ignoreRetransmittedHelloVerifyRequest();
 installFastRtpHeaderParse();
 installFastReceive();
+installRtcpReports();
 
 export class Peer {
   readonly pc: RTCPeerConnection;
@@ -118,10 +122,11 @@ export class Peer {
     });
     this.pc.connectionStateChange.subscribe((s) => {
       if (this.#closed) return;
-      // SRTP sessions exist once DTLS is up: decrypt incoming RTP on the fast path from now on.
+      // SRTP sessions exist once DTLS is up: SRTP in and SRTCP both ways on the fast path now.
       if (s === 'connected') {
         for (const d of this.pc.dtlsTransports) {
           installSrtpReader(d);
+          installSrtcp(d);
           leanTransportEvents(d);
         }
       }
