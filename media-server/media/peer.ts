@@ -12,6 +12,8 @@ import { dtlsCertificates } from './dtlsCertificate';
 import { ignoreRetransmittedHelloVerifyRequest } from './dtlsRetransmit';
 import { installFastRtpHeaderParse } from './fastRtpHeader';
 import { fastRouteRtp, installFastReceive, leanEvent, leanTransportEvents } from './fastReceive';
+import { fastDatagramRtp } from './fastDatagram';
+import { NackGenerator } from './NackGenerator';
 import { installRtcpReports } from './rtcpReports';
 import { RtpSink } from './RtpSink';
 import { installSrtcp } from './Srtcp';
@@ -128,6 +130,7 @@ export class Peer {
           installSrtpReader(d);
           installSrtcp(d);
           leanTransportEvents(d);
+          fastDatagramRtp(d);
         }
       }
       this.#cb.onConnectionState(s);
@@ -178,6 +181,10 @@ export class Peer {
     };
     t.sender.onRtcp.subscribe(onRtcp);
     t.receiver.onRtcp.subscribe(onRtcp);
+    // werift's NACK generator keeps a 5 ms timer for good after a loss (NackGenerator.ts).
+    const receiver = t.receiver as unknown as { nack: { close(): void } };
+    receiver.nack.close();
+    receiver.nack = new NackGenerator(t.receiver);
     const sink = new RtpSink(t);
     this.#sinks.set(kind, sink);
     t.sender.onGenericNack.subscribe((n) => {
