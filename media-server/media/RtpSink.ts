@@ -10,6 +10,14 @@ import { UdpRoute } from './UdpRoute';
 /** Packets kept for NACK answers: ~1.5 s of 720p video at 70 packets/s… and then some. */
 const HISTORY = 512;
 
+/** The last HISTORY packets sent, by sequence number modulo HISTORY. */
+interface History {
+  payload: (Buffer | undefined)[];
+  seq: Int32Array;
+  ts: Uint32Array;
+  marker: Uint8Array;
+}
+
 interface Nominated {
   protocol: { sendData(data: Buffer, addr: readonly [string, number]): Promise<void> };
   remoteAddr: readonly [string, number];
@@ -33,10 +41,13 @@ export class RtpSink implements SenderReportSource {
   #lastTs = Math.floor(Math.random() * 0x7fffffff);
   /** When #lastTs was first sent (performance clock): the SR extrapolates from it. */
   #lastTsAt = 0;
-  readonly #histPayload: (Buffer | undefined)[] = new Array<Buffer | undefined>(HISTORY);
-  readonly #histSeq = new Int32Array(HISTORY).fill(-1);
-  readonly #histTs = new Uint32Array(HISTORY);
-  readonly #histMarker = new Uint8Array(HISTORY);
+  /**
+   * What a NACK can ask for again, made at the first packet, and only when the remote can NACK
+   * this stream (video; audio only if its codec negotiated `nack`, which Chromium's Opus does
+   * not): a publisher's endpoint never sends, an audio sink would only keep ~10 s of packets
+   * alive for nothing (memory, issue 15).
+   */
+  #history: History | null | undefined;
   #pair: Nominated | undefined;
   /** The nominated pair's UDP socket, connected to the remote (undefined for TURN/TCP pairs). */
   #udp: UdpRoute | undefined;
@@ -66,22 +77,43 @@ export class RtpSink implements SenderReportSource {
         this.#lastTsAt = performance.now();
       }
     }
-    const slot = seq % HISTORY;
-    this.#histPayload[slot] = payload;
-    this.#histSeq[slot] = seq;
-    this.#histTs[slot] = ts;
-    this.#histMarker[slot] = marker ? 1 : 0;
+    const history = this.#history === undefined ? this.#makeHistory() : this.#history;
+    if (history) {
+      const slot = seq % HISTORY;
+      history.payload[slot] = payload;
+      history.seq[slot] = seq;
+      history.ts[slot] = ts;
+      history.marker[slot] = marker ? 1 : 0;
+    }
     return this.#emit(seq, ts, marker, payload);
+  }
+
+  #makeHistory(): History | null | undefined {
+    const t = this.#t;
+    const codec = t.sender.codec;
+    if (!codec) return undefined; // not negotiated yet: decide at a later packet
+    const nack = t.kind === 'video' || codec.rtcpFeedback.some((f) => f.type === 'nack');
+    this.#history = nack
+      ? {
+          payload: new Array<Buffer | undefined>(HISTORY),
+          seq: new Int32Array(HISTORY).fill(-1),
+          ts: new Uint32Array(HISTORY),
+          marker: new Uint8Array(HISTORY),
+        }
+      : null;
+    return this.#history;
   }
 
   /** Answers a NACK from the remote with the packets still in history. */
   retransmit(lost: readonly number[]): number {
+    const h = this.#history;
+    if (!h) return 0;
     let n = 0;
     for (const seq of lost) {
       const slot = seq % HISTORY;
-      const payload = this.#histPayload[slot];
-      if (!payload || this.#histSeq[slot] !== seq) continue;
-      if (this.#emit(seq, this.#histTs[slot] ?? 0, this.#histMarker[slot] === 1, payload) > 0) n++;
+      const payload = h.payload[slot];
+      if (!payload || h.seq[slot] !== seq) continue;
+      if (this.#emit(seq, h.ts[slot] ?? 0, h.marker[slot] === 1, payload) > 0) n++;
     }
     return n;
   }
@@ -155,7 +187,8 @@ export class RtpSink implements SenderReportSource {
   }
 
   close(): void {
-    this.#histPayload.fill(undefined);
+    this.#history?.payload.fill(undefined);
+    this.#history = null;
     this.#pair = undefined;
     this.#udp = undefined;
     this.#writer = undefined;
