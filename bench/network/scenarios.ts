@@ -57,6 +57,7 @@ export async function pathCut(call: Call, seconds: number): Promise<RecoveryRun>
 /** The mobile browser's address changes under a running call (no cut). */
 export async function addressChange(call: Call): Promise<RecoveryRun> {
   call.net.changeAddress();
+  if (process.env.BENCH_NET_DEBUG) console.log(`${new Date().toISOString()} address changed`);
   // The old address is gone: what was in flight is lost; wait until it is felt, then time.
   await sleep(500);
   const r = await bothRecover(call);

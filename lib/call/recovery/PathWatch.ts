@@ -8,19 +8,20 @@ const silentSamples = 2;
 /**
  * Notices a dead path long before the browser does. When the address a call runs on goes away
  * (a phone leaving Wi-Fi), Chromium keeps its connections `connected` for about 7 s (measured in
- * `bench:network`, address change) while nothing arrives. A connected link always receives
- * something within a second or two — media, the media server's RTCP, STUN answers — so every
- * link that has gone silent for two samples in a row is reported, and recovery checks the
- * signaling (a ping; a false alarm costs one round trip).
+ * `bench:network`, address change) while nothing arrives. When every connected link has received
+ * nothing for two samples in a row, and at least one of them was receiving before, the path is
+ * suspect and recovery checks the signaling (a ping). A single link going quiet is a person
+ * muting, not a lost path, so it does not count; and one silence is reported once.
  */
 export class PathWatch {
-  readonly #links = new Map<PeerLink, { bytes: number; silent: number }>();
+  readonly #links = new Map<PeerLink, { bytes: number; silent: number; flowed: boolean }>();
   #timer: ReturnType<typeof setInterval> | undefined;
+  #reported = false;
 
   constructor(private readonly onSilent: () => void) {}
 
   add(link: PeerLink): void {
-    this.#links.set(link, { bytes: -1, silent: 0 });
+    this.#links.set(link, { bytes: -1, silent: 0, flowed: false });
   }
 
   delete(link: PeerLink): void {
@@ -38,23 +39,29 @@ export class PathWatch {
   }
 
   async #sample(): Promise<void> {
-    let silent = false;
+    const connected = [...this.#links].filter(
+      ([link]) => !link.closed && link.pc.connectionState === 'connected',
+    );
     await Promise.all(
-      [...this.#links].map(async ([link, seen]) => {
-        if (link.closed || link.pc.connectionState !== 'connected') {
-          seen.silent = 0;
-          return;
-        }
+      connected.map(async ([link, seen]) => {
         const stats = await link.pc.getStats().catch(() => null);
-        if (!stats || link.closed) return;
-        const bytes = receivedBytes(stats);
+        const bytes = stats && !link.closed ? receivedBytes(stats) : undefined;
         if (bytes === undefined) return;
+        if (seen.bytes >= 0 && bytes > seen.bytes) seen.flowed = true;
         seen.silent = bytes === seen.bytes ? seen.silent + 1 : 0;
         seen.bytes = bytes;
-        if (seen.silent === silentSamples) silent = true;
       }),
     );
-    if (silent && this.#timer !== undefined) this.onSilent();
+    if (this.#timer === undefined || connected.length === 0) return;
+    const seen = connected.map(([, s]) => s);
+    const allSilent = seen.every((s) => s.silent >= silentSamples) && seen.some((s) => s.flowed);
+    if (!allSilent) {
+      this.#reported = false;
+      return;
+    }
+    if (this.#reported) return;
+    this.#reported = true;
+    this.onSilent();
   }
 }
 
