@@ -80,6 +80,7 @@ function qualityRows(label: string, w: ImpairedWindow): unknown[][] {
       q.fps,
       q.freezeCount,
       q.freezeSeconds,
+      q.longestFreezeS,
       q.lossPercent,
       q.nacks,
       q.plis,
@@ -192,7 +193,7 @@ async function main(): Promise<void> {
       recovery.map((r) => recoveryRow(r.label, r.runs, r.failures)),
     ),
     '',
-    `Recovery: from the path restored (or the address changed) until both sides' remote tile has decoded 3 new frames. Quality over ${windowSeconds} s windows (getStats inbound-rtp deltas):`,
+    `Recovery: from the path restored (or the address changed) until both sides' remote tile has decoded 3 new frames. Quality over ${windowSeconds} s windows (getStats inbound-rtp deltas; the longest freeze from the counters read every 250 ms, exact when one freeze ends per reading, else an upper bound):`,
     '',
     table(
       [
@@ -201,6 +202,7 @@ async function main(): Promise<void> {
         'fps',
         'freezes',
         'freeze s',
+        'longest freeze s',
         'video loss %',
         'NACKs',
         'PLIs',
