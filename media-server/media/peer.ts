@@ -9,7 +9,9 @@ import { h264Codec, opusCodec, sdesMidExtension, vp8Codec } from './weriftCodecs
 import type { MediaNetworkConfig } from './config';
 import type { MediaKind } from './codecs';
 import { dtlsCertificates } from './dtlsCertificate';
+import { sendClientHelloAtOnce } from './dtlsClientHello';
 import { ignoreRetransmittedHelloVerifyRequest } from './dtlsRetransmit';
+import { nativeX25519 } from './dtlsX25519';
 import { installFastRtpHeaderParse } from './fastRtpHeader';
 import { fastRouteRtp, installFastReceive, leanEvent, leanTransportEvents } from './fastReceive';
 import { fastDatagramRtp } from './fastDatagram';
@@ -47,11 +49,14 @@ export interface PeerCallbacks {
  * behind what the endpoint needs: answer an offer, trickle candidates, report states, hand over
  * RTP, and send RTP / keyframe requests.
  */
-// Before any peer exists: werift would fail handshakes on a duplicated HelloVerifyRequest, and
-// parses every RTP header bit by bit (fastRtpHeader.ts), spends on work nobody reads per packet
+// Before any peer exists: werift would fail handshakes on a duplicated HelloVerifyRequest, wait
+// 100 ms before its first ClientHello and compute X25519 in JavaScript (dtls*.ts), parses every
+// RTP header bit by bit (fastRtpHeader.ts), spends on work nobody reads per packet
 // (fastReceive.ts) and runs a timer loop of report objects per sender and receiver
 // (rtcpReports.ts).
 ignoreRetransmittedHelloVerifyRequest();
+sendClientHelloAtOnce();
+nativeX25519();
 installFastRtpHeaderParse();
 installFastReceive();
 installRtcpReports();
