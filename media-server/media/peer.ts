@@ -1,5 +1,5 @@
 import type { RTCRtpTransceiver, RtpPacket, RTCIceServer } from 'werift';
-import type { RtcpPacket } from 'werift';
+import type { RtcpPacket, RtcpReceiverInfo } from 'werift';
 import {
   RTCPeerConnection,
   ReceiverEstimatedMaxBitrate,
@@ -8,6 +8,7 @@ import {
 import { h264Codec, opusCodec, sdesMidExtension, vp8Codec } from './weriftCodecs';
 import type { MediaNetworkConfig } from './config';
 import type { MediaKind } from './codecs';
+import type { LastSenderReport } from './LinkEstimator';
 import { dtlsCertificates } from './dtlsCertificate';
 import { ignoreRetransmittedHelloVerifyRequest } from './dtlsRetransmit';
 import { installFastRtpHeaderParse } from './fastRtpHeader';
@@ -35,7 +36,13 @@ export interface PeerCallbacks {
   /** PLI or FIR from the remote for what we send it. */
   onKeyframeRequest(kind: MediaKind): void;
   /** The remote asked for retransmission (RtpSink answers it from its history). */
-  onNack(kind: MediaKind, count: number): void;
+  onNack(kind: MediaKind, lost: readonly number[]): void;
+  /** A receiver report block about what we send the remote (RTCP RR, or SR of a sending remote). */
+  onReceiverReport(
+    kind: MediaKind,
+    block: RtcpReceiverInfo,
+    lastSr: LastSenderReport | undefined,
+  ): void;
 }
 
 /**
@@ -124,6 +131,7 @@ export class Peer {
           installSrtpReader(d);
           leanTransportEvents(d);
         }
+        this.#flushRemb();
       }
       this.#cb.onConnectionState(s);
     });
@@ -140,11 +148,7 @@ export class Peer {
         if (!this.#remoteSsrc.has(kind)) {
           this.#remoteSsrc.set(kind, rtp.header.ssrc);
           if (this.#pliPending.delete(kind)) this.requestKeyframe(kind);
-          const remb = this.#rembPending.get(kind);
-          if (remb !== undefined) {
-            this.#rembPending.delete(kind);
-            this.sendRemb(kind, remb);
-          }
+          this.#flushRemb();
         }
         this.#cb.onRtp(kind, rtp);
       });
@@ -173,12 +177,20 @@ export class Peer {
     };
     t.sender.onRtcp.subscribe(onRtcp);
     t.receiver.onRtcp.subscribe(onRtcp);
+    // werift's router hands RR/SR blocks to the sender whose SSRC they report on (as a whole
+    // packet: pick our block out of it).
+    t.sender.onRtcp.subscribe((p) => {
+      if (this.#closed || !('reports' in p)) return;
+      for (const block of p.reports) {
+        if (block.ssrc === t.sender.ssrc) this.#cb.onReceiverReport(kind, block, lastSr(t));
+      }
+    });
     const sink = new RtpSink(t);
     this.#sinks.set(kind, sink);
     t.sender.onGenericNack.subscribe((n) => {
       // werift's own sender has nothing cached (RtpSink sends instead); RtpSink answers.
       sink.retransmit(n.lost);
-      this.#cb.onNack(kind, n.lost.length);
+      this.#cb.onNack(kind, n.lost);
     });
   }
 
@@ -248,13 +260,14 @@ export class Peer {
 
   /**
    * Caps what the remote sends us for `kind` with a REMB (Chromium honours it as an upper bound
-   * for its send bitrate). Sent again with the first packet if the remote's SSRC is not known yet.
+   * for its send bitrate). Held back until DTLS is up and the remote's SSRC is known (a REMB sent
+   * before would be lost, and the policy sends one only when its value changes).
    */
   sendRemb(kind: MediaKind, bitsPerSecond: number): void {
     const t = this.#transceivers.get(kind);
     if (!t || this.#closed) return;
     const ssrc = this.#remoteSsrc.get(kind);
-    if (ssrc === undefined) {
+    if (ssrc === undefined || t.receiver.dtlsTransport.state !== 'connected') {
       this.#rembPending.set(kind, bitsPerSecond);
       return;
     }
@@ -278,6 +291,13 @@ export class Peer {
       .catch(() => undefined);
   }
 
+  #flushRemb(): void {
+    for (const [kind, bps] of [...this.#rembPending]) {
+      this.#rembPending.delete(kind);
+      this.sendRemb(kind, bps);
+    }
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -286,6 +306,13 @@ export class Peer {
     this.#sinks.clear();
     await this.pc.close();
   }
+}
+
+/** The last sender report werift sent for this transceiver (private fields of its sender). */
+function lastSr(t: RTCRtpTransceiver): LastSenderReport | undefined {
+  const s = t.sender as unknown as { lastSRtimestamp?: number; lastSentSRTimestamp?: number };
+  if (s.lastSRtimestamp === undefined || s.lastSentSRTimestamp === undefined) return undefined;
+  return { compactNtp: s.lastSRtimestamp, sentAtMs: s.lastSentSRTimestamp * 1000 };
 }
 
 function iceServers(net: MediaNetworkConfig): RTCIceServer[] {
