@@ -1,13 +1,16 @@
 /**
  * Issue 16: what a Chromium publisher sends when some of its three Chromium viewers are on lossy
- * links, with each viewer's cap estimated from its own receiver reports and NACKs (arm `new`) and
+ * or capped links, with each viewer's cap estimated from its own receiver reports and NACKs (arm `new`) and
  * with configured caps only (arm `old`: the estimator is switched off in this process, which is
  * how the media server behaved before). The embedded media server runs in this process; a viewer's
- * downlink is made lossy by an nftables rule on the server port of its connection (`numgen
- * random`, everything the server sends it: RTP, retransmissions, sender reports). Phases: no loss,
- * one of three viewers lossy, two of three. Arms alternate, one call each, in one run.
+ * downlink is impaired by an nftables rule on the server port of its connection, on everything
+ * the server sends it (RTP, retransmissions, sender reports): random loss (`--loss`, `numgen
+ * random`: loss that stays whatever the rate) or a policer (`--cap` kbit/s, `limit rate over`:
+ * what exceeds the rate is dropped, as a full bottleneck would). Phases: none, one of three
+ * viewers impaired, two of three. Arms alternate, one call each, in one run.
  *
  *   npx tsx bench/network-remb.ts --runs 2 --loss 20 --phase-seconds 30
+ *   npx tsx bench/network-remb.ts --runs 2 --cap 250 --phase-seconds 30
  */
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -32,6 +35,7 @@ const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '2' },
     loss: { type: 'string', default: '20' },
+    cap: { type: 'string' },
     'phase-seconds': { type: 'string', default: '30' },
     out: { type: 'string', default: 'network-remb' },
     'no-markdown': { type: 'boolean', default: false },
@@ -39,14 +43,19 @@ const { values } = parseArgs({
 });
 const runs = Number(values.runs);
 const lossPct = Number(values.loss);
+const capKbps = values.cap === undefined ? undefined : Number(values.cap);
+const impairment =
+  capKbps === undefined
+    ? `nftables \`numgen random\` dropping ${lossPct} %`
+    : `an nftables policer (\`limit rate over ${capKbps} kbit/s\`, burst 8 kB) dropping what exceeds it`;
 const phaseMs = Number(values['phase-seconds']) * 1000;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 type Arm = 'new' | 'old';
 const PHASES = [
-  { name: 'no loss', lossy: 0 },
-  { name: '1 of 3 viewers lossy', lossy: 1 },
-  { name: '2 of 3 viewers lossy', lossy: 2 },
+  { name: 'none impaired', lossy: 0 },
+  { name: '1 of 3 viewers impaired', lossy: 1 },
+  { name: '2 of 3 viewers impaired', lossy: 2 },
 ] as const;
 
 interface PhaseResult {
@@ -61,6 +70,8 @@ interface PhaseResult {
   estimatesKbps: number[];
   /** Each viewer's decoded frames per second over the phase's second half. */
   viewerFps: number[];
+  /** Each viewer's freezes (Chromium's freezeCount) over the phase's second half. */
+  viewerFreezes: number[];
   loadAverage: number;
 }
 
@@ -69,10 +80,23 @@ function nft(args: string[]): void {
   if (r.status !== 0) throw new Error(`nft ${args.join(' ')}: ${r.stderr.trim()}`);
 }
 
-/** Drops `pct` % of what the server sends from each of `ports` (nothing when empty). */
-function impair(ports: number[], pct: number): void {
+/** Impairs what the server sends from each of `ports` (nothing when empty). */
+function impair(ports: number[]): void {
   nft(['flush', 'chain', 'inet', 'moimremb', 'out']);
   for (const port of ports) {
+    if (capKbps !== undefined) {
+      const rate = ['limit', 'rate', 'over', String(Math.round(capKbps / 8)), 'kbytes/second'];
+      nft(
+        ['add', 'rule', 'inet', 'moimremb', 'out', 'udp', 'sport', String(port)].concat(rate, [
+          'burst',
+          '8',
+          'kbytes',
+          'drop',
+        ]),
+      );
+      continue;
+    }
+    const pct = lossPct;
     nft(
       ['add', 'rule', 'inet', 'moimremb', 'out', 'udp', 'sport', String(port)].concat([
         'numgen',
@@ -135,7 +159,7 @@ async function main(): Promise<void> {
       const ports = (await Promise.all(viewers.map(pageStats))).map((s) => s.serverPort ?? 0);
       if (ports.some((p) => !p)) throw new Error(`no selected candidate pair: ${ports.join()}`);
       for (const phase of PHASES) {
-        impair(ports.slice(0, phase.lossy), lossPct);
+        impair(ports.slice(0, phase.lossy));
         await sleep(phaseMs / 2);
         const [p0, v0] = [await pageStats(pub), await Promise.all(viewers.map(pageStats))];
         const t0 = Date.now();
@@ -153,11 +177,12 @@ async function main(): Promise<void> {
           viewerFps: v1.map((v, i) =>
             round(((v.framesDecoded ?? 0) - (v0[i]?.framesDecoded ?? 0)) / s, 1),
           ),
+          viewerFreezes: v1.map((v, i) => (v.freezeCount ?? 0) - (v0[i]?.freezeCount ?? 0)),
           loadAverage: loadAverage()[0],
         });
         console.log(JSON.stringify(results.at(-1)));
       }
-      impair([], 0);
+      impair([]);
       for (const page of pages) await page.close();
       await k((cb) => pipeline.release(cb));
     }
@@ -171,11 +196,12 @@ async function main(): Promise<void> {
 }
 
 function report(machine: ReturnType<typeof machineInfo>, results: PhaseResult[]): void {
-  writeJson(values.out, { machine, command: commandLine(), lossPct, phaseMs, results });
+  writeJson(values.out, { machine, command: commandLine(), impairment, phaseMs, results });
   const rows = PHASES.flatMap((phase) =>
     (['old', 'new'] as const).map((arm) => {
       const of = results.filter((r) => r.arm === arm && r.phase === phase.name);
       const fps = (i: number) => median(of.map((r) => r.viewerFps[i] ?? 0));
+      const freezes = (i: number) => of.map((r) => r.viewerFreezes[i] ?? 0).join('+');
       return [
         phase.name,
         arm,
@@ -185,16 +211,17 @@ function report(machine: ReturnType<typeof machineInfo>, results: PhaseResult[])
         of.map((r) => r.rembKbps || 'none').join(', '),
         of.map((r) => r.estimatesKbps.map((e) => e || '–').join(' / ')).join('; '),
         `${fps(0)} / ${fps(1)} / ${fps(2)}`,
+        `${freezes(0)} / ${freezes(1)} / ${freezes(2)}`,
         of.map((r) => r.loadAverage).join(', '),
       ];
     }),
   );
   const markdown = [
-    '## REMB from the viewers’ links (issue 16): one Chromium publisher, three Chromium viewers',
+    `### One Chromium publisher, three Chromium viewers: ${capKbps ? `${capKbps} kbit/s policer` : `${lossPct} % random loss`}`,
     '',
     machineMarkdown(machine),
     `- command: \`${commandLine()}\``,
-    `- loss: nftables \`numgen random\` dropping ${lossPct} % of what the server sends a lossy viewer (viewers 1, then 1 and 2); ${phaseMs / 1000} s per phase, measured over its second half; arms alternate in one run (old: the estimator switched off in-process)`,
+    `- impairment: ${impairment} of what the server sends an impaired viewer (viewer 1, then 1 and 2); ${phaseMs / 1000} s per phase, measured over its second half; arms alternate in one run (old: the estimator switched off in-process)`,
     '',
     table(
       [
@@ -206,12 +233,13 @@ function report(machine: ReturnType<typeof machineInfo>, results: PhaseResult[])
         'REMB cap kbps (each call)',
         'viewer estimates kbps (each call)',
         'viewer fps 1 / 2 / 3',
+        'viewer freezes 1 / 2 / 3 (each call)',
         'load avg',
       ],
       rows,
     ),
   ].join('\n');
-  if (!values['no-markdown']) upsertSection('network-remb', markdown);
+  if (!values['no-markdown']) upsertSection(`network-remb${capKbps ? '-cap' : ''}`, markdown);
   console.log(markdown);
 }
 

@@ -133,6 +133,17 @@ describe('LinkEstimator (GCC loss-based controller over receiver reports)', () =
     expect(v.estimator.snapshot().loss).toBe(0);
   });
 
+  it('ignores NACKed numbers far from what the viewer reports receiving, and NACKs before any report', () => {
+    const v = new Viewer();
+    v.estimator.onNack([1, 2, 3]); // no report yet: no window to count them in
+    v.step();
+    // Numbers nowhere near the stream (a parse of some other packet's bytes) count for nothing,
+    // and do not make the real losses after them look old.
+    v.estimator.onNack([(v.seq + 20_000) & 0xffff, (v.seq + 40_000) & 0xffff]);
+    expect(v.step({ lost: 20, repaired: 20 })).toBe(true);
+    expect(v.estimator.snapshot().loss).toBeCloseTo(0.2);
+  });
+
   it('waits 300 ms + RTT between decreases: one burst is not counted by every report', () => {
     const v = new Viewer();
     v.step({ ms: 600, packets: 60 });

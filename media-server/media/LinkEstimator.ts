@@ -78,6 +78,9 @@ const DECREASE_WAIT_MS = 300;
 export const HEADROOM = 1.5;
 /** A published estimate moves only by more than this share (no REMB per report). */
 export const PUBLISH_THRESHOLD = 0.1;
+/** How far behind / ahead of the last report's highest sequence number a NACKed one may be. */
+const NACK_BEHIND = 2048;
+const NACK_AHEAD = 1024;
 /** The lowest estimate, whatever the loss (Chromium's own floor is 30 kbps). */
 const FLOOR_BPS = 30_000;
 
@@ -113,6 +116,8 @@ export class LinkEstimator {
   #nacked = 0;
   /** Newest sequence number NACKed so far (−1: none). */
   #nackNewest = -1;
+  /** Highest sequence number of the last report (undefined: none yet). */
+  #reference: number | undefined;
   /** The controller's estimate in bps; undefined while nothing limits the link. */
   #estimate: number | undefined;
   #published = 0;
@@ -129,12 +134,18 @@ export class LinkEstimator {
 
   /**
    * A NACK from the viewer. A receiver asks again for what is still missing, so only sequence
-   * numbers newer than every one asked for before count as new losses.
+   * numbers newer than every one asked for before count as new losses; and only near what the
+   * viewer last reported receiving (a number from elsewhere would move "newest" around the
+   * circle and have every loss counted again).
    */
   onNack(lost: readonly number[]): void {
+    const ref = this.#reference;
+    if (ref === undefined) return; // no window open: nothing to count it in
     const newest = this.#nackNewest;
     let max = newest;
     for (const seq of lost) {
+      const d = (((seq - ref) & 0xffff) << 16) >> 16;
+      if (d < -NACK_BEHIND || d > NACK_AHEAD) continue;
       if (newest >= 0 && !newer(seq, newest)) continue;
       this.#nacked++;
       if (max < 0 || newer(seq, max)) max = seq;
@@ -157,6 +168,7 @@ export class LinkEstimator {
     this.#jitter = block.jitter;
     this.#reportedLoss = block.fractionLost / 256;
     this.#packetsLost = (block.packetsLost << 8) >> 8;
+    this.#reference = block.highestSequence & 0xffff;
     const now: Window = {
       atMs: nowMs,
       highestSequence: block.highestSequence,

@@ -12,6 +12,7 @@ import type { LastSenderReport } from './LinkEstimator';
 import { dtlsCertificates } from './dtlsCertificate';
 import { ignoreRetransmittedHelloVerifyRequest } from './dtlsRetransmit';
 import { installFastRtpHeaderParse } from './fastRtpHeader';
+import { installNackParseBound } from './nackParse';
 import { fastRouteRtp, installFastReceive, leanEvent, leanTransportEvents } from './fastReceive';
 import { RtpSink } from './RtpSink';
 import { installSrtpReader } from './SrtpReader';
@@ -52,10 +53,11 @@ export interface PeerCallbacks {
  */
 // Before any peer exists: werift would fail handshakes on a duplicated HelloVerifyRequest, and
 // parses every RTP header bit by bit (fastRtpHeader.ts) and spends on work nobody reads per packet
-// (fastReceive.ts).
+// (fastReceive.ts), and reads a NACK past its own end (nackParse.ts).
 ignoreRetransmittedHelloVerifyRequest();
 installFastRtpHeaderParse();
 installFastReceive();
+installNackParseBound();
 
 export class Peer {
   readonly pc: RTCPeerConnection;
