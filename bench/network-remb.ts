@@ -13,6 +13,7 @@
  *   npx tsx bench/network-remb.ts --runs 2 --cap 250 --phase-seconds 30
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import type { Page } from 'playwright-core';
@@ -37,7 +38,7 @@ const { values } = parseArgs({
     loss: { type: 'string', default: '20' },
     cap: { type: 'string' },
     'phase-seconds': { type: 'string', default: '30' },
-    out: { type: 'string', default: 'network-remb' },
+    out: { type: 'string' },
     'no-markdown': { type: 'boolean', default: false },
   },
 });
@@ -72,7 +73,19 @@ interface PhaseResult {
   viewerFps: number[];
   /** Each viewer's freezes (Chromium's freezeCount) over the phase's second half. */
   viewerFreezes: number[];
+  /** Datagrams any socket of the call dropped at a full receive buffer (second half). */
+  rcvbufDrops: number;
   loadAverage: number;
+}
+
+/** UDP datagrams dropped at a full receive buffer in this namespace (every socket of the call). */
+function rcvbufErrors(): number {
+  const lines = readFileSync('/proc/net/snmp', 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('Udp:'));
+  const [names, counts] = lines.map((l) => l.split(/\s+/));
+  const i = names?.indexOf('RcvbufErrors') ?? -1;
+  return i > 0 ? Number(counts?.[i] ?? 0) : 0;
 }
 
 function nft(args: string[]): void {
@@ -163,6 +176,7 @@ async function main(): Promise<void> {
         await sleep(phaseMs / 2);
         const [p0, v0] = [await pageStats(pub), await Promise.all(viewers.map(pageStats))];
         const t0 = Date.now();
+        const drops0 = rcvbufErrors();
         await sleep(phaseMs / 2);
         const [p1, v1] = [await pageStats(pub), await Promise.all(viewers.map(pageStats))];
         const s = (Date.now() - t0) / 1000;
@@ -178,6 +192,7 @@ async function main(): Promise<void> {
             round(((v.framesDecoded ?? 0) - (v0[i]?.framesDecoded ?? 0)) / s, 1),
           ),
           viewerFreezes: v1.map((v, i) => (v.freezeCount ?? 0) - (v0[i]?.freezeCount ?? 0)),
+          rcvbufDrops: rcvbufErrors() - drops0,
           loadAverage: loadAverage()[0],
         });
         console.log(JSON.stringify(results.at(-1)));
@@ -196,22 +211,29 @@ async function main(): Promise<void> {
 }
 
 function report(machine: ReturnType<typeof machineInfo>, results: PhaseResult[]): void {
-  writeJson(values.out, { machine, command: commandLine(), impairment, phaseMs, results });
+  writeJson(values.out ?? `network-remb${capKbps ? '-cap' : ''}`, {
+    machine,
+    command: commandLine(),
+    impairment,
+    phaseMs,
+    results,
+  });
   const rows = PHASES.flatMap((phase) =>
     (['old', 'new'] as const).map((arm) => {
       const of = results.filter((r) => r.arm === arm && r.phase === phase.name);
-      const fps = (i: number) => median(of.map((r) => r.viewerFps[i] ?? 0));
+      const fps = (i: number) => round(median(of.map((r) => r.viewerFps[i] ?? 0)), 1);
       const freezes = (i: number) => of.map((r) => r.viewerFreezes[i] ?? 0).join('+');
       return [
         phase.name,
         arm,
         of.length,
-        `**${median(of.map((r) => r.sentKbps))}**`,
+        `**${round(median(of.map((r) => r.sentKbps)), 0)}**`,
         median(of.map((r) => r.frameWidth)),
         of.map((r) => r.rembKbps || 'none').join(', '),
         of.map((r) => r.estimatesKbps.map((e) => e || '–').join(' / ')).join('; '),
         `${fps(0)} / ${fps(1)} / ${fps(2)}`,
         `${freezes(0)} / ${freezes(1)} / ${freezes(2)}`,
+        of.map((r) => r.rcvbufDrops).join(', '),
         of.map((r) => r.loadAverage).join(', '),
       ];
     }),
@@ -234,6 +256,7 @@ function report(machine: ReturnType<typeof machineInfo>, results: PhaseResult[])
         'viewer estimates kbps (each call)',
         'viewer fps 1 / 2 / 3',
         'viewer freezes 1 / 2 / 3 (each call)',
+        'UDP rcvbuf drops (each call)',
         'load avg',
       ],
       rows,
