@@ -39,7 +39,9 @@ const { values } = parseArgs({
     a: { type: 'string' },
     b: { type: 'string' },
     rounds: { type: 'string', default: '2' },
-    /** the present participants send the default fake camera (720p) instead of 160×120 */
+    /** the N − 1 present participants are Chromium pages, not werift publishers of a VP8 clip */
+    'chromium-present': { type: 'boolean', default: false },
+    /** with --chromium-present: they send the default fake camera (720p) instead of 160×120 */
     'full-cost-present': { type: 'boolean', default: false },
     out: { type: 'string', default: 'join-latency' },
     'no-markdown': { type: 'boolean', default: false },
@@ -61,8 +63,8 @@ const PHASES: (keyof Omit<JoinPhases, 'frameSource'>)[] = [
 export interface JoinSummary {
   arm: string;
   participants: number;
-  /** CPU-s/s during the measured joins (medians over rounds): browsers, servers, machine */
-  cpu: { browsers: number; server: number; machine: number } | undefined;
+  /** CPU-s/s during the measured joins (medians over rounds): browsers, present, servers, machine */
+  cpu: { browsers: number; present: number; server: number; machine: number } | undefined;
   load: [number, number];
   runs: number;
   failures: string[];
@@ -83,7 +85,7 @@ function summarizeJoin(arm: string, rs: JoinRunResult[]): JoinSummary {
   const frameSources: Record<string, number> = {};
   for (const p of phases) frameSources[p.frameSource] = (frameSources[p.frameSource] ?? 0) + 1;
   const cpus = rs.flatMap((r) => (r.cpu ? [r.cpu] : []));
-  const cpuMedian = (k: 'browsers' | 'server' | 'machine'): number =>
+  const cpuMedian = (k: 'browsers' | 'present' | 'server' | 'machine'): number =>
     round(
       quantile(
         cpus.map((c) => c[k]),
@@ -97,6 +99,7 @@ function summarizeJoin(arm: string, rs: JoinRunResult[]): JoinSummary {
     cpu: cpus.length
       ? {
           browsers: cpuMedian('browsers'),
+          present: cpuMedian('present'),
           server: cpuMedian('server'),
           machine: cpuMedian('machine'),
         }
@@ -117,6 +120,15 @@ function ratio(s: JoinSummary, base: JoinSummary | undefined, k: string): number
   return round((s.median[k] ?? NaN) / (base?.median[k] ?? NaN), 2);
 }
 
+const presentText = (chromium: boolean): string =>
+  chromium
+    ? 'N − 1 participants are already in the call (Chromium pages; they send a 160×120, 15 fps ' +
+      'fake camera, `--full-cost-present` for 720p: real VP8 to decode, at little encoding cost)'
+    : 'N − 1 participants are already in the call: werift participants in load-generator ' +
+      'processes of their own (`bench/join/present.ts`), each publishing a 320×240 VP8 clip made ' +
+      'once by ffmpeg, looped at 30 fps, with synthetic Opus, and watching nobody (the clean ' +
+      'room; `--chromium-present` for Chromium pages); the joiner is Chromium and decodes them';
+
 function markdown(summaries: JoinSummary[], command: string, rel: string, server: string): string {
   const compared = new Set(summaries.map((s) => s.arm)).size > 1;
   const baseOf = (s: JoinSummary): JoinSummary | undefined =>
@@ -135,7 +147,7 @@ function markdown(summaries: JoinSummary[], command: string, rel: string, server
     s.median.dtls,
     s.median.firstFrame,
     ...(compared ? [`${ratio(s, baseOf(s), 'total')} / ${ratio(s, baseOf(s), 'allRemotes')}`] : []),
-    s.cpu ? `${s.cpu.browsers} / ${s.cpu.server} / ${s.cpu.machine}` : '–',
+    s.cpu ? `${s.cpu.browsers} / ${s.cpu.present} / ${s.cpu.server} / ${s.cpu.machine}` : '–',
     `${s.load[0]} → ${s.load[1]}`,
   ]);
   return [
@@ -161,21 +173,21 @@ function markdown(summaries: JoinSummary[], command: string, rel: string, server
         'ICE → DTLS connected',
         'DTLS → first frame',
         ...(compared ? ['÷ first arm (first / all)'] : []),
-        'CPU-s/s browsers / servers / machine',
+        'CPU-s/s browsers / present / servers / machine',
         'load 1 min',
       ],
       rows,
     ),
     '',
     'Phase columns are medians in ms, for the remote whose frame came first; they add up to the ' +
-      'total of each run (medians need not add up exactly). N − 1 participants are already in the ' +
-      'call (Chromium pages, fake camera); each run a new participant opens the prejoin screen, and ' +
+      `total of each run (medians need not add up exactly). ${presentText(values['chromium-present'])}; ` +
+      'each run a new participant opens the prejoin screen, and ' +
       'the clock starts at its click on Join. Milestones are recorded by a probe script injected ' +
       'into the page (`bench/join/page-probe.js`): socket.io frames, RTCPeerConnection events, and ' +
       'the first `requestVideoFrameCallback` of the remote `<video>` (getStats `framesDecoded > 0` ' +
-      'as a fallback). The N − 1 present participants send a 160×120, 15 fps fake camera ' +
-      '(`--full-cost-present` for 720p): real VP8 to decode, at little encoding cost. CPU: ' +
+      'as a fallback). CPU: ' +
       "CPU-seconds per second during the measured joins of this tool's Chromium (all pages), of " +
+      'the present werift participants, of ' +
       "the app and media servers, and of the whole machine (others' work included) out of " +
       `${summaries[0]?.cpu ? os.availableParallelism() : '?'} cores. Targets (issue 18): N = 2 ` +
       'median ≤ 300 ms; all remotes of a room of 8 ≤ 800 ms median.',
@@ -240,6 +252,7 @@ async function main(): Promise<void> {
             warmupRuns: Number(values.warmup),
             timeoutMs: Number(values['timeout-ms']),
             ...(target.pid === undefined ? {} : { serverPid: target.pid }),
+            chromiumPresent: values['chromium-present'],
             fullCostPresent: values['full-cost-present'],
             log: (l) => console.log(l),
           });

@@ -80,7 +80,8 @@ export function Prejoin({
     const { audioTrack, videoTrack } = preview.handOff();
     onJoin({
       displayName,
-      prepared: prepared.handOff(),
+      // The join itself leaves now, on the prepared socket; the call view adopts its answer.
+      prepared: prepared.handOff({ displayName }),
       media: {
         audioTrack,
         videoTrack,

@@ -18,10 +18,12 @@ export class LoadWorker {
     maxLifetimeMs: number,
     sampleEvery: number,
     sfu: SfuKind = 'moim',
+    /** the join benchmark's present participants: real VP8, no subscriptions */
+    participants: Pick<Extract<ToWorker, { type: 'init' }>, 'clip' | 'subscribe'> = {},
   ): Promise<LoadWorker> {
     const w = new LoadWorker(forkTs('bench/load/worker.ts'));
     const ready = w.expect('ready', 30_000);
-    w.send({ type: 'init', url, roomId, maxLifetimeMs, sampleEvery, sfu });
+    w.send({ type: 'init', url, roomId, maxLifetimeMs, sampleEvery, sfu, ...participants });
     await ready;
     return w;
   }

@@ -50,6 +50,8 @@ function machineBusySeconds(): number {
 export interface CpuShare {
   /** CPU-seconds per second of wall time of this tool's Chromium (all pages) */
   browsers: number;
+  /** the werift participants already in the room (their load-generator processes), if any */
+  present: number;
   /** the app server and the media server it forked */
   server: number;
   /** the whole machine, others' work included, out of `cores` */
@@ -59,18 +61,25 @@ export interface CpuShare {
 }
 
 /**
- * Starts measuring; the returned function gives the CPU shares since. The servers are children of
- * this process too, so the browsers are the rest of this process's tree (without itself).
+ * Starts measuring; the returned function gives the CPU shares since. The servers and the present
+ * participants' processes are children of this process too, so the browsers are the rest of this
+ * process's tree (without itself).
  */
-export function cpuMeter(serverPids: readonly number[]): () => CpuShare {
+export function cpuMeter(
+  serverPids: readonly number[],
+  presentPids: readonly number[] = [],
+): () => CpuShare {
+  const sum = (pids: readonly number[]) => pids.reduce((s, pid) => s + treeCpuSeconds(pid), 0);
   const read = () => {
-    const server = serverPids.reduce((sum, pid) => sum + treeCpuSeconds(pid), 0);
+    const server = sum(serverPids);
+    const present = sum(presentPids);
     const all = treeCpuSeconds(process.pid);
     const self = ownAndReaped(process.pid);
     return {
       at: performance.now(),
       server,
-      browsers: all - server - self,
+      present,
+      browsers: all - server - present - self,
       machine: machineBusySeconds(),
     };
   };
@@ -78,9 +87,11 @@ export function cpuMeter(serverPids: readonly number[]): () => CpuShare {
   return () => {
     const now = read();
     const seconds = (now.at - start.at) / 1000;
-    const rate = (k: 'server' | 'browsers' | 'machine') => (now[k] - start[k]) / seconds;
+    const rate = (k: 'server' | 'present' | 'browsers' | 'machine') =>
+      (now[k] - start[k]) / seconds;
     return {
       browsers: rate('browsers'),
+      present: rate('present'),
       server: rate('server'),
       machine: rate('machine'),
       cores: os.availableParallelism(),

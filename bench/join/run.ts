@@ -17,6 +17,7 @@ import {
 } from './browser';
 import { type CpuShare, cpuMeter } from './cpu';
 import { joinPhases, type JoinPhases, type ProbeEvent } from './phases';
+import { type PresentRoom, startPresentRoom } from './present';
 
 export interface JoinRunOptions {
   browser: Browser;
@@ -27,7 +28,9 @@ export interface JoinRunOptions {
   timeoutMs: number;
   /** the app server's pid (its media server is its child), for the CPU shares */
   serverPid?: number;
-  /** the N − 1 present participants send Chromium's default fake camera instead of 160×120 */
+  /** the N − 1 present participants are Chromium pages (default: werift publishers, present.ts) */
+  chromiumPresent?: boolean;
+  /** Chromium present participants send the default fake camera instead of 160×120 */
   fullCostPresent?: boolean;
   log?: (line: string) => void;
 }
@@ -50,6 +53,7 @@ export async function runJoin(o: JoinRunOptions): Promise<JoinRunResult> {
   const log = o.log ?? ((): void => undefined);
   const roomId = `bench-join-${o.participants}-${Date.now()}`;
   const present: CallPage[] = [];
+  let presentRoom: PresentRoom | undefined;
   const phases: JoinPhases[] = [];
   const events: ProbeEvent[][] = [];
   const failures: string[] = [];
@@ -57,7 +61,10 @@ export async function runJoin(o: JoinRunOptions): Promise<JoinRunResult> {
   const load: [number, number] = [os.loadavg()[0] ?? 0, 0];
   try {
     try {
-      for (let i = 0; i < o.participants - 1; i++) {
+      if (!o.chromiumPresent) {
+        presentRoom = await startPresentRoom(o.url, roomId, o.participants - 1, o.timeoutMs);
+      }
+      for (let i = 0; !presentRoom && i < o.participants - 1; i++) {
         const p = await openPrejoin(o.browser, o.url, roomId, `present-${i + 1}`, {
           lowCost: o.fullCostPresent !== true,
         });
@@ -77,7 +84,7 @@ export async function runJoin(o: JoinRunOptions): Promise<JoinRunResult> {
     for (let run = 0; run < o.warmupRuns + o.runs; run++) {
       const warm = run < o.warmupRuns;
       if (!warm && !meter) {
-        meter = cpuMeter(o.serverPid === undefined ? [] : [o.serverPid]);
+        meter = cpuMeter(o.serverPid === undefined ? [] : [o.serverPid], presentRoom?.pids);
         load[0] = os.loadavg()[0] ?? 0;
       }
       const joiner = await openPrejoin(o.browser, o.url, roomId, `joiner-${run + 1}`);
@@ -108,7 +115,7 @@ export async function runJoin(o: JoinRunOptions): Promise<JoinRunResult> {
     cpu = meter?.();
     load[1] = os.loadavg()[0] ?? 0;
   } finally {
-    await Promise.all(present.map((p) => p.context.close()));
+    await Promise.all([...present.map((p) => p.context.close()), presentRoom?.stop()]);
   }
   return { participants: o.participants, phases, events, failures, cpu, load };
 }

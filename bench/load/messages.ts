@@ -11,6 +11,10 @@ export type ToWorker =
       sampleEvery: number;
       /** whose signaling the participants speak (default moim) */
       sfu?: SfuKind;
+      /** real VP8 to send instead of probed synthetic frames (clipSource.ts) */
+      clip?: { units: Uint8Array[]; key: boolean }[];
+      /** false: the participants publish and watch nobody (default true) */
+      subscribe?: boolean;
     }
   | { type: 'add'; index: number }
   | { type: 'status' }

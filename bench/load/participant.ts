@@ -4,7 +4,7 @@
  * connection and subscribes to every other participant with one receiving connection each
  * (Kurento's one endpoint per direction; one Janus subscriber handle per feed).
  */
-import type { RTCPeerConnection, RTCRtpSender } from 'werift';
+import type { RTCPeerConnection, RTCRtpSender, RtpPacket } from 'werift';
 
 import type { Meter } from './meter';
 import { createPeer, sampleIncomingRtp, waitConnected } from './peer';
@@ -23,6 +23,12 @@ const AUDIO_NS = 20_000_000n;
 /** Farther behind than this, the pacer skips instead of bursting (the load tool is saturated). */
 const MAX_BEHIND_NS = 200_000_000n;
 
+/** What the participant's camera sends: synthetic probed frames, or a real clip (clipSource.ts). */
+export interface VideoFrames {
+  nextFrame(now: bigint): RtpPacket[];
+  requestKeyframe(): void;
+}
+
 export interface ParticipantOptions {
   signaling: LoadSignaling;
   /** Index of this participant in the room, embedded in every packet it publishes. */
@@ -31,6 +37,10 @@ export interface ParticipantOptions {
   /** decrypt and parse only every n-th RTP packet per subscription (1 = all) */
   sampleEvery?: number;
   connectTimeoutMs?: number;
+  /** default: synthetic frames carrying the latency probe (VideoSource) */
+  video?: VideoFrames;
+  /** false: publish only, watch nobody (the join benchmark's present participants) */
+  subscribe?: boolean;
 }
 
 export class LoadParticipant {
@@ -38,7 +48,7 @@ export class LoadParticipant {
   private videoSender: RTCRtpSender | undefined;
   private audioSender: RTCRtpSender | undefined;
   private readonly subscribers = new Map<string, RTCPeerConnection>();
-  private readonly video: VideoSource;
+  private readonly video: VideoFrames;
   private readonly audio: AudioSource;
   private nextVideoNs = 0n;
   private nextAudioNs = 0n;
@@ -49,7 +59,7 @@ export class LoadParticipant {
   readonly errors: string[] = [];
 
   constructor(private readonly options: ParticipantOptions) {
-    this.video = new VideoSource(options.index);
+    this.video = options.video ?? new VideoSource(options.index);
     this.audio = new AudioSource(options.index);
   }
 
@@ -93,7 +103,7 @@ export class LoadParticipant {
   }
 
   private async subscribe(feedId: string): Promise<void> {
-    if (this.closed || this.subscribers.has(feedId)) return;
+    if (this.closed || this.subscribers.has(feedId) || this.options.subscribe === false) return;
     const every = this.options.sampleEvery ?? 1;
     const pc = createPeer({ nack: every === 1 });
     this.subscribers.set(feedId, pc);

@@ -3,6 +3,8 @@
  * they send and receive. Driven over IPC by bench/forwarding.ts; exits when told, when its parent
  * goes away, or after its maximum lifetime.
  */
+import type { ClipFrame } from '../../server/test/clip-player';
+import { ClipVideoSource, clipFromIpc } from './clipSource';
 import { Meter } from './meter';
 import type { FromWorker, ToWorker } from './messages';
 import { JanusSignaling } from './janus-signaling';
@@ -15,7 +17,16 @@ const PACE_MS = 5;
 
 const meter = new Meter();
 const participants: LoadParticipant[] = [];
-let config: { url: string; roomId: string; sampleEvery: number; sfu: SfuKind } | undefined;
+let config:
+  | {
+      url: string;
+      roomId: string;
+      sampleEvery: number;
+      sfu: SfuKind;
+      clip: ClipFrame[] | undefined;
+      subscribe: boolean;
+    }
+  | undefined;
 let pacer: NodeJS.Timeout | undefined;
 
 function send(message: FromWorker): void {
@@ -35,12 +46,19 @@ async function stop(): Promise<void> {
 async function add(index: number): Promise<void> {
   if (!config) throw new Error('init first');
   const started = performance.now();
-  const { url, roomId, sampleEvery, sfu } = config;
+  const { url, roomId, sampleEvery, sfu, clip, subscribe } = config;
   const signaling: LoadSignaling =
     sfu === 'janus'
       ? new JanusSignaling(url, Number(roomId))
       : new MoimSignaling(url, roomId, (what, e) => p.fail(what, e));
-  const p: LoadParticipant = new LoadParticipant({ signaling, index, meter, sampleEvery });
+  const p: LoadParticipant = new LoadParticipant({
+    signaling,
+    index,
+    meter,
+    sampleEvery,
+    subscribe,
+    ...(clip ? { video: new ClipVideoSource(clip) } : {}),
+  });
   participants.push(p);
   try {
     await p.start();
@@ -60,6 +78,8 @@ process.on('message', (raw: unknown) => {
         roomId: message.roomId,
         sampleEvery: message.sampleEvery,
         sfu: message.sfu ?? 'moim',
+        clip: message.clip ? clipFromIpc(message.clip) : undefined,
+        subscribe: message.subscribe !== false,
       };
       setTimeout(() => void stop(), message.maxLifetimeMs).unref();
       pacer = setInterval(() => {

@@ -172,10 +172,24 @@ export class CallSession {
       else this.#end('error', error);
     });
     socket.on('call:error', (error) => console.warn('call error', error.code, error.message));
+    this.#speaking.start();
+    // The join the click sent (issue 18): every listener is attached, so what the server said
+    // meanwhile (its answer included) is replayed to them now, in order.
+    const early = prepared?.takeJoin();
+    if (early && socket.connected) {
+      const state = this.#store.getState();
+      state.setSignaling('connected');
+      early.adopt({
+        answered: (result) => this.#joined(result),
+        failed: (error) => this.#joinFailed(error, signaling),
+      });
+      return;
+    }
+    // Lost between the click and now: `connect` joins again, as after any loss.
+    early?.close();
     // A socket connected on the prejoin screen joins at once (no `connect` event is coming).
     if (socket.connected) void this.#join();
     else socket.connect();
-    this.#speaking.start();
   }
 
   async #join(): Promise<void> {
@@ -196,17 +210,27 @@ export class CallSession {
         ...extensionJoinFields(this.#options.extensions),
       });
     } catch (error) {
-      // Reached a server that is still going down: wait for its successor, the call is not over.
-      if (error instanceof CallRequestError && error.code === ErrorCode.ShuttingDown) {
-        this.#serverRestarting(defaultRestartWaitMs);
-        return;
-      }
-      // The socket dropped mid-join (in the lobby, say): `connect` joins again, the call goes on.
-      if (!signaling.socket.connected && this.#signaling === signaling) return;
-      this.#end('error', toCallError(error));
+      this.#joinFailed(error, signaling);
       return;
     }
+    this.#joined(result);
+  }
+
+  #joinFailed(error: unknown, signaling: SignalingClient): void {
+    // Reached a server that is still going down: wait for its successor, the call is not over.
+    if (error instanceof CallRequestError && error.code === ErrorCode.ShuttingDown) {
+      this.#serverRestarting(defaultRestartWaitMs);
+      return;
+    }
+    // The socket dropped mid-join (in the lobby, say): `connect` joins again, the call goes on.
+    if (!signaling.socket.connected && this.#signaling === signaling) return;
+    this.#end('error', toCallError(error));
+  }
+
+  /** A join's answer: synchronous, so that no event of the socket comes between it and its effects. */
+  #joined(result: JoinRoomResult): void {
     if (this.#ended) return;
+    const state = this.#store.getState();
     storeHostCredential(this.#options.roomId, result.access?.hostCredential);
     this.#selfId = result.selfId;
     this.#ice = this.network.joined(result);

@@ -1,5 +1,7 @@
 import type { PrejoinPrepareResult } from '../protocol';
 import { DeferredLifecycle } from './DeferredLifecycle';
+import { EarlyJoin } from './EarlyJoin';
+import { storedHostCredential } from './hostCredential';
 import type { IceSettings } from './OutgoingPublication';
 import { type ConnectionKinds, PreparedConnection } from './PreparedConnection';
 import { SignalingClient } from './SignalingClient';
@@ -25,6 +27,7 @@ export class PreparedJoin {
   readonly #token: string | undefined;
   readonly #createSignaling: () => SignalingClient;
   #signaling: SignalingClient | null = null;
+  #early: EarlyJoin | null = null;
   #ice: IceSettings | null = null;
   #recv: PreparedConnection[] = [];
   #send: PreparedConnection | null = null;
@@ -84,13 +87,28 @@ export class PreparedJoin {
     this.#build();
   }
 
-  /** The click: the call owns this from now; released if the call does not take it soon. */
-  handOff(): PreparedJoin | undefined {
+  /**
+   * The click: the call owns this from now; released if the call does not take it soon. When the
+   * socket is open, `room:join` leaves now as `displayName` (EarlyJoin), not after the call view
+   * has mounted. A first join has nothing else to say: the resume token and the lobby ticket the
+   * call adds to later joins come from an earlier answer.
+   */
+  handOff(join?: { displayName: string }): PreparedJoin | undefined {
     if (this.#closed || this.#status === 'none') {
       this.close();
       return undefined;
     }
     this.#handedOff = true;
+    const socket = this.#signaling?.socket;
+    if (join && socket?.connected && !this.#early) {
+      const hostCredential = storedHostCredential(this.#roomId);
+      this.#early = new EarlyJoin(socket, {
+        roomId: this.#roomId,
+        displayName: join.displayName,
+        ...(hostCredential ? { hostCredential } : {}),
+        ...(this.#token ? { token: this.#token } : {}),
+      });
+    }
     clearTimeout(this.#expiry);
     this.#expiry = setTimeout(() => this.close(), handOffTimeoutMs);
     return this;
@@ -104,6 +122,13 @@ export class PreparedJoin {
     // The call listens to its socket itself from now on.
     signaling?.socket.off('connect', this.#onConnect);
     return this.#closed ? null : signaling;
+  }
+
+  /** The join sent at the click, for the call to adopt (once), if there is one. */
+  takeJoin(): EarlyJoin | null {
+    const early = this.#early;
+    this.#early = null;
+    return this.#closed ? null : early;
   }
 
   get ice(): IceSettings | null {
@@ -134,6 +159,8 @@ export class PreparedJoin {
     this.#send?.close();
     this.#recv = [];
     this.#send = null;
+    this.#early?.close();
+    this.#early = null;
     const signaling = this.#signaling;
     this.#signaling = null;
     signaling?.socket.removeAllListeners();

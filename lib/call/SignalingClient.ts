@@ -20,6 +20,8 @@ import { CallRequestError } from './CallError';
 export type CallSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const requestTimeoutMs = 10_000;
+/** A join may wait in the lobby or for the password (access): as long as the server lets it. */
+export const joinTimeoutMs = lobbyWaitMs + requestTimeoutMs;
 
 function unwrap<T>(result: Result<T>): T {
   if (!result.ok) throw new CallRequestError(result.error);
@@ -45,9 +47,7 @@ export class SignalingClient {
   }
 
   async join(request: JoinRoomRequest): Promise<JoinRoomResult> {
-    // A join may wait in the lobby or for the password (access): as long as the server lets it.
-    const timed = this.socket.timeout(lobbyWaitMs + requestTimeoutMs);
-    return unwrap(await timed.emitWithAck('room:join', request));
+    return unwrap(await this.socket.timeout(joinTimeoutMs).emitWithAck('room:join', request));
   }
 
   async publish(request: PublishRequest): Promise<PublishResult> {

@@ -1,5 +1,7 @@
 import dgram from 'node:dgram';
 import type { RTCRtpTransceiver } from 'werift';
+import type { SenderReportSource } from './rtcpReports';
+import { setSenderReportSource } from './rtcpReports';
 import type { SrtpKeys } from './SrtpWriter';
 import { SrtpWriter } from './SrtpWriter';
 import type { WeriftUdpTransport } from './UdpRoute';
@@ -8,11 +10,12 @@ import { UdpRoute } from './UdpRoute';
 /** Packets kept for NACK answers: ~1.5 s of 720p video at 70 packets/s… and then some. */
 const HISTORY = 512;
 
-interface SenderReportState {
-  packetCount: number;
-  octetCount: number;
-  rtpTimestamp: number;
-  ntpTimestamp: bigint;
+/** The last HISTORY packets sent, by sequence number modulo HISTORY. */
+interface History {
+  payload: (Buffer | undefined)[];
+  seq: Int32Array;
+  ts: Uint32Array;
+  marker: Uint8Array;
 }
 
 interface Nominated {
@@ -26,7 +29,7 @@ interface Nominated {
  * werift's RTCRtpSender.sendRtp (header objects, extension mapping and sorting, several awaits
  * and a BWE record per packet) and keeps its own history to answer NACKs.
  */
-export class RtpSink {
+export class RtpSink implements SenderReportSource {
   readonly #t: RTCRtpTransceiver;
   #writer: SrtpWriter | undefined;
   #writerFor: unknown;
@@ -36,10 +39,15 @@ export class RtpSink {
   #tsOffset = 0;
   #lastSeq = Math.floor(Math.random() * 0x8000);
   #lastTs = Math.floor(Math.random() * 0x7fffffff);
-  readonly #histPayload: (Buffer | undefined)[] = new Array<Buffer | undefined>(HISTORY);
-  readonly #histSeq = new Int32Array(HISTORY).fill(-1);
-  readonly #histTs = new Uint32Array(HISTORY);
-  readonly #histMarker = new Uint8Array(HISTORY);
+  /** When #lastTs was first sent (performance clock): the SR extrapolates from it. */
+  #lastTsAt = 0;
+  /**
+   * What a NACK can ask for again, made at the first packet, and only when the remote can NACK
+   * this stream (video; audio only if its codec negotiated `nack`, which Chromium's Opus does
+   * not): a publisher's endpoint never sends, an audio sink would only keep ~10 s of packets
+   * alive for nothing (memory, issue 15).
+   */
+  #history: History | null | undefined;
   #pair: Nominated | undefined;
   /** The nominated pair's UDP socket, connected to the remote (undefined for TURN/TCP pairs). */
   #udp: UdpRoute | undefined;
@@ -48,6 +56,7 @@ export class RtpSink {
 
   constructor(t: RTCRtpTransceiver) {
     this.#t = t;
+    setSenderReportSource(t.sender, this);
   }
 
   /** Forwards one packet of the source. Returns the bytes sent (0 when not ready). */
@@ -62,24 +71,49 @@ export class RtpSink {
     const ts = (srcTs + this.#tsOffset) >>> 0;
     if (((seq - this.#lastSeq) & 0xffff) < 0x8000) {
       this.#lastSeq = seq;
-      this.#lastTs = ts;
+      // One clock read per frame (a timestamp spans a frame's packets), not per packet.
+      if (ts !== this.#lastTs) {
+        this.#lastTs = ts;
+        this.#lastTsAt = performance.now();
+      }
     }
-    const slot = seq % HISTORY;
-    this.#histPayload[slot] = payload;
-    this.#histSeq[slot] = seq;
-    this.#histTs[slot] = ts;
-    this.#histMarker[slot] = marker ? 1 : 0;
+    const history = this.#history === undefined ? this.#makeHistory() : this.#history;
+    if (history) {
+      const slot = seq % HISTORY;
+      history.payload[slot] = payload;
+      history.seq[slot] = seq;
+      history.ts[slot] = ts;
+      history.marker[slot] = marker ? 1 : 0;
+    }
     return this.#emit(seq, ts, marker, payload);
+  }
+
+  #makeHistory(): History | null | undefined {
+    const t = this.#t;
+    const codec = t.sender.codec;
+    if (!codec) return undefined; // not negotiated yet: decide at a later packet
+    const nack = t.kind === 'video' || codec.rtcpFeedback.some((f) => f.type === 'nack');
+    this.#history = nack
+      ? {
+          payload: new Array<Buffer | undefined>(HISTORY),
+          seq: new Int32Array(HISTORY).fill(-1),
+          ts: new Uint32Array(HISTORY),
+          marker: new Uint8Array(HISTORY),
+        }
+      : null;
+    return this.#history;
   }
 
   /** Answers a NACK from the remote with the packets still in history. */
   retransmit(lost: readonly number[]): number {
+    const h = this.#history;
+    if (!h) return 0;
     let n = 0;
     for (const seq of lost) {
       const slot = seq % HISTORY;
-      const payload = this.#histPayload[slot];
-      if (!payload || this.#histSeq[slot] !== seq) continue;
-      if (this.#emit(seq, this.#histTs[slot] ?? 0, this.#histMarker[slot] === 1, payload) > 0) n++;
+      const payload = h.payload[slot];
+      if (!payload || h.seq[slot] !== seq) continue;
+      if (this.#emit(seq, h.ts[slot] ?? 0, h.marker[slot] === 1, payload) > 0) n++;
     }
     return n;
   }
@@ -104,19 +138,24 @@ export class RtpSink {
       else void this.#pair?.protocol.sendData(out, this.#pair.remoteAddr).catch(() => undefined);
       bytes = out.length;
     }
-    // werift's SR generator reads these (packet/octet counts; RTP↔NTP pairing every 32 packets).
-    this.#packets++;
+    // What the sender reports say (senderReport); the first packet starts them (rtcpReports.ts).
+    if (this.#packets++ === 0) void sender.runRtcp();
     this.#octets += payload.length;
-    // Private in werift's typings, but they are what its SR generator reports.
-    const sr = sender as unknown as SenderReportState;
-    sr.packetCount = this.#packets;
-    sr.octetCount = this.#octets;
-    if ((this.#packets & 31) === 1) {
-      sr.rtpTimestamp = ts;
-      sr.ntpTimestamp = ntpNow();
-      void sender.runRtcp();
-    }
     return bytes;
+  }
+
+  /** SR contents at `nowMs`: the RTP clock extrapolated from the last frame sent. */
+  senderReport(
+    nowMs: number,
+  ): { rtpTimestamp: number; packets: number; octets: number } | undefined {
+    if (this.#packets === 0) return undefined;
+    const rate = this.#t.sender.codec?.clockRate ?? 90000;
+    const elapsed = Math.max(0, nowMs - this.#lastTsAt);
+    return {
+      rtpTimestamp: (this.#lastTs + Math.round((elapsed * rate) / 1000)) >>> 0,
+      packets: this.#packets,
+      octets: this.#octets,
+    };
   }
 
   #srtp(dtls: RTCRtpTransceiver['sender']['dtlsTransport']): SrtpWriter | undefined {
@@ -148,17 +187,10 @@ export class RtpSink {
   }
 
   close(): void {
-    this.#histPayload.fill(undefined);
+    this.#history?.payload.fill(undefined);
+    this.#history = null;
     this.#pair = undefined;
     this.#udp = undefined;
     this.#writer = undefined;
   }
-}
-
-/** 64-bit NTP timestamp as werift's sender keeps it (bigint). */
-function ntpNow(): bigint {
-  const ms = Date.now() + 2208988800000;
-  const sec = Math.floor(ms / 1000);
-  const frac = Math.floor(((ms % 1000) / 1000) * 0x100000000);
-  return (BigInt(sec) << 32n) | BigInt(frac);
 }

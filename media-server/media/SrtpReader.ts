@@ -40,6 +40,8 @@ export class SrtpReader {
   readonly #native: NativeSrtpContext | undefined;
   readonly #tag: number;
   readonly #states = new Map<number, RocState>();
+  /** The rollover estimate of the packet being decrypted, kept only once it authenticates. */
+  readonly #next: RocState = { roc: 0, lastSeq: 0, seen: false };
   readonly #roc = Buffer.alloc(4);
 
   /**
@@ -90,7 +92,11 @@ export class SrtpReader {
     const seq = packet.readUInt16BE(2);
     const ssrc = packet.readUInt32BE(8);
     const prev = this.#states.get(ssrc);
-    const next: RocState = prev ? { ...prev } : { roc: 0, lastSeq: 0, seen: false };
+    // No object per packet: the estimate goes into a scratch state, copied back once it counts.
+    const next = this.#next;
+    next.roc = prev ? prev.roc : 0;
+    next.lastSeq = prev ? prev.lastSeq : 0;
+    next.seen = prev ? prev.seen : false;
     updateRoc(seq, next);
     const roc = next.roc >>> 0;
     if (this.#native && this.#addon) {
@@ -98,8 +104,7 @@ export class SrtpReader {
       if (n < 0) throw new SrtpAuthenticationError('Failed to authenticate SRTP packet');
       const out = packet.subarray(0, n);
       checkPadding(out, offset, end);
-      if (prev) Object.assign(prev, next);
-      else this.#states.set(ssrc, next);
+      this.#commit(ssrc, prev);
       return out;
     }
     this.#roc.writeUInt32BE(roc, 0);
@@ -115,9 +120,19 @@ export class SrtpReader {
     packet.copy(out, 0, 0, offset);
     this.#ctr?.xor(out, offset, packet.subarray(offset, end), ssrc, roc, seq);
     checkPadding(out, offset, end);
-    if (prev) Object.assign(prev, next);
-    else this.#states.set(ssrc, next);
+    this.#commit(ssrc, prev);
     return out;
+  }
+
+  #commit(ssrc: number, prev: RocState | undefined): void {
+    const next = this.#next;
+    if (!prev) {
+      this.#states.set(ssrc, { roc: next.roc, lastSeq: next.lastSeq, seen: next.seen });
+      return;
+    }
+    prev.roc = next.roc;
+    prev.lastSeq = next.lastSeq;
+    prev.seen = next.seen;
   }
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Event, RTCRtpReceiver, RtpHeader, RtpPacket } from 'werift';
-import { installFastReceive, leanEvent } from './fastReceive';
+import type { StreamStats } from './fastReceive';
+import { addStats, installFastReceive, leanEvent } from './fastReceive';
 
 describe('leanEvent', () => {
   it('calls every listener synchronously, in order, with all arguments', () => {
@@ -95,5 +96,29 @@ describe('fast handleRTP', () => {
     r.stop();
     r.handleRtpBySsrc(packet(3), {});
     expect(got.map((p) => p.header.sequenceNumber)).toEqual([2]);
+  });
+
+  it("keeps werift's stream statistics with werift's arithmetic (reorder, duplicates, a wrap)", () => {
+    const { r } = receiver();
+    r.handleRtpBySsrc(packet(1), {}); // werift's own path creates the statistics object
+    const made = (r as unknown as { remoteStreams: Record<number, StreamStats> }).remoteStreams[42];
+    const Stats = made?.constructor as new (clockRate: number) => StreamStats;
+    const theirs = new Stats(90000);
+    const ours = new Stats(90000);
+    let t = 1_700_000_000_000;
+    const seqs = [65530, 65531, 65533, 65532, 65533, 65535, 0, 3, 1, 2, 40000, 5, 6];
+    for (const [i, seq] of seqs.entries()) {
+      t += 7 + (i % 5) * 13;
+      const p = new RtpPacket(
+        new RtpHeader({ payloadType: 96, sequenceNumber: seq, timestamp: 3000 * i, ssrc: 42 }),
+        Buffer.alloc(100 + i),
+      );
+      theirs.add(p, t / 1000);
+      addStats(ours, p, t);
+    }
+    const fields = (s: StreamStats) => ({ ...s, lastPacketReceivedTimestamp: undefined });
+    expect(fields(ours)).toEqual(fields(theirs));
+    expect(ours.cycles).toBe(1 << 16);
+    expect(ours.lastPacketReceivedTimestamp).toBe(t);
   });
 });

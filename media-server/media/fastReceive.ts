@@ -28,7 +28,7 @@ interface WeriftEventShape {
 interface ReceiverInternals {
   stopped: boolean;
   codecs: Record<number, { name: string; clockRate: number } | undefined>;
-  remoteStreams: Record<number, { add(p: RtpPacket): void } | undefined>;
+  remoteStreams: Record<number, StreamStats | undefined>;
   receiverTWCC?: unknown;
   twccEnabled: unknown;
   nackEnabled: unknown;
@@ -83,6 +83,57 @@ export function leanEvent(event: unknown): void {
   };
 }
 
+/** werift's StreamStatistics (webrtc/src/media/receiver/statistics.js), its fields. */
+export interface StreamStats {
+  base_seq?: number;
+  max_seq?: number;
+  cycles: number;
+  packets_received: number;
+  bytesReceived: number;
+  headerBytesReceived: number;
+  lastPacketReceivedTimestamp?: number;
+  clockRate: number;
+  jitter_q4: number;
+  last_arrival?: number;
+  last_timestamp?: number;
+  add(p: RtpPacket, nowSeconds?: number): void;
+}
+
+/**
+ * StreamStatistics.add with the same arithmetic on the same fields (receiver reports and getStats
+ * read them), minus what it costs per packet in werift: two clock reads (`Date.now()` for the
+ * arrival, `performance.now()` for the stats timestamp: one read serves both here) and
+ * `Number.parseInt` of a float (a number → string → number round trip) for the arrival in RTP
+ * clock units. `nowMs` is on the stats clock (timeOrigin + performance.now()).
+ */
+export function addStats(
+  st: StreamStats,
+  packet: RtpPacket,
+  nowMs = performance.timeOrigin + performance.now(),
+): void {
+  const h = packet.header;
+  const seq = h.sequenceNumber;
+  const max = st.max_seq;
+  // werift's uint16Gt: newer by less than half the sequence space.
+  const inOrder = max === undefined || (seq !== max && ((seq - max) & 0xffff) < 0x8000);
+  st.packets_received++;
+  st.bytesReceived += packet.payload.length;
+  st.headerBytesReceived += h.serializeSize;
+  st.lastPacketReceivedTimestamp = nowMs;
+  if (st.base_seq === undefined) st.base_seq = seq;
+  if (!inOrder) return;
+  const arrival = Math.trunc((nowMs / 1000) * st.clockRate);
+  if (max !== undefined && seq < max) st.cycles += 1 << 16;
+  st.max_seq = seq;
+  const ts = h.timestamp;
+  if (ts !== st.last_timestamp && st.packets_received > 1) {
+    const diff = Math.abs(arrival - (st.last_arrival ?? 0) - (ts - (st.last_timestamp ?? 0)));
+    st.jitter_q4 += diff - ((st.jitter_q4 + 8) >> 4);
+  }
+  st.last_arrival = arrival;
+  st.last_timestamp = ts;
+}
+
 function patchHandleRtp(): void {
   const proto = RTCRtpReceiver.prototype as unknown as ReceiverInternals;
   const original = proto.handleRTP;
@@ -121,7 +172,7 @@ function patchHandleRtp(): void {
       original.call(this, packet, extensions, track); // creates the statistics werift's way
       return;
     }
-    stats.add(packet);
+    addStats(stats, packet);
     const t = track as TrackShape | undefined;
     if (t?.kind === 'video' && nack) this.nack.addPacket(packet);
     t?.onReceiveRtp.execute(packet, extensions);

@@ -46,6 +46,13 @@ export interface NativeAddon {
   ): number;
   /** Authenticates and decrypts in place; length of header ‖ plaintext, or −1 (bad tag). */
   unprotect(ctx: NativeSrtpContext, packet: Buffer, payloadOffset: number, roc: number): number;
+  /**
+   * SRTCP (a context made with the SRTCP session keys): writes the protected packet (E = 1,
+   * `index` the 31-bit SRTCP index) into `out` (≥ packet + 20 bytes); its length.
+   */
+  rtcpProtect(ctx: NativeSrtpContext, out: Buffer, packet: Buffer, index: number): number;
+  /** Authenticates and decrypts SRTCP in place; length of the plain compound packet, or −1. */
+  rtcpUnprotect(ctx: NativeSrtpContext, packet: Buffer): number;
 }
 
 const FILE = path.join('native', 'build', 'Release', 'moim_native.node');
@@ -64,7 +71,9 @@ function addonPath(): string | undefined {
 function isAddon(m: unknown): m is NativeAddon {
   if (typeof m !== 'object' || m === null) return false;
   const r = m as Record<string, unknown>;
-  return ['create', 'protect', 'send', 'unprotect'].every((k) => typeof r[k] === 'function');
+  return ['create', 'protect', 'send', 'unprotect', 'rtcpProtect', 'rtcpUnprotect'].every(
+    (k) => typeof r[k] === 'function',
+  );
 }
 
 /** Why the addon is not in use (undefined when it is): for the startup log and benchmarks. */

@@ -10,11 +10,17 @@ import type { MediaNetworkConfig } from './config';
 import type { MediaKind } from './codecs';
 import type { LastSenderReport } from './LinkEstimator';
 import { dtlsCertificates } from './dtlsCertificate';
+import { sendClientHelloAtOnce } from './dtlsClientHello';
 import { ignoreRetransmittedHelloVerifyRequest } from './dtlsRetransmit';
+import { nativeX25519 } from './dtlsX25519';
 import { installFastRtpHeaderParse } from './fastRtpHeader';
 import { installNackParseBound } from './nackParse';
 import { fastRouteRtp, installFastReceive, leanEvent, leanTransportEvents } from './fastReceive';
+import { fastDatagramRtp } from './fastDatagram';
+import { NackGenerator } from './NackGenerator';
+import { installRtcpReports } from './rtcpReports';
 import { RtpSink } from './RtpSink';
+import { installSrtcp } from './Srtcp';
 import { installSrtpReader } from './SrtpReader';
 
 export interface IceCandidateInit {
@@ -51,12 +57,17 @@ export interface PeerCallbacks {
  * behind what the endpoint needs: answer an offer, trickle candidates, report states, hand over
  * RTP, and send RTP / keyframe requests.
  */
-// Before any peer exists: werift would fail handshakes on a duplicated HelloVerifyRequest, and
-// parses every RTP header bit by bit (fastRtpHeader.ts) and spends on work nobody reads per packet
-// (fastReceive.ts), and reads a NACK past its own end (nackParse.ts).
+// Before any peer exists: werift would fail handshakes on a duplicated HelloVerifyRequest, wait
+// 100 ms before its first ClientHello and compute X25519 in JavaScript (dtls*.ts), parses every
+// RTP header bit by bit (fastRtpHeader.ts), spends on work nobody reads per packet
+// (fastReceive.ts), runs a timer loop of report objects per sender and receiver
+// (rtcpReports.ts) and reads a NACK past its own end (nackParse.ts).
 ignoreRetransmittedHelloVerifyRequest();
+sendClientHelloAtOnce();
+nativeX25519();
 installFastRtpHeaderParse();
 installFastReceive();
+installRtcpReports();
 installNackParseBound();
 
 export class Peer {
@@ -127,11 +138,13 @@ export class Peer {
     });
     this.pc.connectionStateChange.subscribe((s) => {
       if (this.#closed) return;
-      // SRTP sessions exist once DTLS is up: decrypt incoming RTP on the fast path from now on.
+      // SRTP sessions exist once DTLS is up: SRTP in and SRTCP both ways on the fast path now.
       if (s === 'connected') {
         for (const d of this.pc.dtlsTransports) {
           installSrtpReader(d);
+          installSrtcp(d);
           leanTransportEvents(d);
+          fastDatagramRtp(d);
         }
         this.#flushRemb();
       }
@@ -187,6 +200,10 @@ export class Peer {
         if (block.ssrc === t.sender.ssrc) this.#cb.onReceiverReport(kind, block, lastSr(t));
       }
     });
+    // werift's NACK generator keeps a 5 ms timer for good after a loss (NackGenerator.ts).
+    const receiver = t.receiver as unknown as { nack: { close(): void } };
+    receiver.nack.close();
+    receiver.nack = new NackGenerator(t.receiver);
     const sink = new RtpSink(t);
     this.#sinks.set(kind, sink);
     t.sender.onGenericNack.subscribe((n) => {

@@ -47,6 +47,39 @@ async function emulateChromiumSrtp(): Promise<void> {
   await pc.close();
 }
 const TICKS = 1000 / 10;
+/** `--server dist/media-server.js` runs a built bundle with plain node (default: main.ts, tsx). */
+const SERVER = (() => {
+  const i = process.argv.indexOf('--server');
+  return i >= 0 ? path.resolve(process.argv[i + 1] ?? '') : undefined;
+})();
+/** `--heap-snapshots DIR`: the server writes a heap snapshot idle and one with the room running. */
+const SNAPSHOT_DIR = (() => {
+  const i = process.argv.indexOf('--heap-snapshots');
+  return i >= 0 ? path.resolve(process.argv[i + 1] ?? '/tmp/media-heap') : undefined;
+})();
+
+/** Asks the server (SIGUSR2) for a heap snapshot; resolves with its file once it is written. */
+async function heapSnapshot(pid: number, label: string): Promise<string | undefined> {
+  const dir = SNAPSHOT_DIR;
+  if (!dir) return undefined;
+  const seen = new Set(fs.readdirSync(dir));
+  process.kill(pid, 'SIGUSR2');
+  let file: string | undefined;
+  let size = -1;
+  // Written synchronously by the server's main thread: done when the file stops growing.
+  for (let stable = 0; stable < 3;) {
+    await new Promise((r) => setTimeout(r, 300));
+    file ??= fs.readdirSync(dir).find((f) => f.endsWith('.heapsnapshot') && !seen.has(f));
+    if (!file) continue;
+    const now = fs.statSync(path.join(dir, file)).size;
+    stable = now === size && now > 0 ? stable + 1 : 0;
+    size = now;
+  }
+  const named = path.join(dir, `${label}.heapsnapshot`);
+  fs.renameSync(path.join(dir, file ?? ''), named);
+  process.stderr.write(`heap snapshot (${label}): ${named}\n`);
+  return named;
+}
 
 function cpuSeconds(pid: number): number {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -63,13 +96,17 @@ function rssMb(pid: number): number {
 
 async function main(): Promise<void> {
   await emulateChromiumSrtp();
+  if (SNAPSHOT_DIR) fs.mkdirSync(SNAPSHOT_DIR, { recursive: true });
   const child = fork(
-    path.join(import.meta.dirname, '..', 'main.ts'),
+    SERVER ?? path.join(import.meta.dirname, '..', 'main.ts'),
     ['--port', '0', '--ice-addresses', '127.0.0.1', '--log-level', 'warn'],
     {
+      cwd: SERVER ? path.dirname(path.dirname(SERVER)) : undefined,
       execArgv: [
-        '--import',
-        'tsx',
+        ...(SERVER ? [] : ['--import', 'tsx']),
+        ...(SNAPSHOT_DIR
+          ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${SNAPSHOT_DIR}`]
+          : []),
         ...(process.argv.includes('--prof')
           ? ['--cpu-prof', '--cpu-prof-dir=/tmp/media-prof']
           : []),
@@ -83,6 +120,7 @@ async function main(): Promise<void> {
   );
   const pid = child.pid ?? 0;
   const idleRss = rssMb(pid);
+  await heapSnapshot(pid, `idle-n${N}`);
   const client = await connectClient(`ws://127.0.0.1:${port}/kurento`);
   const pipeline = await k<KPipeline>((cb) => client.create('MediaPipeline', cb));
   const pubEps: KEndpoint[] = [];
@@ -209,6 +247,8 @@ async function main(): Promise<void> {
   const pin = s1.pin - s0.pin;
   const pout = s1.pout - s0.pout;
   const rss = rssMb(pid);
+  // After the window (writing one stops the server for a while), with the room still running.
+  await heapSnapshot(pid, `room-n${N}`);
   clearInterval(timer);
 
   const result = {

@@ -2,9 +2,9 @@
  * Moim's optional native fast path for the media server (media-server/media/native.ts loads it
  * when it is built; everything works without it, in plain JS).
  *
- * SRTP protect/unprotect for AES_CM_128_HMAC_SHA1_80 and AEAD_AES_128_GCM with one OpenSSL
- * cipher context per direction and HMAC-SHA1 from precomputed inner/outer SHA-1 states (the
- * cheapest correct HMAC: two block compressions saved and no HMAC object per packet), and a
+ * SRTP and SRTCP protect/unprotect for AES_CM_128_HMAC_SHA1_80 and AEAD_AES_128_GCM with one
+ * OpenSSL cipher context per direction and HMAC-SHA1 from precomputed inner/outer SHA-1 states
+ * (the cheapest correct HMAC: two block compressions saved and no HMAC object per packet), and a
  * send straight to a connected UDP socket's file descriptor, so one forwarded packet costs one
  * N-API call and one syscall instead of a Node crypto object, a Buffer and Node's dgram send.
  *
@@ -142,19 +142,27 @@ static void put32(uint8_t *p, uint32_t v) {
   p[3] = (uint8_t)v;
 }
 
-/* HMAC-SHA1(auth key, data ‖ ROC), first `len` bytes into `out`. */
-static void hmac_tag(const SrtpCtx *c, const uint8_t *data, size_t n, uint32_t roc, uint8_t *out,
-                     size_t len) {
-  uint8_t r[4], inner[SHA_DIGEST_LENGTH], mac[SHA_DIGEST_LENGTH];
-  put32(r, roc);
+/* HMAC-SHA1(auth key, data ‖ tail), first `len` bytes into `out` (tail: the ROC for SRTP,
+ * nothing for SRTCP, whose index is inside `data`). */
+static void hmac_raw(const SrtpCtx *c, const uint8_t *data, size_t n, const uint8_t *tail,
+                     size_t tail_len, uint8_t *out, size_t len) {
+  uint8_t inner[SHA_DIGEST_LENGTH], mac[SHA_DIGEST_LENGTH];
   SHA_CTX s = c->inner;
   SHA1_Update(&s, data, n);
-  SHA1_Update(&s, r, 4);
+  if (tail_len > 0) SHA1_Update(&s, tail, tail_len);
   SHA1_Final(inner, &s);
   s = c->outer;
   SHA1_Update(&s, inner, SHA_DIGEST_LENGTH);
   SHA1_Final(mac, &s);
   memcpy(out, mac, len);
+}
+
+/* HMAC-SHA1(auth key, data ‖ ROC), first `len` bytes into `out`. */
+static void hmac_tag(const SrtpCtx *c, const uint8_t *data, size_t n, uint32_t roc, uint8_t *out,
+                     size_t len) {
+  uint8_t r[4];
+  put32(r, roc);
+  hmac_raw(c, data, n, r, 4, out, len);
 }
 
 /* RFC 3711 §4.1.1 counter IV: (salt·2^16) ^ (SSRC·2^64) ^ (ROC‖SEQ)·2^16. */
@@ -335,12 +343,137 @@ static napi_value js_unprotect(napi_env env, napi_callback_info info) {
   return int_value(env, (int64_t)end);
 }
 
+/* RFC 7714 §9.1 SRTCP IV: (0x0000 ‖ SSRC ‖ 0x0000 ‖ 0 ‖ 31-bit index) ^ salt. */
+static void gcm_rtcp_iv(const SrtpCtx *c, uint32_t ssrc, uint32_t index, uint8_t iv[12]) {
+  iv[0] = iv[1] = 0;
+  put32(iv + 2, ssrc);
+  iv[6] = iv[7] = 0;
+  put32(iv + 8, index);
+  for (int i = 0; i < 12; i++) iv[i] ^= c->salt[i];
+}
+
+static uint32_t get32(const uint8_t *p) {
+  return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+}
+
+/*
+ * rtcpProtect(ctx, out, packet, index) → length of the SRTCP packet written into `out` (room for
+ * packet + 4 + 16 bytes). `ctx` holds the SRTCP session keys; `index` is the 31-bit SRTCP index
+ * (the caller keeps it per SSRC, as werift does). Always encrypted (E = 1), RFC 3711 §3.4 and
+ * RFC 7714 §9 layouts: AES-CM header(8) ‖ ciphertext ‖ E|index ‖ tag(10); GCM header(8) ‖
+ * ciphertext ‖ tag(16) ‖ E|index.
+ */
+static napi_value js_rtcp_protect(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  SrtpCtx *c = argc >= 4 ? get_ctx(env, argv[0]) : NULL;
+  uint8_t *out, *p;
+  size_t out_len, n;
+  uint32_t index;
+  if (!c || !c->encrypt || !get_buffer(env, argv[1], &out, &out_len) ||
+      !get_buffer(env, argv[2], &p, &n) || !get_u32(env, argv[3], &index)) {
+    return throw_error(env, "rtcpProtect(ctx, out, packet, index): bad arguments");
+  }
+  if (n < 8 || n > 0x7fffffff) return throw_error(env, "RTCP packet too short");
+  if (out_len < n + 4 + GCM_TAG) return throw_error(env, "output buffer too small");
+  index &= 0x7fffffff;
+  uint32_t ssrc = get32(p + 4);
+  int len = 0;
+  if (out != p) memmove(out, p, 8);
+  if (c->profile == PROFILE_AES_CM_HMAC_SHA1_80) {
+    uint8_t iv[16];
+    /* werift's counter: the index split as ROC = index >> 16, SEQ = index & 0xffff. */
+    cm_iv(c, ssrc, index >> 16, index & 0xffff, iv);
+    if (!EVP_EncryptInit_ex(c->cipher, NULL, NULL, NULL, iv) ||
+        (n > 8 && !EVP_EncryptUpdate(c->cipher, out + 8, &len, p + 8, (int)(n - 8)))) {
+      return throw_error(env, "SRTCP protect failed");
+    }
+    put32(out + n, index | 0x80000000u);
+    hmac_raw(c, out, n + 4, NULL, 0, out + n + 4, CM_TAG);
+    return int_value(env, (int64_t)(n + 4 + CM_TAG));
+  }
+  uint8_t iv[12], e_index[4];
+  put32(e_index, index | 0x80000000u);
+  gcm_rtcp_iv(c, ssrc, index, iv);
+  if (!EVP_EncryptInit_ex(c->cipher, NULL, NULL, NULL, iv) ||
+      !EVP_EncryptUpdate(c->cipher, NULL, &len, out, 8) ||
+      !EVP_EncryptUpdate(c->cipher, NULL, &len, e_index, 4) ||
+      (n > 8 && !EVP_EncryptUpdate(c->cipher, out + 8, &len, p + 8, (int)(n - 8))) ||
+      !EVP_EncryptFinal_ex(c->cipher, out + n, &len) ||
+      !EVP_CIPHER_CTX_ctrl(c->cipher, EVP_CTRL_GCM_GET_TAG, GCM_TAG, out + n)) {
+    return throw_error(env, "SRTCP protect failed");
+  }
+  memcpy(out + n + GCM_TAG, e_index, 4);
+  return int_value(env, (int64_t)(n + GCM_TAG + 4));
+}
+
+/*
+ * rtcpUnprotect(ctx, packet) → length of the plain compound RTCP packet (decrypted in place,
+ * index and tag no longer counted), or −1 when it is too short or does not authenticate. A
+ * packet with E = 0 is authenticated and returned as it is (werift does the same).
+ */
+static napi_value js_rtcp_unprotect(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  SrtpCtx *c = argc >= 2 ? get_ctx(env, argv[0]) : NULL;
+  uint8_t *p;
+  size_t n;
+  if (!c || c->encrypt || !get_buffer(env, argv[1], &p, &n)) {
+    return throw_error(env, "rtcpUnprotect(ctx, packet): bad arguments");
+  }
+  if (n > 0x7fffffff) return int_value(env, -1);
+  int len = 0;
+  if (c->profile == PROFILE_AES_CM_HMAC_SHA1_80) {
+    if (n < 8 + 4 + CM_TAG) return int_value(env, -1);
+    size_t end = n - CM_TAG;
+    uint8_t tag[CM_TAG];
+    hmac_raw(c, p, end, NULL, 0, tag, CM_TAG);
+    if (CRYPTO_memcmp(tag, p + end, CM_TAG) != 0) return int_value(env, -1);
+    size_t plain = end - 4;
+    uint32_t word = get32(p + plain);
+    if ((word >> 31) == 0) return int_value(env, (int64_t)plain);
+    uint32_t index = word & 0x7fffffff;
+    uint8_t iv[16];
+    cm_iv(c, get32(p + 4), index >> 16, index & 0xffff, iv);
+    if (!EVP_EncryptInit_ex(c->cipher, NULL, NULL, NULL, iv) ||
+        (plain > 8 && !EVP_EncryptUpdate(c->cipher, p + 8, &len, p + 8, (int)(plain - 8)))) {
+      return int_value(env, -1);
+    }
+    return int_value(env, (int64_t)plain);
+  }
+  if (n < 8 + GCM_TAG + 4) return int_value(env, -1);
+  size_t index_at = n - 4;
+  size_t tag_at = index_at - GCM_TAG;
+  uint32_t word = get32(p + index_at);
+  int encrypted = (word >> 31) == 1;
+  uint32_t index = word & 0x7fffffff;
+  uint8_t iv[12], tag[GCM_TAG];
+  memcpy(tag, p + tag_at, GCM_TAG);
+  gcm_rtcp_iv(c, get32(p + 4), index, iv);
+  /* AAD: header(8) ‖ E|index when encrypted; the whole plain packet ‖ E|index otherwise. */
+  size_t aad = encrypted ? 8 : tag_at;
+  if (!EVP_DecryptInit_ex(c->cipher, NULL, NULL, NULL, iv) ||
+      !EVP_DecryptUpdate(c->cipher, NULL, &len, p, (int)aad) ||
+      !EVP_DecryptUpdate(c->cipher, NULL, &len, p + index_at, 4) ||
+      (encrypted && tag_at > 8 &&
+       !EVP_DecryptUpdate(c->cipher, p + 8, &len, p + 8, (int)(tag_at - 8))) ||
+      !EVP_CIPHER_CTX_ctrl(c->cipher, EVP_CTRL_GCM_SET_TAG, GCM_TAG, tag) ||
+      EVP_DecryptFinal_ex(c->cipher, tag, &len) <= 0) {
+    return int_value(env, -1);
+  }
+  return int_value(env, (int64_t)tag_at);
+}
+
 NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
       {"create", NULL, create, NULL, NULL, NULL, napi_default, NULL},
       {"protect", NULL, js_protect, NULL, NULL, NULL, napi_default, NULL},
       {"send", NULL, js_send, NULL, NULL, NULL, napi_default, NULL},
       {"unprotect", NULL, js_unprotect, NULL, NULL, NULL, napi_default, NULL},
+      {"rtcpProtect", NULL, js_rtcp_protect, NULL, NULL, NULL, napi_default, NULL},
+      {"rtcpUnprotect", NULL, js_rtcp_unprotect, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   return exports;

@@ -103,7 +103,7 @@ function nalUnits(bytes: Buffer): Buffer[] {
 }
 
 /** RTP payloads of one frame: VP8 with its payload descriptor, H.264 single NAL or FU-A. */
-function packetize(codec: VideoCodec, frame: ClipFrame): Buffer[] {
+export function packetize(codec: VideoCodec, frame: ClipFrame): Buffer[] {
   const payloads: Buffer[] = [];
   if (codec === 'VP8') {
     const data = frame.units[0] ?? Buffer.alloc(0);
