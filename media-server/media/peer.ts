@@ -1,5 +1,5 @@
 import type { RTCRtpTransceiver, RtpPacket, RTCIceServer } from 'werift';
-import type { RtcpPacket } from 'werift';
+import type { RtcpPacket, RtcpReceiverInfo } from 'werift';
 import {
   RTCPeerConnection,
   ReceiverEstimatedMaxBitrate,
@@ -8,11 +8,13 @@ import {
 import { h264Codec, opusCodec, sdesMidExtension, vp8Codec } from './weriftCodecs';
 import type { MediaNetworkConfig } from './config';
 import type { MediaKind } from './codecs';
+import type { LastSenderReport } from './LinkEstimator';
 import { dtlsCertificates } from './dtlsCertificate';
 import { sendClientHelloAtOnce } from './dtlsClientHello';
 import { ignoreRetransmittedHelloVerifyRequest } from './dtlsRetransmit';
 import { nativeX25519 } from './dtlsX25519';
 import { installFastRtpHeaderParse } from './fastRtpHeader';
+import { installNackParseBound } from './nackParse';
 import { fastRouteRtp, installFastReceive, leanEvent, leanTransportEvents } from './fastReceive';
 import { fastDatagramRtp } from './fastDatagram';
 import { NackGenerator } from './NackGenerator';
@@ -41,7 +43,13 @@ export interface PeerCallbacks {
   /** PLI or FIR from the remote for what we send it. */
   onKeyframeRequest(kind: MediaKind): void;
   /** The remote asked for retransmission (RtpSink answers it from its history). */
-  onNack(kind: MediaKind, count: number): void;
+  onNack(kind: MediaKind, lost: readonly number[]): void;
+  /** A receiver report block about what we send the remote (RTCP RR, or SR of a sending remote). */
+  onReceiverReport(
+    kind: MediaKind,
+    block: RtcpReceiverInfo,
+    lastSr: LastSenderReport | undefined,
+  ): void;
 }
 
 /**
@@ -52,14 +60,15 @@ export interface PeerCallbacks {
 // Before any peer exists: werift would fail handshakes on a duplicated HelloVerifyRequest, wait
 // 100 ms before its first ClientHello and compute X25519 in JavaScript (dtls*.ts), parses every
 // RTP header bit by bit (fastRtpHeader.ts), spends on work nobody reads per packet
-// (fastReceive.ts) and runs a timer loop of report objects per sender and receiver
-// (rtcpReports.ts).
+// (fastReceive.ts), runs a timer loop of report objects per sender and receiver
+// (rtcpReports.ts) and reads a NACK past its own end (nackParse.ts).
 ignoreRetransmittedHelloVerifyRequest();
 sendClientHelloAtOnce();
 nativeX25519();
 installFastRtpHeaderParse();
 installFastReceive();
 installRtcpReports();
+installNackParseBound();
 
 export class Peer {
   readonly pc: RTCPeerConnection;
@@ -137,6 +146,7 @@ export class Peer {
           leanTransportEvents(d);
           fastDatagramRtp(d);
         }
+        this.#flushRemb();
       }
       this.#cb.onConnectionState(s);
     });
@@ -153,11 +163,7 @@ export class Peer {
         if (!this.#remoteSsrc.has(kind)) {
           this.#remoteSsrc.set(kind, rtp.header.ssrc);
           if (this.#pliPending.delete(kind)) this.requestKeyframe(kind);
-          const remb = this.#rembPending.get(kind);
-          if (remb !== undefined) {
-            this.#rembPending.delete(kind);
-            this.sendRemb(kind, remb);
-          }
+          this.#flushRemb();
         }
         this.#cb.onRtp(kind, rtp);
       });
@@ -186,6 +192,14 @@ export class Peer {
     };
     t.sender.onRtcp.subscribe(onRtcp);
     t.receiver.onRtcp.subscribe(onRtcp);
+    // werift's router hands RR/SR blocks to the sender whose SSRC they report on (as a whole
+    // packet: pick our block out of it).
+    t.sender.onRtcp.subscribe((p) => {
+      if (this.#closed || !('reports' in p)) return;
+      for (const block of p.reports) {
+        if (block.ssrc === t.sender.ssrc) this.#cb.onReceiverReport(kind, block, lastSr(t));
+      }
+    });
     // werift's NACK generator keeps a 5 ms timer for good after a loss (NackGenerator.ts).
     const receiver = t.receiver as unknown as { nack: { close(): void } };
     receiver.nack.close();
@@ -195,7 +209,7 @@ export class Peer {
     t.sender.onGenericNack.subscribe((n) => {
       // werift's own sender has nothing cached (RtpSink sends instead); RtpSink answers.
       sink.retransmit(n.lost);
-      this.#cb.onNack(kind, n.lost.length);
+      this.#cb.onNack(kind, n.lost);
     });
   }
 
@@ -265,13 +279,14 @@ export class Peer {
 
   /**
    * Caps what the remote sends us for `kind` with a REMB (Chromium honours it as an upper bound
-   * for its send bitrate). Sent again with the first packet if the remote's SSRC is not known yet.
+   * for its send bitrate). Held back until DTLS is up and the remote's SSRC is known (a REMB sent
+   * before would be lost, and the policy sends one only when its value changes).
    */
   sendRemb(kind: MediaKind, bitsPerSecond: number): void {
     const t = this.#transceivers.get(kind);
     if (!t || this.#closed) return;
     const ssrc = this.#remoteSsrc.get(kind);
-    if (ssrc === undefined) {
+    if (ssrc === undefined || t.receiver.dtlsTransport.state !== 'connected') {
       this.#rembPending.set(kind, bitsPerSecond);
       return;
     }
@@ -295,6 +310,13 @@ export class Peer {
       .catch(() => undefined);
   }
 
+  #flushRemb(): void {
+    for (const [kind, bps] of [...this.#rembPending]) {
+      this.#rembPending.delete(kind);
+      this.sendRemb(kind, bps);
+    }
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -303,6 +325,13 @@ export class Peer {
     this.#sinks.clear();
     await this.pc.close();
   }
+}
+
+/** The last sender report werift sent for this transceiver (private fields of its sender). */
+function lastSr(t: RTCRtpTransceiver): LastSenderReport | undefined {
+  const s = t.sender as unknown as { lastSRtimestamp?: number; lastSentSRTimestamp?: number };
+  if (s.lastSRtimestamp === undefined || s.lastSentSRTimestamp === undefined) return undefined;
+  return { compactNtp: s.lastSRtimestamp, sentAtMs: s.lastSentSRTimestamp * 1000 };
 }
 
 function iceServers(net: MediaNetworkConfig): RTCIceServer[] {

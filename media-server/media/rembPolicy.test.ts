@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { publisherLimit } from './rembPolicy';
+import { publisherLimit, viewerLimit } from './rembPolicy';
 
 describe('publisherLimit (REMB policy: the median viewer)', () => {
   it('one capped viewer caps the publisher', () => {
@@ -21,5 +21,22 @@ describe('publisherLimit (REMB policy: the median viewer)', () => {
     expect(publisherLimit(500, [0, 0])).toBe(500);
     expect(publisherLimit(500, [900])).toBe(500);
     expect(publisherLimit(0, [])).toBe(0);
+  });
+});
+
+describe("viewerLimit (a viewer's cap: configured or estimated, the lower)", () => {
+  it('takes whichever of the two is set, and the lower of both', () => {
+    expect(viewerLimit(0, 0)).toBe(0);
+    expect(viewerLimit(500, 0)).toBe(500);
+    expect(viewerLimit(0, 320)).toBe(320);
+    expect(viewerLimit(500, 320)).toBe(320);
+    expect(viewerLimit(300, 900)).toBe(300);
+  });
+
+  it('one lossy viewer of three leaves the median alone; two of three set it', () => {
+    const healthy = viewerLimit(0, 0);
+    expect(publisherLimit(0, [viewerLimit(0, 150), healthy, healthy])).toBe(0);
+    expect(publisherLimit(0, [viewerLimit(0, 150), viewerLimit(0, 240), healthy])).toBe(240);
+    expect(publisherLimit(200, [viewerLimit(0, 150), viewerLimit(0, 240), healthy])).toBe(200);
   });
 });

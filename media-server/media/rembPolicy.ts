@@ -8,6 +8,10 @@
  * viewer below the median gets what its own link lets through (NACK/PLI repair the rest). The
  * publisher's own endpoint cap (`maxVideoRecvBandwidth`) always applies on top.
  *
+ * A sink's cap is what the app configured for it (`maxVideoSendBandwidth`) or what its link
+ * carries (LinkEstimator, from that viewer's receiver reports and NACKs), whichever is lower: see
+ * `viewerLimit`.
+ *
  * `ownLimit` and `sinkLimits` are in kbps, 0 meaning "no cap"; the result too.
  */
 export function publisherLimit(ownLimit: number, sinkLimits: Iterable<number>): number {
@@ -16,4 +20,13 @@ export function publisherLimit(ownLimit: number, sinkLimits: Iterable<number>): 
   const own = ownLimit > 0 ? ownLimit : Infinity;
   const limit = Math.min(own, median);
   return Number.isFinite(limit) ? limit : 0;
+}
+
+/**
+ * One viewer's cap for the median: the lower of what the app configured for it and what its
+ * link is estimated to carry (kbps, 0 meaning "no cap" in both and in the result).
+ */
+export function viewerLimit(configured: number, estimate: number): number {
+  if (configured <= 0) return estimate > 0 ? estimate : 0;
+  return estimate > 0 ? Math.min(configured, estimate) : configured;
 }

@@ -64,7 +64,14 @@ export class WebRtcEndpoint extends MediaElement {
   readonly #keyframe = new KeyframeThrottles(KEYFRAME_INTERVAL_MS, (k) =>
     this.#sendKeyframeRequest(k),
   );
-  readonly #bandwidth = new BandwidthSettings();
+  /** Bandwidth properties, this sink's link estimate and this source's REMB (public for stats). */
+  readonly bandwidth = new BandwidthSettings(this.counters.video, {
+    evaluateRemb: () => this.#propagateSendLimit(),
+    sinkCapChanged: (now) => {
+      const src = this.sourceOf('VIDEO');
+      if (src instanceof WebRtcEndpoint) src.bandwidth.requestRemb(now);
+    },
+  });
   readonly #ice = new IceSettings();
 
   constructor(
@@ -113,16 +120,7 @@ export class WebRtcEndpoint extends MediaElement {
     });
     this.operation('getMediaState', () => this.#states.media);
     this.operation('getConnectionState', () => this.#states.connection);
-    this.#bandwidth.register(
-      (name, get, set) => this.property(name, get, set),
-      (name) => {
-        if (name === 'maxVideoSendBandwidth') {
-          const src = this.sourceOf('VIDEO');
-          if (src instanceof WebRtcEndpoint) src.#propagateSendLimit();
-        }
-        if (name === 'maxVideoRecvBandwidth') this.#propagateSendLimit();
-      },
-    );
+    this.bandwidth.register((name, get, set) => this.property(name, get, set));
     this.#ice.register((name, get, set) => this.property(name, get, set));
     this.property('ICECandidatePairs', () => candidatePairs(this.#peer));
     this.property('IceConnectionState', () => iceConnections(this.#peer));
@@ -220,7 +218,7 @@ export class WebRtcEndpoint extends MediaElement {
     const slash = this.id.lastIndexOf('/');
     this.#localSdp = publicLocalSdp(
       peer,
-      this.#bandwidth.values,
+      this.bandwidth.values,
       this.id.slice(slash + 1, slash + 9),
     );
     return this.#localSdp;
@@ -266,11 +264,14 @@ export class WebRtcEndpoint extends MediaElement {
         this.counters.of(kind).pliIn++;
         this.sourceOf(TYPE_OF[kind])?.requestKeyframe(kind);
       },
-      onNack: (kind) => {
+      onNack: (kind, lost) => {
         this.counters.of(kind).nackIn++;
+        this.bandwidth.onNack(kind, lost);
       },
+      onReceiverReport: (kind, block, lastSr) => this.bandwidth.onReport(kind, block, lastSr),
     });
     this.#peer = peer;
+    this.bandwidth.startLink();
     return peer;
   }
 
@@ -357,11 +358,13 @@ export class WebRtcEndpoint extends MediaElement {
   }
 
   #propagateSendLimit(): void {
+    // Until negotiation made a video transceiver a REMB would be lost (negotiation runs this).
+    if (!this.#peer?.transceiver('video')) return;
     const sinkLimits = this.sinksOf('VIDEO').map((s) =>
-      s instanceof WebRtcEndpoint ? s.#bandwidth.explicitSendLimit : 0,
+      s instanceof WebRtcEndpoint ? s.bandwidth.sinkLimit : 0,
     );
-    const remb = this.#bandwidth.rembFor(sinkLimits);
-    if (remb !== undefined) this.#peer?.sendRemb('video', remb);
+    const remb = this.bandwidth.rembFor(sinkLimits);
+    if (remb !== undefined) this.#peer.sendRemb('video', remb);
   }
 
   protected isFlowing(dir: 'in' | 'out', type: KurentoMediaType): boolean {
@@ -375,7 +378,7 @@ export class WebRtcEndpoint extends MediaElement {
 
   /** Timers this endpoint owns right now (for leak checks). */
   activeTimers(): number {
-    return (this.#flow.running ? 1 : 0) + this.#keyframe.pending;
+    return (this.#flow.running ? 1 : 0) + this.#keyframe.pending + this.bandwidth.timers;
   }
 
   get peer(): Peer | undefined {
@@ -386,6 +389,7 @@ export class WebRtcEndpoint extends MediaElement {
     this.disconnectAll();
     this.#flow.stop();
     this.#keyframe.close();
+    this.bandwidth.close();
     this.#localCandidates.clear();
     this.#remoteCandidates.clear();
     const p = this.#peer;

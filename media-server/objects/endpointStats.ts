@@ -1,4 +1,5 @@
 import type { MediaKind } from '../media/codecs';
+import type { LinkSnapshot } from '../media/LinkEstimator';
 import type { JsonObject } from './params';
 import type { WebRtcEndpoint } from './WebRtcEndpoint';
 
@@ -57,12 +58,23 @@ export function buildStats(
       firCount: c.firIn,
       nackCount: c.nackIn,
       sliCount: 0,
-      packetsLost: 0,
-      fractionLost: 0,
+      ...outboundLink(kind === 'video' ? ep.bandwidth.link : undefined),
       remb: 0,
-      targetBitrate: 0,
-      roundTripTime: 0,
     };
   }
   return out;
+}
+
+/**
+ * What the viewer's receiver reports say of the video sent to it (LinkEstimator): `targetBitrate`
+ * is the estimate the REMB policy uses (0: no limit seen), `fractionLost` the last reported loss
+ * (0–1, after repair), `roundTripTime` in seconds from LSR/DLSR.
+ */
+function outboundLink(link: LinkSnapshot | undefined): JsonObject {
+  return {
+    packetsLost: link?.packetsLost ?? 0,
+    fractionLost: link?.reportedLoss ?? 0,
+    targetBitrate: link?.targetBps ?? 0,
+    roundTripTime: (link?.rttMs ?? 0) / 1000,
+  };
 }
