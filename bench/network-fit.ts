@@ -16,6 +16,7 @@ import { cpuMeter } from './join/cpu';
 import { launchChromium } from './join/browser';
 import { startAppServer } from './join/app-server';
 import { machineInfo, machineMarkdown } from './lib/machine';
+import { ensureLoopbackOnly } from './lib/netns';
 import { commandLine, table, upsertSection, writeJson } from './lib/report';
 import { median, round } from './lib/stats';
 
@@ -149,6 +150,7 @@ async function run(
 }
 
 async function main(): Promise<void> {
+  ensureLoopbackOnly();
   const people = Number(values.people);
   const seconds = Number(values.seconds);
   const server = values.url ? undefined : await startAppServer(values.root);

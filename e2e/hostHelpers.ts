@@ -70,12 +70,13 @@ export function doorKnocker(browser: Browser, baseURL: string | undefined) {
     async knock(
       roomId: string,
       name: string,
-      options: { beforeJoin?: () => void } = {},
+      options: { beforeJoin?: () => void; beforeGoto?: (page: Page) => Promise<void> } = {},
     ): Promise<Page> {
       const context = await browser.newContext({ baseURL, permissions: ['camera', 'microphone'] });
       contexts.push(context);
       const page = await context.newPage();
       if (options.beforeJoin) await page.addInitScript(options.beforeJoin);
+      if (options.beforeGoto) await options.beforeGoto(page);
       await page.goto(`/room/${roomId}`);
       // Opening devices takes long on a loaded machine (the third or fourth Chromium context).
       await expect(page.getByTestId('prejoin')).toHaveAttribute('data-ready', 'true', {

@@ -57,6 +57,7 @@ export async function pathCut(call: Call, seconds: number): Promise<RecoveryRun>
 /** The mobile browser's address changes under a running call (no cut). */
 export async function addressChange(call: Call): Promise<RecoveryRun> {
   call.net.changeAddress();
+  if (process.env.BENCH_NET_DEBUG) console.log(`${new Date().toISOString()} address changed`);
   // The old address is gone: what was in flight is lost; wait until it is felt, then time.
   await sleep(500);
   const r = await bothRecover(call);
@@ -75,6 +76,8 @@ export interface QualityFigures {
   fps: number;
   freezeCount: number;
   freezeSeconds: number;
+  /** the longest single freeze (exact when one freeze ends per sample, else an upper bound) */
+  longestFreezeS: number;
   lossPercent: number;
   nacks: number;
   plis: number;
@@ -87,7 +90,7 @@ async function figures(
   seconds: number,
 ): Promise<QualityFigures> {
   const a = await inboundStats(page);
-  await during();
+  const longestFreezeS = await longestFreezeDuring(page, a.video, during);
   const b = await inboundStats(page);
   const lost = b.video.packetsLost - a.video.packetsLost;
   const received = b.video.packetsReceived - a.video.packetsReceived;
@@ -96,6 +99,7 @@ async function figures(
     fps: round((b.video.framesDecoded - a.video.framesDecoded) / seconds, 1),
     freezeCount: b.video.freezeCount - a.video.freezeCount,
     freezeSeconds: round(b.video.totalFreezesDuration - a.video.totalFreezesDuration, 2),
+    longestFreezeS: round(longestFreezeS, 2),
     lossPercent: round((lost / Math.max(1, lost + received)) * 100, 2),
     nacks: b.video.nackCount - a.video.nackCount,
     plis: b.video.pliCount - a.video.pliCount,
@@ -104,6 +108,41 @@ async function figures(
       2,
     ),
   };
+}
+
+/** How often the freeze counters are read while a window runs. */
+const FREEZE_SAMPLE_MS = 250;
+
+/**
+ * getStats gives only the number of freezes and their total duration; read every 250 ms, a
+ * freeze that ended in one interval adds exactly its own duration to the total. Two ending in
+ * the same interval give their sum: an upper bound of the longer one.
+ */
+async function longestFreezeDuring(
+  page: Page,
+  start: { freezeCount: number; totalFreezesDuration: number },
+  during: () => Promise<void>,
+): Promise<number> {
+  let running = true;
+  let longest = 0;
+  let last = start;
+  const sampling = (async () => {
+    while (running) {
+      await sleep(FREEZE_SAMPLE_MS);
+      const now = (await inboundStats(page)).video;
+      if (now.freezeCount > last.freezeCount) {
+        longest = Math.max(longest, now.totalFreezesDuration - last.totalFreezesDuration);
+      }
+      last = now;
+    }
+  })();
+  try {
+    await during();
+  } finally {
+    running = false;
+    await sampling;
+  }
+  return longest;
 }
 
 /** `apply` is in force for `seconds` while both sides' inbound stats are read before and after. */

@@ -1,12 +1,10 @@
-import type { Socket as NetSocket } from 'node:net';
-
 import { describe, expect, it } from 'vitest';
 
 import { ErrorCode } from '../../lib/protocol';
 import type { Result } from '../../lib/protocol';
 import type { TestClient } from '../test/harness';
 import { useEmbeddedCall } from '../test/embedded-call';
-import { connectClient, join, nextEvent, waitUntil } from '../test/harness';
+import { connectClient, join, silence, nextEvent, waitUntil } from '../test/harness';
 
 const codeOf = (result: Result<unknown>): string => (result.ok ? 'ok' : result.error.code);
 
@@ -15,14 +13,6 @@ function request(socket: TestClient, event: string, payload: unknown): Promise<R
     emitWithAck(event: string, payload: unknown): Promise<Result<unknown>>;
   };
   return timed.emitWithAck(event, payload);
-}
-
-/** Stops reading the socket's TCP stream: no pong goes back, as when its path is cut. */
-function silence(socket: TestClient): void {
-  const transport = socket.io.engine.transport as unknown as { ws?: { _socket?: NetSocket } };
-  const tcp = transport.ws?._socket;
-  if (!tcp) throw new Error('no TCP socket under this client');
-  tcp.pause();
 }
 
 /**

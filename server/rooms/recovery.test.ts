@@ -4,15 +4,13 @@
  * endpoints released on the media server itself), and a participant whose socket goes silent is
  * shown `reconnecting` to the others for the grace period, then removed.
  */
-import type { Socket as NetSocket } from 'node:net';
 
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 
 import { ErrorCode } from '../../lib/protocol';
-import type { TestClient } from '../test/harness';
 import { useEmbeddedCall } from '../test/embedded-call';
-import { connectClient, join, joined, nextEvent, waitUntil } from '../test/harness';
+import { connectClient, join, silence, joined, nextEvent, waitUntil } from '../test/harness';
 import { Publisher, Viewer } from '../test/peers';
 
 /** Every object the media server holds (pipelines and their children), asked over its own protocol. */
@@ -52,14 +50,6 @@ async function mediaServerObjects(url: string): Promise<string[]> {
   } finally {
     ws.close();
   }
-}
-
-/** Stops reading the socket's TCP stream: no pong goes back, as when its path is cut. */
-function silence(socket: TestClient): void {
-  const transport = socket.io.engine.transport as unknown as { ws?: { _socket?: NetSocket } };
-  const tcp = transport.ws?._socket;
-  if (!tcp) throw new Error('no TCP socket under this client');
-  tcp.pause();
 }
 
 describe('recovery after a lost signaling path', () => {

@@ -1,3 +1,5 @@
+import type { Socket as NetSocket } from 'node:net';
+
 import { io as connect } from 'socket.io-client';
 import type { Socket as ClientSocket } from 'socket.io-client';
 
@@ -214,3 +216,14 @@ export async function waitUntil(
 
 /** A minimal SDP that passes the schema but no media server can use. */
 export const garbageSdp = 'v=0\r\nthis is not an offer\r\n';
+
+/**
+ * Stops reading the client's TCP stream: no pong goes back and nothing is closed, as when its path
+ * is cut. The server finds out by its heartbeat ('ping timeout').
+ */
+export function silence(socket: TestClient): void {
+  const transport = socket.io.engine.transport as unknown as { ws?: { _socket?: NetSocket } };
+  const tcp = transport.ws?._socket;
+  if (!tcp) throw new Error('no TCP socket under this client');
+  tcp.pause();
+}

@@ -7,18 +7,20 @@ import type { StreamRegistry } from '../StreamRegistry';
 import { QualityMonitor } from '../quality/QualityMonitor';
 import type { LinkHealth } from './LinkHealth';
 import { Membership } from './Membership';
+import { PathWatch } from './PathWatch';
 import { SignalingWatch } from './SignalingWatch';
 
 /**
  * What `CallSession` needs of issue 16 (real networks), behind one object so its hooks there stay
- * small: a stalled connection or a network change checks the socket (`SignalingWatch`), every
- * rejoin resumes the membership it replaces (`Membership`), and every connection is sampled for
- * the tiles' quality and the stats overlay (`quality`).
+ * small: a stalled or silent connection (`PathWatch`) or a network change checks the socket
+ * (`SignalingWatch`), every rejoin resumes the membership it replaces (`Membership`), and every
+ * connection is sampled for the tiles' quality and the stats overlay (`quality`).
  */
 export class CallNetwork {
   readonly quality: QualityMonitor;
   readonly #watch = new SignalingWatch();
   readonly #membership = new Membership();
+  readonly #path = new PathWatch(() => this.#watch.disconnected());
   /** Handed to every PeerLink through the ICE settings. */
   readonly #health: LinkHealth;
 
@@ -26,9 +28,16 @@ export class CallNetwork {
     const quality = new QualityMonitor(store, streams);
     this.quality = quality;
     const watch = this.#watch;
+    const path = this.#path;
     this.#health = {
-      opened: (link: PeerLink) => quality.add(link),
-      closed: (link: PeerLink) => quality.delete(link),
+      opened: (link: PeerLink) => {
+        quality.add(link);
+        path.add(link);
+      },
+      closed: (link: PeerLink) => {
+        quality.delete(link);
+        path.delete(link);
+      },
       disconnected: () => watch.disconnected(),
     };
   }
@@ -36,6 +45,7 @@ export class CallNetwork {
   attach(socket: CallSocket): void {
     this.#watch.attach(socket);
     this.quality.start();
+    this.#path.start();
   }
 
   /** Fields for `room:join`: the membership a rejoin replaces. */
@@ -61,6 +71,7 @@ export class CallNetwork {
   stop(): void {
     this.#watch.stop();
     this.quality.stop();
+    this.#path.stop();
     this.#membership.forget();
   }
 }

@@ -4,7 +4,8 @@ import type { CallSocket } from '../SignalingClient';
 export const probeTimeoutMs = 1500;
 /** Socket.IO's reconnection back-off while recovering from a lost path: retries are cheap. */
 const recoveryDelayMs = 250;
-const recoveryDelayMaxMs = 1000;
+// A restored path is found within half a second (the jitter adds up to half again).
+const recoveryDelayMaxMs = 500;
 
 /**
  * Checks the signaling socket when media says the path is gone, and reconnects it quickly. A cut or changed path leaves
