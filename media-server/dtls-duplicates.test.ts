@@ -5,14 +5,13 @@
  * failed it on a second HelloVerifyRequest, while the browser side reached `connected`: a silent
  * stream, seen when a dozen people joined at once. See media/dtlsRetransmit.ts.)
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RTCPeerConnection } from 'werift';
 import { MediaStreamTrack } from 'werift';
-import type { MediaServerInternals } from './index';
-import type { KClient, KEndpoint, KPipeline } from './test/kurento';
-import { connectClient, k } from './test/kurento';
+import type { KEndpoint, KPipeline } from './test/kurento';
+import { k } from './test/kurento';
 import { loopbackPeer, pump, trickle, view, waitConnected } from './test/peers';
-import { startTestServer } from './test/server';
+import { useTestServer } from './test/useTestServer';
 
 /** DTLS records start with a content type from 20 to 63 (RFC 7983's demultiplexing). */
 const isDtls = (data: Buffer): boolean => data.length > 0 && data[0]! >= 20 && data[0]! <= 63;
@@ -34,22 +33,10 @@ function duplicateDtlsFrom(pc: RTCPeerConnection): { duplicated: () => number } 
 }
 
 describe('DTLS with duplicated packets', () => {
-  let server: MediaServerInternals;
-  let client: KClient;
-  const cleanups: (() => unknown)[] = [];
-
-  beforeEach(async () => {
-    server = await startTestServer();
-    client = await connectClient(server.url);
-  });
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-    client.close();
-    await server.close();
-  });
+  const fx = useTestServer();
 
   it('a publisher whose every DTLS packet arrives twice connects and its media is forwarded', async () => {
-    const pipeline = await k<KPipeline>((cb) => client.create('MediaPipeline', cb));
+    const pipeline = await k<KPipeline>((cb) => fx.client.create('MediaPipeline', cb));
     const pubEp = await k<KEndpoint>((cb) => pipeline.create('WebRtcEndpoint', cb));
     const viewEp = await k<KEndpoint>((cb) => pipeline.create('WebRtcEndpoint', cb));
     await k((cb) => pubEp.connect(viewEp, cb));
@@ -57,7 +44,7 @@ describe('DTLS with duplicated packets', () => {
     pubEp.on('ConnectionStateChanged', (event) => states.push(String(event['newState'])));
 
     const pc = loopbackPeer();
-    cleanups.push(() => pc.close());
+    fx.defer(() => pc.close());
     const video = new MediaStreamTrack({ kind: 'video' });
     pc.addTransceiver(new MediaStreamTrack({ kind: 'audio' }), { direction: 'sendonly' });
     pc.addTransceiver(video, { direction: 'sendonly' });
@@ -68,12 +55,12 @@ describe('DTLS with duplicated packets', () => {
     await pc.setRemoteDescription({ type: 'answer', sdp: answer });
     await k((cb) => pubEp.gatherCandidates(cb));
     const viewer = await view(viewEp);
-    cleanups.push(() => viewer.pc.close());
+    fx.defer(() => viewer.pc.close());
     await Promise.all([waitConnected(pc), waitConnected(viewer.pc)]);
 
     const vpt = pc.getTransceivers().find((t) => t.kind === 'video')?.codecs[0]?.payloadType ?? 96;
     const stream = pump(video, 'video', { size: 500, everyMs: 10, payloadType: vpt });
-    cleanups.push(() => stream.stop());
+    fx.defer(() => stream.stop());
     const received = await viewer.waitFor('video', 10);
     expect(received.length).toBeGreaterThanOrEqual(10);
     expect(network.duplicated()).toBeGreaterThan(0);

@@ -5,15 +5,14 @@
  * (the repeat crossing its answer) connects once. Their ECDHE runs in Node's X25519
  * (media/dtlsX25519.ts): the handshakes complete and carry media.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RTCPeerConnection } from 'werift';
 import { MediaStreamTrack } from 'werift';
 
-import type { MediaServerInternals } from './index';
-import type { KClient, KEndpoint, KPipeline } from './test/kurento';
-import { connectClient, k } from './test/kurento';
+import type { KEndpoint, KPipeline } from './test/kurento';
+import { k } from './test/kurento';
 import { loopbackPeer, pump, trickle, view, waitConnected } from './test/peers';
-import { startTestServer } from './test/server';
+import { useTestServer } from './test/useTestServer';
 
 /** A DTLS handshake record (content type 22) carrying a ClientHello (handshake type 1). */
 const isClientHello = (data: Buffer): boolean =>
@@ -44,28 +43,16 @@ function helloesTo(pc: RTCPeerConnection, path: Path): { received: () => number 
 }
 
 describe('the DTLS client hello', () => {
-  let server: MediaServerInternals;
-  let client: KClient;
-  const cleanups: (() => unknown)[] = [];
-
-  beforeEach(async () => {
-    server = await startTestServer();
-    client = await connectClient(server.url);
-  });
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-    client.close();
-    await server.close();
-  });
+  const fx = useTestServer();
 
   /** A publisher whose DTLS server hears our hellos as `path` says, forwarded to a viewer. */
   async function publishThrough(path: Path) {
-    const pipeline = await k<KPipeline>((cb) => client.create('MediaPipeline', cb));
+    const pipeline = await k<KPipeline>((cb) => fx.client.create('MediaPipeline', cb));
     const pubEp = await k<KEndpoint>((cb) => pipeline.create('WebRtcEndpoint', cb));
     const viewEp = await k<KEndpoint>((cb) => pipeline.create('WebRtcEndpoint', cb));
     await k((cb) => pubEp.connect(viewEp, cb));
     const pc = loopbackPeer();
-    cleanups.push(() => pc.close());
+    fx.defer(() => pc.close());
     const video = new MediaStreamTrack({ kind: 'video' });
     pc.addTransceiver(new MediaStreamTrack({ kind: 'audio' }), { direction: 'sendonly' });
     pc.addTransceiver(video, { direction: 'sendonly' });
@@ -78,11 +65,11 @@ describe('the DTLS client hello', () => {
     await pc.setRemoteDescription({ type: 'answer', sdp: answer });
     await k((cb) => pubEp.gatherCandidates(cb));
     const viewer = await view(viewEp);
-    cleanups.push(() => viewer.pc.close());
+    fx.defer(() => viewer.pc.close());
     await Promise.all([waitConnected(pc), waitConnected(viewer.pc)]);
     const vpt = pc.getTransceivers().find((t) => t.kind === 'video')?.codecs[0]?.payloadType ?? 96;
     const stream = pump(video, 'video', { size: 500, everyMs: 10, payloadType: vpt });
-    cleanups.push(() => stream.stop());
+    fx.defer(() => stream.stop());
     const received = await viewer.waitFor('video', 10);
     return { hellos, received };
   }

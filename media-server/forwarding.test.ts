@@ -1,29 +1,15 @@
 import type { Socket } from 'node:dgram';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { MediaServerInternals } from './index';
+import { describe, expect, it } from 'vitest';
 import type { WebRtcEndpoint } from './objects/WebRtcEndpoint';
-import type { KClient, KEndpoint, KPipeline, KServerManager } from './test/kurento';
-import { connectClient, k } from './test/kurento';
+import type { KEndpoint, KPipeline, KServerManager } from './test/kurento';
+import { k } from './test/kurento';
 import type { Publisher, Viewer } from './test/peers';
 import { publish, pump, view, waitConnected } from './test/peers';
-import { startTestServer } from './test/server';
+import { useTestServer } from './test/useTestServer';
 import { until, udpSockets } from './test/env';
 
 describe('kurento-client drives a pipeline with two WebRtcEndpoints (VP8 + Opus)', () => {
-  let server: MediaServerInternals;
-  let client: KClient;
-  const cleanups: (() => unknown)[] = [];
-
-  beforeEach(async () => {
-    server = await startTestServer();
-    client = await connectClient(server.url);
-  });
-
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-    client.close();
-    await server.close();
-  });
+  const fx = useTestServer();
 
   async function setup(): Promise<{
     pipeline: KPipeline;
@@ -32,15 +18,15 @@ describe('kurento-client drives a pipeline with two WebRtcEndpoints (VP8 + Opus)
     pub: Publisher;
     viewer: Viewer;
   }> {
-    const pipeline = await k<KPipeline>((cb) => client.create('MediaPipeline', cb));
+    const pipeline = await k<KPipeline>((cb) => fx.client.create('MediaPipeline', cb));
     const pubEp = await k<KEndpoint>((cb) => pipeline.create('WebRtcEndpoint', cb));
     const pub = await publish(pubEp);
-    cleanups.push(() => pub.pc.close());
+    fx.defer(() => pub.pc.close());
     const viewEp = await k<KEndpoint>((cb) => pipeline.create('WebRtcEndpoint', cb));
     // As the group-call tutorial does: connect, then negotiate the viewer.
     await k((cb) => pubEp.connect(viewEp, cb));
     const viewer = await view(viewEp);
-    cleanups.push(() => viewer.pc.close());
+    fx.defer(() => viewer.pc.close());
     await Promise.all([waitConnected(pub.pc), waitConnected(viewer.pc)]);
     return { pipeline, pubEp, viewEp, pub, viewer };
   }
@@ -59,7 +45,7 @@ describe('kurento-client drives a pipeline with two WebRtcEndpoints (VP8 + Opus)
       pub.pc.getTransceivers().find((t) => t.kind === 'audio')?.codecs[0]?.payloadType ?? 111;
     const video = pump(pub.video, 'video', { size: 1000, everyMs: 10, payloadType: vpt });
     const audio = pump(pub.audio, 'audio', { size: 120, everyMs: 20, payloadType: apt });
-    cleanups.push(
+    fx.defer(
       () => video.stop(),
       () => audio.stop(),
     );
@@ -81,7 +67,7 @@ describe('kurento-client drives a pipeline with two WebRtcEndpoints (VP8 + Opus)
       ?.codecs[0]?.payloadType;
     expect(vids[0]?.header.payloadType).toBe(viewerVpt);
     // The viewer endpoint sends on a UDP socket connected to the viewer (media/UdpRoute.ts).
-    const viewSide = server.registry.lookup(viewEp.id) as WebRtcEndpoint;
+    const viewSide = fx.server.registry.lookup(viewEp.id) as WebRtcEndpoint;
     const nominated = viewSide.peer?.pc.iceTransports[0]?.connection.nominated;
     const socket = (nominated?.protocol as unknown as { transport: { socket: Socket } }).transport
       .socket;
@@ -104,18 +90,18 @@ describe('kurento-client drives a pipeline with two WebRtcEndpoints (VP8 + Opus)
     expect(Number(viewStats['video-outbound']?.['packetsSent'])).toBeGreaterThanOrEqual(30);
 
     // Release: pipeline and children gone, UDP sockets closed.
-    const peers = [...server.registry.pipelineIds()].length;
+    const peers = [...fx.server.registry.pipelineIds()].length;
     expect(peers).toBe(1);
     expect(udpSockets()).toBe(4); // 2 test peers + 2 server endpoints, loopback only
     const released = [pubEp.id, viewEp.id].map(
-      (id) => server.registry.lookup(id) as WebRtcEndpoint,
+      (id) => fx.server.registry.lookup(id) as WebRtcEndpoint,
     );
     expect(released.some((ep) => ep.activeTimers() > 0)).toBe(true);
     await k((cb) => pipeline.release(cb));
     await until(() => udpSockets() === 2, 5000, 'server sockets closed');
-    const manager = await k<KServerManager>((cb) => client.getServerManager(cb));
+    const manager = await k<KServerManager>((cb) => fx.client.getServerManager(cb));
     expect(await k((cb) => manager.getPipelines(cb))).toEqual([]);
-    expect(server.registry.size).toBe(1); // only the ServerManager
+    expect(fx.server.registry.size).toBe(1); // only the ServerManager
     // Our side of the media: the test peers still hold theirs, so close them first.
     await pub.pc.close();
     await viewer.pc.close();
@@ -124,6 +110,6 @@ describe('kurento-client drives a pipeline with two WebRtcEndpoints (VP8 + Opus)
     // counts also hold kurento-client's 20 s duplicate-response timers, so they are not compared.)
     expect(released.every((ep) => ep.activeTimers() === 0)).toBe(true);
     // Nothing of the released objects is left in the sessions' subscriptions.
-    expect([...server.sessions.all()].every((s) => s.subscriptions.size === 0)).toBe(true);
+    expect([...fx.server.sessions.all()].every((s) => s.subscriptions.size === 0)).toBe(true);
   });
 });

@@ -1,14 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RtcpPacket, RTCRtpReceiver, RTCRtpSender } from 'werift';
 import { RtcpRrPacket } from 'werift';
-import type { MediaServerInternals } from './index';
 import { reportClock } from './media/rtcpReports';
 import type { WebRtcEndpoint } from './objects/WebRtcEndpoint';
 import { until } from './test/env';
-import type { KClient, KEndpoint, KPipeline } from './test/kurento';
-import { connectClient, k } from './test/kurento';
+import type { KEndpoint, KPipeline } from './test/kurento';
+import { k } from './test/kurento';
 import { publish, pump, view, waitConnected } from './test/peers';
-import { startTestServer } from './test/server';
+import { useTestServer } from './test/useTestServer';
 
 /** werift's RTCP bookkeeping these checks read (private in its typings). */
 interface SenderRtcp {
@@ -27,37 +26,24 @@ const video = <T extends { kind: string }>(ts: T[]): T | undefined =>
  * other's sender and receiver reports, and the round trip closes (an RTT from the LSR echo).
  */
 describe('sender and receiver reports through the media server', () => {
-  let server: MediaServerInternals;
-  let client: KClient;
-  const cleanups: (() => unknown)[] = [];
-
-  beforeEach(async () => {
-    server = await startTestServer();
-    client = await connectClient(server.url);
-  });
-
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-    client.close();
-    await server.close();
-  });
+  const fx = useTestServer();
 
   it('each side hears the other, the RTT closes, and release leaves no report job', async () => {
     const jobsBefore = reportClock.size;
-    const pipeline = await k<KPipeline>((cb) => client.create('MediaPipeline', cb));
+    const pipeline = await k<KPipeline>((cb) => fx.client.create('MediaPipeline', cb));
     const pubEp = await k<KEndpoint>((cb) => pipeline.create('WebRtcEndpoint', cb));
     const pub = await publish(pubEp);
-    cleanups.push(() => pub.pc.close());
+    fx.defer(() => pub.pc.close());
     const viewEp = await k<KEndpoint>((cb) => pipeline.create('WebRtcEndpoint', cb));
     await k((cb) => pubEp.connect(viewEp, cb));
     const viewer = await view(viewEp, undefined, { keep: false });
-    cleanups.push(() => viewer.pc.close());
+    fx.defer(() => viewer.pc.close());
     await Promise.all([waitConnected(pub.pc), waitConnected(viewer.pc)]);
 
     const pubT = video(pub.pc.getTransceivers());
     const vpt = pubT?.codecs[0]?.payloadType ?? 96;
     const stream = pump(pub.video, 'video', { size: 600, everyMs: 10, payloadType: vpt });
-    cleanups.push(() => stream.stop());
+    fx.defer(() => stream.stop());
 
     // The publisher hears the server's receiver reports about what it sends.
     const pubSender = pubT?.sender as RTCRtpSender;
@@ -67,8 +53,8 @@ describe('sender and receiver reports through the media server', () => {
         reportsAboutPub++;
       }
     });
-    const pubSide = server.registry.lookup(pubEp.id) as WebRtcEndpoint;
-    const viewSide = server.registry.lookup(viewEp.id) as WebRtcEndpoint;
+    const pubSide = fx.server.registry.lookup(pubEp.id) as WebRtcEndpoint;
+    const viewSide = fx.server.registry.lookup(viewEp.id) as WebRtcEndpoint;
     const serverReceiver = pubSide.peer?.transceiver('video')?.receiver as RTCRtpReceiver;
     const serverSender = viewSide.peer?.transceiver('video')?.sender as RTCRtpSender;
     const viewerReceiver = video(viewer.pc.getTransceivers())?.receiver as RTCRtpReceiver;
