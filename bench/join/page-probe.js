@@ -15,7 +15,13 @@
     framesSeen: new Set(),
     statsSeen: new Set(),
     recvPcs: new Map(),
+    // Receive offers sent with room:join (issue 18): the pc of each, by its ICE ufrag, and the
+    // publication the server gave it (the join's answer), whose answer then comes as an event.
+    pcByUfrag: new Map(),
+    joinOffers: [],
+    pcByPublication: new Map(),
   };
+  const ufragOf = (sdp) => /a=ice-ufrag:(\S+)/.exec(sdp)?.[1];
   Object.defineProperty(window, '__moimBench', { value: { events }, enumerable: false });
 
   document.addEventListener(
@@ -40,6 +46,16 @@
           mark('sio:connect');
           return;
         }
+        if (e.data.startsWith('42["subscription:answer"')) {
+          try {
+            const [, answer] = JSON.parse(e.data.slice(2));
+            const pc = state.pcByPublication.get(answer.publicationId) ?? null;
+            mark('answer', { event: 'subscription:answer', pc, ok: typeof answer.sdp === 'string' });
+          } catch {
+            // not JSON
+          }
+          return;
+        }
         const ack = /^43(\d+)/.exec(e.data);
         if (!ack) return;
         const id = Number(ack[1]);
@@ -51,6 +67,10 @@
           ok = Boolean(result && result.ok);
           if (result && result.data && typeof result.data.selfId === 'string')
             selfId = result.data.selfId;
+          for (const taken of (result && result.data && result.data.preparedSubscriptions) || []) {
+            const pc = state.joinOffers[taken.offer];
+            if (pc !== undefined) state.pcByPublication.set(taken.publicationId, pc);
+          }
         } catch {
           // not JSON
         }
@@ -63,6 +83,16 @@
         if (m) {
           const id = Number(m[1]);
           let pc = null;
+          if (m[2] === 'room:join') {
+            try {
+              const [, payload] = JSON.parse(data.slice(2 + m[1].length));
+              state.joinOffers = (payload.offers || []).map((sdp) =>
+                state.pcByUfrag.get(ufragOf(sdp)),
+              );
+            } catch {
+              // not JSON
+            }
+          }
           if (m[2] === 'publication:subscribe' || m[2] === 'publication:publish') {
             try {
               const [, payload] = JSON.parse(data.slice(2 + m[1].length));
@@ -107,7 +137,11 @@
     }
     async setLocalDescription(desc) {
       const r = await super.setLocalDescription(desc);
-      if (this.localDescription) state.offersBySdp.set(this.localDescription.sdp, this.__benchId);
+      if (this.localDescription) {
+        state.offersBySdp.set(this.localDescription.sdp, this.__benchId);
+        const ufrag = ufragOf(this.localDescription.sdp);
+        if (ufrag) state.pcByUfrag.set(ufrag, this.__benchId);
+      }
       mark('pc:sld', { pc: this.__benchId });
       return r;
     }

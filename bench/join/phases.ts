@@ -15,9 +15,15 @@ export interface JoinPhases {
   socket: number;
   /** socket connected → room:join ack */
   join: number;
-  /** join ack → the first remote's offer leaves (RTCPeerConnection, createOffer, setLocalDescription) */
+  /**
+   * join ack → the first remote's offer leaves (RTCPeerConnection, createOffer, setLocalDescription);
+   * 0 when the offer went with the join itself (issue 18)
+   */
   offerLocal: number;
-  /** offer sent → answer ack (server: endpoint, connect, processOffer) */
+  /**
+   * offer sent → answer ack (server: endpoint, connect, processOffer); for an offer that went with
+   * the join, join ack → its `subscription:answer`
+   */
   sdp: number;
   /** answer → ICE connected */
   ice: number;
@@ -67,14 +73,14 @@ export function joinPhases(events: ProbeEvent[], remotes: number): JoinPhases {
   const [pc, frame] = ordered[0] ?? [];
   const last = ordered[remotes - 1]?.[1];
   if (pc === undefined || !frame || !last) throw new Error('no frame');
-  const offer = first(
-    after,
-    (e) => e.kind === 'emit' && e.event === 'publication:subscribe' && e.pc === pc,
-  );
-  const answer = first(
-    after,
-    (e) => e.kind === 'ack' && e.event === 'publication:subscribe' && e.pc === pc,
-  );
+  // An offer that went with the join counts from the join's answer.
+  const pipelined = first(after, (e) => e.kind === 'answer' && e.pc === pc);
+  const offer =
+    first(after, (e) => e.kind === 'emit' && e.event === 'publication:subscribe' && e.pc === pc) ??
+    (pipelined ? joinAck : undefined);
+  const answer =
+    first(after, (e) => e.kind === 'ack' && e.event === 'publication:subscribe' && e.pc === pc) ??
+    pipelined;
   const ice = first(
     after,
     (e) =>

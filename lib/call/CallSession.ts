@@ -252,7 +252,10 @@ export class CallSession {
     this.streams.set(result.selfId, this.#local.stream);
     state.setJoined(result.selfId);
     this.#options.extensions?.forEach((extension) => extension.joined(result));
-    // What I watch first: the first remote frame waits on those offers, not on my own.
+    // What I watch first: the first remote frame waits on those offers, not on my own (and
+    // those that went with the join are being answered already).
+    const offered = this.#options.prepared?.claimOffered(result.preparedSubscriptions ?? []);
+    this.#subscriptions.expectOffered(offered ?? new Map());
     result.participants.forEach((info) => this.#roster.addParticipant(info));
     this.#publications.start();
     this.#screen.showTile();

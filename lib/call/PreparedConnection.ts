@@ -67,6 +67,18 @@ export class PreparedConnection {
   }
 
   /**
+   * The offer as it stands now, with the candidates found so far in it (Chromium adds them to the
+   * local description): sent whole with the join (issue 18), it needs no trickled candidate to
+   * follow, and those it carries are not handed out again. Null before the offer is ready.
+   */
+  offerWithCandidates(): string | null {
+    if (this.#closed || this.offer === null) return null;
+    const sdp = this.pc.localDescription?.sdp ?? this.offer;
+    this.#gathered = [];
+    return sdp;
+  }
+
+  /**
    * Hands the candidates found so far to the adopter, who has set its own `onicecandidate` (so
    * none is lost between the two).
    */

@@ -1,4 +1,4 @@
-import type { PrejoinPrepareResult } from '../protocol';
+import type { PrejoinPrepareResult, PreparedSubscription } from '../protocol';
 import { DeferredLifecycle } from './DeferredLifecycle';
 import { EarlyJoin } from './EarlyJoin';
 import { storedHostCredential } from './hostCredential';
@@ -30,6 +30,8 @@ export class PreparedJoin {
   #early: EarlyJoin | null = null;
   #ice: IceSettings | null = null;
   #recv: PreparedConnection[] = [];
+  /** The receive connections whose offers went with the join, by their index in it. */
+  #offered: PreparedConnection[] = [];
   #send: PreparedConnection | null = null;
   #want = { receivers: 0, send: null as ConnectionKinds | null };
   #status: PrepareStatus = 'pending';
@@ -102,11 +104,17 @@ export class PreparedJoin {
     const socket = this.#signaling?.socket;
     if (join && socket?.connected && !this.#early) {
       const hostCredential = storedHostCredential(this.#roomId);
+      // My receive offers go with the join: the server negotiates them once I am admitted.
+      const both = { audio: true, video: true };
+      this.#offered = this.#recv.filter((c) => c.fits('recvonly', both));
+      const offers = this.#offered.flatMap((c) => c.offerWithCandidates() ?? []);
+      if (offers.length !== this.#offered.length) this.#offered = [];
       this.#early = new EarlyJoin(socket, {
         roomId: this.#roomId,
         displayName: join.displayName,
         ...(hostCredential ? { hostCredential } : {}),
         ...(this.#token ? { token: this.#token } : {}),
+        ...(this.#offered.length > 0 ? { offers } : {}),
       });
     }
     clearTimeout(this.#expiry);
@@ -129,6 +137,24 @@ export class PreparedJoin {
     const early = this.#early;
     this.#early = null;
     return this.#closed ? null : early;
+  }
+
+  /**
+   * The join's answer named which of its offers the server took for which publication: those
+   * connections are the caller's now, by publication id (each waits for its `subscription:answer`).
+   */
+  claimOffered(taken: readonly PreparedSubscription[]): Map<string, PreparedConnection> {
+    const claimed = new Map<string, PreparedConnection>();
+    if (this.#closed) return claimed;
+    for (const { publicationId, offer } of taken) {
+      const connection = this.#offered[offer];
+      const index = connection ? this.#recv.indexOf(connection) : -1;
+      if (!connection || index < 0 || connection.closed) continue;
+      this.#recv.splice(index, 1);
+      claimed.set(publicationId, connection);
+    }
+    this.#offered = [];
+    return claimed;
   }
 
   get ice(): IceSettings | null {
@@ -158,6 +184,7 @@ export class PreparedJoin {
     this.#recv.forEach((c) => c.close());
     this.#send?.close();
     this.#recv = [];
+    this.#offered = [];
     this.#send = null;
     this.#early?.close();
     this.#early = null;

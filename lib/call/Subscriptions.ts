@@ -2,12 +2,14 @@ import {
   ErrorCode,
   type IceCandidate,
   type PublicationInfo,
+  type SubscriptionAnswer,
   type SubscriptionUpdateRequest,
 } from '../protocol';
 import type { PeerConnectionState } from '../store/types';
 import { CallRequestError } from './CallError';
 import type { IceSettings } from './OutgoingPublication';
 import { PeerLink } from './PeerLink';
+import { PreparedAnswers } from './PreparedAnswers';
 import type { ConnectionKinds, PreparedConnection } from './PreparedConnection';
 import { RetrySchedule } from './RetrySchedule';
 import type { SignalingClient } from './SignalingClient';
@@ -54,6 +56,8 @@ export class Subscriptions {
   readonly #deps: SubscriptionsDeps;
   readonly #subs = new Map<string, Subscription>();
   readonly #retry = new RetrySchedule();
+  /** Connections whose offers went with the join (issue 18), waiting for their answers. */
+  readonly #offered = new PreparedAnswers<PreparedConnection>();
   /**
    * Video wishes by stream key (a tile knows its key, not always its publication id); they outlive
    * a subscription's connection (set before it exists, or across a reconnection).
@@ -144,10 +148,24 @@ export class Subscriptions {
     }
   }
 
+  /**
+   * The join's answer: the server took these connections' offers (sent with the join), each for
+   * the publication it names; subscribing to one adopts its connection and awaits its answer.
+   */
+  expectOffered(connections: ReadonlyMap<string, PreparedConnection>): void {
+    this.#offered.expect(connections);
+  }
+
+  /** `subscription:answer`, for one of the connections offered with the join. */
+  offerAnswered(answer: SubscriptionAnswer): void {
+    this.#offered.settle(answer);
+  }
+
   /** All connections go (the server released my endpoints, or the call ended). */
   closeAll(): void {
     [...this.#subs.keys()].forEach((id) => this.#close(id));
     this.#retry.clear();
+    this.#offered.clear();
   }
 
   /** Tells the server what I do with a subscription; false when it cannot hear it yet. */
@@ -166,14 +184,16 @@ export class Subscriptions {
     this.#close(info.id, false);
     const publicationId = info.id;
     const kinds = { audio: info.audio, video: info.video };
+    // A renewed connection is built fresh: the prepared ones are for the first join.
+    const offered = replace ? undefined : this.#offered.take(publicationId);
     const link: PeerLink = new PeerLink({
       direction: 'recvonly',
       kinds,
-      // A renewed connection is built fresh: the prepared ones are for the first join.
-      prepared: replace ? undefined : this.#deps.prepared?.(kinds),
+      prepared: offered?.connection ?? (replace ? undefined : this.#deps.prepared?.(kinds)),
       ...this.#deps.ice(),
       signals: {
-        offer: (sdp) => signaling.subscribe({ publicationId, sdp, replace }),
+        // Offered with the join: the server is answering it already.
+        offer: (sdp) => offered?.answer ?? signaling.subscribe({ publicationId, sdp, replace }),
         candidate: (candidate) => {
           signaling.candidate({ publicationId, candidate }).catch(() => undefined);
         },

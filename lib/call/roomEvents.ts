@@ -49,6 +49,10 @@ export function listenToRoom(socket: CallSocket, targets: RoomEventTargets): voi
     inRoom((target) => targets.publications.applyTarget(target)),
   );
   socket.on(
+    'subscription:answer',
+    inRoom((answer) => targets.subscriptions.offerAnswered(answer)),
+  );
+  socket.on(
     'ice:candidate',
     inRoom(({ publicationId, candidate }) => {
       if (!targets.subscriptions.remoteCandidate(publicationId, candidate)) {

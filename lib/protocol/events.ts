@@ -9,7 +9,7 @@ import type {
   QualityJoinResult,
   QualityRequests,
 } from './quality';
-import type { PrejoinRequests } from './prejoin';
+import type { PrejoinEvents, PrejoinJoinResult, PrejoinRequests } from './prejoin';
 import type { Result } from './result';
 import type { JoinRoomRequest } from './schemas';
 
@@ -35,7 +35,8 @@ export interface IceServerConfig {
   credential?: string;
 }
 
-export interface JoinRoomResult extends MeetingJoinResult, QualityJoinResult, RecordingJoinResult {
+export interface JoinRoomResult
+  extends MeetingJoinResult, QualityJoinResult, RecordingJoinResult, PrejoinJoinResult {
   /** My participant id, assigned by the server. */
   selfId: string;
   roomId: string;
@@ -69,7 +70,13 @@ export interface ClientToServerEvents
 
 /** Server → client. */
 export interface ServerToClientEvents
-  extends PublicationEvents, MeetingEvents, AccessEvents, QualityEvents, RecordingEvents {
+  extends
+    PublicationEvents,
+    MeetingEvents,
+    AccessEvents,
+    QualityEvents,
+    RecordingEvents,
+    PrejoinEvents {
   /** Someone joined; their publications arrive as `publication:added` when they publish. */
   'participant:joined': (participant: ParticipantInfo) => void;
   /** Someone left; their publications are gone with them (no `publication:removed` for each). */

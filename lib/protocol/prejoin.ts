@@ -1,7 +1,9 @@
 import { z } from 'zod';
 
 import { accessJoinFields } from './access';
+import type { ProtocolError } from './errors';
 import type { Ack, IceServerConfig } from './events';
+import { limits } from './limits';
 import { roomIdSchema } from './roomId';
 
 /**
@@ -28,4 +30,51 @@ export interface PrejoinPrepareResult {
 
 export interface PrejoinRequests {
   'prejoin:prepare': (request: PrejoinPrepareRequest, ack: Ack<PrejoinPrepareResult>) => void;
+}
+
+/** At most this many prepared receive offers travel with a join (the prejoin prepares no more). */
+export const maxJoinOffers = 8;
+
+/**
+ * `room:join`'s prepared receive offers (issue 18): the SDP of recvonly connections with one audio
+ * and one video m-line that the prejoin screen built before the click, ICE candidates included.
+ * Once the join is admitted, the server gives each, in order, to a publication of the snapshot
+ * that has audio and video, and negotiates them all at once while the join's answer is on its
+ * way, so that the first media does not wait for the answer, an offer per person and their round
+ * trips. Nothing is done with them before admission (a lobby or a password waits first).
+ */
+export const prejoinJoinFields = {
+  offers: z
+    .array(
+      z
+        .string()
+        .max(limits.sdpMaxLength)
+        .refine((sdp) => sdp.startsWith('v=0'), 'an SDP offer starts with "v=0"'),
+    )
+    .max(maxJoinOffers)
+    .optional(),
+};
+
+/** Which of the join's `offers` (by index) became my subscription to which publication. */
+export interface PreparedSubscription {
+  publicationId: string;
+  offer: number;
+}
+
+export interface PrejoinJoinResult {
+  /**
+   * The join's `offers` the server took, each now my subscription to that publication; its answer
+   * follows as `subscription:answer`. Offers not named here were not used (close them).
+   */
+  preparedSubscriptions?: PreparedSubscription[];
+}
+
+/** The answer to one of the join's offers, or why there is none (then subscribe as usual). */
+export type SubscriptionAnswer =
+  | { publicationId: string; sdp: string }
+  | { publicationId: string; error: ProtocolError };
+
+export interface PrejoinEvents {
+  /** After the join's answer, once per `preparedSubscriptions` entry. */
+  'subscription:answer': (answer: SubscriptionAnswer) => void;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { accessJoinFields } from './access';
 import { limits } from './limits';
+import { prejoinJoinFields } from './prejoin';
 import { qualityJoinFields } from './quality';
 import { roomIdSchema } from './roomId';
 
@@ -20,6 +21,7 @@ export const joinRoomSchema = z.object({
   displayName: displayNameSchema,
   ...accessJoinFields,
   ...qualityJoinFields,
+  ...prejoinJoinFields,
 });
 export type JoinRoomRequest = z.input<typeof joinRoomSchema>;
 

@@ -6,14 +6,16 @@ import type {
   JoinRoomResult,
   ProtocolError,
   ServerToClientEvents,
+  SubscriptionAnswer,
 } from '../../lib/protocol';
 import type { AccessGate, Doorstep } from '../access/gate';
 import { connectionLost } from '../access/lobby';
-import { AppError } from '../errors';
+import { AppError, toAppError } from '../errors';
 import type { Logger } from '../logger';
 import type { RoomMeeting } from '../meeting/room-meeting';
 import type { Metrics } from '../metrics';
 import type { Recordings } from '../recording/recordings';
+import { type JoinSubscriptionOutcome, subscribeAtJoin } from '../rooms/join-subscriptions';
 import type { Participant } from '../rooms/participant';
 import type { Room } from '../rooms/room';
 import type { IceConfig } from '../turn/ice-config';
@@ -115,6 +117,12 @@ export class SignalingSession {
       joinedParticipant = participant;
       const detach = this.#attach(participant, member);
       this.#state = { kind: 'joined', room, participant, member, detach };
+      // The offers prepared before the click are negotiated now, while the answer is finished.
+      const preparedSubscriptions = request.offers?.length
+        ? subscribeAtJoin(room, participant.id, others, request.offers, (outcome) =>
+            member.subscriptionAnswer(this.#answerOf(outcome)),
+          )
+        : undefined;
       this.#deps.metrics.joinSeconds((performance.now() - started) / 1000);
       return {
         selfId: participant.id,
@@ -124,6 +132,7 @@ export class SignalingSession {
         ...(this.#deps.recordings ? { recording: this.#deps.recordings.state(room) } : {}),
         ...this.#deps.iceConfig(participant.id),
         resumeToken: participant.resumeToken,
+        ...(preparedSubscriptions ? { preparedSubscriptions } : {}),
         access: {
           ...access,
           hostCredential: await this.#deps.access.admission.hostCredentials.issue(room.id, {
@@ -203,6 +212,19 @@ export class SignalingSession {
     }
     await this.#passwordCheck(password);
     return null;
+  }
+
+  /** What the browser hears of one of its join's offers; a failure is logged as a request's is. */
+  #answerOf(outcome: JoinSubscriptionOutcome): SubscriptionAnswer {
+    if ('sdp' in outcome) return outcome;
+    const error = toAppError(outcome.error);
+    this.#deps.metrics.error(error.code);
+    const level = error.code === ErrorCode.Internal ? 'error' : 'debug';
+    this.#logger[level](
+      { err: outcome.error, code: error.code, publicationId: outcome.publicationId },
+      'join() | a prepared subscription failed',
+    );
+    return { publicationId: outcome.publicationId, error: error.toProtocol() };
   }
 
   /** The waiting joiner is told through its own socket (it is no room member yet). */

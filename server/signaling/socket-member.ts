@@ -3,6 +3,7 @@ import type {
   ProtocolError,
   PublicationInfo,
   RecordingState,
+  SubscriptionAnswer,
   VideoTarget,
 } from '../../lib/protocol';
 import type { AccessDelivery } from '../access/room-access';
@@ -68,6 +69,11 @@ export class SocketRoomMember implements RoomMember {
 
   qualityTarget(target: VideoTarget): void {
     this.#deliver(() => this.#socket.emit('quality:target', target));
+  }
+
+  /** One of my join's prepared offers was answered (or failed): after the join's answer, always. */
+  subscriptionAnswer(answer: SubscriptionAnswer): void {
+    this.#deliver(() => this.#socket.emit('subscription:answer', answer));
   }
 
   roomClosed(reason: ProtocolError | undefined): void {
