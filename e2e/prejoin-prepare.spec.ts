@@ -4,9 +4,10 @@ import { captureConnectionsScript } from './peerConnections';
 
 /**
  * Issue 18: the prejoin screen prepares the join before the click (socket, ICE configuration,
- * connections and offers). What it prepares must be visible to no one and hold nothing on the
- * media server, and a prejoin abandoned (tab closed, navigated away, left past its TTL) must
- * release everything it made.
+ * connections and offers, and for a room that admits at once one receive endpoint per person on
+ * the media server, connected to nothing: contract 5 as amended in session 7). What it prepares
+ * must be visible to no one and carry no media, and a prejoin abandoned (tab closed, navigated
+ * away, left past its TTL) must release everything it made, on the media server too.
  */
 
 interface Captured {
@@ -29,12 +30,22 @@ async function inRoom(baseURL: string, roomId: string): Promise<number> {
 
 /** What the page made: its connections (with their offers) and its signaling socket. */
 function made(page: Page) {
-  return page.evaluate(() => {
+  return page.evaluate(async () => {
     const { __peerConnections: pcs, __webSockets: sockets } = window as unknown as Captured;
+    let received = 0;
+    for (const pc of pcs.filter((p) => p.signalingState !== 'closed')) {
+      (await pc.getStats()).forEach((s: { type: string; bytesReceived?: number }) => {
+        if (s.type === 'inbound-rtp') received += s.bytesReceived ?? 0;
+      });
+    }
     return {
       connections: pcs.length,
       withOffer: pcs.filter((pc) => pc.localDescription?.type === 'offer').length,
       open: pcs.filter((pc) => pc.signalingState !== 'closed').length,
+      /** Up before the click: the receive connection, with its prepared endpoint. */
+      connected: pcs.filter((pc) => pc.connectionState === 'connected').length,
+      /** Media bytes that reached the page: none, its endpoint is connected to nothing. */
+      received,
       sockets: sockets.filter((ws) => ws.readyState !== WebSocket.CLOSED).length,
     };
   });
@@ -46,8 +57,10 @@ async function preparedPrejoin(page: Page, roomId: string, name: string): Promis
   await page.getByTestId('prejoin_name').fill(name);
   await expect(page.getByTestId('prejoin')).toHaveAttribute('data-prepared', 'ready');
   // Prepared for real: my sendonly connection and one recvonly for the one person in the room,
-  // offers set, and the socket open.
-  await expect.poll(() => made(page)).toMatchObject({ withOffer: 2, open: 2, sockets: 1 });
+  // offers set, the socket open, and the recvonly one up with its endpoint but fed nothing.
+  await expect
+    .poll(() => made(page))
+    .toMatchObject({ withOffer: 2, open: 2, connected: 1, received: 0, sockets: 1 });
 }
 
 test('a prejoin left open, then closed, left or timed out, holds nothing and is shown to no one', async ({
@@ -62,6 +75,8 @@ test('a prejoin left open, then closed, left or timed out, holds nothing and is 
   const alice = await addParticipant('Alice');
   // Alice's pipeline and her one publication's endpoint.
   await expect.poll(() => mediaObjects(base)).toBe(2);
+  // With a prejoin open: its one receive endpoint besides.
+  const withPrejoin = 3;
   const seenByAlice = alice.page.getByTestId('tile_remote');
 
   const context = await browser.newContext({ baseURL, permissions: ['camera', 'microphone'] });
@@ -70,10 +85,14 @@ test('a prejoin left open, then closed, left or timed out, holds nothing and is 
     const tab = await context.newPage();
     await tab.addInitScript(captureConnectionsScript);
     await preparedPrejoin(tab, roomId, 'Bob');
-    expect(await mediaObjects(base)).toBe(2);
+    expect(await mediaObjects(base)).toBe(withPrejoin);
     expect(await inRoom(base, roomId)).toBe(1);
     await expect(seenByAlice).toHaveCount(0);
+    // Still nothing reaches it a moment later.
+    await tab.waitForTimeout(500);
+    expect(await made(tab)).toMatchObject({ received: 0 });
     await tab.close();
+    await expect.poll(() => mediaObjects(base)).toBe(2);
 
     // Open, then navigated away inside the app (the document stays: what it made must close).
     const away = await context.newPage();
@@ -84,19 +103,23 @@ test('a prejoin left open, then closed, left or timed out, holds nothing and is 
     await expect(away.getByTestId('prejoin')).toBeVisible();
     await away.getByTestId('prejoin_name').fill('Carol');
     await expect(away.getByTestId('prejoin')).toHaveAttribute('data-prepared', 'ready');
-    await expect.poll(() => made(away)).toMatchObject({ withOffer: 2, sockets: 1 });
+    await expect.poll(() => made(away)).toMatchObject({ withOffer: 2, connected: 1, sockets: 1 });
+    expect(await mediaObjects(base)).toBe(withPrejoin);
     await away.goBack();
     await expect(away.getByTestId('home_room_input')).toBeVisible();
     await expect.poll(() => made(away)).toMatchObject({ open: 0, sockets: 0 });
+    await expect.poll(() => mediaObjects(base)).toBe(2);
 
     // Open past the preparation's time to live: it lets everything go by itself.
     const idle = await context.newPage();
     await idle.clock.install();
     await idle.addInitScript(captureConnectionsScript);
     await preparedPrejoin(idle, roomId, 'Dave');
+    expect(await mediaObjects(base)).toBe(withPrejoin);
     await idle.clock.fastForward('05:01');
     await expect(idle.getByTestId('prejoin')).toHaveAttribute('data-prepared', 'none');
     await expect.poll(() => made(idle)).toMatchObject({ open: 0, sockets: 0 });
+    await expect.poll(() => mediaObjects(base)).toBe(2);
     // Still a working prejoin: the click joins the ordinary way.
     await idle.getByTestId('prejoin_join').click();
     await expect(seenByAlice).toHaveCount(1);

@@ -20,6 +20,10 @@
     pcByUfrag: new Map(),
     joinOffers: [],
     pcByPublication: new Map(),
+    // Receivers prepared on the prejoin screen (prejoin:receive): its offers' pcs by request id,
+    // then each pc by the index the server gave its receiver.
+    receiveOffers: new Map(),
+    pcByReceiver: new Map(),
   };
   const ufragOf = (sdp) => /a=ice-ufrag:(\S+)/.exec(sdp)?.[1];
   Object.defineProperty(window, '__moimBench', { value: { events }, enumerable: false });
@@ -68,8 +72,15 @@
           if (result && result.data && typeof result.data.selfId === 'string')
             selfId = result.data.selfId;
           for (const taken of (result && result.data && result.data.preparedSubscriptions) || []) {
-            const pc = state.joinOffers[taken.offer];
+            const pc =
+              typeof taken.receiver === 'number'
+                ? state.pcByReceiver.get(taken.receiver)
+                : state.joinOffers[taken.offer];
             if (pc !== undefined) state.pcByPublication.set(taken.publicationId, pc);
+          }
+          const offered = state.receiveOffers.get(id);
+          for (const [i, r] of ((result && result.data && result.data.receivers) || []).entries()) {
+            if (offered && offered[i] !== undefined) state.pcByReceiver.set(r.index, offered[i]);
           }
         } catch {
           // not JSON
@@ -83,6 +94,17 @@
         if (m) {
           const id = Number(m[1]);
           let pc = null;
+          if (m[2] === 'prejoin:receive') {
+            try {
+              const [, payload] = JSON.parse(data.slice(2 + m[1].length));
+              state.receiveOffers.set(
+                id,
+                (payload.offers || []).map((sdp) => state.pcByUfrag.get(ufragOf(sdp))),
+              );
+            } catch {
+              // not JSON
+            }
+          }
           if (m[2] === 'room:join') {
             try {
               const [, payload] = JSON.parse(data.slice(2 + m[1].length));

@@ -25,6 +25,22 @@ describe('joinPhases with offers sent with the join (issue 18)', () => {
     expect(p.allRemotes).toBe(230);
   });
 
+  it('counts a receiver that was up before the click from its answer to its frame', () => {
+    const events: ProbeEvent[] = [
+      { t: 40, kind: 'pc:ice', pc: 2, state: 'connected' },
+      { t: 50, kind: 'pc:conn', pc: 2, state: 'connected' },
+      { t: 90, kind: 'sio:connect' },
+      { t: 100, kind: 'click' },
+      { t: 150, kind: 'ack', event: 'room:join' },
+      { t: 165, kind: 'answer', event: 'subscription:answer', pc: 2 },
+      { t: 170, kind: 'pc:ice', pc: 2, state: 'completed' },
+      { t: 215, kind: 'frame', pc: 2 },
+    ];
+    const p = joinPhases(events, 1);
+    expect(p).toMatchObject({ join: 50, offerLocal: 0, sdp: 15, ice: 0, dtls: 0, firstFrame: 50 });
+    expect(p.total).toBe(115);
+  });
+
   it('still needs an answer of some kind for the first remote', () => {
     const events: ProbeEvent[] = [
       { t: 100, kind: 'click' },

@@ -81,12 +81,23 @@ export function joinPhases(events: ProbeEvent[], remotes: number): JoinPhases {
   const answer =
     first(after, (e) => e.kind === 'ack' && e.event === 'publication:subscribe' && e.pc === pc) ??
     pipelined;
-  const ice = first(
-    after,
-    (e) =>
-      e.kind === 'pc:ice' && e.pc === pc && (e.state === 'connected' || e.state === 'completed'),
+  // A receiver prepared on the prejoin screen was up before the click: from its answer (the
+  // server fed it) to the frame is all that is left.
+  const upBefore = events.some(
+    (e) => e.kind === 'pc:conn' && e.pc === pc && e.state === 'connected' && e.t < click.t,
   );
-  const dtls = first(after, (e) => e.kind === 'pc:conn' && e.pc === pc && e.state === 'connected');
+  const ice = upBefore
+    ? answer
+    : first(
+        after,
+        (e) =>
+          e.kind === 'pc:ice' &&
+          e.pc === pc &&
+          (e.state === 'connected' || e.state === 'completed'),
+      );
+  const dtls = upBefore
+    ? answer
+    : first(after, (e) => e.kind === 'pc:conn' && e.pc === pc && e.state === 'connected');
   if (!offer || !answer || !ice || !dtls) throw new Error(`incomplete milestones for pc ${pc}`);
   return {
     socket: socket.t - click.t,

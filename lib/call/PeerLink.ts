@@ -100,8 +100,13 @@ export class PeerLink {
   }
 
   async negotiate(): Promise<void> {
-    this.options.onState('connecting');
     const prepared = this.options.prepared;
+    if (prepared?.answered) {
+      // Answered on the prejoin screen (issue 18): up already, or coming up; nothing to offer.
+      this.options.onState(mapState(this.pc.connectionState));
+      return;
+    }
+    this.options.onState('connecting');
     let sdp = prepared?.offer;
     if (!sdp) {
       const offer = await this.pc.createOffer();

@@ -24,6 +24,9 @@ export class PreparedConnection {
   readonly ready: Promise<void>;
   #gathered: IceCandidate[] = [];
   #closed = false;
+  /** The server's receiver for it, answered on the prejoin screen (`prejoin:receive`), by index. */
+  receiver: number | undefined;
+  #remoteQueue: RTCIceCandidateInit[] = [];
 
   constructor(direction: 'sendonly' | 'recvonly', kinds: ConnectionKinds, ice: IceSettings) {
     this.direction = direction;
@@ -55,6 +58,77 @@ export class PreparedConnection {
     return this.#closed;
   }
 
+  /** Answered before the click: its connection is (or is becoming) up, bound to its receiver. */
+  get answered(): boolean {
+    return this.receiver !== undefined;
+  }
+
+  /** Resolves once ICE gathering is complete, or after `capMs` (what is found by then is sent). */
+  gathered(capMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, capMs);
+      const pc = this.pc;
+      function done(): void {
+        clearTimeout(timer);
+        pc.removeEventListener('icegatheringstatechange', check);
+        resolve();
+      }
+      function check(): void {
+        if (pc.iceGatheringState === 'complete') done();
+      }
+      pc.addEventListener('icegatheringstatechange', check);
+      check();
+    });
+  }
+
+  /**
+   * The server's answer from its receiver `index` (`prejoin:receive`): ICE and DTLS start now,
+   * before the click. Resolves once connected (or not, after `capMs`); false when it failed.
+   */
+  async accept(index: number, answer: string, capMs: number): Promise<boolean> {
+    if (this.#closed) return false;
+    try {
+      await this.pc.setRemoteDescription({ type: 'answer', sdp: answer });
+    } catch (error) {
+      if (!this.#closed) console.warn('a prepared receiver could not take its answer', error);
+      this.close();
+      return false;
+    }
+    this.receiver = index;
+    const queued = this.#remoteQueue;
+    this.#remoteQueue = [];
+    queued.forEach((candidate) => void this.addRemoteCandidate(candidate));
+    return this.#connected(capMs);
+  }
+
+  /** A media-server candidate for it (`prejoin:candidate`); held until the answer is set. */
+  async addRemoteCandidate(candidate: RTCIceCandidateInit): Promise<void> {
+    if (this.#closed) return;
+    if (!this.pc.remoteDescription) {
+      this.#remoteQueue.push(candidate);
+      return;
+    }
+    await this.pc.addIceCandidate(candidate).catch(() => undefined);
+  }
+
+  #connected(capMs: number): Promise<boolean> {
+    const pc = this.pc;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => finish(pc.connectionState === 'connected'), capMs);
+      function finish(ok: boolean): void {
+        clearTimeout(timer);
+        pc.removeEventListener('connectionstatechange', check);
+        resolve(ok);
+      }
+      function check(): void {
+        if (pc.connectionState === 'connected') finish(true);
+        else if (pc.connectionState === 'failed' || pc.connectionState === 'closed') finish(false);
+      }
+      pc.addEventListener('connectionstatechange', check);
+      check();
+    });
+  }
+
   /** Usable for a connection of this shape: same direction and m-lines, offer ready. */
   fits(direction: 'sendonly' | 'recvonly', kinds: ConnectionKinds): boolean {
     return (
@@ -74,6 +148,8 @@ export class PreparedConnection {
   offerWithCandidates(): string | null {
     if (this.#closed || this.offer === null) return null;
     const sdp = this.pc.localDescription?.sdp ?? this.offer;
+    // Whoever sends this connection's offer later sends these candidates with it.
+    this.offer = sdp;
     this.#gathered = [];
     return sdp;
   }
@@ -93,6 +169,7 @@ export class PreparedConnection {
     if (this.#closed) return;
     this.#closed = true;
     this.#gathered = [];
+    this.#remoteQueue = [];
     this.pc.onicecandidate = null;
     this.pc.close();
   }

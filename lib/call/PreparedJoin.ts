@@ -1,16 +1,28 @@
-import type { PrejoinPrepareResult, PreparedSubscription } from '../protocol';
+import {
+  type IceCandidate,
+  limits,
+  type PrejoinPrepareResult,
+  type PrejoinReceiveResult,
+  type PreparedSubscription,
+} from '../protocol';
 import { DeferredLifecycle } from './DeferredLifecycle';
 import { EarlyJoin } from './EarlyJoin';
 import { storedHostCredential } from './hostCredential';
 import type { IceSettings } from './OutgoingPublication';
 import { type ConnectionKinds, PreparedConnection } from './PreparedConnection';
-import { SignalingClient } from './SignalingClient';
+import { type CallSocket, SignalingClient } from './SignalingClient';
 
 /** `pending` while preparing; `ready` once the socket and every connection asked for are; `none`: nothing prepared (refused, failed, expired or closed). */
 export type PrepareStatus = 'pending' | 'ready' | 'none';
 
 /** More receive connections than this are built after the click, as before. */
 const maxPreparedReceivers = 8;
+/** How long a receive connection's offer waits for its ICE candidates before it is sent. */
+const gatherCapMs = 500;
+/** How long the preparation waits for an answered receive connection to come up. */
+const connectCapMs = 3000;
+/** What the join's offers may take of one message; the rest of the join is small (names, tokens). */
+const joinOffersMaxBytes = limits.messageMaxBytes - 12 * 1024;
 /** Handed to a call that never starts (unmounted at once): released after this. */
 const handOffTimeoutMs = 10_000;
 
@@ -19,15 +31,20 @@ const handOffTimeoutMs = 10_000;
  * the ICE configuration (`prejoin:prepare`); my sendonly connection and one recvonly connection
  * per person in the room, each with its offer set and ICE gathering done. The click hands it to
  * the call (`CallSession`), which joins on the open socket and adopts the connections, so the
- * click only commits. The server keeps nothing for it and shows me to no one until `room:join`.
- * Abandoned (the screen goes, the tab closes, or the server's TTL passes), it releases everything.
+ * click only commits. For a room that admits at once, the receive connections also get their
+ * endpoints on the media server now (`prejoin:receive`: connected to nothing, so ICE and DTLS are
+ * done before the click and the join only feeds them); otherwise their offers go with the join.
+ * Nobody sees me until `room:join`. Abandoned (the screen goes, the tab closes, or the server's
+ * TTL passes), it releases everything, and the server releases its endpoints with the socket.
  */
 export class PreparedJoin {
   readonly #roomId: string;
   readonly #token: string | undefined;
   readonly #createSignaling: () => SignalingClient;
   #signaling: SignalingClient | null = null;
-  #early: EarlyJoin | null = null;
+  /** The socket, also after the call took it (this still listens for its receivers' candidates). */
+  #socket: CallSocket | null = null;
+  #join: EarlyJoin | null = null;
   #ice: IceSettings | null = null;
   #recv: PreparedConnection[] = [];
   /** The receive connections whose offers went with the join, by their index in it. */
@@ -40,6 +57,18 @@ export class PreparedJoin {
   #expiry: ReturnType<typeof setTimeout> | undefined;
   /** Until the prejoin said what to prepare, the preparation is not complete. */
   #told = false;
+  /** The server prepares receive endpoints for this room (it would admit me at once). */
+  #receivers = false;
+  /** Receive connections whose offers went to `prejoin:receive` (answered or not). */
+  readonly #asked = new Set<PreparedConnection>();
+  /** Server candidates for a receiver whose answer has not come back yet, by its index. */
+  readonly #early = new Map<number, RTCIceCandidateInit[]>();
+  readonly #onCandidate = ({ index, candidate }: { index: number; candidate: IceCandidate }) => {
+    const init = { ...candidate, sdpMid: candidate.sdpMid ?? null };
+    const connection = this.#recv.find((c) => c.receiver === index);
+    if (connection) void connection.addRemoteCandidate(init);
+    else this.#early.set(index, [...(this.#early.get(index) ?? []), init]);
+  };
   readonly #onConnect = (): void => {
     const signaling = this.#signaling;
     if (signaling) void this.#prepare(signaling);
@@ -102,14 +131,10 @@ export class PreparedJoin {
     }
     this.#handedOff = true;
     const socket = this.#signaling?.socket;
-    if (join && socket?.connected && !this.#early) {
+    if (join && socket?.connected && !this.#join) {
       const hostCredential = storedHostCredential(this.#roomId);
-      // My receive offers go with the join: the server negotiates them once I am admitted.
-      const both = { audio: true, video: true };
-      this.#offered = this.#recv.filter((c) => c.fits('recvonly', both));
-      const offers = this.#offered.flatMap((c) => c.offerWithCandidates() ?? []);
-      if (offers.length !== this.#offered.length) this.#offered = [];
-      this.#early = new EarlyJoin(socket, {
+      const offers = this.#offers();
+      this.#join = new EarlyJoin(socket, {
         roomId: this.#roomId,
         displayName: join.displayName,
         ...(hostCredential ? { hostCredential } : {}),
@@ -134,8 +159,8 @@ export class PreparedJoin {
 
   /** The join sent at the click, for the call to adopt (once), if there is one. */
   takeJoin(): EarlyJoin | null {
-    const early = this.#early;
-    this.#early = null;
+    const early = this.#join;
+    this.#join = null;
     return this.#closed ? null : early;
   }
 
@@ -146,8 +171,12 @@ export class PreparedJoin {
   claimOffered(taken: readonly PreparedSubscription[]): Map<string, PreparedConnection> {
     const claimed = new Map<string, PreparedConnection>();
     if (this.#closed) return claimed;
-    for (const { publicationId, offer } of taken) {
-      const connection = this.#offered[offer];
+    for (const entry of taken) {
+      const { publicationId } = entry;
+      const connection =
+        'offer' in entry
+          ? this.#offered[entry.offer]
+          : this.#recv.find((c) => c.receiver === entry.receiver);
       const index = connection ? this.#recv.indexOf(connection) : -1;
       if (!connection || index < 0 || connection.closed) continue;
       this.#recv.splice(index, 1);
@@ -170,7 +199,8 @@ export class PreparedJoin {
       this.#send = null;
       return send;
     }
-    const index = this.#recv.findIndex((c) => c.fits(direction, kinds));
+    // An answered one belongs to its receiver on the server: only the join hands it out.
+    const index = this.#recv.findIndex((c) => !c.answered && c.fits(direction, kinds));
     if (index < 0) return undefined;
     const [taken] = this.#recv.splice(index, 1);
     return taken;
@@ -186,8 +216,10 @@ export class PreparedJoin {
     this.#recv = [];
     this.#offered = [];
     this.#send = null;
-    this.#early?.close();
-    this.#early = null;
+    this.#join?.close();
+    this.#join = null;
+    this.#early.clear();
+    this.#socket?.off('prejoin:candidate', this.#onCandidate);
     const signaling = this.#signaling;
     this.#signaling = null;
     signaling?.socket.removeAllListeners();
@@ -195,10 +227,36 @@ export class PreparedJoin {
     this.#setStatus('none');
   }
 
+  /**
+   * My receive offers, to go with the join (the server negotiates them once I am admitted), as
+   * many as fit in one Socket.IO message beside the rest of the join (a bigger one would close
+   * the socket). The connections they belong to are kept in the same order.
+   */
+  #offers(): string[] {
+    const both = { audio: true, video: true };
+    const offers: string[] = [];
+    let bytes = 0;
+    this.#offered = [];
+    for (const connection of this.#recv) {
+      // Asked for a receiver (answered, or the answer on its way): not offered twice.
+      if (this.#asked.has(connection) || !connection.fits('recvonly', both)) continue;
+      const sdp = connection.offerWithCandidates();
+      if (sdp === null) continue;
+      // As it travels: JSON escapes every line break.
+      bytes += JSON.stringify(sdp).length + 1;
+      if (bytes > joinOffersMaxBytes) break;
+      offers.push(sdp);
+      this.#offered.push(connection);
+    }
+    return offers;
+  }
+
   #start(): void {
     if (this.#closed) return;
     const signaling = this.#createSignaling();
     this.#signaling = signaling;
+    this.#socket = signaling.socket;
+    signaling.socket.on('prejoin:candidate', this.#onCandidate);
     signaling.socket.once('connect', this.#onConnect);
     signaling.socket.connect();
   }
@@ -217,6 +275,7 @@ export class PreparedJoin {
     }
     if (this.#closed) return;
     this.#ice = { iceServers: result.iceServers, iceTransportPolicy: result.iceTransportPolicy };
+    this.#receivers = result.receivers === true;
     // A prejoin left open past the TTL keeps nothing (the TURN pair would expire too).
     if (!this.#handedOff) this.#expiry = setTimeout(() => this.close(), result.ttlMs);
     this.#build();
@@ -244,9 +303,52 @@ export class PreparedJoin {
       return;
     }
     this.#setStatus('pending');
-    void Promise.all([this.#send?.ready, ...this.#recv.map((c) => c.ready)]).then(() => {
-      if (!this.#closed && this.#told) this.#setStatus('ready');
-    });
+    void Promise.all([this.#send?.ready, ...this.#recv.map((c) => c.ready)])
+      .then(() => this.#receive())
+      .then(() => {
+        if (!this.#closed && this.#told) this.#setStatus('ready');
+      });
+  }
+
+  /**
+   * Receive endpoints on the server for the connections not asked for yet (`prejoin:receive`),
+   * where the room allows it: answered, they connect now, so that the join only has to feed them.
+   * A failure changes nothing: those connections offer with the join instead.
+   */
+  async #receive(): Promise<void> {
+    const signaling = this.#signaling;
+    const both = { audio: true, video: true };
+    const fresh = this.#recv.filter((c) => !this.#asked.has(c) && c.fits('recvonly', both));
+    if (!signaling || !this.#receivers || fresh.length === 0) return;
+    fresh.forEach((c) => this.#asked.add(c));
+    await Promise.all(fresh.map((c) => c.gathered(gatherCapMs)));
+    const offers = fresh.flatMap((c) => c.offerWithCandidates() ?? []);
+    if (this.#closed || this.#handedOff || offers.length !== fresh.length) return;
+    let receivers: PrejoinReceiveResult['receivers'];
+    try {
+      receivers = (
+        await signaling.prepareReceivers({
+          roomId: this.#roomId,
+          ...(this.#token ? { token: this.#token } : {}),
+          offers,
+        })
+      ).receivers;
+    } catch {
+      fresh.forEach((c) => this.#asked.delete(c));
+      return;
+    }
+    await Promise.all(
+      receivers.map(async ({ index, sdp }, i) => {
+        const connection = fresh[i];
+        if (!connection || sdp === null || this.#closed) return;
+        const accepted = connection.accept(index, sdp, connectCapMs);
+        this.#early.get(index)?.forEach((c) => void connection.addRemoteCandidate(c));
+        this.#early.delete(index);
+        await accepted;
+      }),
+    );
+    // Those the server did not answer offer with the join instead.
+    fresh.forEach((c) => c.answered || this.#asked.delete(c));
   }
 
   #setStatus(status: PrepareStatus): void {

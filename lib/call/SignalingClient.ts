@@ -5,6 +5,8 @@ import type {
   JoinRoomResult,
   PrejoinPrepareRequest,
   PrejoinPrepareResult,
+  PrejoinReceiveRequest,
+  PrejoinReceiveResult,
   PublicationCandidateRequest,
   PublicationMuteRequest,
   PublishRequest,
@@ -44,6 +46,11 @@ export class SignalingClient {
   /** Before the click: the ICE configuration, admitted as a join would be (issue 18). */
   async prepare(request: PrejoinPrepareRequest): Promise<PrejoinPrepareResult> {
     return unwrap(await this.timed.emitWithAck('prejoin:prepare', request));
+  }
+
+  /** Before the click: receive endpoints for my prepared connections, connected to nothing. */
+  async prepareReceivers(request: PrejoinReceiveRequest): Promise<PrejoinReceiveResult> {
+    return unwrap(await this.timed.emitWithAck('prejoin:receive', request));
   }
 
   async join(request: JoinRoomRequest): Promise<JoinRoomResult> {

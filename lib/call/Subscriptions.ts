@@ -205,6 +205,8 @@ export class Subscriptions {
     this.#deps.streams.set(streamKey(info), link.remoteStream());
     link
       .negotiate()
+      // Answered before the click: what is left is the server feeding it (or failing to).
+      .then(() => (offered?.connection.answered ? offered.answer : undefined))
       .then(() => {
         // What the tile did before the answer (off screen, its size): tell the server now.
         if (link.closed || !info.video) return;

@@ -90,6 +90,17 @@ export class EndpointSlot {
     return answer;
   }
 
+  /** Negotiated before it became mine (a prejoin's prepared endpoint): the queue goes in now. */
+  negotiated(answer: string): string {
+    const endpoint = this.#endpoint;
+    if (!endpoint) throw new Error('negotiated() before attach()');
+    this.#phase = 'negotiated';
+    const queued = this.#queue;
+    this.#queue = [];
+    for (const candidate of queued) this.#add(endpoint, candidate);
+    return answer;
+  }
+
   /** Adds now when negotiated; queues otherwise. Returns false when the queue is full. */
   addCandidate(candidate: KurentoIceCandidate): boolean {
     if (this.#phase === 'closed') return true;

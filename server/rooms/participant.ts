@@ -8,7 +8,7 @@ import type { KurentoIceCandidate, MediaPipeline } from '../kurento/objects';
 import type { Logger } from '../logger';
 import type { EndpointEvents, PublicationInit } from './publication';
 import { Publication } from './publication';
-import { Subscription } from './subscription';
+import { Subscription, type SubscriptionOffer } from './subscription';
 
 export interface ParticipantEvents {
   /** A media-server candidate for my connection that carries `publicationId` (mine or watched). */
@@ -137,7 +137,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   async subscribe(
     source: Publication,
     pipeline: MediaPipeline,
-    offer: string,
+    offer: SubscriptionOffer,
     replace = false,
   ): Promise<string> {
     this.#assertOpen();

@@ -13,6 +13,7 @@ import type { Logger } from '../logger';
 import type { Participant } from './participant';
 import { assertPublicationCaps } from './publication-caps';
 import type { ForcedMute, Publication } from './publication';
+import type { SubscriptionOffer } from './subscription';
 import type { RoomMember } from './room';
 import { VideoFit } from './video-fit';
 
@@ -131,7 +132,7 @@ export class RoomPublications {
   subscribe(
     viewerId: string,
     publicationId: string,
-    sdp: string,
+    sdp: SubscriptionOffer,
     replace: boolean,
   ): Promise<string> {
     const viewer = this.#host.member(viewerId);

@@ -20,6 +20,7 @@ import { Participant } from './participant';
 import type { JoinRequest, JoinSignal, RoomEvents, RoomMember, RoomOptions } from './room-types';
 import type { PublicationObserver, PublishInput } from './room-publications';
 import { RoomPublications } from './room-publications';
+import type { SubscriptionOffer } from './subscription';
 
 export type { JoinRequest, JoinSignal, RoomEvents, RoomMember } from './room-types';
 
@@ -110,6 +111,11 @@ export class Room extends EventEmitter<RoomEvents> {
     return this.#readyPipeline?.id;
   }
 
+  /** The pipeline while the room is open (a prejoin prepares its receive endpoints in it). */
+  get pipeline(): MediaPipeline | undefined {
+    return this.#closed ? undefined : this.#readyPipeline;
+  }
+
   get participants(): Participant[] {
     return [...this.#participants.values()];
   }
@@ -124,9 +130,8 @@ export class Room extends EventEmitter<RoomEvents> {
   }
 
   /**
-   * Adds a participant with their outgoing endpoint. Returns them and everyone already there;
-   * `member` hears of every change after that snapshot. When `signal` aborts or the room closes
-   * meanwhile, nothing is left behind.
+   * Adds a participant. Returns them and everyone already there; `member` hears of every change
+   * after that snapshot. When `signal` aborts or the room closes meanwhile, nothing is left behind.
    */
   async join(
     request: JoinRequest,
@@ -188,10 +193,7 @@ export class Room extends EventEmitter<RoomEvents> {
     }
   }
 
-  /**
-   * Removes a participant: releases their endpoints and everyone's incoming endpoint for them,
-   * tells the others. Idempotent. Resolves once the endpoints are released.
-   */
+  /** Removes a participant, their endpoints and everyone's for them; tells the others. Idempotent. */
   async leave(participantId: string): Promise<void> {
     const participant = this.#participants.get(participantId);
     if (!participant) return;
@@ -245,7 +247,7 @@ export class Room extends EventEmitter<RoomEvents> {
   subscribe(
     viewerId: string,
     publicationId: string,
-    sdp: string,
+    sdp: SubscriptionOffer,
     replace = false,
   ): Promise<string> {
     return this.#publications.subscribe(viewerId, publicationId, sdp, replace);

@@ -13,6 +13,18 @@ interface Wired {
 const kinds = ['AUDIO', 'VIDEO'] as const;
 
 /**
+ * A receive endpoint a prejoin made before the click (issue 18): negotiated (its answer is the
+ * browser's already, ICE and DTLS may be up) and connected to nothing until a join adopts it.
+ */
+export interface PreparedEndpoint {
+  endpoint: WebRtcEndpoint;
+  answer: string;
+}
+
+/** What a subscription starts from: the browser's offer, or an endpoint prepared before the join. */
+export type SubscriptionOffer = string | PreparedEndpoint;
+
+/**
  * A viewer's incoming WebRtcEndpoint for one publication, fed from the publication's endpoint. What
  * is connected follows the forced mute and the viewer's wish (`video: false` for an off-screen
  * tile); changes are applied one at a time, each against the latest wishes, so racing updates
@@ -54,9 +66,13 @@ export class Subscription {
     this.#wantsVideo = wanted;
   }
 
-  /** Creates my endpoint, feeds it from `source` and answers my offer (after `beginNegotiation`). */
-  async open(source: Publication, pipeline: MediaPipeline, offer: string): Promise<string> {
-    const endpoint = await pipeline.createWebRtcEndpoint();
+  /**
+   * Creates my endpoint (or takes the prepared one), feeds it from `source` and answers my offer
+   * (after `beginNegotiation`); a prepared endpoint was answered before.
+   */
+  async open(source: Publication, pipeline: MediaPipeline, offer: SubscriptionOffer): Promise<string> {
+    const endpoint =
+      typeof offer === 'string' ? await pipeline.createWebRtcEndpoint() : offer.endpoint;
     if (this.slot.closed) {
       await endpoint.release();
       throw new Error('subscription closed');
@@ -74,7 +90,7 @@ export class Subscription {
     // (tried for issue 18), the offer could be answered first and the viewer got no media instead.
     await this.sync(source);
     if (this.slot.closed) throw new Error('subscription closed');
-    return this.slot.negotiate(offer);
+    return typeof offer === 'string' ? this.slot.negotiate(offer) : this.slot.negotiated(offer.answer);
   }
 
   /** Makes the media server's connections match the forced mute and my wishes. */

@@ -1,8 +1,9 @@
 import type { Socket } from 'socket.io';
 
-import { ErrorCode, prejoinPrepareSchema } from '../../lib/protocol';
+import { ErrorCode, prejoinPrepareSchema, prejoinReceiveSchema } from '../../lib/protocol';
 import type {
   PrejoinPrepareResult,
+  PrejoinReceiveResult,
   PrejoinRequests,
   Result,
   ServerToClientEvents,
@@ -11,6 +12,7 @@ import type { AccessGate } from '../access/gate';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
+import type { PreparedReceivers } from '../rooms/prepared-receivers';
 import type { RoomManager } from '../rooms/room-manager';
 import type { IceConfig } from '../turn/ice-config';
 import { type RateLimit, TokenBucket } from './rate-limit';
@@ -31,9 +33,10 @@ export interface PrejoinHandlerDeps {
   rateLimits: { join: RateLimit };
 }
 
-/** What the prepare needs of the socket's session: whether it already joined. */
+/** What the prepare needs of the socket's session: whether it already joined, and its receivers. */
 export interface PrejoinSessionView {
   readonly participantId: string | undefined;
+  readonly receivers: PreparedReceivers;
 }
 
 type InboundEvents = { [E in keyof PrejoinRequests]: (...args: unknown[]) => void };
@@ -52,15 +55,22 @@ export function attachPrejoinHandlers(
   const bucket = new TokenBucket(deps.rateLimits.join);
   const logger = deps.logger.child({ socketId: socket.id });
   const inbound = socket as unknown as Socket<InboundEvents, ServerToClientEvents>;
-  inbound.on('prejoin:prepare', (...args: unknown[]) => {
-    const last = args.at(-1);
-    const ack = typeof last === 'function' ? (last as (result: Result<unknown>) => void) : null;
-    const context = { logger, metrics: deps.metrics, event: 'prejoin:prepare' };
-    prepare(socket.id, session, deps, bucket, args[0]).then(
-      (value) => ack?.(toResult({ ok: true, value }, context)),
-      (error: unknown) => ack?.(toResult({ ok: false, error }, context)),
-    );
-  });
+  const handle = (
+    event: keyof PrejoinRequests,
+    run: (payload: unknown) => Promise<unknown>,
+  ): void => {
+    inbound.on(event, (...args: unknown[]) => {
+      const last = args.at(-1);
+      const ack = typeof last === 'function' ? (last as (result: Result<unknown>) => void) : null;
+      const context = { logger, metrics: deps.metrics, event };
+      run(args[0]).then(
+        (value) => ack?.(toResult({ ok: true, value }, context)),
+        (error: unknown) => ack?.(toResult({ ok: false, error }, context)),
+      );
+    });
+  };
+  handle('prejoin:prepare', (payload) => prepare(socket.id, session, deps, bucket, payload));
+  handle('prejoin:receive', (payload) => receive(session, deps, bucket, payload));
 }
 
 async function prepare(
@@ -92,5 +102,41 @@ async function prepare(
     throw new AppError(verdict.error.code, verdict.error.message);
   }
   // TURN pairs are minted per connection here (no participant id exists yet).
-  return { ...deps.iceConfig(`prejoin-${connectionId}`), ttlMs: prepareTtlMs };
+  const open = verdict.admitted && deps.rooms.get(request.roomId)?.pipeline !== undefined;
+  return { ...deps.iceConfig(`prejoin-${connectionId}`), ttlMs: prepareTtlMs, receivers: open };
+}
+
+/**
+ * `prejoin:receive`: receive endpoints for my prepared recvonly connections, in the room's
+ * pipeline, answered and connected to nothing (contract 5 as amended in session 7: only for a room
+ * that would admit me at once, never behind a lobby or a password; nobody can tell they exist).
+ */
+async function receive(
+  session: PrejoinSessionView,
+  deps: PrejoinHandlerDeps,
+  bucket: TokenBucket,
+  payload: unknown,
+): Promise<PrejoinReceiveResult> {
+  if (!bucket.take()) {
+    throw new AppError(ErrorCode.RateLimited, 'Too many prepare requests; slow down.');
+  }
+  const request = parsePayload(prejoinReceiveSchema, payload);
+  if (deps.isShuttingDown()) {
+    throw new AppError(ErrorCode.ShuttingDown, 'The server is shutting down.');
+  }
+  if (session.participantId !== undefined) {
+    throw new AppError(ErrorCode.AlreadyInRoom, 'This connection already joined a room.');
+  }
+  const verdict = await deps.access.check(
+    { roomId: request.roomId, displayName: 'prejoin', token: request.token },
+    deps.rooms.get(request.roomId),
+  );
+  if (!verdict.admitted) {
+    throw new AppError(ErrorCode.Forbidden, 'Nothing is prepared for a join that must wait.');
+  }
+  const pipeline = deps.rooms.get(request.roomId)?.pipeline;
+  if (!pipeline) throw new AppError(ErrorCode.NotInRoom, 'Nobody is in this room yet.');
+  const room = session.receivers.capacityFor(request.roomId);
+  const made = await session.receivers.add(pipeline, request.offers.slice(0, room), prepareTtlMs);
+  return { receivers: made.map(({ index, answer }) => ({ index, sdp: answer || null })) };
 }

@@ -16,6 +16,7 @@ import type { RoomMeeting } from '../meeting/room-meeting';
 import type { Metrics } from '../metrics';
 import type { Recordings } from '../recording/recordings';
 import { type JoinSubscriptionOutcome, subscribeAtJoin } from '../rooms/join-subscriptions';
+import { PreparedReceivers } from '../rooms/prepared-receivers';
 import type { Participant } from '../rooms/participant';
 import type { Room } from '../rooms/room';
 import type { IceConfig } from '../turn/ice-config';
@@ -65,11 +66,16 @@ export class SignalingSession {
   readonly #logger: Logger;
   #state: State = { kind: 'idle' };
   #passwordCheck: ((password: string) => Promise<void>) | undefined;
+  /** Receive endpoints this socket's prejoin made before its click (prejoin-handlers.ts). */
+  readonly receivers: PreparedReceivers;
 
   constructor(socket: SignalingSocket, deps: SessionDeps) {
     this.#socket = socket;
     this.#deps = deps;
     this.#logger = deps.logger.child({ socketId: socket.id });
+    this.receivers = new PreparedReceivers(this.#logger, (index, candidate) =>
+      socket.emit('prejoin:candidate', { index, candidate }),
+    );
   }
 
   get participantId(): string | undefined {
@@ -117,12 +123,15 @@ export class SignalingSession {
       joinedParticipant = participant;
       const detach = this.#attach(participant, member);
       this.#state = { kind: 'joined', room, participant, member, detach };
-      // The offers prepared before the click are negotiated now, while the answer is finished.
-      const preparedSubscriptions = request.offers?.length
-        ? subscribeAtJoin(room, participant.id, others, request.offers, (outcome) =>
-            member.subscriptionAnswer(this.#answerOf(outcome)),
-          )
-        : undefined;
+      // What was prepared before the click is fed (or negotiated) now, while the answer is finished.
+      const receivers = this.receivers.take(room.id);
+      const offers = request.offers ?? [];
+      const preparedSubscriptions =
+        receivers.length + offers.length > 0
+          ? subscribeAtJoin(room, participant.id, others, { receivers, offers }, (outcome) =>
+              member.subscriptionAnswer(this.#answerOf(outcome)),
+            )
+          : undefined;
       this.#deps.metrics.joinSeconds((performance.now() - started) / 1000);
       return {
         selfId: participant.id,
@@ -143,6 +152,7 @@ export class SignalingSession {
       };
     } catch (error) {
       member.discard();
+      void this.receivers.release();
       throw error;
     } finally {
       if (this.#state.kind === 'joining' && this.#state.signal === signal) {
@@ -185,6 +195,8 @@ export class SignalingSession {
    * by the browser, a joined participant gets the room's grace period (net, issue 16).
    */
   disconnect(reason?: string): void {
+    // A prejoin abandoned with its tab: what it prepared goes with it.
+    void this.receivers.release();
     const state = this.#state;
     const lost = reason === 'ping timeout' || reason === 'transport error';
     if (state.kind === 'joined' && lost) {
@@ -229,12 +241,15 @@ export class SignalingSession {
 
   /** The waiting joiner is told through its own socket (it is no room member yet). */
   readonly #doorstep: Doorstep = {
-    waiting: (reason, wrong, ticket) =>
+    waiting: (reason, wrong, ticket) => {
+      // Nothing prepared may wait at the door (the room got a lobby or a password since).
+      void this.receivers.release();
       this.#socket.emit('access:waiting', {
         reason,
         ...(wrong ? { wrong } : {}),
         ...(ticket ? { ticket } : {}),
-      }),
+      });
+    },
     onPassword: (check) => {
       this.#passwordCheck = check ?? undefined;
     },
