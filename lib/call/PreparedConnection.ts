@@ -87,6 +87,8 @@ export class PreparedConnection {
    */
   async accept(index: number, answer: string, capMs: number): Promise<boolean> {
     if (this.#closed) return false;
+    // Bound from now: its candidates find it (and wait for the answer below).
+    this.receiver = index;
     try {
       await this.pc.setRemoteDescription({ type: 'answer', sdp: answer });
     } catch (error) {
@@ -94,7 +96,6 @@ export class PreparedConnection {
       this.close();
       return false;
     }
-    this.receiver = index;
     const queued = this.#remoteQueue;
     this.#remoteQueue = [];
     queued.forEach((candidate) => void this.addRemoteCandidate(candidate));

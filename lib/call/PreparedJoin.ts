@@ -21,8 +21,8 @@ const maxPreparedReceivers = 8;
 const gatherCapMs = 500;
 /** How long the preparation waits for an answered receive connection to come up. */
 const connectCapMs = 3000;
-/** What the join's offers may take of one message; the rest of the join is small (names, tokens). */
-const joinOffersMaxBytes = limits.messageMaxBytes - 12 * 1024;
+/** What offers may take of one message; the rest of a join is small (names, tokens). */
+const offersMaxBytes = limits.messageMaxBytes - 12 * 1024;
 /** Handed to a call that never starts (unmounted at once): released after this. */
 const handOffTimeoutMs = 10_000;
 
@@ -234,21 +234,11 @@ export class PreparedJoin {
    */
   #offers(): string[] {
     const both = { audio: true, video: true };
-    const offers: string[] = [];
-    let bytes = 0;
-    this.#offered = [];
-    for (const connection of this.#recv) {
-      // Asked for a receiver (answered, or the answer on its way): not offered twice.
-      if (this.#asked.has(connection) || !connection.fits('recvonly', both)) continue;
-      const sdp = connection.offerWithCandidates();
-      if (sdp === null) continue;
-      // As it travels: JSON escapes every line break.
-      bytes += JSON.stringify(sdp).length + 1;
-      if (bytes > joinOffersMaxBytes) break;
-      offers.push(sdp);
-      this.#offered.push(connection);
-    }
-    return offers;
+    // Asked for a receiver (answered, or the answer on its way): not offered twice.
+    const free = this.#recv.filter((c) => !this.#asked.has(c) && c.fits('recvonly', both));
+    const [first] = inBatches(free);
+    this.#offered = first?.map((b) => b.connection) ?? [];
+    return first?.map((b) => b.sdp) ?? [];
   }
 
   #start(): void {
@@ -322,24 +312,28 @@ export class PreparedJoin {
     if (!signaling || !this.#receivers || fresh.length === 0) return;
     fresh.forEach((c) => this.#asked.add(c));
     await Promise.all(fresh.map((c) => c.gathered(gatherCapMs)));
-    const offers = fresh.flatMap((c) => c.offerWithCandidates() ?? []);
-    if (this.#closed || this.#handedOff || offers.length !== fresh.length) return;
+    if (!this.#closed && !this.#handedOff) {
+      await Promise.all(inBatches(fresh).map((batch) => this.#receiveBatch(signaling, batch)));
+    }
+    // Those the server did not answer offer with the join instead.
+    fresh.forEach((c) => c.answered || this.#asked.delete(c));
+  }
+
+  async #receiveBatch(signaling: SignalingClient, batch: Offered[]): Promise<void> {
     let receivers: PrejoinReceiveResult['receivers'];
     try {
-      receivers = (
-        await signaling.prepareReceivers({
-          roomId: this.#roomId,
-          ...(this.#token ? { token: this.#token } : {}),
-          offers,
-        })
-      ).receivers;
+      const request = {
+        roomId: this.#roomId,
+        ...(this.#token ? { token: this.#token } : {}),
+        offers: batch.map((b) => b.sdp),
+      };
+      receivers = (await signaling.prepareReceivers(request)).receivers;
     } catch {
-      fresh.forEach((c) => this.#asked.delete(c));
       return;
     }
     await Promise.all(
       receivers.map(async ({ index, sdp }, i) => {
-        const connection = fresh[i];
+        const connection = batch[i]?.connection;
         if (!connection || sdp === null || this.#closed) return;
         const accepted = connection.accept(index, sdp, connectCapMs);
         this.#early.get(index)?.forEach((c) => void connection.addRemoteCandidate(c));
@@ -347,8 +341,6 @@ export class PreparedJoin {
         await accepted;
       }),
     );
-    // Those the server did not answer offer with the join instead.
-    fresh.forEach((c) => c.answered || this.#asked.delete(c));
   }
 
   #setStatus(status: PrepareStatus): void {
@@ -356,4 +348,34 @@ export class PreparedJoin {
     this.#status = status;
     this.#listeners.forEach((listener) => listener());
   }
+}
+
+interface Offered {
+  connection: PreparedConnection;
+  sdp: string;
+}
+
+/**
+ * Receive connections with their offers, in batches that each fit in one Socket.IO message beside
+ * a request's other fields (a bigger message would close the socket).
+ */
+function inBatches(connections: readonly PreparedConnection[]): Offered[][] {
+  const batches: Offered[][] = [];
+  let batch: Offered[] = [];
+  let bytes = 0;
+  for (const connection of connections) {
+    const sdp = connection.offerWithCandidates();
+    if (sdp === null) continue;
+    // As it travels: JSON escapes every line break.
+    const size = JSON.stringify(sdp).length + 1;
+    if (batch.length > 0 && bytes + size > offersMaxBytes) {
+      batches.push(batch);
+      batch = [];
+      bytes = 0;
+    }
+    batch.push({ connection, sdp });
+    bytes += size;
+  }
+  if (batch.length > 0) batches.push(batch);
+  return batches;
 }

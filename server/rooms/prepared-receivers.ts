@@ -72,7 +72,7 @@ export class PreparedReceivers {
       await Promise.all(made.map((p) => p?.endpoint.release()));
       return [];
     }
-    made.forEach((p, i) => (this.#prepared[first + i] = p));
+    for (const [i, p] of made.entries()) this.#prepared[first + i] = p;
     return made.map((p, i) => ({ index: first + i, answer: p?.answer ?? '' }));
   }
 

@@ -136,7 +136,8 @@ async function receive(
   }
   const pipeline = deps.rooms.get(request.roomId)?.pipeline;
   if (!pipeline) throw new AppError(ErrorCode.NotInRoom, 'Nobody is in this room yet.');
-  const room = session.receivers.capacityFor(request.roomId);
-  const made = await session.receivers.add(pipeline, request.offers.slice(0, room), prepareTtlMs);
+  const capacity = session.receivers.capacityFor(request.roomId);
+  const offers = request.offers.slice(0, capacity);
+  const made = await session.receivers.add(pipeline, offers, prepareTtlMs);
   return { receivers: made.map(({ index, answer }) => ({ index, sdp: answer || null })) };
 }
