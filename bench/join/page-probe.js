@@ -54,7 +54,11 @@
           try {
             const [, answer] = JSON.parse(e.data.slice(2));
             const pc = state.pcByPublication.get(answer.publicationId) ?? null;
-            mark('answer', { event: 'subscription:answer', pc, ok: typeof answer.sdp === 'string' });
+            mark('answer', {
+              event: 'subscription:answer',
+              pc,
+              ok: typeof answer.sdp === 'string',
+            });
           } catch {
             // not JSON
           }

@@ -80,8 +80,7 @@ export interface PrejoinRequests {
  * its `prejoin:receive` index), became my subscription to which publication.
  */
 export type PreparedSubscription =
-  | { publicationId: string; offer: number }
-  | { publicationId: string; receiver: number };
+  { publicationId: string; offer: number } | { publicationId: string; receiver: number };
 
 export interface PrejoinJoinResult {
   /**
@@ -93,8 +92,7 @@ export interface PrejoinJoinResult {
 
 /** The answer to one of the join's offers, or why there is none (then subscribe as usual). */
 export type SubscriptionAnswer =
-  | { publicationId: string; sdp: string }
-  | { publicationId: string; error: ProtocolError };
+  { publicationId: string; sdp: string } | { publicationId: string; error: ProtocolError };
 
 export interface PrejoinEvents {
   /**

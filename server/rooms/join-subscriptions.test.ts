@@ -1,18 +1,16 @@
-import { RTCPeerConnection, type RtpPacket, useOPUS, useVP8 } from 'werift';
+import {
+  RTCPeerConnection,
+  type RtpPacket,
+  useOPUS as opusCodec,
+  useVP8 as vp8Codec,
+} from 'werift';
 import { describe, expect, it } from 'vitest';
 
 import { ErrorCode } from '../../lib/protocol';
 import type { JoinRoomResult, Result, SubscriptionAnswer } from '../../lib/protocol';
 import { useEmbeddedCall } from '../test/embedded-call';
 import type { TestClient } from '../test/harness';
-import {
-  connectClient,
-  garbageSdp,
-  join,
-  joined,
-  nextEvent,
-  waitUntil,
-} from '../test/harness';
+import { connectClient, garbageSdp, join, joined, nextEvent, waitUntil } from '../test/harness';
 import { payloadTag, Publisher } from '../test/peers';
 
 /**
@@ -30,7 +28,7 @@ describe('offers sent with room:join', () => {
       iceServers: [],
       iceUseIpv6: false,
       bundlePolicy: 'max-bundle',
-      codecs: { audio: [useOPUS()], video: [useVP8()] },
+      codecs: { audio: [opusCodec()], video: [vp8Codec()] },
     });
     call.peers.push({ close: () => pc.close() });
     const tags = new Set<number>();
@@ -74,14 +72,21 @@ describe('offers sent with room:join', () => {
     const ann = await publisher('offers', 'Ann', 101);
     const bob = await publisher('offers', 'Bob', 202);
     const before = call.server.app.media.objectCount;
-    const receivers = await Promise.all([preparedReceiver(), preparedReceiver(), preparedReceiver()]);
+    const receivers = await Promise.all([
+      preparedReceiver(),
+      preparedReceiver(),
+      preparedReceiver(),
+    ]);
     const offers = receivers.map(({ pc }) => pc.localDescription?.sdp ?? '');
 
     const socket = await connectClient(call.server.url);
     const sent = joinWithOffers(socket, 'offers', offers);
     const result = await sent.result;
     if (!result.ok) throw new Error(`join failed: ${result.error.code}`);
-    const taken = result.data.preparedSubscriptions ?? [];
+    const taken = (result.data.preparedSubscriptions ?? []).flatMap((t) =>
+      'offer' in t ? [t] : [],
+    );
+    expect(taken).toHaveLength(result.data.preparedSubscriptions?.length ?? 0);
     expect(new Set(taken.map((t) => t.publicationId))).toEqual(new Set([ann.id, bob.id]));
     expect(taken.map((t) => t.offer).sort()).toEqual([0, 1]);
     await waitUntil(() => sent.answers.length === 2, 'both answers');

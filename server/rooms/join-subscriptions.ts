@@ -8,8 +8,7 @@ export interface JoinSubscriber {
 
 /** How one of them ended: the answer, or the reason there is none. */
 export type JoinSubscriptionOutcome =
-  | { publicationId: string; sdp: string }
-  | { publicationId: string; error: unknown };
+  { publicationId: string; sdp: string } | { publicationId: string; error: unknown };
 
 /** What a joiner brought for its subscriptions (issue 18), in the order it made them. */
 export interface JoinPrepared {

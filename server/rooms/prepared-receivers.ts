@@ -31,10 +31,7 @@ export class PreparedReceivers {
   readonly #owned = new Set<WebRtcEndpoint>();
   #expiry: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(
-    logger: Logger,
-    candidate: (index: number, candidate: KurentoIceCandidate) => void,
-  ) {
+  constructor(logger: Logger, candidate: (index: number, candidate: KurentoIceCandidate) => void) {
     this.#logger = logger;
     this.#candidate = candidate;
   }

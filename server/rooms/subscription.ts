@@ -70,7 +70,11 @@ export class Subscription {
    * Creates my endpoint (or takes the prepared one), feeds it from `source` and answers my offer
    * (after `beginNegotiation`); a prepared endpoint was answered before.
    */
-  async open(source: Publication, pipeline: MediaPipeline, offer: SubscriptionOffer): Promise<string> {
+  async open(
+    source: Publication,
+    pipeline: MediaPipeline,
+    offer: SubscriptionOffer,
+  ): Promise<string> {
     const endpoint =
       typeof offer === 'string' ? await pipeline.createWebRtcEndpoint() : offer.endpoint;
     if (this.slot.closed) {
@@ -90,7 +94,9 @@ export class Subscription {
     // (tried for issue 18), the offer could be answered first and the viewer got no media instead.
     await this.sync(source);
     if (this.slot.closed) throw new Error('subscription closed');
-    return typeof offer === 'string' ? this.slot.negotiate(offer) : this.slot.negotiated(offer.answer);
+    return typeof offer === 'string'
+      ? this.slot.negotiate(offer)
+      : this.slot.negotiated(offer.answer);
   }
 
   /** Makes the media server's connections match the forced mute and my wishes. */
