@@ -46,15 +46,16 @@ interface Found<T> {
 
 /** The newest file in bench/results/ that `schema` accepts and `accept` keeps, by `dateOf`. */
 function newest<T>(
+  dir: string,
   schema: z.ZodType<T>,
   dateOf: (data: T) => string,
   accept: (data: T) => boolean = () => true,
 ): Found<T> | undefined {
   let best: Found<T> | undefined;
-  for (const file of readdirSync(resultsDir).filter((f) => f.endsWith('.json'))) {
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
     let raw: unknown;
     try {
-      raw = JSON.parse(readFileSync(path.join(resultsDir, file), 'utf8'));
+      raw = JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
     } catch {
       continue;
     }
@@ -84,8 +85,9 @@ export interface TargetRow {
   source: string;
 }
 
-function forwardingRows(): TargetRow[] {
+function forwardingRows(dir: string): TargetRow[] {
   const found = newest(
+    dir,
     compareFile,
     (d) => d.started,
     (d) => d.arms.some((a) => a.sfu === 'janus') && d.arms.some((a) => a.sfu === 'moim'),
@@ -145,12 +147,14 @@ function forwardingRows(): TargetRow[] {
 
 /** One join target from the newest join file that measured a room of `size`. */
 function joinRow(
+  dir: string,
   size: number,
   key: 'total' | 'allRemotes',
   target: string,
   limitMs: number,
 ): TargetRow[] {
   const found = newest(
+    dir,
     joinFile,
     (d) => d.machine.date,
     (d) => d.summaries.some((s) => s.participants === size),
@@ -173,13 +177,14 @@ function joinRow(
   ];
 }
 
-const joinRows = (): TargetRow[] => [
-  ...joinRow(2, 'total', 'click → first remote frame, 2 people, median (18)', 300),
-  ...joinRow(8, 'allRemotes', 'click → frames of all remotes, room of 8, median (18)', 800),
+const joinRows = (dir: string): TargetRow[] => [
+  ...joinRow(dir, 2, 'total', 'click → first remote frame, 2 people, median (18)', 300),
+  ...joinRow(dir, 8, 'allRemotes', 'click → frames of all remotes, room of 8, median (18)', 800),
 ];
 
-function recoveryRows(): TargetRow[] {
+function recoveryRows(dir: string): TargetRow[] {
   const found = newest(
+    dir,
     networkFile,
     (d) => d.machine.date,
     (d) => d.recovery.length > 0,
@@ -203,6 +208,6 @@ function recoveryRows(): TargetRow[] {
   });
 }
 
-export function openIssueRows(): TargetRow[] {
-  return [...forwardingRows(), ...recoveryRows(), ...joinRows()];
+export function openIssueRows(dir = resultsDir): TargetRow[] {
+  return [...forwardingRows(dir), ...recoveryRows(dir), ...joinRows(dir)];
 }
