@@ -12,7 +12,7 @@ import type { LastSenderReport } from './LinkEstimator';
 import { dtlsCertificates } from './dtlsCertificate';
 import { sendClientHelloAtOnce } from './dtlsClientHello';
 import { ignoreRetransmittedHelloVerifyRequest } from './dtlsRetransmit';
-import { verifyServerKeyExchange } from './dtlsServerKeyCheck';
+import { verifyDtlsSignatures } from './dtlsSignatures';
 import { nativeX25519 } from './dtlsX25519';
 import { installFastRtpHeaderParse } from './fastRtpHeader';
 import { installNackParseBound } from './nackParse';
@@ -66,7 +66,7 @@ export interface PeerCallbacks {
 ignoreRetransmittedHelloVerifyRequest();
 sendClientHelloAtOnce();
 nativeX25519();
-verifyServerKeyExchange();
+verifyDtlsSignatures();
 installFastRtpHeaderParse();
 installFastReceive();
 installRtcpReports();
