@@ -35,6 +35,9 @@ const { values } = parseArgs({
     'window-seconds': { type: 'string', default: '20' },
     loss: { type: 'string', default: '5,10' },
     rate: { type: 'string', default: '500' },
+    /** one-way delay and jitter, ms (the round trip adds twice the delay); 0 leaves it out */
+    delay: { type: 'string', default: '75' },
+    jitter: { type: 'string', default: '10' },
     build: { type: 'boolean', default: false },
     root: { type: 'string' },
     out: { type: 'string', default: 'network' },
@@ -103,6 +106,8 @@ async function main(): Promise<void> {
   const room = `bench-net-${Date.now()}`;
   const recovery: { label: string; runs: RecoveryRun[]; failures: string[] }[] = [];
   const quality: { label: string; window: ImpairedWindow }[] = [];
+  /** what the delay line did in each window that had it (packets held, how late released) */
+  const delayStats: { label: string; stats: unknown }[] = [];
   try {
     const call: Call = {
       steady: await join(steadyBrowser, app.url, room, 'Steady'),
@@ -139,13 +144,29 @@ async function main(): Promise<void> {
     if (faults.includes('cut'))
       await measure(`path cut ${cutSeconds} s`, () => pathCut(call, cutSeconds));
     if (faults.includes('address')) await measure('address change', () => addressChange(call));
-    const impairments: [string, () => void, () => void][] = [
+    type Step = () => void | Promise<void>;
+    const delay = Number(values.delay);
+    const jitter = Number(values.jitter);
+    const delayLabel = `RTT ${2 * delay} ms, ±${jitter} ms jitter each way`;
+    const withDelay = (label: string, also: Step = () => undefined, undo: Step = () => undefined) =>
+      [
+        label,
+        async () => {
+          await net.setDelay(delay, jitter);
+          await also();
+        },
+        async () => {
+          await undo();
+          delayStats.push({ label, stats: await net.clearDelay() });
+        },
+      ] as [string, Step, Step];
+    const impairments: [string, Step, Step][] = [
       ['none', () => undefined, () => undefined],
       ...(values.loss ?? '')
         .split(',')
         .filter(Boolean)
         .map(Number)
-        .map((p): [string, () => void, () => void] => [
+        .map((p): [string, Step, Step] => [
           `loss ${p} %`,
           () => net.setLoss(p),
           () => net.setLoss(0),
@@ -154,11 +175,25 @@ async function main(): Promise<void> {
         .split(',')
         .filter(Boolean)
         .map(Number)
-        .map((k): [string, () => void, () => void] => [
+        .map((k): [string, Step, Step] => [
           `${k} kbit/s cap`,
           () => net.setRate(k),
           () => net.setRate(0),
         ]),
+      ...(delay > 0 ? [withDelay(delayLabel)] : []),
+      ...(delay > 0
+        ? (values.rate ?? '')
+            .split(',')
+            .filter(Boolean)
+            .map(Number)
+            .map((k) =>
+              withDelay(
+                `${delayLabel} + ${k} kbit/s cap`,
+                () => net.setRate(k),
+                () => net.setRate(0),
+              ),
+            )
+        : []),
     ];
     for (const [label, apply, clear] of impairments) {
       const w = await impaired(call, windowSeconds, apply, clear);
@@ -166,6 +201,7 @@ async function main(): Promise<void> {
       log(`${label}: ${JSON.stringify(w)}`);
       await sleep(5000);
     }
+    for (const d of delayStats) log(`delay line, ${d.label}: ${JSON.stringify(d.stats)}`);
   } finally {
     await steadyBrowser.close().catch(() => undefined);
     await mobileBrowser.close().catch(() => undefined);
@@ -178,7 +214,7 @@ async function main(): Promise<void> {
     '',
     machineMarkdown(machine),
     `- command: \`${commandLine()}\``,
-    `- app: \`node dist/server.js\` of \`${root}\`; "mobile" runs in its own network namespace behind a veth pair; loss is nftables \`numgen random\` each way, the cap is \`tbf\` each way; this kernel has no \`netem\`, so no delay or jitter was added`,
+    `- app: \`node dist/server.js\` of \`${root}\`; "mobile" runs in its own network namespace behind a veth pair; loss is nftables \`numgen random\` each way, the cap is \`tbf\` each way; this kernel has no \`netem\`: delay and jitter are an iptables-legacy NFQUEUE rule on the client's veth whose packets \`bench/network/delayline.py\` holds for the delay ± a uniform jitter each way (netem's \`delay D J\` on both directions; it reorders as netem does)`,
     '',
     table(
       [
@@ -211,7 +247,7 @@ async function main(): Promise<void> {
       quality.flatMap((q) => qualityRows(q.label, q.window)),
     ),
   ].join('\n');
-  const file = writeJson(values.out ?? 'network', { machine, recovery, quality });
+  const file = writeJson(values.out ?? 'network', { machine, recovery, quality, delayStats });
   if (!values['no-markdown']) upsertSection(values.out ?? 'network', md);
   console.log(md);
   console.log(`wrote ${path.relative(repoRoot, file)}`);

@@ -149,10 +149,10 @@ async function longestFreezeDuring(
 export async function impaired(
   call: Call,
   seconds: number,
-  apply: () => void,
-  clear: () => void,
+  apply: () => void | Promise<void>,
+  clear: () => void | Promise<void>,
 ): Promise<ImpairedWindow> {
-  apply();
+  await apply();
   try {
     // Both pages are read around the same window: one waits, the other reads while it waits.
     let release: () => void = () => undefined;
@@ -167,6 +167,6 @@ export async function impaired(
     ]);
     return { seconds, steadyReceives, mobileReceives };
   } finally {
-    clear();
+    await clear();
   }
 }

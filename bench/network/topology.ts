@@ -5,16 +5,19 @@
  * inside the namespaces this process made (lib/netns.ts re-runs us in a private network and mount
  * namespace), so nothing reaches the machine's real network.
  *
- * This machine's kernel has no `netem` qdisc (no added delay or jitter); loss is an nftables rule
- * (`numgen random`) and a rate cap is `tbf`, both on the client's side of the pair.
+ * This machine's kernel has no `netem` qdisc; loss is an nftables rule (`numgen random`), a rate
+ * cap is `tbf`, and delay with jitter is an iptables NFQUEUE rule whose packets `delayline.py`
+ * holds (netem's `delay D J` on both directions), all on the client's side of the pair.
  */
-import { spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 export const SERVER_ADDRESS = '10.79.0.1';
-const CLIENT_NS = 'moim-client';
+// Named namespaces live in /run/netns, which every benchmark on the machine shares: one per run.
+const CLIENT_NS = `moim-client-${process.pid}`;
 const HOST_IF = 'mclient0';
 const CLIENT_IF = 'mclient1';
 
@@ -27,8 +30,18 @@ function inClient(cmd: string, args: string[]): void {
   run('ip', ['netns', 'exec', CLIENT_NS, cmd, ...args]);
 }
 
+/** What the delay line did while it ran (its last line on stderr). */
+export interface DelayLineStats {
+  packets: number;
+  dropped: number;
+  late_ms_mean: number;
+  late_ms_max: number;
+  max_held: number;
+}
+
 export class ClientNetwork {
   #address = 2;
+  #delayLine: { child: ChildProcess; stderr: string[] } | undefined;
   readonly #dir: string;
   /** a Chromium that runs inside the client namespace (Playwright's executablePath) */
   readonly chromium: string;
@@ -117,7 +130,62 @@ export class ClientNetwork {
     run('tc', ['qdisc', 'add', 'dev', HOST_IF, ...tbf]);
   }
 
+  /**
+   * Every packet to and from the client held `delayMs` ± `jitterMs` (uniform, so jitter reorders
+   * as netem's does): netem's `delay` on both directions, so the round trip adds twice `delayMs`.
+   */
+  async setDelay(delayMs: number, jitterMs: number): Promise<void> {
+    await this.clearDelay();
+    if (delayMs <= 0) return;
+    const script = path.join(import.meta.dirname, 'delayline.py');
+    const args = ['--queue', '0', '--delay', String(delayMs), '--jitter', String(jitterMs)];
+    const child = spawn('ip', ['netns', 'exec', CLIENT_NS, 'python3', script, ...args], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    const stderr: string[] = [];
+    this.#delayLine = { child, stderr };
+    const ready = new Promise<void>((resolve, reject) => {
+      let partial = '';
+      child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+        const lines = (partial + chunk).split('\n');
+        partial = lines.pop() ?? '';
+        stderr.push(...lines.filter(Boolean));
+        if (stderr.some((l) => l.includes('"ready"'))) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`delayline exited (${code}): ${stderr.join(' ')}`)));
+    });
+    await ready;
+    // Bound before the rules exist, so no packet meets a queue nobody reads (--queue-bypass
+    // would let it through undelayed anyway).
+    for (const [chain, dir] of [
+      ['OUTPUT', '-o'],
+      ['INPUT', '-i'],
+    ] as const) {
+      inClient('iptables-legacy', ['-A', chain, dir, CLIENT_IF, '-j', 'NFQUEUE', '--queue-num', '0', '--queue-bypass']);
+    }
+  }
+
+  /** Removes the delay line; resolves what it did (undefined when none ran). */
+  async clearDelay(): Promise<DelayLineStats | undefined> {
+    const line = this.#delayLine;
+    if (!line) return undefined;
+    this.#delayLine = undefined;
+    spawnSync('ip', ['netns', 'exec', CLIENT_NS, 'iptables-legacy', '-F', 'INPUT'], { stdio: 'ignore' });
+    spawnSync('ip', ['netns', 'exec', CLIENT_NS, 'iptables-legacy', '-F', 'OUTPUT'], { stdio: 'ignore' });
+    if (line.child.exitCode === null) {
+      line.child.kill('SIGTERM');
+      await once(line.child, 'exit');
+    }
+    const last = line.stderr.at(-1);
+    try {
+      return last ? (JSON.parse(last) as DelayLineStats) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   teardown(): void {
+    this.#delayLine?.child.kill('SIGKILL');
     spawnSync('ip', ['netns', 'del', CLIENT_NS], { stdio: 'ignore' });
     spawnSync('ip', ['link', 'del', HOST_IF], { stdio: 'ignore' });
     rmSync(this.#dir, { recursive: true, force: true });

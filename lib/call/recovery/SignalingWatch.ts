@@ -2,6 +2,12 @@ import type { CallSocket } from '../SignalingClient';
 
 /** A ping unanswered this long means the socket is dead (its TCP path is cut or gone). */
 export const probeTimeoutMs = 1500;
+/**
+ * The same after the browser got a new address: its socket very likely sits on the old one, so a
+ * dead socket is given up sooner (a live one answers in a round trip; even at 500 ms of queueing
+ * it is kept).
+ */
+export const addressProbeTimeoutMs = 1000;
 /** Socket.IO's reconnection back-off while recovering from a lost path: retries are cheap. */
 const recoveryDelayMs = 250;
 // A restored path is found within half a second (the jitter adds up to half again).
@@ -40,12 +46,12 @@ export class SignalingWatch {
     connection()?.addEventListener('change', this.#onNetworkChange);
   }
 
-  disconnected(): void {
+  disconnected(timeoutMs = probeTimeoutMs): void {
     const socket = this.#socket;
     if (!socket || this.#stopped || this.#probing || !socket.connected) return;
     this.#probing = true;
     socket
-      .timeout(probeTimeoutMs)
+      .timeout(timeoutMs)
       .emitWithAck('quality:ping')
       .then(
         () => undefined,
