@@ -40,6 +40,8 @@ const { values } = parseArgs({
     jitter: { type: 'string', default: '10' },
     build: { type: 'boolean', default: false },
     root: { type: 'string' },
+    /** steady's Chromium in the benchmark's own namespace, as before session 7 (topology.ts) */
+    'steady-shared': { type: 'boolean', default: false },
     out: { type: 'string', default: 'network' },
     'no-markdown': { type: 'boolean', default: false },
   },
@@ -98,10 +100,10 @@ async function main(): Promise<void> {
   const runs = Number(values.runs);
   const cutSeconds = Number(values['cut-seconds']);
   const windowSeconds = Number(values['window-seconds']);
-  const net = ClientNetwork.create(chromiumPath());
+  const net = ClientNetwork.create(chromiumPath(), { steadyShared: values['steady-shared'] });
   const app = await startAppServer(root, { host: SERVER_ADDRESS });
   const origin = app.url;
-  const steadyBrowser = await launch(chromiumPath(), origin);
+  const steadyBrowser = await launch(net.steadyChromium, origin);
   const mobileBrowser = await launch(net.chromium, origin);
   const room = `bench-net-${Date.now()}`;
   const recovery: { label: string; runs: RecoveryRun[]; failures: string[] }[] = [];
@@ -214,7 +216,7 @@ async function main(): Promise<void> {
     '',
     machineMarkdown(machine),
     `- command: \`${commandLine()}\``,
-    `- app: \`node dist/server.js\` of \`${root}\`; "mobile" runs in its own network namespace behind a veth pair; loss is nftables \`numgen random\` each way, the cap is \`tbf\` each way; this kernel has no \`netem\`: delay and jitter are an iptables-legacy NFQUEUE rule on the client's veth whose packets \`bench/network/delayline.py\` holds for the delay ± a uniform jitter each way (netem's \`delay D J\` on both directions; it reorders as netem does)`,
+    `- app: \`node dist/server.js\` of \`${root}\`; "mobile" runs in its own network namespace behind a veth pair, "steady" ${values['steady-shared'] ? "in the benchmark's own namespace (--steady-shared)" : 'in another (a real remote host: the client link going down is not a change of its network)'}; loss is nftables \`numgen random\` each way, the cap is \`tbf\` each way; this kernel has no \`netem\`: delay and jitter are an iptables-legacy NFQUEUE rule on the client's veth whose packets \`bench/network/delayline.py\` holds for the delay ± a uniform jitter each way (netem's \`delay D J\` on both directions; it reorders as netem does)`,
     '',
     table(
       [

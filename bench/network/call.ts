@@ -19,6 +19,7 @@ const TRACE = `(() => {
       const id = ++n;
       console.log('pc' + id + ' new');
       this.addEventListener('connectionstatechange', () => console.log('pc' + id + ' ' + this.connectionState));
+      this.addEventListener('icecandidate', (e) => { if (e.candidate) console.log('pc' + id + ' candidate ' + e.candidate.type + ' ' + e.candidate.address); });
       let last = '';
       const timer = setInterval(async () => {
         if (this.connectionState === 'closed') { clearInterval(timer); return; }
