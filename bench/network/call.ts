@@ -161,3 +161,36 @@ export async function untilFramesGrow(
   }
   throw new Error(`${name}'s video did not come back within ${timeoutMs} ms`);
 }
+
+/**
+ * Watches `name`'s tile on `page` for `ms`: the longest time its frame count stood still, and when
+ * (ms from now) decoding last resumed after a stall of at least `stallMs` (0: none). A recovery
+ * that brings video back on connections about to be replaced shows here as a second stall.
+ */
+export async function watchStalls(
+  page: Page,
+  name: string,
+  ms: number,
+  stallMs = 500,
+): Promise<{ longestMs: number; lastResumedMs: number }> {
+  const started = performance.now();
+  let last = await framesOf(page, name);
+  let stillSince = started;
+  let longestMs = 0;
+  let lastResumedMs = 0;
+  while (performance.now() - started < ms) {
+    await sleep(100);
+    const frames = await framesOf(page, name);
+    const now = performance.now();
+    if (frames !== last) {
+      const still = now - stillSince;
+      longestMs = Math.max(longestMs, still);
+      if (still >= stallMs) lastResumedMs = now - started;
+      stillSince = now;
+      last = frames;
+    }
+  }
+  longestMs = Math.max(longestMs, performance.now() - stillSince);
+  return { longestMs, lastResumedMs };
+}
+
