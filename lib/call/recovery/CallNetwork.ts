@@ -8,7 +8,7 @@ import { QualityMonitor } from '../quality/QualityMonitor';
 import type { LinkHealth } from './LinkHealth';
 import { Membership } from './Membership';
 import { PathWatch } from './PathWatch';
-import { addressProbeTimeoutMs, SignalingWatch } from './SignalingWatch';
+import { SignalingWatch, suspectProbeTimeoutMs } from './SignalingWatch';
 
 /**
  * What `CallSession` needs of issue 16 (real networks), behind one object so its hooks there stay
@@ -20,7 +20,7 @@ export class CallNetwork {
   readonly quality: QualityMonitor;
   readonly #watch = new SignalingWatch();
   readonly #membership = new Membership();
-  readonly #path = new PathWatch(() => this.#watch.disconnected());
+  readonly #path = new PathWatch(() => this.#watch.disconnected(suspectProbeTimeoutMs));
   /** Handed to every PeerLink through the ICE settings. */
   readonly #health: LinkHealth;
 
@@ -39,7 +39,7 @@ export class CallNetwork {
         path.delete(link);
       },
       disconnected: () => watch.disconnected(),
-      addressChanged: () => watch.disconnected(addressProbeTimeoutMs),
+      addressChanged: () => watch.disconnected(suspectProbeTimeoutMs),
     };
   }
 

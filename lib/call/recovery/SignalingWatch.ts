@@ -3,11 +3,11 @@ import type { CallSocket } from '../SignalingClient';
 /** A ping unanswered this long means the socket is dead (its TCP path is cut or gone). */
 export const probeTimeoutMs = 1500;
 /**
- * The same after the browser got a new address: its socket very likely sits on the old one, so a
- * dead socket is given up sooner (a live one answers in a round trip; even at 500 ms of queueing
- * it is kept).
+ * The same when the evidence is already strong: every connection silent (PathWatch) or a new local
+ * address (the socket very likely sits on the old one). A dead socket is given up sooner; a live
+ * one still answers in a round trip, even behind 500 ms of queueing.
  */
-export const addressProbeTimeoutMs = 1000;
+export const suspectProbeTimeoutMs = 1000;
 /** Socket.IO's reconnection back-off while recovering from a lost path: retries are cheap. */
 const recoveryDelayMs = 250;
 // A restored path is found within half a second (the jitter adds up to half again).
