@@ -42,6 +42,8 @@ const { values } = parseArgs({
     root: { type: 'string' },
     /** steady's Chromium in the benchmark's own namespace, as before session 7 (topology.ts) */
     'steady-shared': { type: 'boolean', default: false },
+    /** recovery runs only: no impairment windows */
+    'no-impairments': { type: 'boolean', default: false },
     out: { type: 'string', default: 'network' },
     'no-markdown': { type: 'boolean', default: false },
   },
@@ -65,12 +67,15 @@ async function waitFlowing(call: Call): Promise<void> {
 
 function recoveryRow(label: string, runs: RecoveryRun[], failures: string[]): unknown[] {
   const ms = runs.map((r) => r.recoveryMs);
+  const stable = runs.map((r) => r.stableMs);
   return [
     label,
     `${runs.length}/${runs.length + failures.length}`,
     ms.length ? `**${round(quantile(ms, 0.5), 0)}**` : '–',
     ms.length ? round(quantile(ms, 0.95), 0) : '–',
     ms.join(', ') || '–',
+    stable.length ? round(quantile(stable, 0.5), 0) : '–',
+    runs.map((r) => r.laterStallMs).join(', ') || '–',
     runs.map((r) => r.participantsAfter).join(', ') || '–',
     failures.slice(0, 2).join('; ') || '',
   ];
@@ -90,6 +95,8 @@ function qualityRows(label: string, w: ImpairedWindow): unknown[][] {
       q.nacks,
       q.plis,
       q.audioConcealedPercent,
+      q.rttMs,
+      q.jitterMs,
     ];
   });
 }
@@ -197,7 +204,7 @@ async function main(): Promise<void> {
             )
         : []),
     ];
-    for (const [label, apply, clear] of impairments) {
+    for (const [label, apply, clear] of values['no-impairments'] ? [] : impairments) {
       const w = await impaired(call, windowSeconds, apply, clear);
       quality.push({ label, window: w });
       log(`${label}: ${JSON.stringify(w)}`);
@@ -225,13 +232,15 @@ async function main(): Promise<void> {
         'recovery p50 ms',
         'p95 ms',
         'each run (ms)',
+        'until stable p50 ms',
+        'later stall ms (each)',
         'participants after',
         'failures',
       ],
       recovery.map((r) => recoveryRow(r.label, r.runs, r.failures)),
     ),
     '',
-    `Recovery: from the path restored (or the address changed) until both sides' remote tile has decoded 3 new frames. Quality over ${windowSeconds} s windows (getStats inbound-rtp deltas; the longest freeze from the counters read every 250 ms, exact when one freeze ends per reading, else an upper bound):`,
+    `Recovery: from the path restored (or 0.5 s after the address changed) until both sides' remote tile has decoded 3 new frames; "until stable" also waits out a stall of 500 ms or more in the 6 s after that (video back on connections that were then replaced), and "later stall" is the longest pause of either tile in those 6 s. Quality over ${windowSeconds} s windows (getStats inbound-rtp deltas; the longest freeze from the counters read every 250 ms, exact when one freeze ends per reading, else an upper bound):`,
     '',
     table(
       [
@@ -245,6 +254,8 @@ async function main(): Promise<void> {
         'NACKs',
         'PLIs',
         'audio concealed %',
+        'RTT ms',
+        'jitter ms',
       ],
       quality.flatMap((q) => qualityRows(q.label, q.window)),
     ),

@@ -117,25 +117,37 @@ export async function framesOf(page: Page, name: string): Promise<number> {
 }
 
 /** Sums of every inbound video and audio stream the page receives. */
+export interface PathFigures {
+  /** the largest `currentRoundTripTime` of the pages' selected candidate pairs, ms (STUN) */
+  rttMs: number;
+  /** the largest inbound video `jitter`, ms (RFC 3550 interarrival jitter) */
+  jitterMs: number;
+}
+
 export async function inboundStats(
   page: Page,
-): Promise<{ video: InboundVideo; audio: InboundAudio }> {
+): Promise<{ video: InboundVideo; audio: InboundAudio; path: PathFigures }> {
   const raw: unknown = await page.evaluate(`(async () => {
     const video = { framesDecoded: 0, freezeCount: 0, totalFreezesDuration: 0, framesPerSecond: 0,
       packetsLost: 0, packetsReceived: 0, nackCount: 0, pliCount: 0 };
     const audio = { concealedSamples: 0, totalSamplesReceived: 0 };
+    const path = { rttMs: 0, jitterMs: 0 };
     for (const pc of window.__benchPcs) {
       if (pc.connectionState === 'closed') continue;
       const stats = await pc.getStats();
       stats.forEach((s) => {
+        if (s.type === 'candidate-pair' && s.nominated && typeof s.currentRoundTripTime === 'number')
+          path.rttMs = Math.max(path.rttMs, s.currentRoundTripTime * 1000);
         if (s.type !== 'inbound-rtp') return;
+        if (s.kind === 'video' && typeof s.jitter === 'number')
+          path.jitterMs = Math.max(path.jitterMs, s.jitter * 1000);
         const into = s.kind === 'video' ? video : audio;
         for (const k of Object.keys(into)) if (typeof s[k] === 'number') into[k] += s[k];
       });
     }
-    return { video, audio };
+    return { video, audio, path };
   })()`);
-  return raw as { video: InboundVideo; audio: InboundAudio };
+  return raw as { video: InboundVideo; audio: InboundAudio; path: PathFigures };
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

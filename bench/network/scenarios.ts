@@ -97,6 +97,9 @@ export interface QualityFigures {
   nacks: number;
   plis: number;
   audioConcealedPercent: number;
+  /** what the page's getStats said of the path at the window's end (RTT, video jitter), ms */
+  rttMs: number;
+  jitterMs: number;
 }
 
 async function figures(
@@ -122,6 +125,8 @@ async function figures(
       ((b.audio.concealedSamples - a.audio.concealedSamples) / Math.max(1, samples)) * 100,
       2,
     ),
+    rttMs: round(b.path.rttMs, 0),
+    jitterMs: round(b.path.jitterMs, 1),
   };
 }
 
