@@ -49,7 +49,9 @@ async function connect(page: Page, ep: KEndpoint, send: boolean): Promise<void> 
     const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle' });
     const w = window as unknown as { pc: RTCPeerConnection; toServer(c: unknown): void };
     w.pc = pc;
-    pc.onicecandidate = (e) => e.candidate && void w.toServer(e.candidate.toJSON());
+    pc.onicecandidate = (e) => {
+      if (e.candidate) w.toServer(e.candidate.toJSON());
+    };
     if (sending) {
       const stream = await navigator.mediaDevices.getUserMedia({ video: true });
       for (const t of stream.getTracks()) pc.addTransceiver(t, { direction: 'sendonly' });

@@ -42,7 +42,9 @@ async function through(extra: string[], count: number): Promise<Run> {
   const lines: string[] = [];
   line.stderr?.setEncoding('utf8').on('data', (c: string) => lines.push(...c.split('\n')));
   await new Promise<void>((resolve, reject) => {
-    line.stderr?.on('data', () => lines.some((l) => l.includes('"ready"')) && resolve());
+    line.stderr?.on('data', () => {
+      if (lines.some((l) => l.includes('"ready"'))) resolve();
+    });
     line.once('exit', (code) => reject(new Error(`delayline exited ${code}: ${lines.join(' ')}`)));
   });
   const rule = ['OUTPUT', '-o', 'lo', '-p', 'udp', '--dport', String(port)];
