@@ -58,6 +58,7 @@ export interface DelayLineStats {
   late_ms_mean: number;
   late_ms_max: number;
   max_held: number;
+  realtime: boolean;
 }
 
 export class ClientNetwork {
