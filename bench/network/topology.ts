@@ -188,7 +188,7 @@ export class ClientNetwork {
         stderr.push(...lines.filter(Boolean));
         if (stderr.some((l) => l.includes('"ready"'))) resolve();
       });
-      child.once('exit', (code) => reject(new Error(`delayline exited (${code}): ${stderr.join(' ')}`)));
+      child.once('exit', (code) => reject(new Error(`delayline exited (${String(code)}): ${stderr.join(' ')}`)));
     });
     await ready;
     // Bound before the rules exist, so no packet meets a queue nobody reads (--queue-bypass
