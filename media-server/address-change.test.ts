@@ -215,6 +215,7 @@ describe.skipIf(!ownNamespace)('a viewer whose NAT rebinds', () => {
     const before = await framesDecoded(viewer);
     await untilDecodedMore(viewer, before + 10, 20_000);
     expect(nominated()?.host).toBe('10.82.0.3');
-    expect(await viewer.evaluate(`${viewerPc}.connectionState`)).toBe('connected');
+    const state: unknown = await viewer.evaluate(`${viewerPc}.connectionState`);
+    expect(state).toBe('connected');
   });
 });
