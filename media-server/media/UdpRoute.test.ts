@@ -115,6 +115,8 @@ describe('UdpRoute', () => {
     // Silent: the socket unconnects, and what comes from elsewhere reaches werift.
     await until(() => route.listening, SILENT_MS + 2000, 'listening');
     expect(route.fd).toBe(-1);
+    // Unconnected, the socket keeps its port (Linux drops one that bind() did not name).
+    expect(t.socket.address().port).toBe(local);
     probe();
     await until(() => heardFrom.includes(other.port), 2000, 'the new address heard');
     // Sends still reach the remote meanwhile (with an address).

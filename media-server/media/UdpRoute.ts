@@ -1,5 +1,10 @@
 import type dgram from 'node:dgram';
+import { bindIcePortsByNumber } from './lockedPort';
 import { ReportClock } from './ReportClock';
+
+// A route disconnects its socket (silent remote, retarget, werift sending elsewhere): the port
+// must survive that.
+bindIcePortsByNumber();
 
 /** The parts of werift's UdpTransport (common/src/transport.js) this file touches. */
 export interface WeriftUdpTransport {
