@@ -205,4 +205,3 @@ export async function watchStalls(
   longestMs = Math.max(longestMs, performance.now() - stillSince);
   return { longestMs, lastResumedMs };
 }
-

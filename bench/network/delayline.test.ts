@@ -45,7 +45,9 @@ async function through(extra: string[], count: number): Promise<Run> {
     line.stderr?.on('data', () => {
       if (lines.some((l) => l.includes('"ready"'))) resolve();
     });
-    line.once('exit', (code) => reject(new Error(`delayline exited ${String(code)}: ${lines.join(' ')}`)));
+    line.once('exit', (code) =>
+      reject(new Error(`delayline exited ${String(code)}: ${lines.join(' ')}`)),
+    );
   });
   const rule = ['OUTPUT', '-o', 'lo', '-p', 'udp', '--dport', String(port)];
   const target = ['-j', 'NFQUEUE', '--queue-num', QUEUE, '--queue-bypass'];

@@ -188,7 +188,9 @@ export class ClientNetwork {
         stderr.push(...lines.filter(Boolean));
         if (stderr.some((l) => l.includes('"ready"'))) resolve();
       });
-      child.once('exit', (code) => reject(new Error(`delayline exited (${String(code)}): ${stderr.join(' ')}`)));
+      child.once('exit', (code) =>
+        reject(new Error(`delayline exited (${String(code)}): ${stderr.join(' ')}`)),
+      );
     });
     await ready;
     // Bound before the rules exist, so no packet meets a queue nobody reads (--queue-bypass
@@ -197,7 +199,17 @@ export class ClientNetwork {
       ['OUTPUT', '-o'],
       ['INPUT', '-i'],
     ] as const) {
-      inClient('iptables-legacy', ['-A', chain, dir, CLIENT_IF, '-j', 'NFQUEUE', '--queue-num', '0', '--queue-bypass']);
+      inClient('iptables-legacy', [
+        '-A',
+        chain,
+        dir,
+        CLIENT_IF,
+        '-j',
+        'NFQUEUE',
+        '--queue-num',
+        '0',
+        '--queue-bypass',
+      ]);
     }
   }
 
@@ -206,8 +218,12 @@ export class ClientNetwork {
     const line = this.#delayLine;
     if (!line) return undefined;
     this.#delayLine = undefined;
-    spawnSync('ip', ['netns', 'exec', CLIENT_NS, 'iptables-legacy', '-F', 'INPUT'], { stdio: 'ignore' });
-    spawnSync('ip', ['netns', 'exec', CLIENT_NS, 'iptables-legacy', '-F', 'OUTPUT'], { stdio: 'ignore' });
+    spawnSync('ip', ['netns', 'exec', CLIENT_NS, 'iptables-legacy', '-F', 'INPUT'], {
+      stdio: 'ignore',
+    });
+    spawnSync('ip', ['netns', 'exec', CLIENT_NS, 'iptables-legacy', '-F', 'OUTPUT'], {
+      stdio: 'ignore',
+    });
     if (line.child.exitCode === null) {
       line.child.kill('SIGTERM');
       await once(line.child, 'exit');

@@ -37,7 +37,12 @@ const host = (address: string) => ({
 
 describe('PeerLink', () => {
   it('tells recovery of a host candidate found after the connection was up (a new address)', () => {
-    const health = { opened: vi.fn(), closed: vi.fn(), disconnected: vi.fn(), addressChanged: vi.fn() };
+    const health = {
+      opened: vi.fn(),
+      closed: vi.fn(),
+      disconnected: vi.fn(),
+      addressChanged: vi.fn(),
+    };
     const pc = fakePc();
     const l = link(pc, health);
     // The first gathering: host candidates before any connection are not a change.
