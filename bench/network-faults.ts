@@ -240,7 +240,7 @@ async function main(): Promise<void> {
       recovery.map((r) => recoveryRow(r.label, r.runs, r.failures)),
     ),
     '',
-    `Recovery: from the path restored (or 0.5 s after the address changed) until both sides' remote tile has decoded 3 new frames; "until stable" also waits out a stall of 500 ms or more in the 6 s after that (video back on connections that were then replaced), and "later stall" is the longest pause of either tile in those 6 s. Quality over ${windowSeconds} s windows (getStats inbound-rtp deltas; the longest freeze from the counters read every 250 ms, exact when one freeze ends per reading, else an upper bound):`,
+    `Recovery: from the path restored (or 0.5 s after the address changed) until both sides' remote tile has decoded 3 new frames; "until stable" also waits out a stall of 1 s or more in the 6 s after that (video back on connections that were then replaced), and "later stall" is the longest pause of either tile in those 6 s. Quality over ${windowSeconds} s windows (getStats inbound-rtp deltas; the longest freeze from the counters read every 250 ms, exact when one freeze ends per reading, else an upper bound):`,
     '',
     table(
       [

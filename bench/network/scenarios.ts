@@ -24,7 +24,7 @@ export interface RecoveryRun {
   participantsAfter: number;
   /** the longest stall of either tile in the `SETTLE_MS` after it came back */
   laterStallMs: number;
-  /** fault → decoding for good: `recoveryMs`, or the end of a later stall of 500 ms or more */
+  /** fault → decoding for good: `recoveryMs`, or the end of a later stall of 1 s or more */
   stableMs: number;
 }
 
