@@ -42,9 +42,12 @@ const chromiumArgs = [
 /** A sendonly (fake camera) or recvonly connection of `page` to `ep`, trickling both ways. */
 async function connect(page: Page, ep: KEndpoint, send: boolean): Promise<void> {
   const IceCandidate = kurento.getComplexType('IceCandidate');
-  await page.exposeFunction('toServer', (c: RTCIceCandidateInit) => {
-    ep.addIceCandidate(IceCandidate(c), () => undefined);
-  });
+  await page.exposeFunction(
+    'toServer',
+    (c: { candidate: string; sdpMid: string; sdpMLineIndex: number }) => {
+      ep.addIceCandidate(IceCandidate(c), () => undefined);
+    },
+  );
   const offer = await page.evaluate(async (sending) => {
     const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle' });
     const w = window as unknown as { pc: RTCPeerConnection; toServer(c: unknown): void };

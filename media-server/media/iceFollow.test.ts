@@ -6,8 +6,16 @@ import { followNomination } from './iceFollow';
  * werift's own controlled agent and pairs, driven the way its STUN handling drives them: a pair
  * the remote nominated (USE-CANDIDATE) whose check succeeded goes through `checkComplete`.
  */
-function agent(): { connection: Connection; pair: (host: string) => CandidatePair } {
-  const connection = new Connection(false, {});
+/** werift's Connection with the members its STUN handling calls (private in its types). */
+interface Agent {
+  checkList: CandidatePair[];
+  nominated?: CandidatePair | undefined;
+  checkComplete(pair: CandidatePair): void;
+  switchRole(iceControlling: boolean): void;
+}
+
+function agent(): { connection: Agent; pair: (host: string) => CandidatePair } {
+  const connection = new Connection(false, {}) as unknown as Agent;
   const local = new Candidate('l', 1, 'udp', 2130706431, '10.79.0.1', 40000, 'host');
   const protocol = { localCandidate: local } as unknown as Protocol;
   const pair = (host: string): CandidatePair => {
@@ -19,7 +27,7 @@ function agent(): { connection: Connection; pair: (host: string) => CandidatePai
   return { connection, pair };
 }
 
-function succeed(connection: Connection, pair: CandidatePair, remoteNominated: boolean): void {
+function succeed(connection: Agent, pair: CandidatePair, remoteNominated: boolean): void {
   pair.updateState(CandidatePairState.SUCCEEDED);
   pair.remoteNominated = remoteNominated;
   if (remoteNominated) pair.nominated = true;
