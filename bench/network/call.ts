@@ -19,6 +19,7 @@ const TRACE = `(() => {
       const id = ++n;
       console.log('pc' + id + ' new');
       this.addEventListener('connectionstatechange', () => console.log('pc' + id + ' ' + this.connectionState));
+      this.addEventListener('icecandidate', (e) => { if (e.candidate) console.log('pc' + id + ' candidate ' + e.candidate.type + ' ' + e.candidate.address); });
       let last = '';
       const timer = setInterval(async () => {
         if (this.connectionState === 'closed') { clearInterval(timer); return; }
@@ -27,6 +28,7 @@ const TRACE = `(() => {
         stats.forEach((s) => {
           if (s.type === 'inbound-rtp' && s.kind === 'video') line += ' in: packets ' + s.packetsReceived + ' decoded ' + s.framesDecoded + ' key ' + s.keyFramesDecoded + ' pli ' + s.pliCount;
           if (s.type === 'outbound-rtp' && s.kind === 'video') line += ' out: packets ' + s.packetsSent + ' frames ' + s.framesEncoded + ' key ' + s.keyFramesEncoded + ' pli ' + s.pliCount;
+          if (s.type === 'transport') line += ' transport: in ' + s.bytesReceived + ' B, dtls ' + s.dtlsState + ', pair ' + s.selectedCandidatePairId;
         });
         if (line !== last) console.log('pc' + id + line);
         last = line;
@@ -116,25 +118,37 @@ export async function framesOf(page: Page, name: string): Promise<number> {
 }
 
 /** Sums of every inbound video and audio stream the page receives. */
+export interface PathFigures {
+  /** the largest `currentRoundTripTime` of the pages' selected candidate pairs, ms (STUN) */
+  rttMs: number;
+  /** the largest inbound video `jitter`, ms (RFC 3550 interarrival jitter) */
+  jitterMs: number;
+}
+
 export async function inboundStats(
   page: Page,
-): Promise<{ video: InboundVideo; audio: InboundAudio }> {
+): Promise<{ video: InboundVideo; audio: InboundAudio; path: PathFigures }> {
   const raw: unknown = await page.evaluate(`(async () => {
     const video = { framesDecoded: 0, freezeCount: 0, totalFreezesDuration: 0, framesPerSecond: 0,
       packetsLost: 0, packetsReceived: 0, nackCount: 0, pliCount: 0 };
     const audio = { concealedSamples: 0, totalSamplesReceived: 0 };
+    const path = { rttMs: 0, jitterMs: 0 };
     for (const pc of window.__benchPcs) {
       if (pc.connectionState === 'closed') continue;
       const stats = await pc.getStats();
       stats.forEach((s) => {
+        if (s.type === 'candidate-pair' && s.nominated && typeof s.currentRoundTripTime === 'number')
+          path.rttMs = Math.max(path.rttMs, s.currentRoundTripTime * 1000);
         if (s.type !== 'inbound-rtp') return;
+        if (s.kind === 'video' && typeof s.jitter === 'number')
+          path.jitterMs = Math.max(path.jitterMs, s.jitter * 1000);
         const into = s.kind === 'video' ? video : audio;
         for (const k of Object.keys(into)) if (typeof s[k] === 'number') into[k] += s[k];
       });
     }
-    return { video, audio };
+    return { video, audio, path };
   })()`);
-  return raw as { video: InboundVideo; audio: InboundAudio };
+  return raw as { video: InboundVideo; audio: InboundAudio; path: PathFigures };
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -159,4 +173,37 @@ export async function untilFramesGrow(
     await sleep(50);
   }
   throw new Error(`${name}'s video did not come back within ${timeoutMs} ms`);
+}
+
+/**
+ * Watches `name`'s tile on `page` for `ms`: the longest time its frame count stood still, and when
+ * (ms from now) decoding last resumed after a stall of at least `stallMs` (0: none; 1 s: a loaded
+ * machine pauses a 20 fps picture for half a second now and then). A recovery
+ * that brings video back on connections about to be replaced shows here as a second stall.
+ */
+export async function watchStalls(
+  page: Page,
+  name: string,
+  ms: number,
+  stallMs = 1000,
+): Promise<{ longestMs: number; lastResumedMs: number }> {
+  const started = performance.now();
+  let last = await framesOf(page, name);
+  let stillSince = started;
+  let longestMs = 0;
+  let lastResumedMs = 0;
+  while (performance.now() - started < ms) {
+    await sleep(100);
+    const frames = await framesOf(page, name);
+    const now = performance.now();
+    if (frames !== last) {
+      const still = now - stillSince;
+      longestMs = Math.max(longestMs, still);
+      if (still >= stallMs) lastResumedMs = now - started;
+      stillSince = now;
+      last = frames;
+    }
+  }
+  longestMs = Math.max(longestMs, performance.now() - stillSince);
+  return { longestMs, lastResumedMs };
 }

@@ -2,7 +2,7 @@
 import type { Page } from '@playwright/test';
 
 import { round } from '../lib/stats';
-import { framesOf, inboundStats, untilFramesGrow } from './call';
+import { framesOf, inboundStats, untilFramesGrow, watchStalls } from './call';
 import type { ClientNetwork } from './topology';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -22,19 +22,36 @@ export interface RecoveryRun {
   mobileSeesSteadyMs: number;
   /** the server's participant count afterwards (2 = no duplicate, nobody dropped) */
   participantsAfter: number;
+  /** the longest stall of either tile in the `SETTLE_MS` after it came back */
+  laterStallMs: number;
+  /** fault → decoding for good: `recoveryMs`, or the end of a later stall of 1 s or more */
+  stableMs: number;
 }
+
+/** How long the call is watched after it came back (a replacement of what recovered shows here). */
+const SETTLE_MS = 6000;
 
 const RECOVERY_TIMEOUT_MS = 40_000;
 
 async function bothRecover(call: Call): Promise<Omit<RecoveryRun, 'participantsAfter'>> {
+  const started = performance.now();
   const [a, b] = await Promise.all([
     untilFramesGrow(call.steady, 'Mobile', 3, RECOVERY_TIMEOUT_MS),
     untilFramesGrow(call.mobile, 'Steady', 3, RECOVERY_TIMEOUT_MS),
   ]);
+  const watchFrom = performance.now() - started;
+  const [sa, sb] = await Promise.all([
+    watchStalls(call.steady, 'Mobile', SETTLE_MS),
+    watchStalls(call.mobile, 'Steady', SETTLE_MS),
+  ]);
+  const recoveryMs = Math.max(a, b);
+  const lastResumed = Math.max(sa.lastResumedMs, sb.lastResumedMs);
   return {
-    recoveryMs: round(Math.max(a, b), 0),
+    recoveryMs: round(recoveryMs, 0),
     steadySeesMobileMs: round(a, 0),
     mobileSeesSteadyMs: round(b, 0),
+    laterStallMs: round(Math.max(sa.longestMs, sb.longestMs), 0),
+    stableMs: round(lastResumed > 0 ? watchFrom + lastResumed : recoveryMs, 0),
   };
 }
 
@@ -50,7 +67,6 @@ export async function pathCut(call: Call, seconds: number): Promise<RecoveryRun>
   if (process.env.BENCH_NET_DEBUG) console.log(`${new Date().toISOString()} restored`);
   if (!stalled) throw new Error('frames kept arriving during the cut: the path was not cut');
   const r = await bothRecover(call);
-  await sleep(2000);
   return { ...r, participantsAfter: await call.participants() };
 }
 
@@ -61,7 +77,6 @@ export async function addressChange(call: Call): Promise<RecoveryRun> {
   // The old address is gone: what was in flight is lost; wait until it is felt, then time.
   await sleep(500);
   const r = await bothRecover(call);
-  await sleep(2000);
   return { ...r, participantsAfter: await call.participants() };
 }
 
@@ -82,6 +97,9 @@ export interface QualityFigures {
   nacks: number;
   plis: number;
   audioConcealedPercent: number;
+  /** what the page's getStats said of the path at the window's end (RTT, video jitter), ms */
+  rttMs: number;
+  jitterMs: number;
 }
 
 async function figures(
@@ -107,6 +125,8 @@ async function figures(
       ((b.audio.concealedSamples - a.audio.concealedSamples) / Math.max(1, samples)) * 100,
       2,
     ),
+    rttMs: round(b.path.rttMs, 0),
+    jitterMs: round(b.path.jitterMs, 1),
   };
 }
 
@@ -149,10 +169,10 @@ async function longestFreezeDuring(
 export async function impaired(
   call: Call,
   seconds: number,
-  apply: () => void,
-  clear: () => void,
+  apply: () => void | Promise<void>,
+  clear: () => void | Promise<void>,
 ): Promise<ImpairedWindow> {
-  apply();
+  await apply();
   try {
     // Both pages are read around the same window: one waits, the other reads while it waits.
     let release: () => void = () => undefined;
@@ -167,6 +187,6 @@ export async function impaired(
     ]);
     return { seconds, steadyReceives, mobileReceives };
   } finally {
-    clear();
+    await clear();
   }
 }

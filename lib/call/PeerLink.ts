@@ -42,6 +42,7 @@ export class PeerLink {
   readonly video: RTCRtpTransceiver | null;
   #pending: RTCIceCandidateInit[] = [];
   #closed = false;
+  #wasConnected = false;
   #stallTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -75,6 +76,8 @@ export class PeerLink {
     }
     pc.onicecandidate = ({ candidate }) => {
       if (this.#closed || !candidate?.candidate) return;
+      // Host candidates are all found before a first connection; one after it is a new address.
+      if (this.#wasConnected && candidate.type === 'host') options.health?.addressChanged();
       options.signals.candidate({
         candidate: candidate.candidate,
         sdpMid: candidate.sdpMid,
@@ -84,6 +87,7 @@ export class PeerLink {
     options.health?.opened(this);
     pc.onconnectionstatechange = () => {
       if (this.#closed) return;
+      if (pc.connectionState === 'connected') this.#wasConnected = true;
       this.#watchStall(pc.connectionState);
       options.onState(mapState(pc.connectionState));
     };

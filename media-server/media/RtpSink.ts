@@ -21,6 +21,9 @@ interface History {
 interface Nominated {
   protocol: { sendData(data: Buffer, addr: readonly [string, number]): Promise<void> };
   remoteAddr: readonly [string, number];
+  /** werift's pair counters: what arrived on the pair (data; the remote's STUN checks). */
+  packetsReceived: number;
+  requestsReceived: number;
 }
 
 /**
@@ -180,7 +183,12 @@ export class RtpSink implements SenderReportSource {
       const transport = (pair.protocol as { transport?: { socket?: unknown } }).transport;
       this.#udp =
         transport?.socket instanceof dgram.Socket
-          ? UdpRoute.for(transport as WeriftUdpTransport, pair.remoteAddr[0], pair.remoteAddr[1])
+          ? UdpRoute.for(
+              transport as WeriftUdpTransport,
+              pair.remoteAddr[0],
+              pair.remoteAddr[1],
+              () => pair.packetsReceived + pair.requestsReceived,
+            )
           : undefined;
     }
     return true;

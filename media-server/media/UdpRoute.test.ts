@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { UdpTransport } from 'werift';
 import { until } from '../test/env';
 import type { WeriftUdpTransport } from './UdpRoute';
-import { UdpRoute } from './UdpRoute';
+import { SILENT_MS, UdpRoute } from './UdpRoute';
 
 /** A loopback UDP socket that records what it receives. */
 async function receiver(): Promise<{ socket: dgram.Socket; port: number; got: string[] }> {
@@ -93,5 +93,38 @@ describe('UdpRoute', () => {
     second.send(Buffer.from('y'));
     await until(() => other.got.length === 2, 2000, 'two at the new remote');
     expect(remote.got).toEqual([]);
+  });
+
+  it('hears a new address once the remote is silent, and connects again when it is heard', async () => {
+    const { t, remote, other } = await setup();
+    const heardFrom: number[] = [];
+    t.socket.on('message', (_m, info) => heardFrom.push(info.port));
+    let heard = 0;
+    const route = UdpRoute.for(t, '127.0.0.1', remote.port, () => heard);
+    await until(() => route.connected, 2000, 'connected');
+    const local = t.socket.address().port;
+    // The remote's new address (another socket) checks in while the old one still talks: the
+    // connected socket does not hear it.
+    const probe = (): void => other.socket.send('check', local, '127.0.0.1');
+    const talking = setInterval(() => heard++, 100);
+    closers.push(() => clearInterval(talking));
+    probe();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(heardFrom).not.toContain(other.port);
+    clearInterval(talking);
+    // Silent: the socket unconnects, and what comes from elsewhere reaches werift.
+    await until(() => route.listening, SILENT_MS + 2000, 'listening');
+    expect(route.fd).toBe(-1);
+    // Unconnected, the socket keeps its port (Linux drops one that bind() did not name).
+    expect(t.socket.address().port).toBe(local);
+    probe();
+    await until(() => heardFrom.includes(other.port), 2000, 'the new address heard');
+    // Sends still reach the remote meanwhile (with an address).
+    route.send(Buffer.from('meanwhile'));
+    await until(() => remote.got.includes('meanwhile'), 2000, 'sent while listening');
+    // The old remote speaks again (a path that came back): connected again.
+    heard++;
+    await until(() => route.connected, 2000, 'connected again');
+    expect(route.remote).toEqual({ address: '127.0.0.1', port: remote.port });
   });
 });

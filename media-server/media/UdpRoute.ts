@@ -1,4 +1,10 @@
 import type dgram from 'node:dgram';
+import { bindIcePortsByNumber } from './lockedPort';
+import { ReportClock } from './ReportClock';
+
+// A route disconnects its socket (silent remote, retarget, werift sending elsewhere): the port
+// must survive that.
+bindIcePortsByNumber();
 
 /** The parts of werift's UdpTransport (common/src/transport.js) this file touches. */
 export interface WeriftUdpTransport {
@@ -6,10 +12,18 @@ export interface WeriftUdpTransport {
   send(data: Buffer, addr?: readonly [string, number]): Promise<void>;
 }
 
-type State = 'connecting' | 'connected' | 'off';
+/** `listening`: unconnected while the remote is silent, connected again when it is heard. */
+type State = 'connecting' | 'connected' | 'listening' | 'off';
 
 /** Datagrams held while the connect completes (one tick: a handful at most). */
 const MAX_HELD = 64;
+/**
+ * Nothing heard from the remote for this long: unconnect, so checks from a new address reach ICE.
+ * A Chromium viewer sends RTCP about every second (0.5–1.5 s) and a STUN check every 2.5 s.
+ */
+export const SILENT_MS = 1500;
+/** Every route's silence check on one timer, each every 250–500 ms (only while routes exist). */
+const routeClock = new ReportClock(250, 250, 250);
 
 const routes = new WeakMap<dgram.Socket, UdpRoute>();
 
@@ -21,37 +35,60 @@ const routes = new WeakMap<dgram.Socket, UdpRoute>();
  *
  * werift sends on the same socket (STUN consent, RTCP) with an address, which a connected socket
  * refuses, so its transport's `send` is wrapped: to our remote it takes the connected path; to any
- * other address the socket is disconnected for good and everything goes the old way. A connected
- * socket also drops datagrams from other addresses: fine after nomination (the remote's media and
- * consent checks come from the nominated address), but a remote whose address changes mid-call
- * (NAT rebinding) is no longer heard. One route per socket: audio and video share it (bundle).
+ * other address the socket is disconnected for good and everything goes the old way.
+ *
+ * A connected socket also drops what comes from any other address, so a browser whose address
+ * changes mid-call (a phone leaving Wi-Fi, NAT rebinding) could not be heard checking its new
+ * pair, and Chromium could not move the call there (issue 16: it took a full reconnect). So the
+ * route watches what the pair receives (`heard`, read on the process's report clock, nothing per
+ * packet): silent for `SILENT_MS`, the socket is unconnected (`listening`) until the same remote
+ * is heard again; a new address the browser nominates meanwhile is a new pair, hence a new route.
+ * One route per socket: audio and video share it (bundle).
  */
 export class UdpRoute {
   readonly #socket: dgram.Socket;
   readonly #host: string;
   readonly #port: number;
+  readonly #heard: (() => number) | undefined;
+  #heardCount = -1;
+  #heardAt = performance.now();
   #state: State = 'connecting';
   readonly #held: Buffer[] = [];
   /** Node's internal socket state: its `handle` is null from the moment `close()` is called. */
   readonly #handleState: { handle: { fd: number } | null } | undefined;
 
-  /** The route of `transport`'s socket towards host:port (created, or retargeted, on demand). */
-  static for(transport: WeriftUdpTransport, host: string, port: number): UdpRoute {
+  /**
+   * The route of `transport`'s socket towards host:port (created, or retargeted, on demand).
+   * `heard`: a count of what arrived from the remote (media, RTCP, checks); without it the socket
+   * stays connected however long the remote is silent.
+   */
+  static for(
+    transport: WeriftUdpTransport,
+    host: string,
+    port: number,
+    heard?: () => number,
+  ): UdpRoute {
     const existing = routes.get(transport.socket);
     if (existing && existing.#host === host && existing.#port === port) return existing;
     // Re-nominated to another remote: leave the old connection, start over.
     if (existing) existing.#leave();
-    const route = new UdpRoute(transport, host, port);
+    const route = new UdpRoute(transport, host, port, heard);
     routes.set(transport.socket, route);
     return route;
   }
 
-  private constructor(transport: WeriftUdpTransport, host: string, port: number) {
+  private constructor(
+    transport: WeriftUdpTransport,
+    host: string,
+    port: number,
+    heard: (() => number) | undefined,
+  ) {
     const socket = transport.socket;
     this.#socket = socket;
     this.#handleState = socketState(socket);
     this.#host = host;
     this.#port = port;
+    this.#heard = heard;
     const original = transport.send.bind(transport);
     transport.send = (data, addr) => {
       if (this.#state !== 'off' && routes.get(socket) === this) {
@@ -67,19 +104,22 @@ export class UdpRoute {
     // A connected UDP socket reports the remote's ICMP port-unreachable (a viewer that went away)
     // as an ECONNREFUSED 'error' event, which would crash the process without a listener.
     socket.on('error', onSocketError);
-    try {
-      socket.connect(port, host, (err?: Error) => {
-        if (this.#state !== 'connecting') this.#disconnect(); // left while connecting
-        this.#settle(err || this.#state !== 'connecting' ? 'off' : 'connected');
-      });
-    } catch {
-      // Already connected elsewhere or closed: keep sending with an address.
-      this.#state = 'off';
-    }
+    this.#connect();
+    if (heard) routeClock.add(this, () => this.#watch());
   }
 
   get connected(): boolean {
     return this.#state === 'connected';
+  }
+
+  /** The remote this route sends to (the nominated pair's), connected or not. */
+  get remote(): { address: string; port: number } {
+    return { address: this.#host, port: this.#port };
+  }
+
+  /** Unconnected because the remote went silent (sends go with an address meanwhile). */
+  get listening(): boolean {
+    return this.#state === 'listening';
   }
 
   /**
@@ -110,6 +150,36 @@ export class UdpRoute {
     }
   }
 
+  #connect(): void {
+    this.#state = 'connecting';
+    try {
+      this.#socket.connect(this.#port, this.#host, (err?: Error) => {
+        if (this.#state !== 'connecting') this.#disconnect(); // left or silent while connecting
+        if (this.#state === 'connecting') this.#settle(err ? 'off' : 'connected');
+      });
+    } catch {
+      // Already connected elsewhere or closed: keep sending with an address.
+      this.#state = 'off';
+    }
+  }
+
+  /** On the report clock: false once the route is replaced or its socket closed (the job ends). */
+  #watch(): boolean {
+    if (this.#state === 'off' || routes.get(this.#socket) !== this) return false;
+    if (this.#handleState && this.#handleState.handle === null) return false;
+    const count = this.#heard?.() ?? 0;
+    const now = performance.now();
+    if (count !== this.#heardCount) {
+      this.#heardCount = count;
+      this.#heardAt = now;
+      if (this.#state === 'listening') this.#connect();
+    } else if (this.#state === 'connected' && now - this.#heardAt >= SILENT_MS) {
+      this.#disconnect();
+      this.#state = 'listening';
+    }
+    return true;
+  }
+
   #settle(state: 'connected' | 'off'): void {
     this.#state = state;
     for (const d of this.#held.splice(0)) this.send(d);
@@ -119,6 +189,7 @@ export class UdpRoute {
     const was = this.#state;
     this.#state = 'off';
     if (was === 'connected') this.#disconnect();
+    routeClock.delete(this);
     for (const d of this.#held.splice(0)) this.send(d);
   }
 

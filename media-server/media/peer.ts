@@ -18,6 +18,7 @@ import { installFastRtpHeaderParse } from './fastRtpHeader';
 import { installNackParseBound } from './nackParse';
 import { fastRouteRtp, installFastReceive, leanEvent, leanTransportEvents } from './fastReceive';
 import { fastDatagramRtp } from './fastDatagram';
+import { followNomination } from './iceFollow';
 import { NackGenerator } from './NackGenerator';
 import { installRtcpReports } from './rtcpReports';
 import { RtpSink } from './RtpSink';
@@ -147,6 +148,7 @@ export class Peer {
           installSrtcp(d);
           leanTransportEvents(d);
           fastDatagramRtp(d);
+          followNomination(d.iceTransport.connection);
         }
         this.#flushRemb();
       }

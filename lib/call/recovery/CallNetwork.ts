@@ -8,19 +8,19 @@ import { QualityMonitor } from '../quality/QualityMonitor';
 import type { LinkHealth } from './LinkHealth';
 import { Membership } from './Membership';
 import { PathWatch } from './PathWatch';
-import { SignalingWatch } from './SignalingWatch';
+import { SignalingWatch, suspectProbeTimeoutMs } from './SignalingWatch';
 
 /**
  * What `CallSession` needs of issue 16 (real networks), behind one object so its hooks there stay
- * small: a stalled or silent connection (`PathWatch`) or a network change checks the socket
- * (`SignalingWatch`), every rejoin resumes the membership it replaces (`Membership`), and every
+ * small: a stalled or silent connection (`PathWatch`), a new local address (a connection's late host
+ * candidate) or a network change checks the socket (`SignalingWatch`), every rejoin resumes the membership it replaces (`Membership`), and every
  * connection is sampled for the tiles' quality and the stats overlay (`quality`).
  */
 export class CallNetwork {
   readonly quality: QualityMonitor;
   readonly #watch = new SignalingWatch();
   readonly #membership = new Membership();
-  readonly #path = new PathWatch(() => this.#watch.disconnected());
+  readonly #path = new PathWatch(() => this.#watch.disconnected(suspectProbeTimeoutMs));
   /** Handed to every PeerLink through the ICE settings. */
   readonly #health: LinkHealth;
 
@@ -39,6 +39,7 @@ export class CallNetwork {
         path.delete(link);
       },
       disconnected: () => watch.disconnected(),
+      addressChanged: () => watch.disconnected(suspectProbeTimeoutMs),
     };
   }
 

@@ -8,4 +8,9 @@ export interface LinkHealth {
   closed(link: PeerLink): void;
   /** The connection went `disconnected`: its packets stopped arriving. */
   disconnected(): void;
+  /**
+   * The browser found a new local address after the connection was up (Chromium gathers
+   * continually): the network changed, and the signaling socket may sit on an address that is gone.
+   */
+  addressChanged(): void;
 }

@@ -4,12 +4,14 @@ import type { PeerLink } from '../PeerLink';
 import { PathWatch } from './PathWatch';
 
 /** A connection whose transport has received `bytes` so far (what getStats reports). */
-function link(): { link: PeerLink; bytes: number } {
-  const state = { bytes: 0, link: undefined as unknown as PeerLink };
+function link(): { link: PeerLink; bytes: number; reads: number } {
+  const state = { bytes: 0, reads: 0, link: undefined as unknown as PeerLink };
   const pc = {
     connectionState: 'connected',
-    getStats: () =>
-      Promise.resolve(new Map([['T01', { type: 'transport', bytesReceived: state.bytes }]])),
+    getStats: () => {
+      state.reads++;
+      return Promise.resolve(new Map([['T01', { type: 'transport', bytesReceived: state.bytes }]]));
+    },
   };
   state.link = { closed: false, pc } as unknown as PeerLink;
   return state;
@@ -76,5 +78,36 @@ describe('PathWatch', () => {
     watch.stop();
     await vi.advanceTimersByTimeAsync(5000);
     expect(onSilent).not.toHaveBeenCalled();
+  });
+
+  it('reads one link while it receives, and the others only once it goes quiet', async () => {
+    const onSilent = vi.fn();
+    const watch = new PathWatch(onSilent);
+    const [a, b, c] = [link(), link(), link()];
+    for (const l of [a, b, c]) watch.add(l.link);
+    watch.start();
+    // Everyone receives; `a` is read every tick and proves the path.
+    for (let i = 0; i < 16; i++) {
+      for (const l of [a, b, c]) l.bytes += 100;
+      await vi.advanceTimersByTimeAsync(250);
+    }
+    const others = b.reads + c.reads;
+    expect(a.reads).toBeGreaterThanOrEqual(16);
+    for (let i = 0; i < 8; i++) {
+      for (const l of [a, b, c]) l.bytes += 100;
+      await vi.advanceTimersByTimeAsync(250);
+    }
+    expect(b.reads + c.reads).toBe(others);
+    // `a` goes quiet (its person muted) while `b` still receives: everyone is read, no report.
+    for (let i = 0; i < 12; i++) {
+      b.bytes += 100;
+      await vi.advanceTimersByTimeAsync(250);
+    }
+    expect(b.reads + c.reads).toBeGreaterThan(others);
+    expect(onSilent).not.toHaveBeenCalled();
+    // Then nothing at all arrives: reported within two seconds.
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(onSilent).toHaveBeenCalledTimes(1);
+    watch.stop();
   });
 });

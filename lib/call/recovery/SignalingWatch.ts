@@ -2,6 +2,12 @@ import type { CallSocket } from '../SignalingClient';
 
 /** A ping unanswered this long means the socket is dead (its TCP path is cut or gone). */
 export const probeTimeoutMs = 1500;
+/**
+ * The same when the evidence is already strong: every connection silent (PathWatch) or a new local
+ * address (the socket very likely sits on the old one). A dead socket is given up sooner; a live
+ * one still answers in a round trip, even behind 500 ms of queueing.
+ */
+export const suspectProbeTimeoutMs = 1000;
 /** Socket.IO's reconnection back-off while recovering from a lost path: retries are cheap. */
 const recoveryDelayMs = 250;
 // A restored path is found within half a second (the jitter adds up to half again).
@@ -40,12 +46,12 @@ export class SignalingWatch {
     connection()?.addEventListener('change', this.#onNetworkChange);
   }
 
-  disconnected(): void {
+  disconnected(timeoutMs = probeTimeoutMs): void {
     const socket = this.#socket;
     if (!socket || this.#stopped || this.#probing || !socket.connected) return;
     this.#probing = true;
     socket
-      .timeout(probeTimeoutMs)
+      .timeout(timeoutMs)
       .emitWithAck('quality:ping')
       .then(
         () => undefined,
