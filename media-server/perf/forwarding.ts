@@ -260,10 +260,11 @@ async function main(): Promise<void> {
     serverOtherThreadsShare: Number((split.others / wall).toFixed(3)),
     serverUserShare: Number((split.user / wall).toFixed(3)),
     serverSystemShare: Number((split.system / wall).toFixed(3)),
+    // exact on-CPU time (schedstat) beside the tick-sampled one above
+    serverRunShare: Number((split.runSeconds / wall).toFixed(4)),
+    serverMainRunShare: Number((split.mainRunSeconds / wall).toFixed(4)),
+    serverTimeslicesPerSecond: Math.round(split.timeslices / wall),
     serverMinorFaultsPerSecond: Math.round(split.minorFaults / wall),
-    serverSwitchesPerSecond: Math.round(
-      (split.voluntarySwitches + split.involuntarySwitches) / wall,
-    ),
     packetsPerCpuSecond: Math.round((pin + pout) / cpu),
     serverRssMb: Number(rss.toFixed(1)),
     serverRssAnonMb: Number(parts.anonMb.toFixed(1)),
@@ -295,9 +296,9 @@ function startTimeline(pid: number): { stop(): void } {
     last = now;
     t++;
     process.stderr.write(
-      `t=${t}s cpu ${(d.user + d.system).toFixed(2)} (main ${d.main.toFixed(2)}, others ` +
-        `${d.others.toFixed(2)}) faults ${d.minorFaults} switches ` +
-        `${d.voluntarySwitches}+${d.involuntarySwitches} rss ${rssMb(pid).toFixed(1)} MB\n`,
+      `t=${t}s run ${d.runSeconds.toFixed(3)} (main ${d.mainRunSeconds.toFixed(3)}) ticks ` +
+        `${(d.user + d.system).toFixed(2)} slices ${d.timeslices} faults ${d.minorFaults} ` +
+        `rss ${rssMb(pid).toFixed(1)} MB\n`,
     );
   }, 1000);
   return { stop: () => clearInterval(timer) };

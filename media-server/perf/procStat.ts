@@ -2,6 +2,12 @@
  * CPU time of a process from /proc, split into its main thread (JavaScript, the event loop) and
  * the rest (V8's compiler and GC helper threads, libuv's pool): at a low packet rate the question
  * is whether the media server's CPU goes into forwarding or into V8 optimising and collecting.
+ *
+ * Two clocks: utime/stime (what bench:compare reports) are sampled at the scheduler tick (this
+ * kernel: CONFIG_TICK_CPU_ACCOUNTING, HZ = 250), so a process that runs in bursts of tens of µs
+ * is charged whole 4 ms ticks by chance, ±8 % over an 8 s window at N = 2; schedstat's on-CPU
+ * time is the scheduler's exact runtime sum, and its count of timeslices is how often the
+ * process was put on a CPU (≈ its wake-ups).
  */
 import fs from 'node:fs';
 
@@ -19,6 +25,11 @@ export interface CpuSplit {
   minorFaults: number;
   voluntarySwitches: number;
   involuntarySwitches: number;
+  /** exact on-CPU seconds (schedstat), all threads alive now / the main thread */
+  runSeconds: number;
+  mainRunSeconds: number;
+  /** times a thread of the process was put on a CPU */
+  timeslices: number;
 }
 
 function statTimes(file: string): { user: number; system: number; minflt: number } {
@@ -32,19 +43,34 @@ function statTimes(file: string): { user: number; system: number; minflt: number
   };
 }
 
-function switches(pid: number): { voluntary: number; involuntary: number } {
-  let voluntary = 0;
-  let involuntary = 0;
+interface TaskTotals {
+  voluntary: number;
+  involuntary: number;
+  runNs: number;
+  mainRunNs: number;
+  slices: number;
+}
+
+function tasks(pid: number): TaskTotals {
+  const t: TaskTotals = { voluntary: 0, involuntary: 0, runNs: 0, mainRunNs: 0, slices: 0 };
   for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
     try {
       const status = fs.readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
-      voluntary += Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
-      involuntary += Number(/^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+      t.voluntary += Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+      t.involuntary += Number(/^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+      const [run = 0, , slices = 0] = fs
+        .readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8')
+        .trim()
+        .split(' ')
+        .map(Number);
+      t.runNs += run;
+      t.slices += slices;
+      if (tid === String(pid)) t.mainRunNs = run;
     } catch {
       // the thread exited meanwhile
     }
   }
-  return { voluntary, involuntary };
+  return t;
 }
 
 /** The process's counters so far; threads that already exited count in `others` via the total. */
@@ -58,15 +84,18 @@ export function cpuSplit(pid: number): CpuSplit {
     // the process is gone
   }
   const total = all.user + all.system;
-  const sw = switches(pid);
+  const t = tasks(pid);
   return {
     main,
     others: total - main,
     user: all.user,
     system: all.system,
     minorFaults: all.minflt,
-    voluntarySwitches: sw.voluntary,
-    involuntarySwitches: sw.involuntary,
+    voluntarySwitches: t.voluntary,
+    involuntarySwitches: t.involuntary,
+    runSeconds: t.runNs / 1e9,
+    mainRunSeconds: t.mainRunNs / 1e9,
+    timeslices: t.slices,
   };
 }
 
@@ -79,6 +108,9 @@ export function minus(a: CpuSplit, b: CpuSplit): CpuSplit {
     minorFaults: a.minorFaults - b.minorFaults,
     voluntarySwitches: a.voluntarySwitches - b.voluntarySwitches,
     involuntarySwitches: a.involuntarySwitches - b.involuntarySwitches,
+    runSeconds: a.runSeconds - b.runSeconds,
+    mainRunSeconds: a.mainRunSeconds - b.mainRunSeconds,
+    timeslices: a.timeslices - b.timeslices,
   };
 }
 

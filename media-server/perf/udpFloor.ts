@@ -89,8 +89,10 @@ async function main(): Promise<void> {
       mainPerSecond: Number((d.main / wall).toFixed(4)),
       othersPerSecond: Number((d.others / wall).toFixed(4)),
       usPerDatagram: Number(((cpu / received) * 1e6).toFixed(1)),
+      runPerSecond: Number((d.runSeconds / wall).toFixed(4)),
+      runUsPerDatagram: Number(((d.runSeconds / received) * 1e6).toFixed(1)),
+      timeslicesPerSecond: Math.round(d.timeslices / wall),
       faultsPerSecond: Math.round(d.minorFaults / wall),
-      switchesPerSecond: Math.round((d.voluntarySwitches + d.involuntarySwitches) / wall),
     })}\n`,
   );
   child.kill();

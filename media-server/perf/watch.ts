@@ -1,7 +1,7 @@
 /**
  * Watches running processes (an SFU under a benchmark, e.g. bench:compare's media server or
- * Janus) and prints, every interval, what each used per second: CPU split into main thread and
- * the others, minor page faults and context switches (procStat.ts). Processes are found by a
+ * Janus) and prints, every interval, what each used per second: exact on-CPU time (all threads,
+ * main thread), tick-sampled user/system time, timeslices and minor page faults (procStat.ts). Processes are found by a
  * regular expression over their command line, and picked up when they appear.
  *
  *   npx tsx media-server/perf/watch.ts --match 'media-server\.js|janus' --every 10
@@ -54,12 +54,13 @@ function sample(): void {
     const s = (now - prev.at) / 1000;
     const d = minus(split, prev.split);
     const load = fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
+    const f = (x: number) => (x / s).toFixed(3);
     process.stdout.write(
-      `${new Date().toISOString().slice(11, 19)} pid ${pid} cpu ${((d.user + d.system) / s).toFixed(3)}` +
-        ` (user ${(d.user / s).toFixed(3)}, sys ${(d.system / s).toFixed(3)}; main ${(d.main / s).toFixed(3)},` +
-        ` others ${(d.others / s).toFixed(3)}) faults/s ${Math.round(d.minorFaults / s)}` +
-        ` switches/s ${Math.round((d.voluntarySwitches + d.involuntarySwitches) / s)}` +
-        ` rss ${rssMb(pid).toFixed(1)} MB load ${load} | ${cmd}\n`,
+      `${new Date().toISOString().slice(11, 19)} pid ${pid} run ${f(d.runSeconds)}` +
+        ` (main ${f(d.mainRunSeconds)}) ticks ${f(d.user + d.system)} (user ${f(d.user)},` +
+        ` sys ${f(d.system)}) slices/s ${Math.round(d.timeslices / s)}` +
+        ` faults/s ${Math.round(d.minorFaults / s)} rss ${rssMb(pid).toFixed(1)} MB` +
+        ` load ${load} | ${cmd}\n`,
     );
   }
 }
