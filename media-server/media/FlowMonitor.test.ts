@@ -32,11 +32,11 @@ describe('FlowMonitor', () => {
     expect(m.state('in', 'video')).toBe('FLOWING');
     expect(m.state('in', 'audio')).toBe('NOT_FLOWING');
     counters.audio.packetsOut = 3;
-    vi.advanceTimersByTime(500);
+    vi.advanceTimersByTime(500); // video in: first idle check
     expect(events).toEqual(['in video FLOWING', 'out audio FLOWING']);
-    vi.advanceTimersByTime(1500); // three idle checks for both
+    vi.advanceTimersByTime(1000); // video in: three idle checks, audio out: two
     expect(events).toHaveLength(2);
-    counters.audio.packetsOut = 4; // audio out still moving, video in idle for a fourth check
+    counters.audio.packetsOut = 4; // audio out moving again; video in idle for a fourth check
     vi.advanceTimersByTime(500);
     expect(events).toEqual(['in video FLOWING', 'out audio FLOWING', 'in video NOT_FLOWING']);
     expect(m.state('out', 'audio')).toBe('FLOWING');
