@@ -42,10 +42,16 @@ async function receiver(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const child = fork(import.meta.filename, ['--role', 'receiver', ...(values.echo ? ['--echo'] : [])], {
-    execArgv: ['--import', 'tsx', ...(values['node-flag'] ?? [])],
-  });
-  const port = await new Promise<number>((r) => child.once('message', (m: { port: number }) => r(m.port)));
+  const child = fork(
+    import.meta.filename,
+    ['--role', 'receiver', ...(values.echo ? ['--echo'] : [])],
+    {
+      execArgv: ['--import', 'tsx', ...(values['node-flag'] ?? [])],
+    },
+  );
+  const port = await new Promise<number>((r) =>
+    child.once('message', (m: { port: number }) => r(m.port)),
+  );
   const out = dgram.createSocket('udp4');
   const back = dgram.createSocket('udp4');
   let echoed = 0;
