@@ -5,7 +5,9 @@
  */
 import type { ChildProcess } from 'node:child_process';
 
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 import { forkTs, listeningPort, stopChild, waitForMessage } from './child';
 import { repoRoot } from './machine';
@@ -31,10 +33,26 @@ export interface MediaServerOptions {
   env?: Record<string, string>;
 }
 
+/**
+ * The node flags the app forks its media server with (server/media/nodeFlags.ts), read from the
+ * tree under test: a build made before that file existed runs with none, as its app would.
+ */
+export async function productionNodeFlags(root: string = repoRoot): Promise<string[]> {
+  const file = path.join(root, 'server', 'media', 'nodeFlags.ts');
+  if (!existsSync(file)) return [];
+  const mod: unknown = await import(pathToFileURL(file).href);
+  const flags =
+    typeof mod === 'object' && mod !== null && 'MEDIA_SERVER_NODE_FLAGS' in mod
+      ? mod.MEDIA_SERVER_NODE_FLAGS
+      : undefined;
+  return Array.isArray(flags) ? flags.filter((f): f is string => typeof f === 'string') : [];
+}
+
 export async function startMediaServer(options: MediaServerOptions = {}): Promise<RunningProcess> {
-  const nodeFlags = options.cpuProfileDir
-    ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`]
-    : [];
+  const nodeFlags = [
+    ...(await productionNodeFlags(options.root)),
+    ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []),
+  ];
   const child = forkTs(
     options.root ? path.join(options.root, 'dist', 'media-server.js') : 'media-server/main.ts',
     {

@@ -4,70 +4,123 @@ import type { Counters } from './counters';
 export type FlowState = 'FLOWING' | 'NOT_FLOWING';
 export type FlowDir = 'in' | 'out';
 
+/** Slots of a monitor's per-(direction, kind) state. */
+const SLOTS: readonly (readonly [FlowDir, MediaKind])[] = [
+  ['in', 'audio'],
+  ['in', 'video'],
+  ['out', 'audio'],
+  ['out', 'video'],
+];
+
+function slot(dir: FlowDir, kind: MediaKind): number {
+  return (dir === 'in' ? 0 : 2) + (kind === 'audio' ? 0 : 1);
+}
+
+/**
+ * Monitors started with the same period share one timer: one wake-up of the process per period
+ * for all endpoints instead of one per endpoint (a room of 8 has 64 endpoints, 128 wake-ups a
+ * second at 500 ms each, none of them aligned; issue 15's fixed per-connection cost).
+ */
+class SharedTicker {
+  readonly #monitors = new Set<FlowMonitor>();
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly periodMs: number) {}
+
+  add(m: FlowMonitor): void {
+    this.#monitors.add(m);
+    if (this.#timer) return;
+    this.#timer = setInterval(() => {
+      for (const monitor of this.#monitors) monitor.check();
+    }, this.periodMs);
+    this.#timer.unref();
+  }
+
+  delete(m: FlowMonitor): void {
+    this.#monitors.delete(m);
+    if (this.#monitors.size > 0 || !this.#timer) return;
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  has(m: FlowMonitor): boolean {
+    return this.#monitors.has(m);
+  }
+}
+
+const tickers = new Map<number, SharedTicker>();
+
+function tickerFor(periodMs: number): SharedTicker {
+  let t = tickers.get(periodMs);
+  if (!t) {
+    t = new SharedTicker(periodMs);
+    tickers.set(periodMs, t);
+  }
+  return t;
+}
+
 /**
  * Turns packet counters into KMS's MediaFlowIn/OutStateChanged: FLOWING as soon as a check sees new
- * packets, NOT_FLOWING after `idleChecks` checks without any. One timer per endpoint, started when
- * its transport connects and stopped on release.
+ * packets, NOT_FLOWING after `idleChecks` checks without any. Checked on a timer shared by every
+ * monitor of the same period (SharedTicker), from when its transport connects until release.
  */
 export class FlowMonitor {
-  readonly #state = new Map<string, FlowState>();
-  readonly #last = new Map<string, number>();
-  readonly #idle = new Map<string, number>();
-  #timer: NodeJS.Timeout | undefined;
+  readonly #state: FlowState[] = ['NOT_FLOWING', 'NOT_FLOWING', 'NOT_FLOWING', 'NOT_FLOWING'];
+  readonly #last = [0, 0, 0, 0];
+  readonly #idle = [0, 0, 0, 0];
+  readonly #ticker: SharedTicker;
 
   constructor(
     private readonly counters: Counters,
     private readonly onChange: (dir: FlowDir, kind: MediaKind, state: FlowState) => void,
-    private readonly periodMs = 500,
+    periodMs = 500,
     private readonly idleChecks = 4,
-  ) {}
+  ) {
+    this.#ticker = tickerFor(periodMs);
+  }
 
   start(): void {
-    if (this.#timer) return;
-    this.#timer = setInterval(() => this.check(), this.periodMs);
-    this.#timer.unref();
+    this.#ticker.add(this);
   }
 
   state(dir: FlowDir, kind: MediaKind): FlowState {
-    return this.#state.get(dir + kind) ?? 'NOT_FLOWING';
+    return this.#state[slot(dir, kind)] ?? 'NOT_FLOWING';
   }
 
   /** Also called on the first packet, so FLOWING is reported without waiting for the timer. */
   check(): void {
-    for (const kind of ['audio', 'video'] as const) {
-      const c = this.counters.of(kind);
-      this.#update('in', kind, c.packetsIn);
-      this.#update('out', kind, c.packetsOut);
-    }
+    const { audio, video } = this.counters;
+    this.#update(0, audio.packetsIn);
+    this.#update(1, video.packetsIn);
+    this.#update(2, audio.packetsOut);
+    this.#update(3, video.packetsOut);
   }
 
-  #update(dir: FlowDir, kind: MediaKind, packets: number): void {
-    const key = dir + kind;
-    const moved = packets !== (this.#last.get(key) ?? 0);
-    this.#last.set(key, packets);
-    const prev = this.state(dir, kind);
+  #update(i: number, packets: number): void {
+    const moved = packets !== this.#last[i];
+    this.#last[i] = packets;
+    const prev = this.#state[i];
     if (moved) {
-      this.#idle.set(key, 0);
-      if (prev !== 'FLOWING') {
-        this.#state.set(key, 'FLOWING');
-        this.onChange(dir, kind, 'FLOWING');
-      }
+      this.#idle[i] = 0;
+      if (prev !== 'FLOWING') this.#set(i, 'FLOWING');
       return;
     }
-    const idle = (this.#idle.get(key) ?? 0) + 1;
-    this.#idle.set(key, idle);
-    if (prev === 'FLOWING' && idle >= this.idleChecks) {
-      this.#state.set(key, 'NOT_FLOWING');
-      this.onChange(dir, kind, 'NOT_FLOWING');
-    }
+    const idle = (this.#idle[i] ?? 0) + 1;
+    this.#idle[i] = idle;
+    if (prev === 'FLOWING' && idle >= this.idleChecks) this.#set(i, 'NOT_FLOWING');
+  }
+
+  #set(i: number, state: FlowState): void {
+    this.#state[i] = state;
+    const s = SLOTS[i];
+    if (s) this.onChange(s[0], s[1], state);
   }
 
   get running(): boolean {
-    return this.#timer !== undefined;
+    return this.#ticker.has(this);
   }
 
   stop(): void {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = undefined;
+    this.#ticker.delete(this);
   }
 }

@@ -1,13 +1,13 @@
 import { RtpHeader, RtpPacket } from 'werift';
 import type { CodecSpec, MediaKind } from '../media/codecs';
-import type { FileFrame, FileTrack } from '../recording/FileReader';
-import { MediaFile } from '../recording/FileReader';
+import type { FileFrame, FileTrack, MediaFile } from '../recording/FileReader';
 import { packetize } from '../recording/rtpFrames';
 import { Errors } from '../rpc/errors';
 import type { KurentoMediaType } from './MediaElement';
 import { KIND_OF, MediaElement, TYPE_OF } from './MediaElement';
 import type { MediaObject, ObjectHost } from './MediaObject';
 import type { JsonObject } from './params';
+import { loadFileReader } from './lazyRecording';
 import type { UriEndpointState } from './RecorderEndpoint';
 import { URI_ENDPOINT_EVENTS } from './RecorderEndpoint';
 
@@ -106,9 +106,10 @@ export class PlayerEndpoint extends MediaElement {
     uri: string,
     path: string,
   ): Promise<PlayerEndpoint> {
+    const { MediaFile: File } = await loadFileReader();
     let file: MediaFile;
     try {
-      file = await MediaFile.open(path);
+      file = await File.open(path);
     } catch (err) {
       throw Errors.illegalParam(
         `Cannot play '${uri}': ${err instanceof Error ? err.message : 'unreadable file'} (WebM or MP4 with VP8, H.264 or Opus)`,

@@ -2,7 +2,7 @@ import type { RtpPacket } from 'werift';
 import type { CodecSpec, MediaKind } from '../media/codecs';
 import { Counters } from '../media/counters';
 import { FlowMonitor } from '../media/FlowMonitor';
-import { FileWriter } from '../recording/FileWriter';
+import type { FileWriter } from '../recording/FileWriter';
 import type { MediaProfile, ProfileSpec } from '../recording/profiles';
 import { frameCodecOf, profileSpec } from '../recording/profiles';
 import { FrameAssembler } from '../recording/rtpFrames';
@@ -57,6 +57,8 @@ export class RecorderEndpoint extends MediaElement {
     private readonly path: string,
     readonly profile: MediaProfile,
     private readonly stopOnEndOfStream: boolean,
+    /** The writer class, loaded by the factory (lazyRecording.ts). */
+    private readonly Writer: typeof FileWriter,
   ) {
     super(host, 'RecorderEndpoint', pipeline);
     this.spec = profileSpec(profile);
@@ -110,7 +112,7 @@ export class RecorderEndpoint extends MediaElement {
       this.#everStarted = true;
       const kinds = this.spec.kinds.filter((k) => this.sourceOf(TYPE_OF[k]) !== undefined);
       // With no source yet, write every track the profile holds.
-      this.#writer = new FileWriter(
+      this.#writer = new this.Writer(
         this.path,
         this.spec,
         kinds.length > 0 ? kinds : this.spec.kinds,

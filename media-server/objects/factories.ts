@@ -8,6 +8,7 @@ import { PlayerEndpoint } from './PlayerEndpoint';
 import { RecorderEndpoint } from './RecorderEndpoint';
 import { MEDIA_PROFILES } from '../recording/profiles';
 import { fileUnderRoot } from '../recording/uri';
+import { loadFileWriter } from './lazyRecording';
 import { WebRtcEndpoint } from './WebRtcEndpoint';
 
 /** Factory names `create` knows (README's object table); anything else is 40108. */
@@ -57,13 +58,14 @@ function hubPort(host: ObjectHost, params: Params): HubPort {
   return new HubPort(host, pipeline, hub);
 }
 
-function recorder(host: ObjectHost, params: Params): RecorderEndpoint {
+async function recorder(host: ObjectHost, params: Params): Promise<RecorderEndpoint> {
   const pipeline = pipelineParam(host, params);
   const uri = params.string('uri');
   const profile = params.optEnum('mediaProfile', MEDIA_PROFILES) ?? 'WEBM';
   const path = fileUnderRoot(uri, host.recordingsRoot, 'record to');
   const stopOnEos = params.optBool('stopOnEndOfStream') ?? false;
-  return new RecorderEndpoint(host, pipeline, uri, path, profile, stopOnEos);
+  const { FileWriter } = await loadFileWriter();
+  return new RecorderEndpoint(host, pipeline, uri, path, profile, stopOnEos, FileWriter);
 }
 
 async function player(host: ObjectHost, params: Params): Promise<PlayerEndpoint> {

@@ -14,6 +14,7 @@ import type { KEndpoint, KObject, KPipeline, KServerManager } from '../test/kure
 import { connectClient, k } from '../test/kurento';
 import type { Publisher, Viewer } from '../test/peers';
 import { loopbackPeer, publish, view, waitConnected } from '../test/peers';
+import { cpuSplit, minus, rssMb, rssParts } from './procStat';
 
 function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -46,7 +47,6 @@ async function emulateChromiumSrtp(): Promise<void> {
   profiles.splice(0, profiles.length, ProtectionProfileAes128CmHmacSha1_80);
   await pc.close();
 }
-const TICKS = 1000 / 10;
 /** `--server dist/media-server.js` runs a built bundle with plain node (default: main.ts, tsx). */
 const SERVER = (() => {
   const i = process.argv.indexOf('--server');
@@ -79,19 +79,6 @@ async function heapSnapshot(pid: number, label: string): Promise<string | undefi
   fs.renameSync(path.join(dir, file ?? ''), named);
   process.stderr.write(`heap snapshot (${label}): ${named}\n`);
   return named;
-}
-
-function cpuSeconds(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
-  return ticks / TICKS;
-}
-
-function rssMb(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return kb / 1024;
 }
 
 async function main(): Promise<void> {
@@ -231,22 +218,27 @@ async function main(): Promise<void> {
     }
     return { pin, pout };
   };
+  // `--timeline`: the server's CPU second by second from here (does it settle after set-up?).
+  const timeline = process.argv.includes('--timeline') ? startTimeline(pid) : undefined;
   await new Promise((r) => setTimeout(r, WARMUP * 1000));
   // The window spans both stats snapshots, so packets and CPU are counted over the same time.
   const t0 = performance.now();
-  const cpu0 = cpuSeconds(pid);
+  const cpu0 = cpuSplit(pid);
   const sent0 = sent;
   const recv0 = received();
   const s0 = await serverPackets();
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
   const s1 = await serverPackets();
-  const cpu = cpuSeconds(pid) - cpu0;
+  const split = minus(cpuSplit(pid), cpu0);
+  const cpu = split.user + split.system;
+  timeline?.stop();
   const wall = (performance.now() - t0) / 1000;
   const clientSent = sent - sent0;
   const clientReceived = received() - recv0;
   const pin = s1.pin - s0.pin;
   const pout = s1.pout - s0.pout;
   const rss = rssMb(pid);
+  const parts = rssParts(pid);
   // After the window (writing one stops the server for a while), with the room still running.
   await heapSnapshot(pid, `room-n${N}`);
   clearInterval(timer);
@@ -263,8 +255,20 @@ async function main(): Promise<void> {
     outPerSecond: Math.round(pout / wall),
     serverCpuSeconds: Number(cpu.toFixed(2)),
     serverCpuShare: Number((cpu / wall).toFixed(3)),
+    // main thread (JS, event loop) vs V8's compiler/GC helpers and libuv's pool; user vs kernel
+    serverMainShare: Number((split.main / wall).toFixed(3)),
+    serverOtherThreadsShare: Number((split.others / wall).toFixed(3)),
+    serverUserShare: Number((split.user / wall).toFixed(3)),
+    serverSystemShare: Number((split.system / wall).toFixed(3)),
+    // exact on-CPU time (schedstat) beside the tick-sampled one above
+    serverRunShare: Number((split.runSeconds / wall).toFixed(4)),
+    serverMainRunShare: Number((split.mainRunSeconds / wall).toFixed(4)),
+    serverTimeslicesPerSecond: Math.round(split.timeslices / wall),
+    serverMinorFaultsPerSecond: Math.round(split.minorFaults / wall),
     packetsPerCpuSecond: Math.round((pin + pout) / cpu),
     serverRssMb: Number(rss.toFixed(1)),
+    serverRssAnonMb: Number(parts.anonMb.toFixed(1)),
+    serverRssFileMb: Number(parts.fileMb.toFixed(1)),
     serverIdleRssMb: Number(idleRss.toFixed(1)),
     srtp: GCM ? 'AEAD_AES_128_GCM' : 'AES_CM_128_HMAC_SHA1_80',
   };
@@ -280,6 +284,24 @@ async function main(): Promise<void> {
   );
   client.close();
   child.kill('SIGTERM');
+}
+
+/** Prints the server's CPU (main thread / others) and RSS once a second to stderr. */
+function startTimeline(pid: number): { stop(): void } {
+  let last = cpuSplit(pid);
+  let t = 0;
+  const timer = setInterval(() => {
+    const now = cpuSplit(pid);
+    const d = minus(now, last);
+    last = now;
+    t++;
+    process.stderr.write(
+      `t=${t}s run ${d.runSeconds.toFixed(3)} (main ${d.mainRunSeconds.toFixed(3)}) ticks ` +
+        `${(d.user + d.system).toFixed(2)} slices ${d.timeslices} faults ${d.minorFaults} ` +
+        `rss ${rssMb(pid).toFixed(1)} MB\n`,
+    );
+  }, 1000);
+  return { stop: () => clearInterval(timer) };
 }
 
 /** Helper process: one werift viewer per endpoint id, reporting its packet count every 500 ms. */
