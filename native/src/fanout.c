@@ -21,7 +21,9 @@
  * still queued stays the same socket until the sender's thread closes its copy; a raw fd number
  * could meanwhile be another socket (or a TCP stream) of this process.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #define NAPI_VERSION 8
 #include "fanout.h"
 
