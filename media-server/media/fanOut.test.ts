@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -92,7 +92,18 @@ async function link(): Promise<{ from: dgram.Socket; fd: number; got: Buffer[] }
 }
 
 const hex = (bs: Buffer[]) => bs.map((b) => b.toString('hex'));
-const openFds = () => readdirSync('/proc/self/fd').length;
+/** This process's fds open on the socket `inode` (readlink of an fd: "socket:[n]"). */
+function fdsOf(inode: string): number {
+  let n = 0;
+  for (const f of readdirSync('/proc/self/fd')) {
+    try {
+      if (readlinkSync(`/proc/self/fd/${f}`) === inode) n++;
+    } catch {
+      // closed meanwhile (readdir's own fd among them)
+    }
+  }
+  return n;
+}
 
 function need(): { addon: NativeAddon; pool: FanOut } {
   if (!addon || !pool) throw new Error('native addon not loaded');
@@ -193,8 +204,8 @@ describe('forwarding threads (MEDIA_WORKERS)', () => {
   it('sends what was queued before a close, even when Node closed the socket, and frees the fd', async () => {
     if (!addon) return;
     const { pool } = need();
-    const fds = openFds();
     const { from, fd, got } = await link();
+    const inode = readlinkSync(`/proc/self/fd/${fd}`); // socket:[n]
     const keys = keysFor(ProtectionProfileAeadAes128Gcm);
     const writer = new SrtpWriter(keys, need().addon, pool);
     const js = new SrtpWriter(keys, null, null);
@@ -204,13 +215,14 @@ describe('forwarding threads (MEDIA_WORKERS)', () => {
       writer.send(fd, 111, false, i, 960 * i, 42, payload);
       expected.push(js.encrypt(111, false, i, 960 * i, 42, payload));
     }
+    // Node's fd and the thread's copy of it.
+    expect(fdsOf(inode)).toBe(2);
     writer.close();
     from.close(); // its fd number is free for anything now; the thread still has its own copy
     pool.drain();
     await expect.poll(() => got.length, { timeout: 5000 }).toBe(5);
     expect(hex(got)).toEqual(hex(expected));
-    sockets.splice(0).forEach((s) => s !== from && s.close());
-    await expect.poll(openFds, { timeout: 5000 }).toBe(fds);
+    await expect.poll(() => fdsOf(inode), { timeout: 5000 }).toBe(0);
   });
 });
 
@@ -246,7 +258,9 @@ describe('a werift room through the media server on the forwarding threads', () 
       const counters = packets.map((p) => p.payload.readUInt32BE(1));
       expect([...counters].sort((a, b) => a - b)).toEqual(counters);
     }
-    // Those packets left through the threads, not the JS thread's own send.
-    expect(stats().packets - before).toBeGreaterThanOrEqual(200);
+    // Those packets left through the threads, not the JS thread's own send, except each
+    // viewer's first (sent while UdpRoute connects its socket). A thread counts a datagram after
+    // sendmmsg returns, which on loopback can be after the viewer has read it: polled.
+    await expect.poll(() => stats().packets - before).toBeGreaterThanOrEqual(200 - 2);
   });
 });
