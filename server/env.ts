@@ -92,7 +92,9 @@ const rawEnvSchema = z.object({
   MEDIA_PROCESSES: z.coerce.number().int().min(1).max(32).default(1),
   // Read by each embedded media server (its forwarding threads, media/fanOut.ts), which inherits
   // this environment; checked here so that a bad value stops the app, not each media server.
-  MEDIA_WORKERS: optionalString.pipe(z.coerce.number().int().min(0).max(64).optional()),
+  MEDIA_WORKERS: optionalString
+    .transform((value) => (value === undefined ? undefined : Number(value)))
+    .pipe(z.number().int().min(0).max(64).optional()),
   MEDIA_MIN_PORT: port.optional(),
   MEDIA_MAX_PORT: port.optional(),
   MEDIA_ANNOUNCED_IP: optionalString,

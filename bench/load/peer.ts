@@ -1,5 +1,4 @@
 /** werift peer connections configured the way the benchmarks need them (loopback, one bundle). */
-import type { RTCRtpReceiver } from 'werift';
 import { RTCPeerConnection, RTCRtpCodecParameters } from 'werift';
 
 import { fastDatagramRtp } from '../../media-server/media/fastDatagram';
@@ -115,7 +114,7 @@ export function leanReceiver(pc: RTCPeerConnection): void {
   installRtcpReports();
   fastRouteRtp(pc);
   pc.onTransceiverAdded.subscribe((t) => {
-    const receiver = t.receiver as unknown as { nack: { close(): void } } & RTCRtpReceiver;
+    const receiver = t.receiver as unknown as { nack: { close(): void } };
     receiver.nack.close();
     receiver.nack = new NackGenerator(t.receiver);
   });

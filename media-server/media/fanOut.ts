@@ -9,7 +9,9 @@ import type { SrtpKeys } from './SrtpWriter';
  * (the JS thread then keeps receiving while they send). `0`: everything on the JS thread, as
  * before. Without the addon there are none either way (the JS path).
  */
-export function forwardingThreads(env: NodeJS.ProcessEnv = process.env): number {
+export function forwardingThreads(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): number {
   const raw = env['MEDIA_WORKERS']?.trim();
   if (raw === undefined || raw === '') return availableParallelism();
   const n = Number(raw);

@@ -12,7 +12,11 @@ describe('workerMediaOptions', () => {
   });
 
   it('splits the range into disjoint parts, one per media process (MEDIA_PROCESSES)', () => {
-    const env = parseEnv({ MEDIA_MIN_PORT: '40000', MEDIA_MAX_PORT: '40999', MEDIA_PROCESSES: '3' });
+    const env = parseEnv({
+      MEDIA_MIN_PORT: '40000',
+      MEDIA_MAX_PORT: '40999',
+      MEDIA_PROCESSES: '3',
+    });
     const ranges = workerMediaOptions(env.media, 'info').map((o) => [o.minPort, o.maxPort]);
     expect(ranges).toEqual([
       [40000, 40332],
