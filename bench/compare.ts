@@ -116,11 +116,19 @@ async function main(): Promise<void> {
         console.log(
           `round ${r + 1} N=${size} ${a.label}: ` +
             (res.ok
-              ? `${res.packetsPerCpuSecond} pkts/CPU-s (${res.mediaCpuPerSecond} CPU-s/s, loss ${res.lossPercent}%, setup ${res.setupSeconds} s, load ${res.loadAverage1m})`
+              ? `${res.packetsPerCpuSecond} pkts/CPU-s (${res.mediaCpuPerSecond} CPU-s/s, loss ${res.lossPercent}%, RSS ${res.mediaRssMB} MB, load gen ${res.loadGenCpuPerSecond} CPU-s/s, setup ${res.setupSeconds} s, load ${res.loadAverage1m})`
               : `failed: ${res.failure ?? '?'}`),
         );
         const key = `${a.label}/${size}`;
         results.set(key, [...(results.get(key) ?? []), res]);
+        // After every run: a long comparison stopped halfway keeps what it measured.
+        writeJson(values.out ?? 'compare', {
+          arms,
+          started,
+          loadAtStart,
+          partial: true,
+          results: Object.fromEntries(results),
+        });
       }
     }
   }
