@@ -1,31 +1,18 @@
 /*
- * Forwarding threads (MEDIA_WORKERS; media-server/media/fanOut.ts starts them). The JS thread
- * keeps everything that is state: output numbering, NACK history, the rollover counter, the
- * counters for sender reports. What costs CPU per subscriber — the SRTP protect and the send
- * syscall, about three quarters of a forwarded packet's cost on the JS thread — runs here, on
- * as many threads as the machine has cores, so a room whose forwarding needs more than one core
- * gets the second.
- *
- * Order: every sender (one subscriber's stream on one socket) belongs to one thread, its
- * packets are staged in the order JS queued them (first sends and NACK retransmissions alike)
- * and that thread sends them in that order. Its SRTP context is its own (not the one the JS
- * thread may use for the synchronous path), so no context is ever used by two threads.
- *
- * Batching: the JS thread stages packets per thread and hands a batch over when it is full or
- * at the end of an event-loop turn (fanOut.ts's setImmediate). One packet to many subscribers
- * is copied once per batch. The thread protects the whole batch, then sends each socket's
- * packets with one sendmmsg: with one socket per connection (ICE), what one syscall can carry is
- * the packets of every publisher that reached a subscriber in the same turn.
- *
- * Sockets: a sender holds a dup() of the socket's fd, so a socket Node closes while packets are
- * still queued stays the same socket until the sender's thread closes its copy; a raw fd number
- * could meanwhile be another socket (or a TCP stream) of this process.
+ * Forwarding threads (MEDIA_WORKERS; media/fanOut.ts starts them; media-server/README.md,
+ * "Forwarding threads", says why this design). JS keeps the state (numbering, history, ROC);
+ * a thread does the per-subscriber SRTP protect and send. Order: a sender belongs to one thread
+ * and its packets (NACK answers included) run in the order queued, on a context of its own.
+ * Batching: JS stages per thread and hands a batch over at the end of an event-loop turn or
+ * when it fills; a payload fanned out to many subscribers is stored once per batch; each
+ * socket's packets of a batch leave in one sendmmsg. Sockets: a sender holds a dup() of the
+ * fd, so a socket Node closes while packets are queued is still that socket, never whatever
+ * the process opens next on the same fd number.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
-#define NAPI_VERSION 8
-#include "fanout.h"
+#include "fanout_types.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -39,145 +26,16 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "srtp.h"
-
-#define MAX_WORKERS 64
-#define BATCH_ENTRIES 256
-#define BATCH_BYTES (192 * 1024)
-/* Output bytes per packet in a thread's scratch; larger payloads take the synchronous path. */
-#define SLOT 2048
-#define MAX_PAYLOAD (SLOT - RTP_HEADER - GCM_TAG)
-/* A staged batch this full goes to its thread at once (keeps the thread busy meanwhile). */
-#define SUBMIT_AT 64
-#define KEEP_FREE 4
-
-typedef struct {
-  SrtpCtx *ctx;
-  int fd;
-  int worker;
-  uint32_t tag; /* SRTP tag length of its profile */
-  bool closed;  /* JS thread only */
-  /* The JS handle and the open state (dropped by the sender's thread when it closes it). */
-  atomic_int refs;
-} Sender;
-
-typedef struct {
-  Sender *s;
-  uint32_t b1, seq, ts, ssrc, roc;
-  uint32_t off, len;
-  bool destroy;
-} Entry;
-
-typedef struct Batch {
-  struct Batch *next;
-  uint32_t count;
-  uint32_t used;
-  /* The last payload copied in: one packet fanned out to many subscribers is stored once. */
-  int64_t last_off;
-  uint32_t last_len;
-  Entry entries[BATCH_ENTRIES];
-  uint8_t data[BATCH_BYTES];
-} Batch;
-
-typedef struct {
-  pthread_t thread;
-  pthread_mutex_t mu;
-  pthread_cond_t wake;
-  pthread_cond_t done;
-  Batch *head, *tail, *free; /* mu */
-  int free_count;            /* mu */
-  uint64_t submitted, completed; /* mu */
-  Batch *staging;            /* stage_mu */
-  /* The thread's own scratch: protected packets, their vectors, the send order. */
-  uint8_t *out;
-  struct iovec *iov;
-  struct mmsghdr *msgs;
-  uint64_t *order;
-} Worker;
 
 static pthread_mutex_t stage_mu = PTHREAD_MUTEX_INITIALIZER;
 static Worker workers[MAX_WORKERS];
 static int worker_count = 0; /* stage_mu; never shrinks */
 static unsigned next_worker = 0;
 
-static atomic_uint_fast64_t st_packets, st_bytes, st_syscalls, st_dropped, st_errors, st_batches;
+atomic_uint_fast64_t st_packets, st_bytes, st_syscalls, st_dropped, st_errors, st_batches;
 
-static void sender_unref(Sender *s) {
+void sender_unref(Sender *s) {
   if (atomic_fetch_sub(&s->refs, 1) == 1) free(s);
-}
-
-/* Sends m[0..n) on fd; a full socket buffer drops the rest, as UDP does on the wire. */
-static void send_run(int fd, struct mmsghdr *m, unsigned n) {
-  unsigned off = 0;
-  while (off < n) {
-    int r = sendmmsg(fd, m + off, n - off, MSG_DONTWAIT);
-    atomic_fetch_add(&st_syscalls, 1);
-    if (r > 0) {
-      uint64_t bytes = 0;
-      for (int k = 0; k < r; k++) bytes += m[off + k].msg_len;
-      atomic_fetch_add(&st_packets, (uint64_t)r);
-      atomic_fetch_add(&st_bytes, bytes);
-      off += (unsigned)r;
-    } else if (r < 0 && errno == EINTR) {
-      continue;
-    } else if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      atomic_fetch_add(&st_dropped, n - off);
-      return;
-    } else {
-      /* This one fails (ECONNREFUSED: an ICMP from a remote that went away); the next may not. */
-      atomic_fetch_add(&st_errors, 1);
-      off++;
-    }
-  }
-}
-
-static int by_key(const void *a, const void *b) {
-  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-  return x < y ? -1 : x > y;
-}
-
-static void run_batch(Worker *w, Batch *b) {
-  uint32_t n = 0;
-  for (uint32_t i = 0; i < b->count; i++) {
-    Entry *e = &b->entries[i];
-    if (e->destroy) continue;
-    uint8_t *out = w->out + (size_t)n * SLOT;
-    int64_t len = srtp_protect(e->s->ctx, out, e->b1, e->seq, e->ts, e->ssrc, e->roc,
-                               b->data + e->off, e->len);
-    if (len < 0) {
-      atomic_fetch_add(&st_errors, 1);
-      continue;
-    }
-    w->iov[n].iov_base = out;
-    w->iov[n].iov_len = (size_t)len;
-    /* fd in the high half, queue position in the low: sorted, each socket's packets stay in
-     * the order they were queued. */
-    w->order[n] = ((uint64_t)(uint32_t)e->s->fd << 32) | n;
-    n++;
-  }
-  if (n > 1) qsort(w->order, n, sizeof(uint64_t), by_key);
-  for (uint32_t i = 0; i < n;) {
-    uint32_t fd = (uint32_t)(w->order[i] >> 32);
-    uint32_t j = i;
-    for (; j < n && (uint32_t)(w->order[j] >> 32) == fd; j++) {
-      struct mmsghdr *m = &w->msgs[j - i];
-      memset(m, 0, sizeof(*m));
-      m->msg_hdr.msg_iov = &w->iov[w->order[j] & 0xffffffffu];
-      m->msg_hdr.msg_iovlen = 1;
-    }
-    send_run((int)fd, w->msgs, j - i);
-    i = j;
-  }
-  /* After every send of the batch: a sender's packets all precede its close. */
-  for (uint32_t i = 0; i < b->count; i++) {
-    Entry *e = &b->entries[i];
-    if (!e->destroy) continue;
-    close(e->s->fd);
-    srtp_ctx_free(e->s->ctx);
-    e->s->ctx = NULL;
-    sender_unref(e->s);
-  }
-  atomic_fetch_add(&st_batches, 1);
 }
 
 static void *worker_main(void *arg) {
@@ -282,27 +140,14 @@ static void sender_close(Sender *s) {
   s->ctx = NULL;
   sender_unref(s);
 }
-
-static void sender_finalize(napi_env env, void *data, void *hint) {
-  (void)env;
-  (void)hint;
-  Sender *s = (Sender *)data;
+void fanout_release(FanoutSender *s) {
   sender_close(s);
   sender_unref(s);
 }
 
-static napi_value throw_error(napi_env env, const char *msg) {
-  napi_throw_error(env, NULL, msg);
-  return NULL;
-}
+void fanout_close(FanoutSender *s) { sender_close(s); }
 
-static napi_value number(napi_env env, double n) {
-  napi_value r;
-  napi_create_double(env, n, &r);
-  return r;
-}
-
-static int start_workers(int n) {
+int fanout_start(int n) {
   pthread_mutex_lock(&stage_mu);
   if (worker_count > 0 || n <= 0) {
     int have = worker_count;
@@ -343,109 +188,45 @@ static int start_workers(int n) {
   return started;
 }
 
-/* fanoutStart(threads) → the number of forwarding threads running (started once per process). */
-static napi_value js_start(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  int32_t n = 0;
-  if (argc < 1 || napi_get_value_int32(env, argv[0], &n) != napi_ok) {
-    return throw_error(env, "fanoutStart(threads): bad arguments");
-  }
-  return number(env, start_workers(n));
-}
-
-static int get_buffer(napi_env env, napi_value v, uint8_t **data, size_t *len) {
-  void *d = NULL;
-  if (napi_get_buffer_info(env, v, &d, len) != napi_ok) return 0;
-  *data = (uint8_t *)d;
-  return 1;
-}
-
-/* senderOpen(profile, key, salt, authKey, fd) → a sender on a dup of the connected socket fd. */
-static napi_value js_open(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  uint32_t profile = 0;
-  int32_t fd = -1;
-  uint8_t *key, *salt, *auth;
-  size_t key_len, salt_len, auth_len;
-  if (argc < 5 || napi_get_value_uint32(env, argv[0], &profile) != napi_ok ||
-      !get_buffer(env, argv[1], &key, &key_len) || !get_buffer(env, argv[2], &salt, &salt_len) ||
-      !get_buffer(env, argv[3], &auth, &auth_len) ||
-      napi_get_value_int32(env, argv[4], &fd) != napi_ok || fd < 0) {
-    return throw_error(env, "senderOpen(profile, key, salt, authKey, fd): bad arguments");
-  }
+FanoutSender *fanout_open(uint32_t profile, const uint8_t *key, size_t key_len,
+                          const uint8_t *salt, size_t salt_len, const uint8_t *auth,
+                          size_t auth_len, int fd, const char **error) {
   pthread_mutex_lock(&stage_mu);
   int count = worker_count;
   int worker = count > 0 ? (int)(next_worker++ % (unsigned)count) : 0;
   pthread_mutex_unlock(&stage_mu);
-  if (count == 0) return throw_error(env, "no forwarding threads (fanoutStart)");
-  const char *error = NULL;
-  SrtpCtx *ctx = srtp_ctx_new(profile, 1, key, key_len, salt, salt_len, auth, auth_len, &error);
-  if (!ctx) return throw_error(env, error);
+  if (count == 0) {
+    *error = "no forwarding threads (fanoutStart)";
+    return NULL;
+  }
+  SrtpCtx *ctx = srtp_ctx_new(profile, 1, key, key_len, salt, salt_len, auth, auth_len, error);
+  if (!ctx) return NULL;
   int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
   Sender *s = copy >= 0 ? (Sender *)calloc(1, sizeof(Sender)) : NULL;
   if (!s) {
+    *error = copy < 0 ? strerror(errno) : "out of memory";
     if (copy >= 0) close(copy);
     srtp_ctx_free(ctx);
-    return throw_error(env, copy < 0 ? strerror(errno) : "out of memory");
+    return NULL;
   }
   s->ctx = ctx;
   s->tag = profile == PROFILE_AEAD_AES_128_GCM ? GCM_TAG : CM_TAG;
   s->fd = copy;
   s->worker = worker;
   atomic_init(&s->refs, 2);
-  napi_value ext;
-  if (napi_create_external(env, s, sender_finalize, NULL, &ext) != napi_ok) {
-    close(copy);
-    srtp_ctx_free(ctx);
-    free(s);
-    return throw_error(env, "napi_create_external failed");
-  }
-  return ext;
+  return s;
 }
 
-static Sender *get_sender(napi_env env, napi_value v) {
-  void *data = NULL;
-  if (napi_get_value_external(env, v, &data) != napi_ok) return NULL;
-  return (Sender *)data;
+void fanout_discard(FanoutSender *s) {
+  close(s->fd);
+  srtp_ctx_free(s->ctx);
+  free(s);
 }
 
-/* senderClose(sender): what is queued is still sent, then the thread lets go of the socket. */
-static napi_value js_close(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  Sender *s = argc >= 1 ? get_sender(env, argv[0]) : NULL;
-  if (!s) return throw_error(env, "senderClose(sender): bad arguments");
-  sender_close(s);
-  return NULL;
-}
-
-/*
- * queue(sender, b1, seq, ts, ssrc, roc, payload) → the length the protected packet will have,
- * or −errno (EBADF: closed; EMSGSIZE: too large for the threads, send it synchronously).
- */
-static napi_value js_queue(napi_env env, napi_callback_info info) {
-  size_t argc = 7;
-  napi_value argv[7];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  Sender *s = argc >= 7 ? get_sender(env, argv[0]) : NULL;
-  uint32_t b1, seq, ts, ssrc, roc;
-  uint8_t *payload;
-  size_t len;
-  if (!s || napi_get_value_uint32(env, argv[1], &b1) != napi_ok ||
-      napi_get_value_uint32(env, argv[2], &seq) != napi_ok ||
-      napi_get_value_uint32(env, argv[3], &ts) != napi_ok ||
-      napi_get_value_uint32(env, argv[4], &ssrc) != napi_ok ||
-      napi_get_value_uint32(env, argv[5], &roc) != napi_ok ||
-      !get_buffer(env, argv[6], &payload, &len)) {
-    return throw_error(env, "queue(sender, b1, seq, ts, ssrc, roc, payload): bad arguments");
-  }
-  if (s->closed) return number(env, -EBADF);
-  if (len > MAX_PAYLOAD) return number(env, -EMSGSIZE);
+int64_t fanout_queue(FanoutSender *s, uint32_t b1, uint32_t seq, uint32_t ts, uint32_t ssrc,
+                     uint32_t roc, const uint8_t *payload, size_t len) {
+  if (s->closed) return -EBADF;
+  if (len > MAX_PAYLOAD) return -EMSGSIZE;
   pthread_mutex_lock(&stage_mu);
   Worker *w = &workers[s->worker];
   Batch *b = w->staging;
@@ -453,7 +234,7 @@ static napi_value js_queue(napi_env env, napi_callback_info info) {
   b = staging_batch(w);
   if (!b) {
     pthread_mutex_unlock(&stage_mu);
-    return number(env, -ENOMEM);
+    return -ENOMEM;
   }
   uint32_t off;
   if (b->last_off >= 0 && b->last_len == len &&
@@ -478,66 +259,33 @@ static napi_value js_queue(napi_env env, napi_callback_info info) {
   e->destroy = false;
   if (b->count >= SUBMIT_AT) submit(w);
   pthread_mutex_unlock(&stage_mu);
-  return number(env, (double)(RTP_HEADER + len + s->tag));
+  return (int64_t)(RTP_HEADER + len + s->tag);
 }
 
-static void flush_all(void) {
+void fanout_flush(void) {
   pthread_mutex_lock(&stage_mu);
   for (int i = 0; i < worker_count; i++) submit(&workers[i]);
   pthread_mutex_unlock(&stage_mu);
 }
 
-/* flush(): every staged packet goes to its thread now. */
-static napi_value js_flush(napi_env env, napi_callback_info info) {
-  (void)env;
-  (void)info;
-  flush_all();
-  return NULL;
-}
-
-/* drain(): flush, then wait until the threads have sent everything (tests, shutdown). */
-static napi_value js_drain(napi_env env, napi_callback_info info) {
-  (void)env;
-  (void)info;
-  flush_all();
+void fanout_drain(void) {
+  fanout_flush();
   pthread_mutex_lock(&stage_mu);
   int n = worker_count;
   pthread_mutex_unlock(&stage_mu);
   for (int i = 0; i < n; i++) wait_idle(&workers[i]);
-  return NULL;
 }
 
-static void set_number(napi_env env, napi_value obj, const char *name, double v) {
-  napi_set_named_property(env, obj, name, number(env, v));
-}
-
-/* fanoutStats() → counters since the process started (all threads). */
-static napi_value js_stats(napi_env env, napi_callback_info info) {
-  (void)info;
-  napi_value obj;
-  napi_create_object(env, &obj);
+FanoutStats fanout_stats(void) {
+  FanoutStats r;
   pthread_mutex_lock(&stage_mu);
-  int n = worker_count;
+  r.threads = worker_count;
   pthread_mutex_unlock(&stage_mu);
-  set_number(env, obj, "threads", n);
-  set_number(env, obj, "packets", (double)atomic_load(&st_packets));
-  set_number(env, obj, "bytes", (double)atomic_load(&st_bytes));
-  set_number(env, obj, "syscalls", (double)atomic_load(&st_syscalls));
-  set_number(env, obj, "dropped", (double)atomic_load(&st_dropped));
-  set_number(env, obj, "errors", (double)atomic_load(&st_errors));
-  set_number(env, obj, "batches", (double)atomic_load(&st_batches));
-  return obj;
-}
-
-void fanout_define(napi_env env, napi_value exports) {
-  napi_property_descriptor props[] = {
-      {"fanoutStart", NULL, js_start, NULL, NULL, NULL, napi_default, NULL},
-      {"senderOpen", NULL, js_open, NULL, NULL, NULL, napi_default, NULL},
-      {"senderClose", NULL, js_close, NULL, NULL, NULL, napi_default, NULL},
-      {"queue", NULL, js_queue, NULL, NULL, NULL, napi_default, NULL},
-      {"flush", NULL, js_flush, NULL, NULL, NULL, napi_default, NULL},
-      {"drain", NULL, js_drain, NULL, NULL, NULL, napi_default, NULL},
-      {"fanoutStats", NULL, js_stats, NULL, NULL, NULL, napi_default, NULL},
-  };
-  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  r.packets = atomic_load(&st_packets);
+  r.bytes = atomic_load(&st_bytes);
+  r.syscalls = atomic_load(&st_syscalls);
+  r.dropped = atomic_load(&st_dropped);
+  r.errors = atomic_load(&st_errors);
+  r.batches = atomic_load(&st_batches);
+  return r;
 }
