@@ -10,6 +10,7 @@ import path from 'node:path';
 import { z } from 'zod';
 
 import { table, resultsDir, upsertSection } from './lib/report';
+import { openIssueRows } from './summary/openIssues';
 
 const room = z.object({
   size: z.number(),
@@ -117,6 +118,14 @@ function main(): void {
       '',
       `Largest room forwarded with loss ≤ 0.1 %: N = ${n(largestClean ?? null)}. ` +
         `Best join+offer+leave rate: ${n(sigBest ?? null, ' cycles/s')}.`,
+      '',
+      "The open issues' targets, each against the newest result file of its kind (named with its date; " +
+        'the section of that run says what the machine was doing):',
+      '',
+      table(
+        ['target (issue)', 'wanted', 'measured', '', 'from'],
+        openIssueRows().map((r) => [r.target, r.wanted, r.measured, verdict(r.met), r.source]),
+      ),
     ].join('\n'),
   );
   console.log('wrote the targets section of bench/RESULTS.md');

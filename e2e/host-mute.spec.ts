@@ -73,3 +73,29 @@ test('the creator is host; host mutes B: muted for everyone and B’s audio stop
   });
   await expectAudioFlowing(c.page);
 });
+
+test('with self-unmute off, B’s microphone stays locked until the host lets B turn it on, and B is told', async ({
+  addParticipant,
+}) => {
+  const host = await addParticipant('Host', { noDevices: true });
+  const b = await addParticipant('B');
+  for (const person of [host, b]) {
+    await expect(person.page.getByTestId('call_count')).toHaveText('2 people');
+  }
+  await personRow(host.page, 'Host');
+  // A click, not check(): the box shows the server's answer, which comes after the click returns.
+  await host.page.getByTestId('host_selfUnmute').click();
+  await expect(host.page.getByTestId('host_selfUnmute')).not.toBeChecked();
+
+  await hostAction(host.page, 'B', 'person_mute');
+  await expect(b.page.getByTestId('host_notice')).toContainText('Only a host can turn it back on.');
+  await expect(b.page.getByTestId('control_mic')).toBeDisabled();
+
+  await hostAction(host.page, 'B', 'person_lift_mute');
+  await expect(b.page.getByTestId('host_notice')).toHaveText(
+    /A host lets you turn your microphone back on\./,
+  );
+  await expect(b.page.getByTestId('control_mic')).toBeEnabled();
+  await b.page.getByTestId('control_mic').click();
+  await expect(remoteTile(host.page, 'B')).toHaveAttribute('data-audio-muted', 'false');
+});

@@ -168,6 +168,43 @@ describe('media server faults', () => {
     }
   });
 
+  it('a media server that misses one heartbeat (busy for a moment) keeps its rooms', async () => {
+    const server = await startServer(media.url, {
+      mediaClient: { heartbeatMs: 250, heartbeatTimeoutMs: 1_500 },
+    });
+    try {
+      await server.app.media.waitConnected(20_000);
+      const ann = await connectClient(server.url);
+      await joined(ann, 'busy', 'Ann');
+      const closedCodes: string[] = [];
+      ann.on('room:closed', ({ code }) => closedCodes.push(code));
+      let dropped = false;
+      const onLost = (): void => {
+        dropped = true;
+      };
+      server.app.media.on('lost', onLost);
+      const pid = media.pid;
+      expect(pid).toBeDefined();
+
+      // Paused for longer than one ping's timeout plus an interval (1.75 s), so one ping goes
+      // unanswered for certain, and for less than two timeouts, so the next one is answered.
+      process.kill(pid!, 'SIGSTOP');
+      await new Promise((resolve) => setTimeout(resolve, 2_300));
+      process.kill(pid!, 'SIGCONT');
+      // Two more heartbeats after the media server is back.
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      server.app.media.off('lost', onLost);
+
+      expect(dropped).toBe(false);
+      expect(closedCodes).toEqual([]);
+      expect(server.app.media.connected).toBe(true);
+      expect(server.app.rooms.roomCount).toBe(1);
+      expect(await server.app.media.getPipelineIds()).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('shutdown tells clients, releases every media object and closes the sockets', async () => {
     const server = await startServer(media.url);
     await server.app.media.waitConnected(20_000);

@@ -5,7 +5,8 @@ import { useMeetingClient } from '@/lib/hooks/useMeetingClient';
 import { useMeetingStore } from '@/lib/hooks/useMeetingStore';
 
 /**
- * What access tells me during the call: that a host muted me (and whether I may unmute), who
+ * What access tells me during the call: that a host muted me (and whether I may unmute) or let me
+ * turn it back on, who
  * became host, and, for hosts, that someone waits in the lobby (with a way to the list).
  */
 export function HostNotices() {
@@ -25,6 +26,13 @@ export function HostNotices() {
   if (notice?.kind === 'muted') {
     const what = notice.audio ? t('mutedMic') : t('mutedCamera');
     text = `${what} ${notice.selfUnmute ? t('mayUnmute') : t('mayNotUnmute')}`;
+  } else if (notice?.kind === 'allowed') {
+    text =
+      notice.audio && notice.video
+        ? t('allowedBoth')
+        : notice.audio
+          ? t('allowedMic')
+          : t('allowedCamera');
   } else if (notice?.kind === 'host') {
     text =
       notice.participantId === selfId ? t('youAreHost') : t('nowHost', { name: hostName ?? '' });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { JoinRoomResult, PublicationInfo } from '../protocol';
 import { AccessClient } from './AccessClient';
-import { createAccessStore, mutedByHost } from './accessStore';
+import { createAccessStore, defaultSettings, lockedByHost, mutedByHost } from './accessStore';
 
 /** What the server would send on the socket, delivered to the client's listeners. */
 class ServerSide extends EventEmitter {
@@ -99,6 +99,32 @@ describe('AccessClient', () => {
     // My own camera lifted.
     server.send('publication:updated', camera('me', { audioMuted: true }));
     expect(mutedByHost(store.getState(), 'me', 'audio')).toBe(false);
+  });
+
+  it('tells me when a host lets me turn back on what only a host could', () => {
+    const { access, store, server } = client();
+    access.joined(answer({ role: 'participant', forced: { audio: true, video: true } }));
+    server.send('access:settings', { ...defaultSettings, selfUnmute: false });
+    // The host lifts the microphone only: the camera stays locked.
+    server.send(
+      'publication:updated',
+      camera('me', {
+        audioMuted: true,
+        videoMuted: true,
+        hostMuted: { audio: false, video: true },
+      }),
+    );
+    expect(store.getState().notice).toEqual({ kind: 'allowed', audio: true, video: false });
+    expect(lockedByHost(store.getState(), 'audio')).toBe(false);
+    expect(lockedByHost(store.getState(), 'video')).toBe(true);
+  });
+
+  it('says nothing when I lift a host’s mute myself (self-unmute on)', () => {
+    const { access, store, server } = client();
+    access.joined(answer({ role: 'participant', forced: { audio: true, video: false } }));
+    server.send('publication:updated', camera('me'));
+    expect(mutedByHost(store.getState(), 'me', 'audio')).toBe(false);
+    expect(store.getState().notice).toBeNull();
   });
 
   it('presents the lobby ticket on the join after a lost connection, and forgets it once in', () => {

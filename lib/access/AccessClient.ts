@@ -14,7 +14,7 @@ import type {
 } from '../protocol';
 import { storeHostCredential } from '../call/hostCredential';
 import type { AccessStoreApi } from './accessStore';
-import { defaultSettings } from './accessStore';
+import { defaultSettings, lockedByHost } from './accessStore';
 
 type AccessSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -93,12 +93,19 @@ export class AccessClient {
       }
       // My own camera: what a host forces off of it, or lifts (my unmute, or a host's).
       if (publication.source !== 'camera') return;
-      state().patch({
-        forcedSelf: {
-          audio: publication.hostMuted?.audio === true,
-          video: publication.hostMuted?.video === true,
-        },
-      });
+      const before = state();
+      const locked = { audio: lockedByHost(before, 'audio'), video: lockedByHost(before, 'video') };
+      const forced = {
+        audio: publication.hostMuted?.audio === true,
+        video: publication.hostMuted?.video === true,
+      };
+      state().patch({ forcedSelf: forced });
+      // Only a host can lift a lock (self-unmute off), so this is theirs: say so, as the muting was.
+      const allowed = {
+        audio: locked.audio && !forced.audio,
+        video: locked.video && !forced.video,
+      };
+      if (allowed.audio || allowed.video) this.#notice({ kind: 'allowed', ...allowed });
     });
     socket.on('lobby:queue', ({ waiting }) => state().patch({ lobby: waiting }));
     socket.on('access:waiting', ({ reason, wrong, ticket }) => {

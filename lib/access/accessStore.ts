@@ -4,7 +4,9 @@ import type { JoinWait, LobbyEntry, Role, RoomSettings, Spotlight } from '../pro
 /** A notice from the host's side of the room, shown for a moment. */
 export type AccessNotice =
   | { kind: 'muted'; audio: boolean; video: boolean; selfUnmute: boolean }
-  | { kind: 'host'; participantId: string };
+  | { kind: 'host'; participantId: string }
+  /** A host lifted a mute I could not lift myself (self-unmute off): I may turn it back on. */
+  | { kind: 'allowed'; audio: boolean; video: boolean };
 
 export interface AccessState {
   selfId: string | null;

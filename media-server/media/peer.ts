@@ -12,6 +12,7 @@ import type { LastSenderReport } from './LinkEstimator';
 import { dtlsCertificates } from './dtlsCertificate';
 import { sendClientHelloAtOnce } from './dtlsClientHello';
 import { ignoreRetransmittedHelloVerifyRequest } from './dtlsRetransmit';
+import { verifyDtlsSignatures } from './dtlsSignatures';
 import { nativeX25519 } from './dtlsX25519';
 import { installFastRtpHeaderParse } from './fastRtpHeader';
 import { installNackParseBound } from './nackParse';
@@ -58,13 +59,14 @@ export interface PeerCallbacks {
  * RTP, and send RTP / keyframe requests.
  */
 // Before any peer exists: werift would fail handshakes on a duplicated HelloVerifyRequest, wait
-// 100 ms before its first ClientHello and compute X25519 in JavaScript (dtls*.ts), parses every
-// RTP header bit by bit (fastRtpHeader.ts), spends on work nobody reads per packet
-// (fastReceive.ts), runs a timer loop of report objects per sender and receiver
-// (rtcpReports.ts) and reads a NACK past its own end (nackParse.ts).
+// 100 ms before its first ClientHello, compute X25519 in JavaScript and accept a ServerKeyExchange
+// whatever key signed it (dtls*.ts), parses every RTP header bit by bit (fastRtpHeader.ts), spends
+// on work nobody reads per packet (fastReceive.ts), runs a timer loop of report objects per sender
+// and receiver (rtcpReports.ts) and reads a NACK past its own end (nackParse.ts).
 ignoreRetransmittedHelloVerifyRequest();
 sendClientHelloAtOnce();
 nativeX25519();
+verifyDtlsSignatures();
 installFastRtpHeaderParse();
 installFastReceive();
 installRtcpReports();

@@ -34,10 +34,13 @@ export interface MediaServerClientOptions {
   maxRetryMs?: number;
   /**
    * A media server that keeps its socket open but stops answering is as lost as a closed one:
-   * ping it every `heartbeatMs`; no answer within `heartbeatTimeoutMs` drops the connection.
+   * ping it every `heartbeatMs`; `heartbeatMisses` pings in a row without an answer within
+   * `heartbeatTimeoutMs` drop the connection. One miss is not enough: a media server busy for a few
+   * seconds (a room of 16 setting up on 2 cores) answers late, and dropping it ends every room.
    */
   heartbeatMs?: number;
   heartbeatTimeoutMs?: number;
+  heartbeatMisses?: number;
   /**
    * Kurento's `turnUrl` (`user:password@IP:port`) for each new WebRtcEndpoint, asked per endpoint
    * so ephemeral TURN credentials are fresh (see server/turn/). Undefined: the media server's own.
@@ -69,6 +72,7 @@ export class MediaServerClient extends EventEmitter<MediaServerClientEvents> {
   readonly #maxRetryMs: number;
   readonly #heartbeatMs: number;
   readonly #heartbeatTimeoutMs: number;
+  readonly #heartbeatMisses: number;
   readonly #turnUrl: (() => string | undefined) | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
   #session: KurentoSession | undefined;
@@ -93,6 +97,7 @@ export class MediaServerClient extends EventEmitter<MediaServerClientEvents> {
     this.#maxRetryMs = options.maxRetryMs ?? 2_000;
     this.#heartbeatMs = options.heartbeatMs ?? 10_000;
     this.#heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 5_000;
+    this.#heartbeatMisses = Math.max(1, options.heartbeatMisses ?? 2);
     this.#turnUrl = options.turnUrl;
   }
 
@@ -155,8 +160,14 @@ export class MediaServerClient extends EventEmitter<MediaServerClientEvents> {
           (info) => info,
         ),
         new Promise((_, reject) => {
+          // Timers run before I/O in each turn of the event loop: after this process was itself
+          // blocked past the deadline, an answer already waiting on the socket would lose to the
+          // timer. setImmediate lets that turn's I/O settle the race first.
           timer = setTimeout(
-            () => reject(new KurentoError('unavailable', 'ping', 'no answer in time')),
+            () =>
+              setImmediate(() =>
+                reject(new KurentoError('unavailable', 'ping', 'no answer in time')),
+              ),
             timeoutMs,
           );
         }),
@@ -249,12 +260,19 @@ export class MediaServerClient extends EventEmitter<MediaServerClientEvents> {
   #startHeartbeat(session: KurentoSession): void {
     clearInterval(this.#heartbeat);
     let inFlight = false;
+    let misses = 0;
     this.#heartbeat = setInterval(() => {
       if (inFlight || this.#session !== session) return;
       inFlight = true;
       this.ping(this.#heartbeatTimeoutMs)
+        .then(() => {
+          misses = 0;
+        })
         .catch(() => {
-          if (this.#session === session)
+          if (this.#session !== session) return;
+          misses += 1;
+          this.#logger.warn({ misses, of: this.#heartbeatMisses }, 'heartbeat | no answer in time');
+          if (misses >= this.#heartbeatMisses)
             this.#onDrop(session, 'the media server stopped answering');
         })
         .finally(() => {
