@@ -1,8 +1,9 @@
 /**
- * Two SFUs side by side under the forwarding load: for each round and size, one room on each,
- * alternating (A B, then B A, …), so both see the same machine and the same neighbours. Reports
- * per arm the median packets per CPU-second and the ratio B ÷ A. An arm is a Moim build, or
- * `janus` (Debian's Janus 1.1 VideoRoom, installed when missing; see janus/process.ts).
+ * Two or three SFUs side by side under the forwarding load: for each round and size, one room on
+ * each, rotating the order (A B C, then B C A, …), so all see the same machine and the same
+ * neighbours. Reports per arm the median packets per CPU-second and the ratios to A. An arm is a
+ * Moim build, or `janus` (Debian's Janus 1.1 VideoRoom, installed when missing; see
+ * janus/process.ts). `--c` is optional (e.g. Janus vs the base build vs this one).
  *
  *   npm run bench:compare -- --a base=/tmp/moim-bench-app-<old> --b new=/tmp/moim-bench-app-<new> \
  *     --sizes 2,8 --rounds 3 --seconds 8
@@ -25,9 +26,11 @@ const { values } = parseArgs({
     /** label=root of a built tree (npm run bench:build), or `janus` */
     a: { type: 'string' },
     b: { type: 'string' },
+    c: { type: 'string' },
     /** extra environment of arm a's / b's media server, K=V[,K=V] (e.g. MEDIA_NATIVE=off) */
     'a-env': { type: 'string' },
     'b-env': { type: 'string' },
+    'c-env': { type: 'string' },
     sizes: { type: 'string', default: '2,8' },
     rounds: { type: 'string', default: '3' },
     seconds: { type: 'string', default: '8' },
@@ -56,13 +59,13 @@ function envSpec(spec: string | undefined): Record<string, string> | undefined {
   return Object.fromEntries(
     spec.split(',').map((kv) => {
       const at = kv.indexOf('=');
-      if (at <= 0) throw new Error(`--a-env/--b-env take K=V[,K=V], not ${kv}`);
+      if (at <= 0) throw new Error(`--a-env/--b-env/--c-env take K=V[,K=V], not ${kv}`);
       return [kv.slice(0, at), kv.slice(at + 1)];
     }),
   );
 }
 
-function arm(spec: string | undefined, name: 'a' | 'b'): Arm {
+function arm(spec: string | undefined, name: 'a' | 'b' | 'c'): Arm {
   const env = envSpec(values[`${name}-env`]);
   if (spec === 'janus') return { label: 'janus', root: undefined, sfu: 'janus', env };
   const at = spec?.indexOf('=') ?? -1;
@@ -76,7 +79,8 @@ const f = (v: number): string => (Number.isFinite(v) ? String(v) : '–');
 
 async function main(): Promise<void> {
   ensureLoopbackOnly();
-  const arms = [arm(values.a, 'a'), arm(values.b, 'b')] as const;
+  const arms: Arm[] = [arm(values.a, 'a'), arm(values.b, 'b')];
+  if (values.c) arms.push(arm(values.c, 'c'));
   const sizes = (values.sizes ?? '')
     .split(',')
     .map(Number)
@@ -94,8 +98,8 @@ async function main(): Promise<void> {
   const results = new Map<string, RoomResult[]>();
   for (let r = 0; r < rounds; r++) {
     for (const size of sizes) {
-      // Alternate which build goes first, so neither always runs right after the other.
-      const order = r % 2 === 0 ? arms : ([arms[1], arms[0]] as const);
+      // Rotate which build goes first, so none always runs right after the same other one.
+      const order = arms.map((_, i) => arms[(i + r) % arms.length] as Arm);
       for (const a of order) {
         const res = await runRoom({
           size,
@@ -112,11 +116,19 @@ async function main(): Promise<void> {
         console.log(
           `round ${r + 1} N=${size} ${a.label}: ` +
             (res.ok
-              ? `${res.packetsPerCpuSecond} pkts/CPU-s (${res.mediaCpuPerSecond} CPU-s/s, loss ${res.lossPercent}%, setup ${res.setupSeconds} s, load ${res.loadAverage1m})`
+              ? `${res.packetsPerCpuSecond} pkts/CPU-s (${res.mediaCpuPerSecond} CPU-s/s, loss ${res.lossPercent}%, RSS ${res.mediaRssMB} MB, load gen ${res.loadGenCpuPerSecond} CPU-s/s, setup ${res.setupSeconds} s, load ${res.loadAverage1m})`
               : `failed: ${res.failure ?? '?'}`),
         );
         const key = `${a.label}/${size}`;
         results.set(key, [...(results.get(key) ?? []), res]);
+        // After every run: a long comparison stopped halfway keeps what it measured.
+        writeJson(values.out ?? 'compare', {
+          arms,
+          started,
+          loadAtStart,
+          partial: true,
+          results: Object.fromEntries(results),
+        });
       }
     }
   }
@@ -136,10 +148,12 @@ async function main(): Promise<void> {
         `${ok.length}/${runs.length}`,
       );
     }
-    cells.push(f(round((ppcs[1] ?? NaN) / (ppcs[0] ?? NaN), 2)));
+    for (let i = 1; i < arms.length; i++) {
+      cells.push(f(round((ppcs[i] ?? NaN) / (ppcs[0] ?? NaN), 2)));
+    }
     return cells;
   });
-  const [A, B] = arms;
+  const A = arms[0] as Arm;
   const headers = [
     'N',
     ...arms.flatMap((a) => [
@@ -149,11 +163,11 @@ async function main(): Promise<void> {
       `${a.label} RSS MB`,
       `${a.label} set up`,
     ]),
-    `${B.label} ÷ ${A.label}`,
+    ...arms.slice(1).map((b) => `${b.label} ÷ ${A.label}`),
   ];
   const loadAtEnd = loadAverage();
   const md = [
-    `## Side by side: ${A.label} vs ${B.label} (forwarding load)`,
+    `## Side by side: ${arms.map((a) => a.label).join(' vs ')} (forwarding load)`,
     '',
     machineMarkdown(machineInfo()),
     `- command: \`${commandLine()}\``,

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds the optional native fast path (native/src/moim_native.c → native/build/Release/
+// Builds the optional native fast path (native/src/*.c → native/build/Release/
 // moim_native.node) with node-gyp against the headers of the Node that runs this script
 // (`process.execPath`/../include/node, passed as --nodedir so node-gyp never downloads any).
 // Without a C compiler, make, the headers or node-gyp it prints why and exits 0: the media
@@ -7,14 +7,17 @@
 //
 //   node native/build.mjs            (npm run build:native; also run by npm test)
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const output = path.join(here, 'build', 'Release', 'moim_native.node');
-const source = path.join(here, 'src', 'moim_native.c');
+const sources = [
+  path.join(here, 'binding.gyp'),
+  ...readdirSync(path.join(here, 'src')).map((f) => path.join(here, 'src', f)),
+];
 const args = new Set(process.argv.slice(2));
 const quiet = args.has('--quiet');
 const say = (line) => {
@@ -64,7 +67,7 @@ function main() {
   if (
     !args.has('--force') &&
     existsSync(output) &&
-    statSync(output).mtimeMs >= statSync(source).mtimeMs
+    sources.every((source) => statSync(output).mtimeMs >= statSync(source).mtimeMs)
   ) {
     say(`up to date (${path.relative(process.cwd(), output)})`);
     return 0;

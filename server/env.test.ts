@@ -37,12 +37,16 @@ describe('parseEnv', () => {
     ]);
   });
 
-  it('reads a pool of media servers from a KMS_URL list, and MEDIA_WORKERS', () => {
+  it('reads a pool of media servers from a KMS_URL list or MEDIA_PROCESSES, and MEDIA_WORKERS threads', () => {
     const env = parseEnv({ KMS_URL: 'ws://kms-1:8888/kurento, ws://kms-2:8888/kurento' });
     expect(env.kmsUrl).toBe('ws://kms-1:8888/kurento');
     expect(env.kmsUrls).toEqual(['ws://kms-1:8888/kurento', 'ws://kms-2:8888/kurento']);
-    expect(parseEnv({}).media.workers).toBe(1);
-    expect(parseEnv({ MEDIA_WORKERS: '2' }).media.workers).toBe(2);
+    expect(parseEnv({}).media.processes).toBe(1);
+    expect(parseEnv({ MEDIA_PROCESSES: '2' }).media.processes).toBe(2);
+    // MEDIA_WORKERS is each media server's forwarding threads (default: one per core there).
+    expect(parseEnv({}).media.forwardingThreads).toBeUndefined();
+    expect(parseEnv({ MEDIA_WORKERS: '0' }).media.forwardingThreads).toBe(0);
+    expect(parseEnv({ MEDIA_WORKERS: '2' }).media.processes).toBe(1);
   });
 
   it('keeps a TURN_SECRET out of the static ICE servers (pairs are minted per join)', () => {
@@ -78,7 +82,8 @@ describe('parseEnv', () => {
     [{ MEDIA_MIN_PORT: '50000', MEDIA_MAX_PORT: '40000' }, 'MEDIA_MIN_PORT'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ KMS_URL: 'ws://ok:8888/kurento,kms:8888' }, 'KMS_URL'],
-    [{ MEDIA_WORKERS: '0' }, 'MEDIA_WORKERS'],
+    [{ MEDIA_PROCESSES: '0' }, 'MEDIA_PROCESSES'],
+    [{ MEDIA_WORKERS: '-1' }, 'MEDIA_WORKERS'],
     [{ ROOM_MAX_PARTICIPANTS: '1' }, 'ROOM_MAX_PARTICIPANTS'],
     [{ TURN_URLS: 'turn:x', TURN_SECRET: 'short' }, 'TURN_SECRET'],
     [{ TURN_SECRET: 'a-long-enough-secret' }, 'TURN_URLS'],

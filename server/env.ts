@@ -89,7 +89,12 @@ const rawEnvSchema = z.object({
   HOST: optionalString.default('0.0.0.0'),
   PUBLIC_URL: optionalString.pipe(z.url().optional()),
   KMS_URL: wsUrls,
-  MEDIA_WORKERS: z.coerce.number().int().min(1).max(32).default(1),
+  MEDIA_PROCESSES: z.coerce.number().int().min(1).max(32).default(1),
+  // Read by each embedded media server (its forwarding threads, media/fanOut.ts), which inherits
+  // this environment; checked here so that a bad value stops the app, not each media server.
+  MEDIA_WORKERS: optionalString
+    .transform((value) => (value === undefined ? undefined : Number(value)))
+    .pipe(z.number().int().min(0).max(64).optional()),
   MEDIA_MIN_PORT: port.optional(),
   MEDIA_MAX_PORT: port.optional(),
   MEDIA_ANNOUNCED_IP: optionalString,
@@ -157,7 +162,9 @@ export interface Env {
     announcedIp: string | undefined;
     iceAddresses: string | undefined;
     /** How many embedded media servers to start (when `KMS_URL` is unset); rooms spread over them. */
-    workers: number;
+    processes: number;
+    /** Forwarding threads per media server (`MEDIA_WORKERS`; undefined: one per core). */
+    forwardingThreads: number | undefined;
   };
   /** What browsers get for their RTCPeerConnection (besides the minted TURN pair, if any). */
   iceServers: IceServerConfig[];
@@ -264,7 +271,8 @@ export const envSchema = rawEnvSchema
       maxPort: raw.MEDIA_MAX_PORT,
       announcedIp: raw.MEDIA_ANNOUNCED_IP,
       iceAddresses: raw.MEDIA_ICE_ADDRESSES,
-      workers: raw.MEDIA_WORKERS,
+      processes: raw.MEDIA_PROCESSES,
+      forwardingThreads: raw.MEDIA_WORKERS,
     },
     iceServers: raw.ICE_SERVERS ?? iceServersFromLists(raw),
     turn:

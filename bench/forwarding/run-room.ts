@@ -171,7 +171,11 @@ export async function runRoom(options: RoomOptions): Promise<RoomResult> {
     await sleep(1000);
     const idle = sampleProcess(sut.mediaPid);
     const workerCount = Math.max(1, Math.ceil(n / options.perWorker));
-    const lifetimeMs = (60 + 5 * n + options.warmupSeconds + options.seconds) * 1000;
+    // The workers' own deadline covers the join, the wait for every stream and the window (a
+    // 16-person room on a busy machine took longer than the join allowance alone).
+    const flowAllowance = options.flowSeconds ?? 15 + n;
+    const lifetimeMs =
+      (60 + 5 * n + flowAllowance + options.warmupSeconds + options.seconds) * 1000;
     for (let i = 0; i < workerCount; i++) {
       workers.push(
         await LoadWorker.start(sut.url, sut.roomId, lifetimeMs, every, options.sfu ?? 'moim'),

@@ -7,7 +7,7 @@
 import type { RTCPeerConnection, RTCRtpSender, RtpPacket } from 'werift';
 
 import type { Meter } from './meter';
-import { createPeer, sampleIncomingRtp, waitConnected } from './peer';
+import { createPeer, leanReceiver, sampleIncomingRtp, waitConnected } from './peer';
 import type { LoadSignaling } from './signaling';
 import { nowNs, readProbe, StreamKind } from './probe';
 import {
@@ -36,6 +36,11 @@ export interface ParticipantOptions {
   meter: Meter;
   /** decrypt and parse only every n-th RTP packet per subscription (1 = all) */
   sampleEvery?: number;
+  /**
+   * receivers on the media server's lean receive path (peer.ts `leanReceiver`: every packet
+   * still decrypted, reported on and NACKed); false: werift's own. Only with sampleEvery 1.
+   */
+  lean?: boolean;
   connectTimeoutMs?: number;
   /** default: synthetic frames carrying the latency probe (VideoSource) */
   video?: VideoFrames;
@@ -106,6 +111,8 @@ export class LoadParticipant {
     if (this.closed || this.subscribers.has(feedId) || this.options.subscribe === false) return;
     const every = this.options.sampleEvery ?? 1;
     const pc = createPeer({ nack: every === 1 });
+    const lean = every === 1 && (this.options.lean ?? true);
+    if (lean) leanReceiver(pc);
     this.subscribers.set(feedId, pc);
     const meter = this.options.meter;
     const me = this.options.index;
@@ -115,9 +122,11 @@ export class LoadParticipant {
         meter.onReceived(me, readProbe(rtp.payload, offset), nowNs());
       });
     });
-    await this.options.signaling.subscribe(feedId, pc, () =>
-      sampleIncomingRtp(pc, every, (ns, ssrc, seq) => meter.onRawRtp(ns, ssrc, seq)),
-    );
+    // The lean path takes datagrams from the socket to the decryption directly (past the hook
+    // that counts raw datagrams); with every packet decrypted the loss is counted from probes.
+    await this.options.signaling.subscribe(feedId, pc, () => {
+      if (!lean) sampleIncomingRtp(pc, every, (ns, ssrc, seq) => meter.onRawRtp(ns, ssrc, seq));
+    });
     await waitConnected(pc, this.options.connectTimeoutMs ?? 20_000);
   }
 

@@ -1,6 +1,19 @@
 /** werift peer connections configured the way the benchmarks need them (loopback, one bundle). */
 import { RTCPeerConnection, RTCRtpCodecParameters } from 'werift';
 
+import { fastDatagramRtp } from '../../media-server/media/fastDatagram';
+import {
+  fastRouteRtp,
+  installFastReceive,
+  leanEvent,
+  leanTransportEvents,
+} from '../../media-server/media/fastReceive';
+import { installFastRtpHeaderParse } from '../../media-server/media/fastRtpHeader';
+import { NackGenerator } from '../../media-server/media/NackGenerator';
+import { installRtcpReports } from '../../media-server/media/rtcpReports';
+import { installSrtcp } from '../../media-server/media/Srtcp';
+import { installSrtpReader } from '../../media-server/media/SrtpReader';
+
 export const VIDEO_PT = 96;
 export const AUDIO_PT = 111;
 
@@ -83,4 +96,36 @@ export function sampleIncomingRtp(
     }
     deliver(data);
   };
+}
+
+/**
+ * Makes a receiving connection as cheap as the media server's own receive path (media/peer.ts
+ * installs the same pieces) while it still does what a browser's does for every packet: SRTP
+ * authentication and decryption (the native addon when built: media/SrtpReader.ts), RTP parsing,
+ * receiver statistics, a receiver report about once a second (media/rtcpReports.ts), NACKs for
+ * what is missing (media/NackGenerator.ts) and SRTCP both ways (media/Srtcp.ts). What it leaves
+ * out is werift's own overhead: its per-datagram event chain, a promise per event, a header
+ * extension object per packet, a 5 ms NACK timer that never stops (fastReceive.ts and
+ * fastDatagram.ts say which). A 16-person room is 240 such receivers on the load machine.
+ */
+export function leanReceiver(pc: RTCPeerConnection): void {
+  installFastRtpHeaderParse();
+  installFastReceive();
+  installRtcpReports();
+  fastRouteRtp(pc);
+  pc.onTransceiverAdded.subscribe((t) => {
+    const receiver = t.receiver as unknown as { nack: { close(): void } };
+    receiver.nack.close();
+    receiver.nack = new NackGenerator(t.receiver);
+  });
+  pc.onTrack.subscribe((track) => leanEvent(track.onReceiveRtp));
+  pc.connectionStateChange.subscribe((s) => {
+    if (s !== 'connected') return;
+    for (const d of pc.dtlsTransports) {
+      installSrtpReader(d);
+      installSrtcp(d);
+      leanTransportEvents(d);
+      fastDatagramRtp(d);
+    }
+  });
 }

@@ -132,7 +132,8 @@ export class RtpSink implements SenderReportSource {
     const fd = udp && writer.canSend ? udp.fd : -1;
     let bytes: number;
     if (fd >= 0) {
-      // Native: protect and send in one call, no Buffer, no libuv queue (native.ts).
+      // Native: protect and send in one call, no Buffer, no libuv queue (native.ts), or queued
+      // for a forwarding thread that does both (fanOut.ts).
       bytes = writer.send(fd, codec.payloadType, marker, seq, ts, sender.ssrc, payload);
       if (bytes <= 0) return 0; // socket buffer full or remote gone: lost, like on the wire
     } else {
@@ -168,6 +169,7 @@ export class RtpSink implements SenderReportSource {
     if (this.#writerFor !== session) {
       const ctx = session.localContext;
       if (!ctx) return undefined;
+      this.#writer?.close();
       this.#writer = new SrtpWriter(ctx);
       this.#writerFor = session;
     }
@@ -180,6 +182,9 @@ export class RtpSink implements SenderReportSource {
     if (!pair) return false;
     if (pair !== this.#pair) {
       this.#pair = pair;
+      // The old socket's fd number may be the new one's too (closed and handed out again):
+      // the forwarding thread's copy of it must not be taken for the new socket.
+      this.#writer?.close();
       const transport = (pair.protocol as { transport?: { socket?: unknown } }).transport;
       this.#udp =
         transport?.socket instanceof dgram.Socket
@@ -199,6 +204,7 @@ export class RtpSink implements SenderReportSource {
     this.#history = null;
     this.#pair = undefined;
     this.#udp = undefined;
+    this.#writer?.close();
     this.#writer = undefined;
   }
 }

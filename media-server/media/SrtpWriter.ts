@@ -1,6 +1,8 @@
 import { createCipheriv, createHmac } from 'node:crypto';
 import { AesCmKeystream } from './aesCm';
-import type { NativeAddon, NativeSrtpContext } from './native';
+import type { FanOut } from './fanOut';
+import { fanOut, TOO_LARGE } from './fanOut';
+import type { NativeAddon, NativeSender, NativeSrtpContext } from './native';
 import { native } from './native';
 
 /** The session keys of one SRTP direction, as werift's SrtpContext derives them. */
@@ -21,7 +23,8 @@ const PROFILE_AEAD_AES_128_GCM = 0x0007;
  * cipher per packet in JS (Node cannot re-key an AEAD cipher with a new IV).
  *
  * With the native addon (native.ts) both profiles use one OpenSSL context for the session and
- * HMAC from precomputed states, and `send` protects and sends in one call without a Buffer.
+ * HMAC from precomputed states, and `send` protects and sends in one call without a Buffer; with
+ * forwarding threads (fanOut.ts) `send` only queues, and one of them protects and sends.
  */
 export class SrtpWriter {
   readonly #keys: SrtpKeys;
@@ -30,17 +33,29 @@ export class SrtpWriter {
   readonly #addon: NativeAddon | null;
   readonly #native: NativeSrtpContext | undefined;
   readonly #iv = Buffer.alloc(16);
+  #pool: FanOut | null;
+  /** The forwarding thread's sender for socket #senderFd (opened at the first send). */
+  #sender: NativeSender | undefined;
+  #senderFd = -1;
   #roc = 0;
   #lastSeq = -1;
 
-  /** `addon`: the native fast path to use (default: the process's, when built; null: JS). */
-  constructor(keys: SrtpKeys, addon: NativeAddon | null = native) {
+  /**
+   * `addon`: the native fast path to use (default: the process's, when built; null: JS).
+   * `pool`: the forwarding threads `send` queues on (default: the process's; null: none).
+   */
+  constructor(
+    keys: SrtpKeys,
+    addon: NativeAddon | null = native,
+    pool: FanOut | null = addon ? fanOut : null,
+  ) {
     if (keys.profile !== PROFILE_AEAD_AES_128_GCM && keys.profile !== PROFILE_AES_CM_HMAC_SHA1_80) {
       throw new Error(`unsupported SRTP profile ${keys.profile}`);
     }
     this.#keys = keys;
     this.#gcm = keys.profile === PROFILE_AEAD_AES_128_GCM;
     this.#addon = addon;
+    this.#pool = pool;
     this.#native = addon?.create(
       keys.profile,
       true,
@@ -59,8 +74,9 @@ export class SrtpWriter {
   }
 
   /**
-   * Protects and sends one packet on the connected UDP socket `fd` (native only): bytes sent,
-   * or −errno (EAGAIN: the socket buffer was full and the datagram is dropped, like a loss).
+   * Protects and sends one packet on the connected UDP socket `fd` (native only): bytes sent
+   * (queued, with forwarding threads), or −errno (EAGAIN: the socket buffer was full and the
+   * datagram is dropped, like a loss). Packets leave in the order of these calls.
    */
   send(
     fd: number,
@@ -75,7 +91,44 @@ export class SrtpWriter {
     if (!ctx || !this.#addon) throw new Error('SrtpWriter.send needs the native addon');
     const roc = this.#rocFor(seq);
     const b1 = (marker ? 0x80 : 0) | (pt & 0x7f);
+    const pool = this.#pool;
+    if (pool) {
+      const sender = this.#senderOn(pool, fd);
+      if (sender) {
+        const n = pool.queue(sender, b1, seq, ts >>> 0, ssrc >>> 0, roc, payload);
+        // Too large for a thread's slot (none from a UDP socket): sent here, maybe ahead of
+        // packets still queued, which a receiver's jitter buffer puts back in order.
+        if (n !== TOO_LARGE) return n;
+      }
+    }
     return this.#addon.send(ctx, fd, b1, seq, ts >>> 0, ssrc >>> 0, roc, payload);
+  }
+
+  #senderOn(pool: FanOut, fd: number): NativeSender | undefined {
+    if (fd === this.#senderFd && this.#sender) return this.#sender;
+    this.#closeSender();
+    try {
+      this.#sender = pool.open(this.#keys, fd);
+      this.#senderFd = fd;
+    } catch {
+      // No fd left to dup (EMFILE): this stream stays on the JS thread.
+      this.#pool = null;
+    }
+    return this.#sender;
+  }
+
+  #closeSender(): void {
+    if (this.#sender) this.#pool?.close(this.#sender);
+    this.#sender = undefined;
+    this.#senderFd = -1;
+  }
+
+  /**
+   * Lets go of the forwarding thread's copy of the socket once what is queued has been sent
+   * (a later `send` opens a new one: the writer stays usable).
+   */
+  close(): void {
+    this.#closeSender();
   }
 
   /** Rollover counter (RFC 3711 §3.3.1) for a sender that emits sequence numbers in order. */

@@ -190,8 +190,9 @@ describe('native addon', () => {
       await new Promise<void>((r) => setTimeout(r, 20));
       expect(route.fd).toBeGreaterThan(0);
       const { tx } = pair(ProtectionProfileAes128CmHmacSha1_80);
-      const writer = new SrtpWriter(ctx(tx, 'localContext'), need());
-      const check = new SrtpWriter(ctx(tx, 'localContext'), need());
+      // The synchronous send (MEDIA_WORKERS=0); the forwarding threads: fanOut.test.ts.
+      const writer = new SrtpWriter(ctx(tx, 'localContext'), need(), null);
+      const check = new SrtpWriter(ctx(tx, 'localContext'), need(), null);
       const expected: Buffer[] = [];
       for (let i = 0; i < 20; i++) {
         const payload = randomBytes(100 + i * 50);

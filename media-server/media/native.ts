@@ -8,6 +8,25 @@ export interface NativeSrtpContext {
   readonly __brand: 'NativeSrtpContext';
 }
 
+/** One subscriber stream's sender on a forwarding thread (fanOut.ts; freed by the GC or close). */
+export interface NativeSender {
+  readonly __brand: 'NativeSender';
+}
+
+/** Counters of the forwarding threads since the process started. */
+export interface FanOutStats {
+  threads: number;
+  /** datagrams sent, and their bytes */
+  packets: number;
+  bytes: number;
+  /** sendmmsg calls (fewer than packets: one call carries a socket's packets of a batch) */
+  syscalls: number;
+  /** dropped on a full socket buffer, and failed sends (a remote gone: ECONNREFUSED) */
+  dropped: number;
+  errors: number;
+  batches: number;
+}
+
 /**
  * The optional native fast path (native/src/moim_native.c, built by `node native/build.mjs`):
  * SRTP with one OpenSSL context per direction and precomputed HMAC states, and a send straight
@@ -53,6 +72,36 @@ export interface NativeAddon {
   rtcpProtect(ctx: NativeSrtpContext, out: Buffer, packet: Buffer, index: number): number;
   /** Authenticates and decrypts SRTCP in place; length of the plain compound packet, or −1. */
   rtcpUnprotect(ctx: NativeSrtpContext, packet: Buffer): number;
+  /** Starts the forwarding threads once per process (fanout.c); how many run. */
+  fanoutStart(threads: number): number;
+  /** A sender with its own SRTP context on a dup() of the connected UDP socket `fd`. */
+  senderOpen(
+    profile: number,
+    sessionKey: Buffer,
+    sessionSalt: Buffer,
+    authKey: Buffer,
+    fd: number,
+  ): NativeSender;
+  /** What is queued is still sent; then the sender's thread closes its copy of the socket. */
+  senderClose(sender: NativeSender): void;
+  /**
+   * Stages one packet for the sender's thread (sent in queue order); the protected packet's
+   * length, or −errno (EMSGSIZE: larger than the threads take, send it synchronously).
+   */
+  queue(
+    sender: NativeSender,
+    b1: number,
+    seq: number,
+    ts: number,
+    ssrc: number,
+    roc: number,
+    payload: Buffer,
+  ): number;
+  /** Hands every staged packet to its thread. */
+  flush(): void;
+  /** flush, then waits until the threads have sent everything queued so far. */
+  drain(): void;
+  fanoutStats(): FanOutStats;
 }
 
 const FILE = path.join('native', 'build', 'Release', 'moim_native.node');
@@ -71,9 +120,21 @@ function addonPath(): string | undefined {
 function isAddon(m: unknown): m is NativeAddon {
   if (typeof m !== 'object' || m === null) return false;
   const r = m as Record<string, unknown>;
-  return ['create', 'protect', 'send', 'unprotect', 'rtcpProtect', 'rtcpUnprotect'].every(
-    (k) => typeof r[k] === 'function',
-  );
+  return [
+    'create',
+    'protect',
+    'send',
+    'unprotect',
+    'rtcpProtect',
+    'rtcpUnprotect',
+    'fanoutStart',
+    'senderOpen',
+    'senderClose',
+    'queue',
+    'flush',
+    'drain',
+    'fanoutStats',
+  ].every((k) => typeof r[k] === 'function');
 }
 
 /** Why the addon is not in use (undefined when it is): for the startup log and benchmarks. */

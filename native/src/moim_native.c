@@ -11,44 +11,29 @@
  * OpenSSL comes from Node itself (its headers ship in include/node/openssl, its symbols are
  * exported by the node binary): nothing is linked, nothing is downloaded. Rollover counters and
  * payload offsets stay in JS, so this file holds keys only and is byte-identical by
- * construction to the JS path (tested in media-server/media/native.test.ts).
+ * construction to the JS path (tested in media-server/media/native.test.ts). The SRTP core is
+ * srtp.c; fanout.c forwards on threads of its own (MEDIA_WORKERS).
  */
 #define NAPI_VERSION 8
 #include <errno.h>
 #include <node_api.h>
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/sha.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
-#define PROFILE_AES_CM_HMAC_SHA1_80 0x0001
-#define PROFILE_AEAD_AES_128_GCM 0x0007
-#define CM_TAG 10
-#define GCM_TAG 16
-#define RTP_HEADER 12
+#include "fanout.h"
+#include "srtp.h"
+
 /* Packets up to this size are built on the stack; larger ones (none in practice) on the heap. */
 #define STACK_PACKET 2048
-
-typedef struct {
-  int profile;
-  int encrypt;
-  EVP_CIPHER_CTX *cipher;
-  uint8_t salt[14];
-  /* HMAC-SHA1 states after absorbing key ^ ipad and key ^ opad (AES-CM only). */
-  SHA_CTX inner;
-  SHA_CTX outer;
-} SrtpCtx;
 
 static void ctx_free(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;
-  SrtpCtx *c = (SrtpCtx *)data;
-  if (c->cipher) EVP_CIPHER_CTX_free(c->cipher);
-  OPENSSL_cleanse(c, sizeof(*c));
-  free(c);
+  srtp_ctx_free((SrtpCtx *)data);
 }
 
 static napi_value throw_error(napi_env env, const char *msg) {
@@ -94,133 +79,16 @@ static napi_value create(napi_env env, napi_callback_info info) {
       !get_buffer(env, argv[4], &auth, &auth_len)) {
     return throw_error(env, "create(profile, encrypt, key, salt, authKey): bad arguments");
   }
-  int gcm = profile == PROFILE_AEAD_AES_128_GCM;
-  if (!gcm && profile != PROFILE_AES_CM_HMAC_SHA1_80) return throw_error(env, "unsupported profile");
-  /* GCM uses the first 12 bytes of the salt (werift derives 14 for both profiles). */
-  if (key_len != 16 || salt_len < (size_t)(gcm ? 12 : 14)) return throw_error(env, "bad key size");
-  SrtpCtx *c = (SrtpCtx *)calloc(1, sizeof(SrtpCtx));
-  if (!c) return throw_error(env, "out of memory");
-  c->profile = (int)profile;
-  c->encrypt = encrypt;
-  memcpy(c->salt, salt, gcm ? 12 : 14);
-  c->cipher = EVP_CIPHER_CTX_new();
-  int ok = c->cipher != NULL;
-  if (ok && gcm && encrypt) ok = EVP_EncryptInit_ex(c->cipher, EVP_aes_128_gcm(), NULL, key, NULL);
-  else if (ok && gcm) ok = EVP_DecryptInit_ex(c->cipher, EVP_aes_128_gcm(), NULL, key, NULL);
-  else if (ok) ok = EVP_EncryptInit_ex(c->cipher, EVP_aes_128_ctr(), NULL, key, NULL);
-  if (ok && !gcm) {
-    uint8_t pad[64];
-    uint8_t k[64] = {0};
-    if (auth_len > 64) {
-      ok = 0;
-    } else {
-      memcpy(k, auth, auth_len);
-      for (int i = 0; i < 64; i++) pad[i] = k[i] ^ 0x36;
-      ok = SHA1_Init(&c->inner) && SHA1_Update(&c->inner, pad, 64);
-      for (int i = 0; i < 64; i++) pad[i] = k[i] ^ 0x5c;
-      ok = ok && SHA1_Init(&c->outer) && SHA1_Update(&c->outer, pad, 64);
-      OPENSSL_cleanse(k, sizeof(k));
-      OPENSSL_cleanse(pad, sizeof(pad));
-    }
-  }
-  if (!ok) {
-    ctx_free(env, c, NULL);
-    return throw_error(env, "OpenSSL context setup failed");
-  }
+  const char *error = NULL;
+  SrtpCtx *c =
+      srtp_ctx_new(profile, encrypt, key, key_len, salt, salt_len, auth, auth_len, &error);
+  if (!c) return throw_error(env, error);
   napi_value ext;
   if (napi_create_external(env, c, ctx_free, NULL, &ext) != napi_ok) {
-    ctx_free(env, c, NULL);
+    srtp_ctx_free(c);
     return throw_error(env, "napi_create_external failed");
   }
   return ext;
-}
-
-static void put32(uint8_t *p, uint32_t v) {
-  p[0] = (uint8_t)(v >> 24);
-  p[1] = (uint8_t)(v >> 16);
-  p[2] = (uint8_t)(v >> 8);
-  p[3] = (uint8_t)v;
-}
-
-/* HMAC-SHA1(auth key, data ‖ tail), first `len` bytes into `out` (tail: the ROC for SRTP,
- * nothing for SRTCP, whose index is inside `data`). */
-static void hmac_raw(const SrtpCtx *c, const uint8_t *data, size_t n, const uint8_t *tail,
-                     size_t tail_len, uint8_t *out, size_t len) {
-  uint8_t inner[SHA_DIGEST_LENGTH], mac[SHA_DIGEST_LENGTH];
-  SHA_CTX s = c->inner;
-  SHA1_Update(&s, data, n);
-  if (tail_len > 0) SHA1_Update(&s, tail, tail_len);
-  SHA1_Final(inner, &s);
-  s = c->outer;
-  SHA1_Update(&s, inner, SHA_DIGEST_LENGTH);
-  SHA1_Final(mac, &s);
-  memcpy(out, mac, len);
-}
-
-/* HMAC-SHA1(auth key, data ‖ ROC), first `len` bytes into `out`. */
-static void hmac_tag(const SrtpCtx *c, const uint8_t *data, size_t n, uint32_t roc, uint8_t *out,
-                     size_t len) {
-  uint8_t r[4];
-  put32(r, roc);
-  hmac_raw(c, data, n, r, 4, out, len);
-}
-
-/* RFC 3711 §4.1.1 counter IV: (salt·2^16) ^ (SSRC·2^64) ^ (ROC‖SEQ)·2^16. */
-static void cm_iv(const SrtpCtx *c, uint32_t ssrc, uint32_t roc, uint32_t seq, uint8_t iv[16]) {
-  memcpy(iv, c->salt, 14);
-  iv[14] = iv[15] = 0;
-  iv[4] ^= (uint8_t)(ssrc >> 24);
-  iv[5] ^= (uint8_t)(ssrc >> 16);
-  iv[6] ^= (uint8_t)(ssrc >> 8);
-  iv[7] ^= (uint8_t)ssrc;
-  iv[8] ^= (uint8_t)(roc >> 24);
-  iv[9] ^= (uint8_t)(roc >> 16);
-  iv[10] ^= (uint8_t)(roc >> 8);
-  iv[11] ^= (uint8_t)roc;
-  iv[12] ^= (uint8_t)(seq >> 8);
-  iv[13] ^= (uint8_t)seq;
-}
-
-/* RFC 7714 §8.1 IV: (0x0000 ‖ SSRC ‖ ROC ‖ SEQ) ^ salt. */
-static void gcm_iv(const SrtpCtx *c, uint32_t ssrc, uint32_t roc, uint32_t seq, uint8_t iv[12]) {
-  iv[0] = iv[1] = 0;
-  put32(iv + 2, ssrc);
-  put32(iv + 6, roc);
-  iv[10] = (uint8_t)(seq >> 8);
-  iv[11] = (uint8_t)seq;
-  for (int i = 0; i < 12; i++) iv[i] ^= c->salt[i];
-}
-
-/*
- * Writes header ‖ encrypted payload ‖ tag into `out` (room for 12 + n + 16 bytes), returns the
- * packet length or -1. The header has no CSRC and no extension (the sink's own numbering).
- */
-static int64_t protect(SrtpCtx *c, uint8_t *out, uint32_t b1, uint32_t seq, uint32_t ts,
-                       uint32_t ssrc, uint32_t roc, const uint8_t *payload, size_t n) {
-  out[0] = 0x80;
-  out[1] = (uint8_t)b1;
-  out[2] = (uint8_t)(seq >> 8);
-  out[3] = (uint8_t)seq;
-  put32(out + 4, ts);
-  put32(out + 8, ssrc);
-  int len = 0;
-  if (c->profile == PROFILE_AES_CM_HMAC_SHA1_80) {
-    uint8_t iv[16];
-    cm_iv(c, ssrc, roc, seq, iv);
-    if (!EVP_EncryptInit_ex(c->cipher, NULL, NULL, NULL, iv)) return -1;
-    if (n > 0 && !EVP_EncryptUpdate(c->cipher, out + RTP_HEADER, &len, payload, (int)n)) return -1;
-    hmac_tag(c, out, RTP_HEADER + n, roc, out + RTP_HEADER + n, CM_TAG);
-    return (int64_t)(RTP_HEADER + n + CM_TAG);
-  }
-  uint8_t iv[12];
-  gcm_iv(c, ssrc, roc, seq, iv);
-  if (!EVP_EncryptInit_ex(c->cipher, NULL, NULL, NULL, iv)) return -1;
-  if (!EVP_EncryptUpdate(c->cipher, NULL, &len, out, RTP_HEADER)) return -1;
-  if (n > 0 && !EVP_EncryptUpdate(c->cipher, out + RTP_HEADER, &len, payload, (int)n)) return -1;
-  if (!EVP_EncryptFinal_ex(c->cipher, out + RTP_HEADER + n, &len)) return -1;
-  if (!EVP_CIPHER_CTX_ctrl(c->cipher, EVP_CTRL_GCM_GET_TAG, GCM_TAG, out + RTP_HEADER + n))
-    return -1;
-  return (int64_t)(RTP_HEADER + n + GCM_TAG);
 }
 
 /* Parses (ctx, target, b1, seq, ts, ssrc, roc, payload), the arguments protect and send share. */
@@ -252,7 +120,7 @@ static napi_value js_protect(napi_env env, napi_callback_info info) {
     return throw_error(env, "protect(ctx, out, b1, seq, ts, ssrc, roc, payload): bad arguments");
   }
   if (out_len < RTP_HEADER + a.n + GCM_TAG) return throw_error(env, "output buffer too small");
-  int64_t r = protect(a.c, out, a.b1, a.seq, a.ts, a.ssrc, a.roc, a.payload, a.n);
+  int64_t r = srtp_protect(a.c, out, a.b1, a.seq, a.ts, a.ssrc, a.roc, a.payload, a.n);
   if (r < 0) return throw_error(env, "SRTP protect failed");
   return int_value(env, r);
 }
@@ -275,7 +143,7 @@ static napi_value js_send(napi_env env, napi_callback_info info) {
   size_t need = RTP_HEADER + a.n + GCM_TAG;
   uint8_t *buf = need <= sizeof(stack) ? stack : (uint8_t *)malloc(need);
   if (!buf) return throw_error(env, "out of memory");
-  int64_t len = protect(a.c, buf, a.b1, a.seq, a.ts, a.ssrc, a.roc, a.payload, a.n);
+  int64_t len = srtp_protect(a.c, buf, a.b1, a.seq, a.ts, a.ssrc, a.roc, a.payload, a.n);
   int64_t r;
   if (len < 0) {
     r = -EINVAL;
@@ -341,19 +209,6 @@ static napi_value js_unprotect(napi_env env, napi_callback_info info) {
     return int_value(env, -1);
   }
   return int_value(env, (int64_t)end);
-}
-
-/* RFC 7714 §9.1 SRTCP IV: (0x0000 ‖ SSRC ‖ 0x0000 ‖ 0 ‖ 31-bit index) ^ salt. */
-static void gcm_rtcp_iv(const SrtpCtx *c, uint32_t ssrc, uint32_t index, uint8_t iv[12]) {
-  iv[0] = iv[1] = 0;
-  put32(iv + 2, ssrc);
-  iv[6] = iv[7] = 0;
-  put32(iv + 8, index);
-  for (int i = 0; i < 12; i++) iv[i] ^= c->salt[i];
-}
-
-static uint32_t get32(const uint8_t *p) {
-  return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
 }
 
 /*
@@ -476,5 +331,6 @@ NAPI_MODULE_INIT() {
       {"rtcpUnprotect", NULL, js_rtcp_unprotect, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  fanout_define(env, exports);
   return exports;
 }

@@ -4,15 +4,19 @@ import { parseEnv } from '../env';
 import { workerMediaOptions } from './workers';
 
 describe('workerMediaOptions', () => {
-  it('gives one worker the whole range', () => {
+  it('gives one media process the whole range', () => {
     const env = parseEnv({ MEDIA_MIN_PORT: '40000', MEDIA_MAX_PORT: '40999' });
     expect(workerMediaOptions(env.media, 'info')).toEqual([
       expect.objectContaining({ minPort: 40000, maxPort: 40999, logLevel: 'info' }),
     ]);
   });
 
-  it('splits the range into disjoint parts, one per worker', () => {
-    const env = parseEnv({ MEDIA_MIN_PORT: '40000', MEDIA_MAX_PORT: '40999', MEDIA_WORKERS: '3' });
+  it('splits the range into disjoint parts, one per media process (MEDIA_PROCESSES)', () => {
+    const env = parseEnv({
+      MEDIA_MIN_PORT: '40000',
+      MEDIA_MAX_PORT: '40999',
+      MEDIA_PROCESSES: '3',
+    });
     const ranges = workerMediaOptions(env.media, 'info').map((o) => [o.minPort, o.maxPort]);
     expect(ranges).toEqual([
       [40000, 40332],
@@ -22,7 +26,7 @@ describe('workerMediaOptions', () => {
   });
 
   it('leaves the range to the media servers when none is configured', () => {
-    const env = parseEnv({ MEDIA_WORKERS: '2' });
+    const env = parseEnv({ MEDIA_PROCESSES: '2' });
     expect(workerMediaOptions(env.media, 'info').map((o) => o.minPort)).toEqual([
       undefined,
       undefined,

@@ -3,33 +3,37 @@ import type { Logger } from '../logger';
 import type { EmbeddedMediaOptions, MediaServerEntry } from './embedded';
 import { EmbeddedMediaServer } from './embedded';
 
-/** Splits `MEDIA_MIN_PORT`–`MEDIA_MAX_PORT` into one disjoint UDP range per worker. */
+/**
+ * Splits `MEDIA_MIN_PORT`–`MEDIA_MAX_PORT` into one disjoint UDP range per media-server process
+ * (`MEDIA_PROCESSES`; each has `MEDIA_WORKERS` forwarding threads of its own).
+ */
 export function workerMediaOptions(
   media: Env['media'],
   logLevel: string,
   recordingsDir?: string,
 ): EmbeddedMediaOptions[] {
-  const { workers, minPort, maxPort } = media;
+  const { processes, minPort, maxPort } = media;
   const base = {
     announcedIp: media.announcedIp,
     iceAddresses: media.iceAddresses,
     logLevel,
     recordingsDir,
   };
-  if (minPort === undefined || maxPort === undefined || workers === 1) {
-    return Array.from({ length: workers }, () => ({ ...base, minPort, maxPort }));
+  if (minPort === undefined || maxPort === undefined || processes === 1) {
+    return Array.from({ length: processes }, () => ({ ...base, minPort, maxPort }));
   }
-  const size = Math.floor((maxPort - minPort + 1) / workers);
-  if (size < 2)
-    throw new Error(`MEDIA_MIN_PORT–MEDIA_MAX_PORT is too small for ${workers} workers`);
-  return Array.from({ length: workers }, (_, index) => ({
+  const size = Math.floor((maxPort - minPort + 1) / processes);
+  if (size < 2) {
+    throw new Error(`MEDIA_MIN_PORT–MEDIA_MAX_PORT is too small for ${processes} media processes`);
+  }
+  return Array.from({ length: processes }, (_, index) => ({
     ...base,
     minPort: minPort + index * size,
-    maxPort: index === workers - 1 ? maxPort : minPort + (index + 1) * size - 1,
+    maxPort: index === processes - 1 ? maxPort : minPort + (index + 1) * size - 1,
   }));
 }
 
-/** Starts `MEDIA_WORKERS` embedded media servers; stops the started ones if one fails. */
+/** Starts `MEDIA_PROCESSES` embedded media servers; stops the started ones if one fails. */
 export async function startEmbeddedWorkers(
   env: Env,
   entry: MediaServerEntry,
@@ -40,7 +44,7 @@ export async function startEmbeddedWorkers(
       EmbeddedMediaServer.start({
         entry,
         media,
-        logger: env.media.workers > 1 ? logger.child({ worker: index }) : logger,
+        logger: env.media.processes > 1 ? logger.child({ mediaProcess: index }) : logger,
       }),
     ),
   );

@@ -1,0 +1,75 @@
+/* The forwarding threads' private types (fanout.c stages and runs them, fanout_send.c sends). */
+#ifndef MOIM_FANOUT_TYPES_H
+#define MOIM_FANOUT_TYPES_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "fanout.h"
+#include "srtp.h"
+
+#define MAX_WORKERS 64
+#define BATCH_ENTRIES 256
+#define BATCH_BYTES (192 * 1024)
+/* Output bytes per packet in a thread's scratch; larger payloads take the synchronous path. */
+#define SLOT 2048
+#define MAX_PAYLOAD (SLOT - RTP_HEADER - GCM_TAG)
+/* A staged batch this full goes to its thread at once (keeps the thread busy meanwhile). */
+#define SUBMIT_AT 64
+#define KEEP_FREE 4
+
+struct FanoutSender {
+  SrtpCtx *ctx;
+  int fd;
+  int worker;
+  uint32_t tag; /* SRTP tag length of its profile */
+  bool closed;  /* JS thread only */
+  /* The JS handle and the open state (dropped by the sender's thread when it closes it). */
+  atomic_int refs;
+};
+typedef FanoutSender Sender;
+
+typedef struct {
+  Sender *s;
+  uint32_t b1, seq, ts, ssrc, roc;
+  uint32_t off, len;
+  bool destroy;
+} Entry;
+
+typedef struct Batch {
+  struct Batch *next;
+  uint32_t count;
+  uint32_t used;
+  /* The last payload copied in: one packet fanned out to many subscribers is stored once. */
+  int64_t last_off;
+  uint32_t last_len;
+  Entry entries[BATCH_ENTRIES];
+  uint8_t data[BATCH_BYTES];
+} Batch;
+
+typedef struct {
+  pthread_t thread;
+  pthread_mutex_t mu;
+  pthread_cond_t wake;
+  pthread_cond_t done;
+  Batch *head, *tail, *free; /* mu */
+  int free_count;            /* mu */
+  uint64_t submitted, completed; /* mu */
+  Batch *staging;            /* stage_mu */
+  /* The thread's own scratch: protected packets, their vectors, the send order. */
+  uint8_t *out;
+  struct iovec *iov;
+  struct mmsghdr *msgs;
+  uint64_t *order;
+} Worker;
+
+extern atomic_uint_fast64_t st_packets, st_bytes, st_syscalls, st_dropped, st_errors, st_batches;
+
+void sender_unref(Sender *s);
+/* Protects and sends one batch on w's thread, then closes the senders it was told to close. */
+void run_batch(Worker *w, Batch *b);
+
+#endif
