@@ -1,4 +1,5 @@
 import type { Socket } from 'socket.io';
+import type { z } from 'zod';
 
 import { ErrorCode, prejoinPrepareSchema, prejoinReceiveSchema } from '../../lib/protocol';
 import type {
@@ -73,27 +74,29 @@ export function attachPrejoinHandlers(
   handle('prejoin:receive', (payload) => receive(session, deps, bucket, payload));
 }
 
-async function prepare(
-  connectionId: string,
+/**
+ * What both prejoin requests check first: the rate, the payload, the server and the session, and
+ * access's admission verdict, as the join asks it (contract 5). A joiner who would be refused
+ * (token, removed, locked) is refused here, before any ICE configuration (TURN credentials) is
+ * handed out or anything is made. The check has no side effects.
+ */
+async function admissible<S extends z.ZodType<{ roomId: string; token?: string | undefined }>>(
+  schema: S,
   session: PrejoinSessionView,
   deps: PrejoinHandlerDeps,
   bucket: TokenBucket,
   payload: unknown,
-): Promise<PrejoinPrepareResult> {
+): Promise<{ request: z.output<S>; admitted: boolean }> {
   if (!bucket.take()) {
     throw new AppError(ErrorCode.RateLimited, 'Too many prepare requests; slow down.');
   }
-  const request = parsePayload(prejoinPrepareSchema, payload);
+  const request = parsePayload(schema, payload);
   if (deps.isShuttingDown()) {
     throw new AppError(ErrorCode.ShuttingDown, 'The server is shutting down.');
   }
   if (session.participantId !== undefined) {
     throw new AppError(ErrorCode.AlreadyInRoom, 'This connection already joined a room.');
   }
-  // Access's admission check, as the join asks it (contract 5): a joiner who would be refused
-  // (token, removed, locked) is refused here, before any ICE configuration (TURN credentials) is
-  // handed out. One who would wait (lobby, password) may prepare: what it prepares stays in the
-  // browser, and the join waits at the door as before. The check has no side effects.
   const verdict = await deps.access.check(
     { roomId: request.roomId, displayName: 'prejoin', token: request.token },
     deps.rooms.get(request.roomId),
@@ -101,8 +104,27 @@ async function prepare(
   if (!verdict.admitted && 'error' in verdict) {
     throw new AppError(verdict.error.code, verdict.error.message);
   }
+  return { request, admitted: verdict.admitted };
+}
+
+async function prepare(
+  connectionId: string,
+  session: PrejoinSessionView,
+  deps: PrejoinHandlerDeps,
+  bucket: TokenBucket,
+  payload: unknown,
+): Promise<PrejoinPrepareResult> {
+  // One who would wait (lobby, password) may prepare too: what it prepares stays in the browser,
+  // and the join waits at the door as before.
+  const { request, admitted } = await admissible(
+    prejoinPrepareSchema,
+    session,
+    deps,
+    bucket,
+    payload,
+  );
   // TURN pairs are minted per connection here (no participant id exists yet).
-  const open = verdict.admitted && deps.rooms.get(request.roomId)?.pipeline !== undefined;
+  const open = admitted && deps.rooms.get(request.roomId)?.pipeline !== undefined;
   return { ...deps.iceConfig(`prejoin-${connectionId}`), ttlMs: prepareTtlMs, receivers: open };
 }
 
@@ -117,21 +139,14 @@ async function receive(
   bucket: TokenBucket,
   payload: unknown,
 ): Promise<PrejoinReceiveResult> {
-  if (!bucket.take()) {
-    throw new AppError(ErrorCode.RateLimited, 'Too many prepare requests; slow down.');
-  }
-  const request = parsePayload(prejoinReceiveSchema, payload);
-  if (deps.isShuttingDown()) {
-    throw new AppError(ErrorCode.ShuttingDown, 'The server is shutting down.');
-  }
-  if (session.participantId !== undefined) {
-    throw new AppError(ErrorCode.AlreadyInRoom, 'This connection already joined a room.');
-  }
-  const verdict = await deps.access.check(
-    { roomId: request.roomId, displayName: 'prejoin', token: request.token },
-    deps.rooms.get(request.roomId),
+  const { request, admitted } = await admissible(
+    prejoinReceiveSchema,
+    session,
+    deps,
+    bucket,
+    payload,
   );
-  if (!verdict.admitted) {
+  if (!admitted) {
     throw new AppError(ErrorCode.Forbidden, 'Nothing is prepared for a join that must wait.');
   }
   const pipeline = deps.rooms.get(request.roomId)?.pipeline;
