@@ -64,50 +64,19 @@ describe.skipIf(!fs.existsSync(executablePath))('Chromium interop', () => {
       page = await browser.newPage();
       ctx.cleanups.push(() => page.close());
     }
-    // getUserMedia needs a secure context; http://127.0.0.1 is one (the media server's plain
-    // HTTP answer is enough of a page).
-    await page.goto(ctx.server.url.replace('ws://', 'http://'));
-    const IceCandidate = kurento.getComplexType('IceCandidate');
-    const signalled: string[] = [];
-    signalledBy.set(page, signalled);
-    await page.exposeFunction(
-      'toServer',
-      (c: { candidate: string; sdpMid: string; sdpMLineIndex: number }) => {
-        signalled.push(c.candidate);
-        ep.addIceCandidate(IceCandidate(c), () => undefined);
-      },
-    );
+    await wire(page, ep);
     const offer = await page.evaluate(async (r) => {
-      const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle' });
-      (window as unknown as { pc: RTCPeerConnection }).pc = pc;
-      pc.onicecandidate = (e) => {
-        if (e.candidate)
-          void (window as unknown as { toServer(c: unknown): void }).toServer(e.candidate.toJSON());
-      };
+      const pc = (window as unknown as { newPc(): RTCPeerConnection }).newPc();
       if (r === 'send') {
         const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
         for (const t of stream.getTracks()) pc.addTransceiver(t, { direction: 'sendonly' });
       } else {
         pc.addTransceiver('audio', { direction: 'recvonly' });
         pc.addTransceiver('video', { direction: 'recvonly' });
-        pc.ontrack = (e) => {
-          if (e.track.kind !== 'video') return;
-          const v = document.createElement('video');
-          v.muted = true;
-          v.autoplay = true;
-          v.srcObject = e.streams[0] ?? new MediaStream([e.track]);
-          document.body.append(v);
-        };
       }
       await pc.setLocalDescription();
       return pc.localDescription?.sdp ?? '';
     }, role);
-    ep.on('IceCandidateFound', (e) => {
-      void page.evaluate(
-        (c) => (window as unknown as { pc: RTCPeerConnection }).pc.addIceCandidate(c),
-        e['candidate'] as RTCIceCandidateInit,
-      );
-    });
     const answer = await k<string>((cb) => ep.processOffer(offer, cb));
     await page.evaluate(
       (sdp) =>
@@ -128,11 +97,58 @@ describe.skipIf(!fs.existsSync(executablePath))('Chromium interop', () => {
   async function answeringViewer(browser: Browser, ep: KEndpoint): Promise<Page> {
     const page = await browser.newPage();
     ctx.cleanups.push(() => page.close());
+    await wire(page, ep);
+    const offer = await k<string>((cb) => ep.generateOffer(cb));
+    const answer = await page.evaluate(async (sdp) => {
+      const pc = (window as unknown as { newPc(): RTCPeerConnection }).newPc();
+      await pc.setRemoteDescription({ type: 'offer', sdp });
+      await pc.setLocalDescription();
+      return pc.localDescription?.sdp ?? '';
+    }, offer);
+    await k((cb) => ep.processAnswer(answer, cb));
+    await k((cb) => ep.gatherCandidates(cb));
+    return page;
+  }
+
+  /**
+   * Opens `page` on the media server and gives it `newPc()`: an RTCPeerConnection (as
+   * `window.pc`) whose candidates trickle to `ep` and whose video is shown; `ep`'s candidates
+   * trickle back.
+   */
+  async function wire(page: Page, ep: KEndpoint): Promise<void> {
+    await page.addInitScript(() => {
+      const w = window as unknown as {
+        pc?: RTCPeerConnection;
+        newPc(): RTCPeerConnection;
+        toServer(c: unknown): Promise<void>;
+      };
+      w.newPc = () => {
+        const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle' });
+        w.pc = pc;
+        pc.onicecandidate = (e) => {
+          if (e.candidate) void w.toServer(e.candidate.toJSON());
+        };
+        pc.ontrack = (e) => {
+          if (e.track.kind !== 'video') return;
+          const v = document.createElement('video');
+          v.muted = true;
+          v.autoplay = true;
+          v.srcObject = e.streams[0] ?? new MediaStream([e.track]);
+          document.body.append(v);
+        };
+        return pc;
+      };
+    });
+    // getUserMedia needs a secure context; http://127.0.0.1 is one (the media server's plain
+    // HTTP answer is enough of a page).
     await page.goto(ctx.server.url.replace('ws://', 'http://'));
     const IceCandidate = kurento.getComplexType('IceCandidate');
+    const signalled: string[] = [];
+    signalledBy.set(page, signalled);
     await page.exposeFunction(
       'toServer',
       (c: { candidate: string; sdpMid: string; sdpMLineIndex: number }) => {
+        signalled.push(c.candidate);
         ep.addIceCandidate(IceCandidate(c), () => undefined);
       },
     );
@@ -142,29 +158,6 @@ describe.skipIf(!fs.existsSync(executablePath))('Chromium interop', () => {
         e['candidate'] as RTCIceCandidateInit,
       );
     });
-    const offer = await k<string>((cb) => ep.generateOffer(cb));
-    const answer = await page.evaluate(async (sdp) => {
-      const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle' });
-      (window as unknown as { pc: RTCPeerConnection }).pc = pc;
-      pc.onicecandidate = (e) => {
-        if (e.candidate)
-          void (window as unknown as { toServer(c: unknown): void }).toServer(e.candidate.toJSON());
-      };
-      pc.ontrack = (e) => {
-        if (e.track.kind !== 'video') return;
-        const v = document.createElement('video');
-        v.muted = true;
-        v.autoplay = true;
-        v.srcObject = e.streams[0] ?? new MediaStream([e.track]);
-        document.body.append(v);
-      };
-      await pc.setRemoteDescription({ type: 'offer', sdp });
-      await pc.setLocalDescription();
-      return pc.localDescription?.sdp ?? '';
-    }, offer);
-    await k((cb) => ep.processAnswer(answer, cb));
-    await k((cb) => ep.gatherCandidates(cb));
-    return page;
   }
 
   /** Chromium publisher → SFU → Chromium viewer; resolves once the viewer shows a frame. */
