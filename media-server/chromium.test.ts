@@ -39,6 +39,7 @@ const chromiumArgs = [
  * Real Chromium against the server, the way the app uses it: a sendonly publisher (fake camera and
  * microphone) and a recvonly viewer connected through kurento-client. Proves the answers are ones
  * Chromium accepts (bundle, rtcp-mux, msid, codecs) and that its SRTP and keyframes get through.
+ * Skipped where Chromium is not installed (npm test installs Debian's package first).
  */
 describe.skipIf(!fs.existsSync(executablePath))('Chromium interop', () => {
   const ctx = useMediaServer();
@@ -222,6 +223,7 @@ describe.skipIf(!fs.existsSync(executablePath))('Chromium interop', () => {
     },
   );
 
+  // Skipped on a loopback-only machine: see hasNonLoopbackInterface above.
   it.skipIf(!hasNonLoopbackInterface)(
     'a viewer that denied camera and microphone (mDNS, no usable candidate) connects peer-reflexive',
     { timeout: 60_000 },

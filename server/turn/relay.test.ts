@@ -41,6 +41,7 @@ function relayOnly(answer: JoinRoomResult): PeerOverrides {
   };
 }
 
+// Skipped only off CI on a machine without coturn (`runnable`); in CI a missing coturn fails.
 describe.skipIf(!runnable)('relay through coturn (TURN_SECRET, ICE_TRANSPORT_POLICY=relay)', () => {
   const secret = randomBytes(24).toString('base64');
   let coturn: Coturn;
