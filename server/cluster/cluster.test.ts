@@ -83,6 +83,12 @@ describe.runIf(runnable)('two app instances over one Redis, two embedded media s
       const raw = await keys.get(`moim:instance:${one.instanceId}`);
       return raw !== null && raw.includes('"participants":2');
     }, 'instance one reports its load');
+    // Instance one has read instance two's offer and is connected to its media server: until
+    // then a new room can only go to one's own (the placement's candidates are connected ones).
+    await waitUntil(
+      async () => (await readyz(one)).mediaServers === '2/2',
+      'instance one connected to both media servers',
+    );
     const carol = person('Carol', 0xc0, 'placed', [one.url]);
     await carol.join();
     const dave = person('Dave', 0xd0, 'placed', [one.url]);

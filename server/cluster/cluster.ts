@@ -73,9 +73,18 @@ export class Cluster {
   readonly rejoinElsewhere = (reason: ProtocolError): boolean =>
     reason.code === ErrorCode.MediaServerUnavailable;
 
-  /** What `/readyz` adds: whether Redis answers (an instance without it still serves). */
-  readiness(): { redis: 'ok' | 'unavailable' } {
-    return { redis: this.#bus.up ? 'ok' : 'unavailable' };
+  /**
+   * What `/readyz` adds: whether Redis answers (an instance without it still serves), and how many
+   * of the media servers this instance knows (its own and those others offer) it is connected to:
+   * a new room can only be placed on a connected one.
+   */
+  readiness(): { redis: 'ok' | 'unavailable'; mediaServers: string } {
+    const clients = this.#parts?.pool.clients ?? [];
+    const connected = clients.filter((client) => client.connected).length;
+    return {
+      redis: this.#bus.up ? 'ok' : 'unavailable',
+      mediaServers: `${connected}/${clients.length}`,
+    };
   }
 
   attach(parts: ClusterParts): void {
