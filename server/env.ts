@@ -163,7 +163,7 @@ export interface Env {
     iceAddresses: string | undefined;
     /** How many embedded media servers to start (when `KMS_URL` is unset); rooms spread over them. */
     processes: number;
-    /** Forwarding threads per media server (`MEDIA_WORKERS`; undefined: one per core). */
+    /** Forwarding threads per media server (`MEDIA_WORKERS`; undefined: none, the JS thread forwards). */
     forwardingThreads: number | undefined;
   };
   /** What browsers get for their RTCPeerConnection (besides the minted TURN pair, if any). */

@@ -1,19 +1,21 @@
-import { availableParallelism, constants } from 'node:os';
+import { constants } from 'node:os';
 import type { FanOutStats, NativeAddon, NativeSender } from './native';
 import { native } from './native';
 import type { SrtpKeys } from './SrtpWriter';
 
 /**
  * `MEDIA_WORKERS`: how many threads protect and send forwarded packets (native/src/fanout.c).
- * Default: one per core, so a room whose forwarding needs more than one core gets the second
- * (the JS thread then keeps receiving while they send). `0`: everything on the JS thread, as
- * before. Without the addon there are none either way (the JS path).
+ * Default `0` (everything on the JS thread) until they are right: with them on, a viewer in
+ * `e2e/layout.spec.ts`'s speaker test never hears a publisher who unmutes (the stage never moves
+ * to them; it passes with `MEDIA_WORKERS=0`), cause not yet found. Set a number to try them: a
+ * room whose forwarding needs more than one core then gets the second. Without the addon there
+ * are none either way (the JS path).
  */
 export function forwardingThreads(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): number {
   const raw = env['MEDIA_WORKERS']?.trim();
-  if (raw === undefined || raw === '') return availableParallelism();
+  if (raw === undefined || raw === '') return 0;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0 || n > 64) {
     throw new Error(`MEDIA_WORKERS must be an integer from 0 to 64, not "${raw}"`);
