@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import { readdirSync, readlinkSync } from 'node:fs';
+import { constants } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
@@ -9,6 +10,8 @@ import {
   ProtectionProfileAes128CmHmacSha1_80,
   SrtpSession,
 } from 'werift';
+import type { MediaStreamTrack } from 'werift';
+import { RtpHeader, RtpPacket } from 'werift';
 import { FanOut, forwardingThreads } from './fanOut';
 import type { NativeAddon } from './native';
 import { loadNative } from './native';
@@ -230,6 +233,32 @@ describe('forwarding threads (MEDIA_WORKERS)', () => {
     expect(hex(got)).toEqual(hex(expected));
     await expect.poll(() => fdsOf(inode), { timeout: 5000 }).toBe(0);
   });
+
+  it('counts per sender what was queued, sent and refused, with the errno', async () => {
+    if (!addon) return;
+    const { pool } = need();
+    const keys = keysFor(ProtectionProfileAes128CmHmacSha1_80);
+    const { from, fd, got } = await link();
+    const sender = pool.open(keys, fd);
+    for (let i = 0; i < 3; i++) pool.queue(sender, 96, i, 90 * i, 7, 0, randomBytes(100));
+    pool.drain();
+    await expect.poll(() => got.length, { timeout: 5000 }).toBe(3);
+    expect(pool.senderStats(sender)).toEqual({
+      queued: 3,
+      sent: 3,
+      dropped: 0,
+      errors: 0,
+      lastErrno: 0,
+    });
+    // Unconnected (as UdpRoute leaves a socket whose remote went silent): the thread's sends fail.
+    from.disconnect();
+    pool.queue(sender, 96, 3, 270, 7, 0, randomBytes(100));
+    pool.drain();
+    const after = pool.senderStats(sender);
+    expect(after).toMatchObject({ queued: 4, sent: 3, errors: 1 });
+    expect(after.lastErrno).toBe(constants.errno.EDESTADDRREQ);
+    pool.close(sender);
+  });
 });
 
 describe('a werift room through the media server on the forwarding threads', () => {
@@ -269,4 +298,58 @@ describe('a werift room through the media server on the forwarding threads', () 
     // sendmmsg returns, which on loopback can be after the viewer has read it: polled.
     await expect.poll(() => stats().packets - before).toBeGreaterThanOrEqual(200 - 2);
   });
+
+  it('delivers a publisher’s audio that starts after a silence to a viewer who joined during it', async () => {
+    // The shape of e2e/layout.spec.ts's speaker test (a microphone that starts off: tiny,
+    // identical silence packets, then speech), which was suspected of failing on the threads.
+    if (!addon) return;
+    const pipeline = await k<KPipeline>((cb) => fx.client.create('MediaPipeline', cb));
+    const pubEp = await k<KEndpoint>((cb) => pipeline.create('WebRtcEndpoint', cb));
+    const pub = await publish(pubEp);
+    fx.defer(() => pub.pc.close());
+    await waitConnected(pub.pc);
+    const apt = pub.pc.getTransceivers().find((t) => t.kind === 'audio')?.codecs[0]?.payloadType;
+    const mic = opus(pub.audio, apt ?? 111);
+    const silence = Buffer.from([0xf8, 0xff, 0xfe]);
+    const quiet = setInterval(() => mic(silence), 20);
+    fx.defer(() => clearInterval(quiet));
+    const ep = await k<KEndpoint>((cb) => pipeline.create('WebRtcEndpoint', cb));
+    await k((cb) => pubEp.connect(ep, cb));
+    const v = await view(ep);
+    fx.defer(() => v.pc.close());
+    await waitConnected(v.pc);
+    await v.waitFor('audio', 50);
+    clearInterval(quiet);
+    const speech: Buffer[] = [];
+    const talk = setInterval(() => {
+      const p = randomBytes(120);
+      speech.push(p);
+      mic(p);
+    }, 20);
+    fx.defer(() => clearInterval(talk));
+    await expect
+      .poll(() => v.received.audio.filter((p) => p.payload.length === 120).length, {
+        timeout: 10_000,
+      })
+      .toBeGreaterThanOrEqual(100);
+    clearInterval(talk);
+    // What arrived decrypted (werift checks every tag) to exactly what was spoken, in order.
+    const heard = v.received.audio.filter((p) => p.payload.length === 120).map((p) => p.payload);
+    const spoken = new Map(speech.map((b, i) => [b.toString('hex'), i]));
+    const at = heard.map((b) => spoken.get(b.toString('hex')) ?? -1);
+    expect(at.every((i) => i >= 0)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+  });
 });
+
+/** Writes Opus-like packets (20 ms each) to a publisher's audio track. */
+function opus(track: MediaStreamTrack, payloadType: number): (payload: Buffer) => void {
+  let seq = 1000;
+  let ts = 5000;
+  return (payload) => {
+    const header = new RtpHeader({ payloadType, sequenceNumber: seq, timestamp: ts, ssrc: 4321 });
+    track.writeRtp(new RtpPacket(header, payload));
+    seq = (seq + 1) & 0xffff;
+    ts = (ts + 960) >>> 0;
+  };
+}

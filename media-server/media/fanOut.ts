@@ -1,13 +1,17 @@
 import { constants } from 'node:os';
-import type { FanOutStats, NativeAddon, NativeSender } from './native';
+import type { FanOutStats, NativeAddon, NativeSender, SenderStats } from './native';
 import { native } from './native';
 import type { SrtpKeys } from './SrtpWriter';
 
 /**
  * `MEDIA_WORKERS`: how many threads protect and send forwarded packets (native/src/fanout.c).
- * Default `0` (everything on the JS thread) until they are right: with them on, a viewer in
- * `e2e/layout.spec.ts`'s speaker test never hears a publisher who unmutes (the stage never moves
- * to them; it passes with `MEDIA_WORKERS=0`), cause not yet found. Set a number to try them: a
+ * Default `0` (everything on the JS thread) until the threads are cleared of
+ * `e2e/layout.spec.ts`'s speaker test failure (the stage did not move to a publisher who unmuted;
+ * it passed with `MEDIA_WORKERS=0`). Session 8 did not find them at fault: in a failing run the
+ * thread sent every packet of her audio to that viewer (`senderStats`: queued = sent, none
+ * dropped or refused), and in passing runs the viewer decoded it at the same levels as with the
+ * threads off; the test needs five 300 ms level polls in a row above 0.04 and the fake
+ * microphone's beeps dip below that every few seconds either way. Set a number to use them: a
  * room whose forwarding needs more than one core then gets the second. Without the addon there
  * are none either way (the JS path).
  */
@@ -82,6 +86,11 @@ export class FanOut {
 
   stats(): FanOutStats {
     return this.#addon.fanoutStats();
+  }
+
+  /** One sender's counters: where its packets went (diagnosis: queued but not sent, and why). */
+  senderStats(sender: NativeSender): SenderStats {
+    return this.#addon.senderStats(sender);
   }
 
   #schedule(): void {

@@ -27,6 +27,15 @@ export interface FanOutStats {
   batches: number;
 }
 
+/** One sender's counters since it opened (fanout.c). */
+export interface SenderStats {
+  queued: number;
+  sent: number;
+  dropped: number;
+  errors: number;
+  lastErrno: number;
+}
+
 /**
  * The optional native fast path (native/src/moim_native.c, built by `node native/build.mjs`):
  * SRTP with one OpenSSL context per direction and precomputed HMAC states, and a send straight
@@ -102,6 +111,8 @@ export interface NativeAddon {
   /** flush, then waits until the threads have sent everything queued so far. */
   drain(): void;
   fanoutStats(): FanOutStats;
+  /** One sender's counters (queued by JS; sent, dropped, failed by its thread; the last errno). */
+  senderStats(sender: NativeSender): SenderStats;
 }
 
 const FILE = path.join('native', 'build', 'Release', 'moim_native.node');
@@ -134,6 +145,7 @@ function isAddon(m: unknown): m is NativeAddon {
     'flush',
     'drain',
     'fanoutStats',
+    'senderStats',
   ].every((k) => typeof r[k] === 'function');
 }
 

@@ -167,7 +167,8 @@ int fanout_start(int n) {
     w->iov = (struct iovec *)calloc(BATCH_ENTRIES, sizeof(struct iovec));
     w->msgs = (struct mmsghdr *)calloc(BATCH_ENTRIES, sizeof(struct mmsghdr));
     w->order = (uint64_t *)calloc(BATCH_ENTRIES, sizeof(uint64_t));
-    if (!w->out || !w->iov || !w->msgs || !w->order) break;
+    w->who = (Sender **)calloc(BATCH_ENTRIES, sizeof(Sender *));
+    if (!w->out || !w->iov || !w->msgs || !w->order || !w->who) break;
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->wake, NULL);
     pthread_cond_init(&w->done, NULL);
@@ -248,6 +249,7 @@ int64_t fanout_queue(FanoutSender *s, uint32_t b1, uint32_t seq, uint32_t ts, ui
     b->last_len = (uint32_t)len;
   }
   Entry *e = &b->entries[b->count++];
+  atomic_fetch_add(&s->queued, 1);
   e->s = s;
   e->b1 = b1 & 0xff;
   e->seq = seq & 0xffff;
@@ -274,6 +276,16 @@ void fanout_drain(void) {
   int n = worker_count;
   pthread_mutex_unlock(&stage_mu);
   for (int i = 0; i < n; i++) wait_idle(&workers[i]);
+}
+
+SenderStats fanout_sender_stats(const FanoutSender *s) {
+  SenderStats r;
+  r.queued = atomic_load(&s->queued);
+  r.sent = atomic_load(&s->sent);
+  r.dropped = atomic_load(&s->dropped);
+  r.errors = atomic_load(&s->errors);
+  r.last_errno = atomic_load(&s->last_errno);
+  return r;
 }
 
 FanoutStats fanout_stats(void) {

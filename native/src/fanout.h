@@ -17,6 +17,11 @@ typedef struct {
   uint64_t packets, bytes, syscalls, dropped, errors, batches;
 } FanoutStats;
 
+typedef struct {
+  uint64_t queued, sent, dropped, errors;
+  int last_errno;
+} SenderStats;
+
 /* Starts n threads once per process; how many run. */
 int fanout_start(int n);
 /* A sender on a dup of the connected UDP socket fd, or NULL with *error set. */
@@ -35,6 +40,8 @@ int64_t fanout_queue(FanoutSender *s, uint32_t b1, uint32_t seq, uint32_t ts, ui
 void fanout_flush(void);
 void fanout_drain(void);
 FanoutStats fanout_stats(void);
+/* One sender's counters: staged, sent, dropped on a full buffer, failed, and the last errno. */
+SenderStats fanout_sender_stats(const FanoutSender *s);
 
 void fanout_define(napi_env env, napi_value exports);
 

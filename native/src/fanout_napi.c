@@ -145,6 +145,24 @@ static napi_value js_stats(napi_env env, napi_callback_info info) {
   return obj;
 }
 
+/* senderStats(sender) → one sender's counters (queued, sent, dropped, errors, lastErrno). */
+static napi_value js_sender_stats(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  FanoutSender *s = argc >= 1 ? get_sender(env, argv[0]) : NULL;
+  if (!s) return throw_error(env, "senderStats(sender): bad arguments");
+  SenderStats st = fanout_sender_stats(s);
+  napi_value obj;
+  napi_create_object(env, &obj);
+  set_number(env, obj, "queued", (double)st.queued);
+  set_number(env, obj, "sent", (double)st.sent);
+  set_number(env, obj, "dropped", (double)st.dropped);
+  set_number(env, obj, "errors", (double)st.errors);
+  set_number(env, obj, "lastErrno", st.last_errno);
+  return obj;
+}
+
 void fanout_define(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"fanoutStart", NULL, js_start, NULL, NULL, NULL, napi_default, NULL},
@@ -154,6 +172,7 @@ void fanout_define(napi_env env, napi_value exports) {
       {"flush", NULL, js_flush, NULL, NULL, NULL, napi_default, NULL},
       {"drain", NULL, js_drain, NULL, NULL, NULL, napi_default, NULL},
       {"fanoutStats", NULL, js_stats, NULL, NULL, NULL, napi_default, NULL},
+      {"senderStats", NULL, js_sender_stats, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
 }

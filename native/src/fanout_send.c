@@ -10,7 +10,7 @@
 #include "fanout_types.h"
 
 /* Sends m[0..n) on fd; a full socket buffer drops the rest, as UDP does on the wire. */
-static void send_run(int fd, struct mmsghdr *m, unsigned n) {
+static void send_run(Sender *s, int fd, struct mmsghdr *m, unsigned n) {
   unsigned off = 0;
   while (off < n) {
     int r = sendmmsg(fd, m + off, n - off, MSG_DONTWAIT);
@@ -20,15 +20,20 @@ static void send_run(int fd, struct mmsghdr *m, unsigned n) {
       for (int k = 0; k < r; k++) bytes += m[off + k].msg_len;
       atomic_fetch_add(&st_packets, (uint64_t)r);
       atomic_fetch_add(&st_bytes, bytes);
+      atomic_fetch_add(&s->sent, (uint64_t)r);
       off += (unsigned)r;
     } else if (r < 0 && errno == EINTR) {
       continue;
     } else if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
       atomic_fetch_add(&st_dropped, n - off);
+      atomic_fetch_add(&s->dropped, n - off);
+      atomic_store(&s->last_errno, errno);
       return;
     } else {
       /* This one fails (ECONNREFUSED: an ICMP from a remote that went away); the next may not. */
       atomic_fetch_add(&st_errors, 1);
+      atomic_fetch_add(&s->errors, 1);
+      atomic_store(&s->last_errno, errno);
       off++;
     }
   }
@@ -56,6 +61,7 @@ void run_batch(Worker *w, Batch *b) {
     /* fd in the high half, queue position in the low: sorted, each socket's packets stay in
      * the order they were queued. */
     w->order[n] = ((uint64_t)(uint32_t)e->s->fd << 32) | n;
+    w->who[n] = e->s;
     n++;
   }
   if (n > 1) qsort(w->order, n, sizeof(uint64_t), by_key);
@@ -68,7 +74,7 @@ void run_batch(Worker *w, Batch *b) {
       m->msg_hdr.msg_iov = &w->iov[w->order[j] & 0xffffffffu];
       m->msg_hdr.msg_iovlen = 1;
     }
-    send_run((int)fd, w->msgs, j - i);
+    send_run(w->who[w->order[i] & 0xffffffffu], (int)fd, w->msgs, j - i);
     i = j;
   }
   /* After every send of the batch: a sender's packets all precede its close. */

@@ -29,6 +29,9 @@ struct FanoutSender {
   bool closed;  /* JS thread only */
   /* The JS handle and the open state (dropped by the sender's thread when it closes it). */
   atomic_int refs;
+  /* Per sender: staged (JS thread), sent / dropped / failed (its thread), the last errno. */
+  atomic_uint_fast64_t queued, sent, dropped, errors;
+  atomic_int last_errno;
 };
 typedef FanoutSender Sender;
 
@@ -64,6 +67,7 @@ typedef struct {
   struct iovec *iov;
   struct mmsghdr *msgs;
   uint64_t *order;
+  Sender **who; /* the sender of each protected packet in out */
 } Worker;
 
 extern atomic_uint_fast64_t st_packets, st_bytes, st_syscalls, st_dropped, st_errors, st_batches;
