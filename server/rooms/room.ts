@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 
 import { ErrorCode } from '../../lib/protocol';
 import type {
+  MeetingSnapshot,
   ParticipantInfo,
   ProtocolError,
   PublicationInfo,
@@ -16,15 +17,7 @@ import type { Logger } from '../logger';
 import { RoomMeeting } from '../meeting/room-meeting';
 import { RoomAccess } from '../access/room-access';
 import { Participant } from './participant';
-import { RoomRecovery } from './room-recovery';
-import type {
-  JoinOutcome,
-  JoinRequest,
-  JoinSignal,
-  RoomEvents,
-  RoomMember,
-  RoomOptions,
-} from './room-types';
+import type { JoinRequest, JoinSignal, RoomEvents, RoomMember, RoomOptions } from './room-types';
 import type { PublicationObserver, PublishInput } from './room-publications';
 import { RoomPublications } from './room-publications';
 import type { SubscriptionOffer } from './subscription';
@@ -57,7 +50,6 @@ export class Room extends EventEmitter<RoomEvents> {
   #closed = false;
   #closeReason: ProtocolError | undefined;
   readonly #publications: RoomPublications;
-  readonly #recovery: RoomRecovery;
 
   constructor(id: string, options: RoomOptions) {
     super();
@@ -92,23 +84,6 @@ export class Room extends EventEmitter<RoomEvents> {
       },
       publications: this.#publications,
       graceMs: this.#graceMs,
-    });
-    this.#recovery = new RoomRecovery({
-      logger: this.logger,
-      graceMs: this.#graceMs,
-      participants: this.#participants,
-      members: this.#members,
-      updated: (participant) => {
-        const info = this.#info(participant);
-        this.#tellOthers(participant.id, (other) => other.participantUpdated(info));
-      },
-      tell: (member, tell) => this.#tell(member, tell),
-      leave: (participantId) => this.leave(participantId),
-      snapshot: (participant) => ({
-        others: this.participants.filter((p) => p !== participant).map((p) => this.#info(p)),
-        meeting: this.meeting.snapshot(),
-        access: this.access.snapshotFor(participant.id),
-      }),
     });
     this.#pipeline = options.media.createMediaPipeline().then(async (pipeline) => {
       if (this.#closed) {
@@ -158,10 +133,18 @@ export class Room extends EventEmitter<RoomEvents> {
    * Adds a participant. Returns them and everyone already there; `member` hears of every change
    * after that snapshot. When `signal` aborts or the room closes meanwhile, nothing is left behind.
    */
-  async join(request: JoinRequest, signal: JoinSignal, member: RoomMember): Promise<JoinOutcome> {
+  async join(
+    request: JoinRequest,
+    signal: JoinSignal,
+    member: RoomMember,
+  ): Promise<{
+    participant: Participant;
+    others: ParticipantInfo[];
+    meeting: MeetingSnapshot;
+    access: ReturnType<RoomAccess['snapshotFor']>;
+  }> {
     this.#assertOpen();
-    const resumed = this.#recovery.resumable(request.resume);
-    if (resumed && request.resume?.keep) return this.#recovery.keep(resumed, member);
+    const resumed = this.#resumable(request.resume);
     const occupied = this.#participants.size - (resumed ? 1 : 0) + this.#pendingJoins;
     if (occupied >= this.#maxParticipants) {
       throw new AppError(
@@ -229,9 +212,27 @@ export class Room extends EventEmitter<RoomEvents> {
     await Promise.all(releases);
   }
 
-  /** My signaling is gone (net, issue 16): see RoomRecovery. */
+  /**
+   * My signaling is gone (net, issue 16: the heartbeat went unanswered): the others see me
+   * `reconnecting` for the grace period, then I am removed as if I had left. My endpoints stay
+   * meanwhile; a join of mine that resumes this membership ends it at once.
+   */
   lose(participantId: string): void {
-    this.#recovery.lose(participantId);
+    const participant = this.#participants.get(participantId);
+    if (!participant || participant.connection === 'reconnecting') return;
+    const expire = (): void => {
+      this.leave(participantId).catch((error: unknown) =>
+        this.logger.error({ err: error }, 'lose() | leave failed'),
+      );
+    };
+    if (this.#graceMs <= 0) {
+      expire();
+      return;
+    }
+    participant.connection = 'reconnecting';
+    participant.startGrace(this.#graceMs, expire);
+    participant.logger.info({ graceMs: this.#graceMs }, 'lose() | reconnecting');
+    this.#tellOthers(participantId, (other) => other.participantUpdated(participant.info));
   }
 
   /** A new publication of mine (or, with `replaces`, a new connection for one). */
@@ -356,6 +357,13 @@ export class Room extends EventEmitter<RoomEvents> {
     } catch (error) {
       this.logger.error({ err: error }, 'tell() | a member failed to take an event');
     }
+  }
+
+  /** The participant a join's `resume` names, when its token is theirs. */
+  #resumable(resume: JoinRequest['resume']): Participant | undefined {
+    if (!resume) return undefined;
+    const previous = this.#participants.get(resume.participantId);
+    return previous?.acceptsResume(resume.token) ? previous : undefined;
   }
 
   #closeIfEmpty(): void {
