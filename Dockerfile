@@ -18,10 +18,17 @@ ENV NEXT_TELEMETRY_DISABLED=1
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 
-# ---- build: .next/ (Next.js) and dist/ (server.js, media-server.js) ------------------------------
+# ---- build: .next/ (Next.js), dist/ (server.js, media-server.js) and the native addon --------------
 FROM deps AS build
+# node-gyp builds the media server's native fast path (native/) with these, against Node's own headers.
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends python3 make g++ \
+  && rm -rf /var/lib/apt/lists/*
 COPY . .
+# native/build.mjs exits 0 without the addon (a laptop without a compiler still builds): the image
+# must not, so the test fails the build instead of shipping the slower JS path.
 RUN npm run build \
+  && test -f native/build/Release/moim_native.node \
   && rm -rf .next/cache \
   && mkdir -p public
 
@@ -47,6 +54,7 @@ COPY --from=build --chown=node:node /app/next.config.ts ./next.config.ts
 COPY --from=build --chown=node:node /app/.next ./.next
 COPY --from=build --chown=node:node /app/public ./public
 COPY --from=build --chown=node:node /app/dist ./dist
+COPY --from=build --chown=node:node /app/native/build/Release/moim_native.node ./native/build/Release/moim_native.node
 # Recordings (RECORDINGS_DIR: ./recordings by default, /recordings under docker-compose) belong to
 # the app's user, which creates each recording's folder and manifest (and, embedded, the files):
 # WORKDIR and a fresh volume would be root's. A new named volume takes this ownership when mounted.

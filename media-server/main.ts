@@ -4,6 +4,7 @@
  */
 import { ConfigError, FLAGS, parseOptions } from './config';
 import { startMediaServer } from './index';
+import { nativeUnavailable } from './media/native';
 
 async function main(): Promise<void> {
   if (process.argv.includes('--help')) {
@@ -33,9 +34,12 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   if (process.send) {
     process.on('disconnect', () => stop('parent disconnected'));
-    process.send({ type: 'listening', port: server.port });
+    // The parent logs which path forwards media: a deployment that lost its addon (an image built
+    // without a compiler) is otherwise only visible as CPU.
+    process.send({ type: 'listening', port: server.port, fastPath: nativeUnavailable ?? 'native' });
   } else {
     process.stdout.write(`media server listening at ${server.url}\n`);
+    process.stdout.write(`forwarding path: ${nativeUnavailable ?? 'native addon'}\n`);
   }
 }
 

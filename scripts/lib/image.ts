@@ -6,12 +6,18 @@
  * fails the smoke test.
  */
 export const IMAGE_WORKDIR = '/app';
+/**
+ * The media server's native fast path (native/build.mjs). The image's build stage has a compiler, so
+ * it always ships one; without it every packet takes the slower JS path.
+ */
+export const ADDON = 'native/build/Release/moim_native.node';
 export const SHIPPED_FROM_BUILD = [
   'package.json',
   'next.config.ts',
   '.next',
   'public',
   'dist',
+  ADDON,
 ] as const;
 /** Left out of the copy of `.next` (the build stage deletes it). */
 export const NEXT_BUILD_CACHE = '.next/cache';

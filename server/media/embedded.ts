@@ -66,7 +66,14 @@ function mediaArgs(port: number, media: EmbeddedMediaOptions): string[] {
   return args;
 }
 
-function isListening(message: unknown): message is { type: 'listening'; port: number } {
+interface ListeningMessage {
+  type: 'listening';
+  port: number;
+  /** `native` when the addon forwards, else why not (media-server/media/native.ts). */
+  fastPath?: string;
+}
+
+function isListening(message: unknown): message is ListeningMessage {
   return (
     typeof message === 'object' &&
     message !== null &&
@@ -148,7 +155,10 @@ export class EmbeddedMediaServer extends EventEmitter<EmbeddedMediaServerEvents>
         clearTimeout(timer);
         this.#port = message.port;
         this.#failures = 0;
-        this.#logger.info({ port: message.port, pid: child.pid }, 'listening');
+        this.#logger.info(
+          { port: message.port, pid: child.pid, fastPath: message.fastPath },
+          'listening',
+        );
         resolve();
       });
       child.once('exit', (code, signal) => {
