@@ -84,6 +84,8 @@ export async function join(
   url: string,
   room: string,
   name: string,
+  /** in-page code run before the app's own (a probe's instrumentation) */
+  initScript?: string,
 ): Promise<Page> {
   const context = await browser.newContext({
     viewport: { width: 1280, height: 720 },
@@ -97,6 +99,7 @@ export async function join(
     await page.addInitScript({ content: TRACE });
   }
   await page.addInitScript({ content: CAPTURE });
+  if (initScript) await page.addInitScript({ content: initScript });
   await page.goto(`${url}/room/${encodeURIComponent(room)}`);
   await page.getByTestId('prejoin_name').fill(name);
   await page.waitForFunction(
