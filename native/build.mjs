@@ -7,7 +7,7 @@
 //
 //   node native/build.mjs            (npm run build:native; also run by npm test)
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,12 +63,52 @@ function findNodeGyp() {
   return undefined;
 }
 
-function main() {
-  if (
+function upToDate() {
+  return (
     !args.has('--force') &&
     existsSync(output) &&
     sources.every((source) => statSync(output).mtimeMs >= statSync(source).mtimeMs)
-  ) {
+  );
+}
+
+// Test files build the addon before loading it and run in parallel: `node-gyp rebuild` empties
+// build/ first, so a second build (or a load) meanwhile finds no addon or half of one. One builder
+// at a time; the others wait, then find it up to date.
+const lock = path.join(here, '.build.lock');
+const STALE_LOCK_MS = 5 * 60_000;
+
+function withLock(fn) {
+  const deadline = Date.now() + STALE_LOCK_MS;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      const age = existsSync(lock) ? Date.now() - statSync(lock).mtimeMs : 0;
+      if (age > STALE_LOCK_MS || Date.now() > deadline) {
+        rmSync(lock, { recursive: true, force: true }); // a builder that died holding it
+        continue;
+      }
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function main() {
+  if (!existsSync(lock) && upToDate()) {
+    say(`up to date (${path.relative(process.cwd(), output)})`);
+    return 0;
+  }
+  return withLock(build);
+}
+
+function build() {
+  if (upToDate()) {
     say(`up to date (${path.relative(process.cwd(), output)})`);
     return 0;
   }
