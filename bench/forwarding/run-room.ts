@@ -19,6 +19,9 @@ import type { SfuKind } from '../load/signaling';
 import { Histogram, round } from '../lib/stats';
 import { nowNs } from '../load/probe';
 import { LoadWorker } from './workers';
+import { failedResult, type LatencyMs, type RoomResult } from './room-result';
+
+export type { LatencyMs, RoomResult } from './room-result';
 
 export interface RoomOptions {
   size: number;
@@ -30,6 +33,15 @@ export interface RoomOptions {
   cpuProfileDir?: string;
   /** how long every stream may take to flow after the last join (default 15 s + 1 s per participant) */
   flowSeconds?: number;
+  /**
+   * Before the next join, wait (at most this many seconds) until every stream among those who
+   * joined flows: one participant's connections set up at a time, so a big room's set-up does
+   * not pile up DTLS handshakes until the media server's heartbeat goes unanswered. Default:
+   * no wait (the next join starts when the last one's own connections are up).
+   */
+  settleSeconds?: number;
+  /** write a V8 CPU profile of each load-generator process into this directory */
+  loadProfileDir?: string;
   /** a built tree to run the servers from (see lib/stack.ts); default: this checkout under tsx */
   root?: string;
   /** extra environment of the media-server process (e.g. MEDIA_NATIVE=off) */
@@ -95,48 +107,6 @@ async function startSystem(options: RoomOptions): Promise<SystemUnderTest> {
   };
 }
 
-export interface LatencyMs {
-  p50: number;
-  p95: number;
-  p99: number;
-}
-
-export interface RoomResult {
-  size: number;
-  ok: boolean;
-  failure?: string;
-  workers: number;
-  sampleEvery: number;
-  setupSeconds: number;
-  joinMsMedian: number;
-  windowSeconds: number;
-  /** the measurement window on the monotonic clock, µs (to cut CPU profiles to it) */
-  windowUs: { startUs: number; endUs: number };
-  packetsInPerSecond: number;
-  packetsOutPerSecond: number;
-  expectedOutPerSecond: number;
-  mediaCpuPerSecond: number;
-  mediaUserPerSecond: number;
-  mediaSystemPerSecond: number;
-  packetsPerCpuSecond: number;
-  mediaRssIdleMB: number;
-  mediaRssMB: number;
-  rssPerParticipantMB: number;
-  signalingCpuPerSecond: number;
-  loadGenCpuPerSecond: number;
-  machineBusyPercent: number;
-  loadAverage1m: number;
-  lossPercent: number;
-  duplicates: number;
-  unreadable: number;
-  pacerSkipped: number;
-  latency: LatencyMs;
-  latencyVideo: LatencyMs;
-  latencyAudio: LatencyMs;
-  udpDatagramsPerSecond: { in: number; out: number; rcvbufErrors: number };
-  errors: string[];
-}
-
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const MB = 1024 * 1024;
 
@@ -159,66 +129,115 @@ function sumCpu(a: (ProcSample | undefined)[], b: (ProcSample | undefined)[]): n
   }, 0);
 }
 
+/**
+ * Polls the workers until the first `joined` participants all see each other's video, for at
+ * most `seconds`; otherwise calls `fail` with the count and which pairs are missing.
+ */
+async function waitForFlow(
+  workers: LoadWorker[],
+  joined: number,
+  seconds: number,
+  fail: (flowing: number, why: string) => never,
+): Promise<void> {
+  const wanted = joined * (joined - 1);
+  const deadline = performance.now() + 1000 * seconds;
+  for (;;) {
+    const statuses = await Promise.all(workers.map((w) => w.status()));
+    const flowing = statuses.reduce((s, st) => s + st.flowing, 0);
+    if (flowing >= wanted) return;
+    if (performance.now() >= deadline) {
+      const seen = new Set(statuses.flatMap((s) => s.flowingPairs));
+      const missing: string[] = [];
+      for (let s = 0; s < joined; s++) {
+        for (let p = 0; p < joined; p++)
+          if (s !== p && !seen.has(`${s}>${p}`)) missing.push(`${s}>${p}`);
+      }
+      const workerErrors = statuses.flatMap((s) => s.errors).slice(0, 3);
+      fail(
+        flowing,
+        `missing subscriber>publisher ${missing.slice(0, 10).join(' ')}` +
+          (workerErrors.length > 0 ? `; ${workerErrors.join('; ')}` : ''),
+      );
+    }
+    await sleep(250);
+  }
+}
+
 export async function runRoom(options: RoomOptions): Promise<RoomResult> {
   const log = options.log ?? ((): void => undefined);
   const n = options.size;
   const every = Math.max(1, Math.floor(options.sampleEvery ?? 1));
   const setupStarted = performance.now();
-  const sut = await startSystem(options);
+  let sut: SystemUnderTest;
+  try {
+    sut = await startSystem(options);
+  } catch (e) {
+    const failure = `start (servers): ${e instanceof Error ? e.message : String(e)}`;
+    log(`  size ${n} failed: ${failure}`);
+    return { ...failedResult(n, failure, 0, []), sampleEvery: every };
+  }
   const workers: LoadWorker[] = [];
   const errors: string[] = [];
+  // Which part of the run a failure happened in: its message starts with it.
+  let stage = 'start (load workers)';
   try {
     await sleep(1000);
     const idle = sampleProcess(sut.mediaPid);
     const workerCount = Math.max(1, Math.ceil(n / options.perWorker));
-    // The workers' own deadline covers the join, the wait for every stream and the window (a
+    // The workers' own deadline covers the join, the waits for streams and the window (a
     // 16-person room on a busy machine took longer than the join allowance alone).
     const flowAllowance = options.flowSeconds ?? 15 + n;
     const lifetimeMs =
-      (60 + 5 * n + flowAllowance + options.warmupSeconds + options.seconds) * 1000;
+      (60 +
+        (5 + (options.settleSeconds ?? 0)) * n +
+        flowAllowance +
+        options.warmupSeconds +
+        options.seconds) *
+      1000;
+    const nodeFlags = options.loadProfileDir
+      ? ['--cpu-prof', `--cpu-prof-dir=${options.loadProfileDir}`]
+      : [];
     for (let i = 0; i < workerCount; i++) {
       workers.push(
-        await LoadWorker.start(sut.url, sut.roomId, lifetimeMs, every, options.sfu ?? 'moim'),
+        await LoadWorker.start(
+          sut.url,
+          sut.roomId,
+          lifetimeMs,
+          every,
+          options.sfu ?? 'moim',
+          {},
+          nodeFlags,
+        ),
       );
     }
     const joinMs: number[] = [];
+    stage = 'set-up (joins)';
     for (let i = 0; i < n; i++) {
       const worker = workers[i % workerCount];
       if (!worker) throw new Error('no worker');
       const added = await worker.add(i, 45_000);
       if (!added.ok) throw new Error(`participant ${i} failed to join: ${added.error ?? '?'}`);
       joinMs.push(added.ms);
+      if (options.settleSeconds !== undefined) {
+        const joined = i + 1;
+        await waitForFlow(workers, joined, options.settleSeconds, (flowing, why) => {
+          throw new Error(
+            `after participant ${i} joined, ${flowing}/${joined * (joined - 1)} streams ` +
+              `flowing within ${options.settleSeconds} s: ${why}`,
+          );
+        });
+      }
       log(`  joined ${i + 1}/${n} in ${Math.round(added.ms)} ms`);
     }
-    const wanted = n * (n - 1);
-    const flowDeadline = performance.now() + 1000 * (options.flowSeconds ?? 15 + n);
-    let flowing = 0;
-    while (performance.now() < flowDeadline) {
-      const statuses = await Promise.all(workers.map((w) => w.status()));
-      flowing = statuses.reduce((s, st) => s + st.flowing, 0);
-      if (flowing >= wanted) break;
-      await sleep(250);
-    }
-    if (flowing < wanted) {
-      const statuses = await Promise.all(workers.map((w) => w.status()));
-      const seen = new Set(statuses.flatMap((s) => s.flowingPairs));
-      const missing: string[] = [];
-      for (let s = 0; s < n; s++) {
-        for (let p = 0; p < n; p++)
-          if (s !== p && !seen.has(`${s}>${p}`)) missing.push(`${s}>${p}`);
-      }
-      throw new Error(
-        `only ${flowing}/${wanted} streams flowing (missing subscriber>publisher: ` +
-          `${missing.slice(0, 10).join(' ')}); ${statuses
-            .flatMap((s) => s.errors)
-            .slice(0, 3)
-            .join('; ')}`,
-      );
-    }
+    stage = 'set-up (every stream flowing)';
+    await waitForFlow(workers, n, options.flowSeconds ?? 15 + n, (flowing, why) => {
+      throw new Error(`only ${flowing}/${n * (n - 1)} streams flowing: ${why}`);
+    });
     const setupSeconds = (performance.now() - setupStarted) / 1000;
-    log(`  all ${wanted} streams flowing after ${round(setupSeconds)} s; warming up`);
+    log(`  all ${n * (n - 1)} streams flowing after ${round(setupSeconds)} s; warming up`);
     await sleep(options.warmupSeconds * 1000);
 
+    stage = 'measurement window';
     const startNs = nowNs() + 200_000_000n;
     const endNs = startNs + BigInt(Math.round(options.seconds * 1e9));
     for (const w of workers) w.send({ type: 'window', startNs, endNs });
@@ -233,6 +252,7 @@ export async function runRoom(options: RoomOptions): Promise<RoomResult> {
     const udpAfter = udpCounters();
     const load1 = loadAverage()[0];
     await sleep(1000); // let packets sent at the window's end arrive
+    stage = 'reports';
     const reports = await Promise.all(workers.map((w) => w.report()));
 
     const [mediaBefore, signalingBefore] = before;
@@ -306,54 +326,11 @@ export async function runRoom(options: RoomOptions): Promise<RoomResult> {
       errors: [...new Set(errors)].slice(0, 20),
     };
   } catch (e) {
-    const failure = e instanceof Error ? e.message : String(e);
+    const failure = `${stage}: ${e instanceof Error ? e.message : String(e)}`;
     log(`  size ${n} failed: ${failure}`);
     return { ...failedResult(n, failure, workers.length, errors), sampleEvery: every };
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
     await sut.stop();
   }
-}
-
-function failedResult(
-  size: number,
-  failure: string,
-  workers: number,
-  errors: string[],
-): RoomResult {
-  const nan = { p50: NaN, p95: NaN, p99: NaN };
-  return {
-    size,
-    ok: false,
-    failure,
-    workers,
-    sampleEvery: 1,
-    setupSeconds: NaN,
-    joinMsMedian: NaN,
-    windowSeconds: NaN,
-    windowUs: { startUs: NaN, endUs: NaN },
-    packetsInPerSecond: NaN,
-    packetsOutPerSecond: NaN,
-    expectedOutPerSecond: NaN,
-    mediaCpuPerSecond: NaN,
-    mediaUserPerSecond: NaN,
-    mediaSystemPerSecond: NaN,
-    packetsPerCpuSecond: NaN,
-    mediaRssIdleMB: NaN,
-    mediaRssMB: NaN,
-    rssPerParticipantMB: NaN,
-    signalingCpuPerSecond: NaN,
-    loadGenCpuPerSecond: NaN,
-    machineBusyPercent: NaN,
-    loadAverage1m: NaN,
-    lossPercent: NaN,
-    duplicates: 0,
-    unreadable: 0,
-    pacerSkipped: 0,
-    latency: nan,
-    latencyVideo: nan,
-    latencyAudio: nan,
-    udpDatagramsPerSecond: { in: NaN, out: NaN, rcvbufErrors: 0 },
-    errors,
-  };
 }

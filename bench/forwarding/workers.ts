@@ -20,8 +20,10 @@ export class LoadWorker {
     sfu: SfuKind = 'moim',
     /** the join benchmark's present participants: real VP8, no subscriptions */
     participants: Pick<Extract<ToWorker, { type: 'init' }>, 'clip' | 'subscribe'> = {},
+    /** node flags of the worker process (e.g. --cpu-prof) */
+    nodeFlags: string[] = [],
   ): Promise<LoadWorker> {
-    const w = new LoadWorker(forkTs('bench/load/worker.ts'));
+    const w = new LoadWorker(forkTs('bench/load/worker.ts', { nodeFlags }));
     const ready = w.expect('ready', 30_000);
     w.send({ type: 'init', url, roomId, maxLifetimeMs, sampleEvery, sfu, ...participants });
     await ready;

@@ -95,8 +95,8 @@ process.on('message', (raw: unknown) => {
       send({
         type: 'status',
         participants: participants.length,
-        flowing: meter.flowing.size,
-        flowingPairs: [...meter.flowing],
+        flowing: meter.flowingCount,
+        flowingPairs: meter.flowingPairs(),
         subscriptions: participants.reduce((s, p) => s + p.subscriptionCount, 0),
         errors: participants.flatMap((p) => p.errors),
       });
