@@ -112,10 +112,15 @@ export class LoadParticipant {
     const every = this.options.sampleEvery ?? 1;
     const pc = createPeer({ nack: every === 1 });
     const lean = every === 1 && (this.options.lean ?? true);
-    if (lean) leanReceiver(pc);
-    this.subscribers.set(feedId, pc);
     const meter = this.options.meter;
     const me = this.options.index;
+    if (lean) {
+      leanReceiver(pc, (kind, packet, offset, end) => {
+        const hint = kind === 'video' ? VIDEO_PROBE_OFFSET : AUDIO_PROBE_OFFSET;
+        meter.onReceived(me, readProbe(packet.subarray(offset, end), hint), nowNs());
+      });
+    }
+    this.subscribers.set(feedId, pc);
     pc.onTrack.subscribe((track) => {
       const offset = track.kind === 'video' ? VIDEO_PROBE_OFFSET : AUDIO_PROBE_OFFSET;
       track.onReceiveRtp.subscribe((rtp) => {

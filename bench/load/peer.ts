@@ -2,6 +2,7 @@
 import { RTCPeerConnection, RTCRtpCodecParameters } from 'werift';
 
 import { fastDatagramRtp } from '../../media-server/media/fastDatagram';
+import { directRtp, type MediaListener } from './directRtp';
 import {
   fastRouteRtp,
   installFastReceive,
@@ -107,8 +108,11 @@ export function sampleIncomingRtp(
  * out is werift's own overhead: its per-datagram event chain, a promise per event, a header
  * extension object per packet, a 5 ms NACK timer that never stops (fastReceive.ts and
  * fastDatagram.ts say which). A 16-person room is 240 such receivers on the load machine.
+ *
+ * With `direct`, a source's packets after its first go to `direct` by directRtp.ts (the same
+ * decryption, statistics and NACKs, without werift's per-packet objects) instead of the track.
  */
-export function leanReceiver(pc: RTCPeerConnection): void {
+export function leanReceiver(pc: RTCPeerConnection, direct?: MediaListener): void {
   installFastRtpHeaderParse();
   installFastReceive();
   installRtcpReports();
@@ -126,6 +130,7 @@ export function leanReceiver(pc: RTCPeerConnection): void {
       installSrtcp(d);
       leanTransportEvents(d);
       fastDatagramRtp(d);
+      if (direct) directRtp(pc, d, direct);
     }
   });
 }

@@ -1,0 +1,70 @@
+/**
+ * Where the load generator's CPU goes: one forwarding measurement with every load-generator
+ * process under `node --cpu-prof`, then the hot spots of the busiest one, cut to the
+ * measurement window (the 16-person room is limited by the load generator, not the server).
+ *
+ *   npx tsx bench/load-profile.ts --size 8 --seconds 8
+ */
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { runRoom } from './forwarding/run-room';
+import { summarizeProfile } from './lib/cpuprofile';
+import { ensureLoopbackOnly } from './lib/netns';
+
+const { values } = parseArgs({
+  options: {
+    size: { type: 'string', default: '8' },
+    seconds: { type: 'string', default: '8' },
+    'per-worker': { type: 'string', default: '4' },
+    top: { type: 'string', default: '25' },
+  },
+});
+
+async function main(): Promise<void> {
+  ensureLoopbackOnly();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'moim-load-prof-'));
+  try {
+    const r = await runRoom({
+      size: Number(values.size),
+      seconds: Number(values.seconds),
+      warmupSeconds: 2,
+      perWorker: Number(values['per-worker']),
+      sampleEvery: 1,
+      settleSeconds: 30,
+      loadProfileDir: dir,
+      log: (l) => console.log(l),
+    });
+    if (!r.ok) throw new Error(r.failure ?? 'failed');
+    console.log(
+      `in ${r.packetsInPerSecond}/s out ${r.packetsOutPerSecond}/s loss ${r.lossPercent} % ` +
+        `media ${r.mediaCpuPerSecond} CPU-s/s load generator ${r.loadGenCpuPerSecond} CPU-s/s`,
+    );
+    // Main threads only (under tsx, thread 1 is its loader); the busiest is the biggest file.
+    const files = readdirSync(dir)
+      .filter((f) => /\.\d+\.0\.\d+\.cpuprofile$/.test(f))
+      .map((f) => path.join(dir, f))
+      .sort((a, b) => statSync(b).size - statSync(a).size);
+    const file = files[0];
+    if (!file) throw new Error('no load-generator profile written');
+    const s = summarizeProfile(file, Number(values.top), r.windowUs);
+    console.log(`${s.profiledSeconds} s profiled, ${s.busyPercentOfProfile} % busy`);
+    for (const h of s.topSelf)
+      console.log(`${String(h.selfPercent).padStart(6)} % ${h.name} ${h.where}`);
+    console.log('by module:');
+    for (const m of s.byModule) console.log(`${String(m.selfPercent).padStart(6)} % ${m.module}`);
+    console.log('inclusive:');
+    for (const h of s.topInclusive) {
+      console.log(`${String(h.totalPercent ?? '').padStart(6)} % ${h.name} ${h.where}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
