@@ -19,10 +19,14 @@
  *   MOIM_ROOM16=1 unshare -n sh -c 'ip link set lo up && npx vitest run bench/room16.test.ts'
  * MOIM_ROOM16_OUT=<name> also writes the result to bench/results/<name>.json.
  */
-import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { loadNative, nativeUnavailable } from '../media-server/media/native';
 import { runRoom } from './forwarding/run-room';
-import { machineInfo } from './lib/machine';
+import { machineInfo, repoRoot } from './lib/machine';
 import { writeJson } from './lib/report';
 
 const SIZE = 16;
@@ -30,6 +34,16 @@ const SIZE = 16;
 // Skipped unless MOIM_ROOM16=1: it takes ~2 minutes and most of the machine (see above), so the
 // default `npm test` does not run it.
 describe.runIf(process.env['MOIM_ROOM16'] === '1')('a 16-person room', () => {
+  let fastPath = '';
+  beforeAll(() => {
+    // Built here when missing (fast when up to date), as npm test does; the media server and
+    // the load generator load it by themselves. Without a compiler both run their JS paths.
+    spawnSync(process.execPath, [path.join(repoRoot, 'native', 'build.mjs'), '--quiet'], {
+      stdio: 'inherit',
+    });
+    fastPath = loadNative() ? 'native addon' : (nativeUnavailable ?? '?');
+  }, 180_000);
+
   it('forwards every stream with < 0.5 % loss', { timeout: 600_000 }, async () => {
     const r = await runRoom({
       size: SIZE,
@@ -42,7 +56,7 @@ describe.runIf(process.env['MOIM_ROOM16'] === '1')('a 16-person room', () => {
       log: (l) => console.log(l),
     });
     console.log(
-      `N=${SIZE}: set-up ${r.setupSeconds} s, ${r.packetsInPerSecond} in/s, ` +
+      `N=${SIZE} (${fastPath}): set-up ${r.setupSeconds} s, ${r.packetsInPerSecond} in/s, ` +
         `${r.packetsOutPerSecond} out/s (expected ${r.expectedOutPerSecond}), loss ${r.lossPercent} %, ` +
         `media ${r.mediaCpuPerSecond} CPU-s/s (${r.packetsPerCpuSecond} pkts/CPU-s, RSS ${r.mediaRssMB} MB), ` +
         `signaling ${r.signalingCpuPerSecond}, load generator ${r.loadGenCpuPerSecond} CPU-s/s, ` +
@@ -51,7 +65,7 @@ describe.runIf(process.env['MOIM_ROOM16'] === '1')('a 16-person room', () => {
         `p50/p99 ${r.latency.p50}/${r.latency.p99} ms`,
     );
     const out = process.env['MOIM_ROOM16_OUT'];
-    if (out) writeJson(out, { machine: machineInfo(), result: r });
+    if (out) writeJson(out, { machine: machineInfo(), fastPath, result: r });
     expect(r.failure, 'the stage that failed, and why').toBeUndefined();
     expect(r.ok).toBe(true);
     // 16 × 120 packets/s published (the load generator kept its pace), each to 15 viewers.
