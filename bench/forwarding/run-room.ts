@@ -238,7 +238,9 @@ export async function runRoom(options: RoomOptions): Promise<RoomResult> {
     await sleep(options.warmupSeconds * 1000);
 
     stage = 'measurement window';
-    const startNs = nowNs() + 200_000_000n;
+    // A second's notice: a busy load process that got the window after it began would miss its
+    // first sends or receipts while the others counted theirs (checked below).
+    const startNs = nowNs() + 1_000_000_000n;
     const endNs = startNs + BigInt(Math.round(options.seconds * 1e9));
     for (const w of workers) w.send({ type: 'window', startNs, endNs });
     await sleep(Number(startNs - nowNs()) / 1e6);
@@ -255,6 +257,8 @@ export async function runRoom(options: RoomOptions): Promise<RoomResult> {
     stage = 'reports';
     const reports = await Promise.all(workers.map((w) => w.report()));
 
+    const late = Math.max(...reports.map((r) => r.meter.windowLateMs));
+    if (late > 0) throw new Error(`a load process got the window ${Math.round(late)} ms late`);
     const [mediaBefore, signalingBefore] = before;
     const [mediaAfter, signalingAfter] = after;
     if (!mediaBefore || !mediaAfter || !signalingBefore || !signalingAfter) {

@@ -4,7 +4,7 @@
  * numbers of all processes add up without clock games.
  */
 import { Histogram } from '../lib/stats';
-import { type Probe, StreamKind } from './probe';
+import { nowNs, type Probe, StreamKind } from './probe';
 
 export interface Window {
   startNs: bigint;
@@ -27,6 +27,11 @@ export interface MeterReport {
   unreadable: number;
   latencyVideo: [number, number][];
   latencyAudio: [number, number][];
+  /**
+   * How late the window reached this process, ms (0: before it began). Late, its sends and
+   * receipts at the window's start went uncounted while other processes counted theirs.
+   */
+  windowLateMs: number;
 }
 
 /** Participant indexes are below this (a room of the benchmarks has at most a few dozen). */
@@ -52,11 +57,13 @@ export class Meter {
   private unreadable = 0;
   private latencyVideo = new Histogram();
   private latencyAudio = new Histogram();
+  private windowLateMs = 0;
   /** subscriber>publisher pairs (pairKey) that have received at least one video packet, ever */
   readonly #flowing = new Set<number>();
 
   startWindow(w: Window): void {
     this.window = w;
+    this.windowLateMs = Math.max(0, Number(nowNs() - w.startNs) / 1e6);
     this.sentVideo = 0;
     this.sentAudio = 0;
     this.sentByPublisher.clear();
@@ -149,6 +156,7 @@ export class Meter {
       unreadable: this.unreadable,
       latencyVideo: this.latencyVideo.toSparse(),
       latencyAudio: this.latencyAudio.toSparse(),
+      windowLateMs: this.windowLateMs,
     };
   }
 }
