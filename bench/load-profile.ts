@@ -3,7 +3,7 @@
  * process under `node --cpu-prof`, then the hot spots of the busiest one, cut to the
  * measurement window (the 16-person room is limited by the load generator, not the server).
  *
- *   npx tsx bench/load-profile.ts --size 8 --seconds 8
+ *   npx tsx bench/load-profile.ts --size 16 --seconds 8 [--direct off] [--load-native off]
  */
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -20,12 +20,19 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '8' },
     'per-worker': { type: 'string', default: '4' },
     top: { type: 'string', default: '25' },
+    /** off: the load generator's receivers stay on werift's lean path (no directRtp.ts) */
+    direct: { type: 'string', default: 'on' },
+    /** off: the load generator decrypts in JS (the media server keeps its addon) */
+    'load-native': { type: 'string', default: 'on' },
   },
 });
 
 async function main(): Promise<void> {
   ensureLoopbackOnly();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'moim-load-prof-'));
+  // The load workers inherit this environment; the media server gets its own below.
+  if (values.direct === 'off') process.env['BENCH_LOAD_DIRECT'] = 'off';
+  if (values['load-native'] === 'off') process.env['MEDIA_NATIVE'] = 'off';
   try {
     const r = await runRoom({
       size: Number(values.size),
@@ -35,6 +42,7 @@ async function main(): Promise<void> {
       sampleEvery: 1,
       settleSeconds: 30,
       loadProfileDir: dir,
+      mediaEnv: { MEDIA_NATIVE: 'on' },
       log: (l) => console.log(l),
     });
     if (!r.ok) throw new Error(r.failure ?? 'failed');

@@ -19,6 +19,11 @@ import {
 } from './synth';
 
 const FRAME_NS = BigInt(Math.round(1e9 / VIDEO_FPS));
+/**
+ * Lean receivers take the direct path (directRtp.ts) past each source's first packet, unless
+ * BENCH_LOAD_DIRECT=off (bench/load-profile.ts's arm without it, to measure what it saves).
+ */
+const DIRECT = process.env['BENCH_LOAD_DIRECT'] !== 'off';
 const AUDIO_NS = 20_000_000n;
 /** Farther behind than this, the pacer skips instead of bursting (the load tool is saturated). */
 const MAX_BEHIND_NS = 200_000_000n;
@@ -115,10 +120,15 @@ export class LoadParticipant {
     const meter = this.options.meter;
     const me = this.options.index;
     if (lean) {
-      leanReceiver(pc, (kind, packet, offset, end) => {
-        const hint = kind === 'video' ? VIDEO_PROBE_OFFSET : AUDIO_PROBE_OFFSET;
-        meter.onReceived(me, readProbe(packet.subarray(offset, end), hint), nowNs());
-      });
+      leanReceiver(
+        pc,
+        DIRECT
+          ? (kind, packet, offset, end) => {
+              const hint = kind === 'video' ? VIDEO_PROBE_OFFSET : AUDIO_PROBE_OFFSET;
+              meter.onReceived(me, readProbe(packet.subarray(offset, end), hint), nowNs());
+            }
+          : undefined,
+      );
     }
     this.subscribers.set(feedId, pc);
     pc.onTrack.subscribe((track) => {
