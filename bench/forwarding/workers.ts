@@ -1,7 +1,7 @@
 /** The orchestrator's side of the load-generator processes. */
 import type { ChildProcess } from 'node:child_process';
 
-import { forkTs, isRecord, stopChild, waitForMessage } from '../lib/child';
+import { exited, forkTs, isRecord, stopChild, waitForMessage } from '../lib/child';
 import type { FromWorker, ToWorker, WorkerStatus } from '../load/messages';
 import type { SfuKind } from '../load/signaling';
 
@@ -80,6 +80,13 @@ export class LoadWorker {
       const stopped = this.expect('stopped', 8_000);
       this.send({ type: 'stop' });
       await stopped;
+      // It exits by itself next; a signal now would lose its CPU profile (--cpu-prof writes
+      // the profile at exit, a SIGTERM ends the process without it).
+      await new Promise<void>((resolve) => {
+        if (exited(this.child)) resolve();
+        this.child.once('exit', () => resolve());
+        setTimeout(resolve, 10_000).unref();
+      });
     } catch {
       // fall through to a signal
     }
