@@ -4,6 +4,7 @@
  * measurement window (the 16-person room is limited by the load generator, not the server).
  *
  *   npx tsx bench/load-profile.ts --size 16 --seconds 8 [--direct off] [--load-native off]
+ *     [--settle none] [--profile off]
  */
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -24,6 +25,10 @@ const { values } = parseArgs({
     direct: { type: 'string', default: 'on' },
     /** off: the load generator decrypts in JS (the media server keeps its addon) */
     'load-native': { type: 'string', default: 'on' },
+    /** seconds each join may take to settle (run-room settleSeconds); none: no wait */
+    settle: { type: 'string', default: '30' },
+    /** off: no profile, only the numbers (the profiler costs the load generator ~30 %) */
+    profile: { type: 'string', default: 'on' },
   },
 });
 
@@ -40,8 +45,9 @@ async function main(): Promise<void> {
       warmupSeconds: 2,
       perWorker: Number(values['per-worker']),
       sampleEvery: 1,
-      settleSeconds: 30,
-      loadProfileDir: dir,
+      settleSeconds: values.settle === 'none' ? undefined : Number(values.settle),
+      flowSeconds: 60,
+      loadProfileDir: values.profile === 'off' ? undefined : dir,
       mediaEnv: { MEDIA_NATIVE: 'on' },
       log: (l) => console.log(l),
     });
@@ -50,6 +56,8 @@ async function main(): Promise<void> {
       `in ${r.packetsInPerSecond}/s out ${r.packetsOutPerSecond}/s loss ${r.lossPercent} % ` +
         `media ${r.mediaCpuPerSecond} CPU-s/s load generator ${r.loadGenCpuPerSecond} CPU-s/s`,
     );
+    console.log(`set-up ${r.setupSeconds} s, machine ${r.machineBusyPercent} % busy`);
+    if (values.profile === 'off') return;
     // Main threads only (under tsx, thread 1 is its loader); the busiest is the biggest file.
     const files = readdirSync(dir)
       .filter((f) => /\.\d+\.0\.\d+\.cpuprofile$/.test(f))
