@@ -79,6 +79,15 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     }, ms);
   }
 
+  /** Resumed in place on a new socket: the grace period ends. True when I was shown reconnecting. */
+  endGrace(): boolean {
+    clearTimeout(this.#graceTimer);
+    this.#graceTimer = undefined;
+    const wasLost = this.connection === 'reconnecting';
+    this.connection = 'connected';
+    return wasLost;
+  }
+
   /** True when `token` is my resume token (compared in constant time). */
   acceptsResume(token: string): boolean {
     const given = Buffer.from(token);

@@ -110,7 +110,7 @@ export class SignalingSession {
       const admission = await this.#deps.access.enter(request, open, this.#doorstep, cancel.signal);
       if (signal.aborted) throw new AppError(ErrorCode.NotInRoom, 'The join was cancelled.');
       const room = this.#deps.rooms.getOrCreate(request.roomId);
-      const { participant, others, meeting, access } = await room.join(
+      const { participant, others, meeting, access, kept } = await room.join(
         { displayName: admission.displayName, access: admission, resume: request.resume },
         signal,
         member,
@@ -141,6 +141,7 @@ export class SignalingSession {
         ...(this.#deps.recordings ? { recording: this.#deps.recordings.state(room) } : {}),
         ...this.#deps.iceConfig(participant.id),
         resumeToken: participant.resumeToken,
+        ...(kept ? { resumed: true } : {}),
         ...(preparedSubscriptions ? { preparedSubscriptions } : {}),
         access: {
           ...access,
