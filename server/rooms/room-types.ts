@@ -55,6 +55,11 @@ export interface JoinRequest {
    * kept (same endpoints, new socket) with `keep`.
    */
   resume?: { participantId: string; token: string; keep?: boolean | undefined } | undefined;
+  /**
+   * The joining socket's network address. A kept membership must come back from where it was:
+   * a browser whose address changed has connections bound to an address that is gone.
+   */
+  address?: string | undefined;
 }
 
 /** Lets a join in progress find out that its caller went away (socket disconnected). */

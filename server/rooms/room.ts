@@ -161,7 +161,10 @@ export class Room extends EventEmitter<RoomEvents> {
   async join(request: JoinRequest, signal: JoinSignal, member: RoomMember): Promise<JoinOutcome> {
     this.#assertOpen();
     const resumed = this.#recovery.resumable(request.resume);
-    if (resumed && request.resume?.keep) return this.#recovery.keep(resumed, member);
+    if (resumed && request.resume?.keep) {
+      if (resumed.address === request.address) return this.#recovery.keep(resumed, member);
+      resumed.logger.info('join() | a resume from a new address replaces the membership');
+    }
     const occupied = this.#participants.size - (resumed ? 1 : 0) + this.#pendingJoins;
     if (occupied >= this.#maxParticipants) {
       throw new AppError(
@@ -190,6 +193,7 @@ export class Room extends EventEmitter<RoomEvents> {
         id,
         displayName: request.displayName,
         logger: this.logger.child({ participantId: id }),
+        address: request.address,
       });
       // One synchronous step: snapshot, membership, announcement (see RoomMember).
       const others = this.participants.map((other) => this.#info(other));
