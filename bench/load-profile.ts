@@ -4,7 +4,7 @@
  * measurement window (the 16-person room is limited by the load generator, not the server).
  *
  *   npx tsx bench/load-profile.ts --size 16 --seconds 8 [--direct off] [--load-native off]
- *     [--settle none] [--profile off]
+ *     [--media-native off] [--settle none] [--profile off]
  */
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -25,6 +25,8 @@ const { values } = parseArgs({
     direct: { type: 'string', default: 'on' },
     /** off: the load generator decrypts in JS (the media server keeps its addon) */
     'load-native': { type: 'string', default: 'on' },
+    /** off: the media server encrypts and decrypts in JS too (as a checkout without the addon) */
+    'media-native': { type: 'string', default: 'on' },
     /** seconds each join may take to settle (run-room settleSeconds); none: no wait */
     settle: { type: 'string', default: '30' },
     /** off: no profile, only the numbers (the profiler costs the load generator ~30 %) */
@@ -48,7 +50,7 @@ async function main(): Promise<void> {
       settleSeconds: values.settle === 'none' ? undefined : Number(values.settle),
       flowSeconds: 60,
       loadProfileDir: values.profile === 'off' ? undefined : dir,
-      mediaEnv: { MEDIA_NATIVE: 'on' },
+      mediaEnv: { MEDIA_NATIVE: values['media-native'] === 'off' ? 'off' : 'on' },
       log: (l) => console.log(l),
     });
     if (!r.ok) throw new Error(r.failure ?? 'failed');
