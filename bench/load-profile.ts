@@ -58,7 +58,12 @@ async function main(): Promise<void> {
       `in ${r.packetsInPerSecond}/s out ${r.packetsOutPerSecond}/s loss ${r.lossPercent} % ` +
         `media ${r.mediaCpuPerSecond} CPU-s/s load generator ${r.loadGenCpuPerSecond} CPU-s/s`,
     );
-    console.log(`set-up ${r.setupSeconds} s, machine ${r.machineBusyPercent} % busy`);
+    console.log(
+      `set-up ${r.setupSeconds} s, machine ${r.machineBusyPercent} % busy, media user ` +
+        `${r.mediaUserPerSecond} + system ${r.mediaSystemPerSecond} CPU-s/s, rcvbuf errors ` +
+        `${r.udpDatagramsPerSecond.rcvbufErrors}, pacer skipped ${r.pacerSkipped}, ` +
+        `duplicates ${r.duplicates}, p50/p99 ${r.latency.p50}/${r.latency.p99} ms`,
+    );
     if (values.profile === 'off') return;
     // Main threads only (under tsx, thread 1 is its loader); the busiest is the biggest file.
     const files = readdirSync(dir)
