@@ -25,8 +25,11 @@ export function trackClose(socket: Socket): void {
       seen.code = typeof code === 'number' ? code : undefined;
     });
   };
-  watch(socket.conn.transport);
-  socket.conn.on('upgrade', watch);
+  // A cluster owner's sockets are virtual (server/cluster): the edge that holds the real one reads it.
+  const conn = (socket as Partial<Pick<Socket, 'conn'>>).conn;
+  if (!conn) return;
+  watch(conn.transport);
+  conn.on('upgrade', watch);
 }
 
 /**
