@@ -25,6 +25,7 @@
 #include <sys/socket.h>
 
 #include "fanout.h"
+#include "recv.h"
 #include "srtp.h"
 
 /* Packets up to this size are built on the stack; larger ones (none in practice) on the heap. */
@@ -332,5 +333,6 @@ NAPI_MODULE_INIT() {
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   fanout_define(env, exports);
+  recv_define(env, exports);
   return exports;
 }

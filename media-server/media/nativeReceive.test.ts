@@ -1,0 +1,91 @@
+import dgram from 'node:dgram';
+import { describe, expect, it } from 'vitest';
+import { native } from './native';
+import { receiveAddonOf, receiveInAddon } from './nativeReceive';
+
+const addon = receiveAddonOf(native);
+
+function bound(): Promise<dgram.Socket> {
+  const s = dgram.createSocket('udp4');
+  return new Promise((resolve) => s.bind(0, '127.0.0.1', () => resolve(s)));
+}
+
+function closed(s: dgram.Socket): Promise<void> {
+  return new Promise((resolve) => s.close(() => resolve()));
+}
+
+async function until(ok: () => boolean, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+describe.skipIf(!addon)('receiving in the addon (recvmmsg)', () => {
+  it('hands every datagram to the message listeners, with its source, in order, in batches', async () => {
+    const a = await bound();
+    const b = await bound();
+    expect(receiveInAddon(a, addon)).toBe(true);
+    expect(receiveInAddon(a, addon)).toBe(false); // once per socket
+    const got: { data: Buffer; info: dgram.RemoteInfo }[] = [];
+    a.on('message', (data: Buffer, info: dgram.RemoteInfo) => got.push({ data, info }));
+    const before = addon?.recvStats() ?? { batches: 0, datagrams: 0 };
+    const n = 100;
+    // Sent in one turn of the loop: queued together, so read in few recvmmsg calls.
+    for (let i = 0; i < n; i++)
+      b.send(Buffer.from([i, 0xab, i ^ 0xff]), a.address().port, '127.0.0.1');
+    await until(() => got.length >= n, 3000, `${n} datagrams`);
+    const after = addon?.recvStats() ?? { batches: 0, datagrams: 0 };
+    expect(got.map((g) => g.data[0])).toEqual([...Array(n).keys()]);
+    expect(got.every((g, i) => g.data.equals(Buffer.from([i, 0xab, i ^ 0xff])))).toBe(true);
+    expect(got[0]?.info).toEqual({
+      address: '127.0.0.1',
+      family: 'IPv4',
+      port: b.address().port,
+      size: 3,
+    });
+    expect(after.datagrams - before.datagrams).toBe(n);
+    expect(after.batches - before.batches).toBeLessThan(n / 4);
+    // Each datagram is a buffer of its own (the forward path keeps payloads for NACKs).
+    const first = got[0]?.data;
+    expect(first && got[1] && first.buffer !== got[1].data.buffer).toBe(true);
+    await closed(a);
+    await closed(b);
+  });
+
+  it('stops before the socket closes: nothing is handed over after, and the port is free', async () => {
+    const a = await bound();
+    const b = await bound();
+    const port = a.address().port;
+    expect(receiveInAddon(a, addon)).toBe(true);
+    let count = 0;
+    a.on('message', () => count++);
+    b.send(Buffer.from('one'), port, '127.0.0.1');
+    await until(() => count === 1, 3000, 'first datagram');
+    await closed(a);
+    b.send(Buffer.from('two'), port, '127.0.0.1');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(count).toBe(1);
+    // The addon's copy of the fd is closed too: the port can be bound again.
+    const again = dgram.createSocket('udp4');
+    await new Promise<void>((resolve, reject) => {
+      again.once('error', reject);
+      again.bind(port, '127.0.0.1', () => resolve());
+    });
+    await closed(again);
+    await closed(b);
+  });
+
+  it('leaves the socket to Node with MEDIA_NATIVE_RECV=off or without the addon', async () => {
+    const a = await bound();
+    expect(receiveInAddon(a, null)).toBe(false);
+    process.env['MEDIA_NATIVE_RECV'] = 'off';
+    try {
+      expect(receiveInAddon(a, addon)).toBe(false);
+    } finally {
+      delete process.env['MEDIA_NATIVE_RECV'];
+    }
+    await closed(a);
+  });
+});
