@@ -22,18 +22,6 @@ interface DtlsShape {
 
 const installed = new WeakSet<object>();
 
-/** EXPERIMENT (issue 15): hold the first datagram after an idle spell so a burst is read in one wake-up. */
-const COALESCE_MS = Number(process.env['MEDIA_RECV_COALESCE_US'] ?? 0) / 1000;
-const IDLE_MS = 2;
-const waitCell = new Int32Array(new SharedArrayBuffer(4));
-let lastArrival = 0;
-
-function coalesce(): void {
-  const now = performance.now();
-  if (now - lastArrival > IDLE_MS) Atomics.wait(waitCell, 0, 0, COALESCE_MS);
-  lastArrival = performance.now();
-}
-
 /**
  * Takes the SRTP media of a connected transport straight from its socket to werift's `onRtp`
  * (where the router, the receivers and the forward path start). On its way werift passes every
@@ -52,7 +40,6 @@ export function fastDatagramRtp(dtls: unknown): void {
   if (!pair || !transport || !slow || installed.has(transport)) return;
   installed.add(transport);
   transport.onData = (data, addr) => {
-    if (COALESCE_MS > 0) coalesce();
     const b0 = data[0] ?? 0;
     const b1 = data[1] ?? 0;
     // RTP (RFC 7983 demux: first byte 128–191), not RTCP (PT 192–208 as werift tells them apart).

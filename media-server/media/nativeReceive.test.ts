@@ -1,7 +1,7 @@
 import dgram from 'node:dgram';
 import { describe, expect, it } from 'vitest';
 import { native } from './native';
-import { receiveAddonOf, receiveInAddon } from './nativeReceive';
+import { receiveAddonOf, receiveInAddon, socketFd } from './nativeReceive';
 
 const addon = receiveAddonOf(native);
 
@@ -52,6 +52,43 @@ describe.skipIf(!addon)('receiving in the addon (recvmmsg)', () => {
     expect(first && got[1] && first.buffer !== got[1].data.buffer).toBe(true);
     await closed(a);
     await closed(b);
+  });
+
+  it('sends what handlers forward during a batch in one sendmmsg per socket, in order', async () => {
+    const a = await bound();
+    const b = await bound();
+    const out = await bound();
+    const sink = await bound();
+    await new Promise<void>((resolve) => out.connect(sink.address().port, '127.0.0.1', resolve));
+    const ctx = native?.create(
+      1,
+      true,
+      Buffer.alloc(16, 1),
+      Buffer.alloc(14, 2),
+      Buffer.alloc(20, 3),
+    );
+    expect(ctx && receiveInAddon(a, addon)).toBe(true);
+    let seq = 100;
+    a.on('message', (data: Buffer) => {
+      if (ctx) native?.send(ctx, socketFd(out), 96, seq++, 0, 0x1234, 0, data);
+    });
+    const got: Buffer[] = [];
+    sink.on('message', (d: Buffer) => got.push(d));
+    const before = addon?.recvStats();
+    const n = 20;
+    for (let i = 0; i < n; i++) b.send(Buffer.alloc(200, i), a.address().port, '127.0.0.1');
+    await until(() => got.length >= n, 3000, `${n} forwarded`);
+    const after = addon?.recvStats();
+    // RTP sequence numbers (bytes 2-3, in the clear) in the order forwarded.
+    expect(got.map((d) => d.readUInt16BE(2))).toEqual([...Array(n).keys()].map((i) => 100 + i));
+    expect(got.every((d) => d.length === 12 + 200 + 10)).toBe(true);
+    expect((after?.batchedSends ?? 0) - (before?.batchedSends ?? 0)).toBe(n);
+    expect((after?.sendCalls ?? 0) - (before?.sendCalls ?? 0)).toBeLessThan(n / 2);
+    // Outside a batch (a timer, say) a send leaves at once.
+    if (ctx) native?.send(ctx, socketFd(out), 96, seq++, 0, 0x1234, 0, Buffer.alloc(50));
+    expect(addon?.recvStats().batchedSends).toBe(after?.batchedSends);
+    await until(() => got.length === n + 1, 3000, 'the direct send');
+    for (const s of [a, b, out, sink]) await closed(s);
   });
 
   it('stops before the socket closes: nothing is handed over after, and the port is free', async () => {

@@ -8,14 +8,19 @@ export interface NativeReceiver {
 
 /** The receiving half of the addon; an addon built before it has none (Node keeps reading). */
 export interface ReceiveAddon {
+  /** `coalesceUs`: how long the first read after an idle spell waits for the rest of a burst. */
   recvOpen(
     fd: number,
     handler: (data: Buffer, address: string, port: number) => void,
+    coalesceUs: number,
   ): NativeReceiver;
   /** No datagram is handed over after this, and the fd copy is closed. */
   recvClose(receiver: NativeReceiver): void;
-  /** recvmmsg calls that returned datagrams, and the datagrams, since the thread first read. */
-  recvStats(): { batches: number; datagrams: number };
+  /**
+   * Since the thread first read: recvmmsg calls that returned datagrams, the datagrams, the
+   * packets sent staged during batches (send_batch.c) and the sendmmsg calls that sent them.
+   */
+  recvStats(): { batches: number; datagrams: number; batchedSends: number; sendCalls: number };
 }
 
 export function receiveAddonOf(addon: unknown): ReceiveAddon | null {
@@ -42,7 +47,25 @@ function udpHandle(socket: dgram.Socket): UdpHandle | undefined {
   return handle as UdpHandle;
 }
 
+/** The fd of a bound UDP socket (−1 when closed or not a socket Node exposes). */
+export function socketFd(socket: dgram.Socket): number {
+  return udpHandle(socket)?.fd ?? -1;
+}
+
 const taken = new WeakSet<dgram.Socket>();
+
+/** `MEDIA_RECV_COALESCE_US` (0–100000, default 0): see ReceiveAddon.recvOpen. */
+export function coalesceMicros(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): number {
+  const raw = env['MEDIA_RECV_COALESCE_US']?.trim();
+  if (raw === undefined || raw === '') return 0;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 100_000) {
+    throw new Error(`MEDIA_RECV_COALESCE_US must be an integer from 0 to 100000, not "${raw}"`);
+  }
+  return n;
+}
 
 /**
  * Moves the reading of `socket` into the addon: every datagram still reaches the socket's
@@ -62,10 +85,14 @@ export function receiveInAddon(
   if (!handle || handle.fd < 0) return false;
   let receiver: NativeReceiver;
   try {
-    receiver = addon.recvOpen(handle.fd, (data, address, port) => {
-      const family = address.includes(':') ? 'IPv6' : 'IPv4';
-      socket.emit('message', data, { address, family, port, size: data.length });
-    });
+    receiver = addon.recvOpen(
+      handle.fd,
+      (data, address, port) => {
+        const family = address.includes(':') ? 'IPv6' : 'IPv4';
+        socket.emit('message', data, { address, family, port, size: data.length });
+      },
+      coalesceMicros(),
+    );
   } catch {
     return false;
   }

@@ -24,15 +24,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 #include <uv.h>
 
 #include "recv.h"
+#include "send_batch.h"
 
 /* Datagrams read per recvmmsg, and the largest one taken (ICE, DTLS, RTP and RTCP here are at
  * most a path MTU; a larger one is dropped, as a router would). */
 #define BATCH 32
 #define SLOT 4096
+/* "Idle": no batch handled for this long. */
+#define COALESCE_IDLE_NS 2000000ull
 
 typedef struct {
   uint8_t data[BATCH][SLOT];
@@ -40,6 +44,10 @@ typedef struct {
   struct iovec iov[BATCH];
   struct sockaddr_storage from[BATCH];
   uint64_t batches, datagrams;
+  /* Hold the first read after an idle spell this long (0: never), so a burst is read at once. */
+  uint64_t coalesce_ns;
+  uint64_t last_end;
+  SendBatch sends;
 } Slab;
 
 typedef struct {
@@ -61,6 +69,11 @@ static Slab *slab_of(napi_env env) {
   void *data = NULL;
   if (napi_get_instance_data(env, &data) == napi_ok && data) return (Slab *)data;
   return NULL;
+}
+
+SendBatch *send_batch_of(napi_env env) {
+  Slab *b = slab_of(env);
+  return b ? &b->sends : NULL;
 }
 
 static napi_value throw_error(napi_env env, const char *msg) {
@@ -102,6 +115,12 @@ static void on_readable(uv_poll_t *poll, int status, int events) {
   Receiver *r = (Receiver *)poll->data;
   Slab *b = slab_of(r->env);
   if (!b || r->closing || status < 0 || !(events & UV_READABLE)) return;
+  if (b->coalesce_ns && uv_hrtime() - b->last_end > COALESCE_IDLE_NS) {
+    /* Woken from idle by the first datagram of a burst: let the rest of it arrive, so this
+     * wake-up reads (and forwards) all of it, and the next sockets' are ready without one. */
+    struct timespec t = {0, (long)b->coalesce_ns};
+    nanosleep(&t, NULL);
+  }
   for (int i = 0; i < BATCH; i++) {
     b->iov[i].iov_base = b->data[i];
     b->iov[i].iov_len = SLOT;
@@ -119,6 +138,8 @@ static void on_readable(uv_poll_t *poll, int status, int events) {
   if (n <= 0) return;
   b->batches++;
   napi_env env = r->env;
+  uv_loop_t *loop = NULL;
+  if (napi_get_uv_event_loop(env, &loop) == napi_ok && loop) send_batch_open(&b->sends, loop);
   napi_handle_scope scope;
   if (napi_open_handle_scope(env, &scope) != napi_ok) return;
   napi_value resource, handler, global;
@@ -153,6 +174,7 @@ static void on_readable(uv_poll_t *poll, int status, int events) {
   }
   napi_close_callback_scope(env, cb_scope);
   napi_close_handle_scope(env, scope);
+  b->last_end = uv_hrtime();
 }
 
 static void on_closed(uv_handle_t *handle) {
@@ -178,19 +200,26 @@ static void stop(Receiver *r) {
 static void slab_free(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;
+  send_batch_dispose(&((Slab *)data)->sends);
   free(data);
 }
 
-/* recvOpen(fd, handler(buffer, address, port)) → a receiver on a dup of the socket fd. */
+/*
+ * recvOpen(fd, handler(buffer, address, port), coalesceUs) → a receiver on a dup of the socket
+ * fd. `coalesceUs` (the thread's, the last one given wins): how long the first read after an
+ * idle spell waits for the rest of a burst.
+ */
 static napi_value js_recv_open(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
+  size_t argc = 3;
+  napi_value argv[3];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   int32_t fd = -1;
+  uint32_t coalesce_us = 0;
   napi_valuetype t = napi_undefined;
-  if (argc < 2 || napi_get_value_int32(env, argv[0], &fd) != napi_ok || fd < 0 ||
-      napi_typeof(env, argv[1], &t) != napi_ok || t != napi_function) {
-    return throw_error(env, "recvOpen(fd, handler): bad arguments");
+  if (argc < 3 || napi_get_value_int32(env, argv[0], &fd) != napi_ok || fd < 0 ||
+      napi_typeof(env, argv[1], &t) != napi_ok || t != napi_function ||
+      napi_get_value_uint32(env, argv[2], &coalesce_us) != napi_ok || coalesce_us > 100000) {
+    return throw_error(env, "recvOpen(fd, handler, coalesceUs): bad arguments");
   }
   if (!slab_of(env)) {
     Slab *b = (Slab *)calloc(1, sizeof(Slab));
@@ -199,6 +228,7 @@ static napi_value js_recv_open(napi_env env, napi_callback_info info) {
       return throw_error(env, "recvOpen: out of memory");
     }
   }
+  slab_of(env)->coalesce_ns = (uint64_t)coalesce_us * 1000;
   uv_loop_t *loop = NULL;
   if (napi_get_uv_event_loop(env, &loop) != napi_ok || !loop) {
     return throw_error(env, "recvOpen: no event loop");
@@ -245,7 +275,7 @@ static napi_value js_recv_close(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* recvStats() → { batches, datagrams } of this thread since it first received. */
+/* recvStats() → { batches, datagrams, batchedSends, sendCalls } of this thread so far. */
 static napi_value js_recv_stats(napi_env env, napi_callback_info info) {
   (void)info;
   Slab *b = slab_of(env);
@@ -255,6 +285,10 @@ static napi_value js_recv_stats(napi_env env, napi_callback_info info) {
   napi_set_named_property(env, out, "batches", v);
   napi_create_double(env, b ? (double)b->datagrams : 0, &v);
   napi_set_named_property(env, out, "datagrams", v);
+  napi_create_double(env, b ? (double)b->sends.packets : 0, &v);
+  napi_set_named_property(env, out, "batchedSends", v);
+  napi_create_double(env, b ? (double)b->sends.calls : 0, &v);
+  napi_set_named_property(env, out, "sendCalls", v);
   return out;
 }
 
