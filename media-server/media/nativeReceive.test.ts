@@ -91,6 +91,35 @@ describe.skipIf(!addon)('receiving in the addon (recvmmsg)', () => {
     for (const s of [a, b, out, sink]) await closed(s);
   });
 
+  it('hands datagrams straight to werift’s transport while its listener is the only one', async () => {
+    const a = await bound();
+    const b = await bound();
+    let viaEvent = 0;
+    a.on('message', () => viaEvent++); // stands for werift's own listener
+    const direct: [Buffer, readonly [string, number]][] = [];
+    const transport = {
+      rinfo: undefined as unknown,
+      onData: (d: Buffer, addr: readonly [string, number]) => direct.push([d, addr]),
+    };
+    expect(receiveInAddon(a, addon, transport)).toBe(true);
+    for (let i = 0; i < 3; i++) b.send(Buffer.from([i]), a.address().port, '127.0.0.1');
+    await until(() => direct.length === 3, 3000, 'three datagrams');
+    expect(viaEvent).toBe(0);
+    expect(direct.map(([d, addr]) => [d[0], addr[0], addr[1]])).toEqual(
+      [0, 1, 2].map((i) => [i, '127.0.0.1', b.address().port]),
+    );
+    expect(transport.rinfo).toMatchObject({ address: '127.0.0.1', port: b.address().port });
+    // Someone else listens too: everyone gets the event, werift's listener included.
+    let other = 0;
+    a.on('message', () => other++);
+    b.send(Buffer.from([9]), a.address().port, '127.0.0.1');
+    await until(() => other === 1, 3000, 'the event');
+    expect(viaEvent).toBe(1);
+    expect(direct).toHaveLength(3);
+    await closed(a);
+    await closed(b);
+  });
+
   it('stops before the socket closes: nothing is handed over after, and the port is free', async () => {
     const a = await bound();
     const b = await bound();

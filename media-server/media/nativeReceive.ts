@@ -8,11 +8,9 @@ export interface NativeReceiver {
 
 /** The receiving half of the addon; an addon built before it has none (Node keeps reading). */
 export interface ReceiveAddon {
-  /** `coalesceUs`: how long the first read after an idle spell waits for the rest of a burst. */
   recvOpen(
     fd: number,
     handler: (data: Buffer, address: string, port: number) => void,
-    coalesceUs: number,
   ): NativeReceiver;
   /** No datagram is handed over after this, and the fd copy is closed. */
   recvClose(receiver: NativeReceiver): void;
@@ -54,19 +52,6 @@ export function socketFd(socket: dgram.Socket): number {
 
 const taken = new WeakSet<dgram.Socket>();
 
-/** `MEDIA_RECV_COALESCE_US` (0–100000, default 0): see ReceiveAddon.recvOpen. */
-export function coalesceMicros(
-  env: Readonly<Record<string, string | undefined>> = process.env,
-): number {
-  const raw = env['MEDIA_RECV_COALESCE_US']?.trim();
-  if (raw === undefined || raw === '') return 0;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 100_000) {
-    throw new Error(`MEDIA_RECV_COALESCE_US must be an integer from 0 to 100000, not "${raw}"`);
-  }
-  return n;
-}
-
 /**
  * Moves the reading of `socket` into the addon: every datagram still reaches the socket's
  * 'message' listeners (werift's transport, and through it ICE, DTLS, SRTP, fastDatagram.ts), with
@@ -79,20 +64,35 @@ export function coalesceMicros(
 export function receiveInAddon(
   socket: dgram.Socket,
   addon: ReceiveAddon | null = receiveAddonOf(native),
+  transport?: WeriftTransport,
 ): boolean {
   if (!addon || taken.has(socket) || process.env['MEDIA_NATIVE_RECV'] === 'off') return false;
   const handle = udpHandle(socket);
   if (!handle || handle.fd < 0) return false;
+  // One source per connection: its address info is made once, not per datagram.
+  let from: readonly [string, number] = ['', -1];
+  let info: dgram.RemoteInfo | undefined;
+  const deliver = (data: Buffer, address: string, port: number): void => {
+    if (address !== from[0] || port !== from[1] || !info) {
+      from = [address, port];
+      info = { address, family: address.includes(':') ? 'IPv6' : 'IPv4', port, size: 0 };
+    }
+    // werift's listener alone (the usual case): straight to its handler, as that listener
+    // would call it; anyone else listening gets the event itself.
+    if (transport && socket.listenerCount('message') === 1) {
+      transport.rinfo = info;
+      try {
+        transport.onData(data, from);
+      } catch {
+        // werift's listener logs "onData error" and goes on with the next datagram
+      }
+      return;
+    }
+    socket.emit('message', data, { ...info, size: data.length });
+  };
   let receiver: NativeReceiver;
   try {
-    receiver = addon.recvOpen(
-      handle.fd,
-      (data, address, port) => {
-        const family = address.includes(':') ? 'IPv6' : 'IPv4';
-        socket.emit('message', data, { address, family, port, size: data.length });
-      },
-      coalesceMicros(),
-    );
+    receiver = addon.recvOpen(handle.fd, deliver);
   } catch {
     return false;
   }
@@ -118,15 +118,21 @@ export function receiveInAddon(
   return true;
 }
 
+/** werift's UdpTransport (common/src/transport.js): what its 'message' listener does. */
+export interface WeriftTransport {
+  socket?: unknown;
+  rinfo?: unknown;
+  onData(data: Buffer, addr: readonly [string, number]): void;
+}
+
 interface DtlsShape {
-  iceTransport?: {
-    connection?: { nominated?: { protocol?: { transport?: { socket?: unknown } } } };
-  };
+  iceTransport?: { connection?: { nominated?: { protocol?: { transport?: WeriftTransport } } } };
 }
 
 /** receiveInAddon for the socket of a connected DTLS transport's nominated pair. */
 export function receiveNominatedInAddon(dtls: unknown): boolean {
-  const socket = (dtls as DtlsShape).iceTransport?.connection?.nominated?.protocol?.transport
-    ?.socket;
-  return socket instanceof dgram.Socket && receiveInAddon(socket);
+  const transport = (dtls as DtlsShape).iceTransport?.connection?.nominated?.protocol?.transport;
+  const socket = transport?.socket;
+  if (!(socket instanceof dgram.Socket) || typeof transport?.onData !== 'function') return false;
+  return receiveInAddon(socket, receiveAddonOf(native), transport);
 }

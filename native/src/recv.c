@@ -24,7 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 #include <uv.h>
 
@@ -35,8 +34,6 @@
  * most a path MTU; a larger one is dropped, as a router would). */
 #define BATCH 32
 #define SLOT 4096
-/* "Idle": no batch handled for this long. */
-#define COALESCE_IDLE_NS 2000000ull
 
 typedef struct {
   uint8_t data[BATCH][SLOT];
@@ -44,9 +41,6 @@ typedef struct {
   struct iovec iov[BATCH];
   struct sockaddr_storage from[BATCH];
   uint64_t batches, datagrams;
-  /* Hold the first read after an idle spell this long (0: never), so a burst is read at once. */
-  uint64_t coalesce_ns;
-  uint64_t last_end;
   SendBatch sends;
 } Slab;
 
@@ -115,12 +109,6 @@ static void on_readable(uv_poll_t *poll, int status, int events) {
   Receiver *r = (Receiver *)poll->data;
   Slab *b = slab_of(r->env);
   if (!b || r->closing || status < 0 || !(events & UV_READABLE)) return;
-  if (b->coalesce_ns && uv_hrtime() - b->last_end > COALESCE_IDLE_NS) {
-    /* Woken from idle by the first datagram of a burst: let the rest of it arrive, so this
-     * wake-up reads (and forwards) all of it, and the next sockets' are ready without one. */
-    struct timespec t = {0, (long)b->coalesce_ns};
-    nanosleep(&t, NULL);
-  }
   for (int i = 0; i < BATCH; i++) {
     b->iov[i].iov_base = b->data[i];
     b->iov[i].iov_len = SLOT;
@@ -174,7 +162,6 @@ static void on_readable(uv_poll_t *poll, int status, int events) {
   }
   napi_close_callback_scope(env, cb_scope);
   napi_close_handle_scope(env, scope);
-  b->last_end = uv_hrtime();
 }
 
 static void on_closed(uv_handle_t *handle) {
@@ -204,22 +191,16 @@ static void slab_free(napi_env env, void *data, void *hint) {
   free(data);
 }
 
-/*
- * recvOpen(fd, handler(buffer, address, port), coalesceUs) → a receiver on a dup of the socket
- * fd. `coalesceUs` (the thread's, the last one given wins): how long the first read after an
- * idle spell waits for the rest of a burst.
- */
+/* recvOpen(fd, handler(buffer, address, port)) → a receiver on a dup of the socket fd. */
 static napi_value js_recv_open(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
+  size_t argc = 2;
+  napi_value argv[2];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   int32_t fd = -1;
-  uint32_t coalesce_us = 0;
   napi_valuetype t = napi_undefined;
-  if (argc < 3 || napi_get_value_int32(env, argv[0], &fd) != napi_ok || fd < 0 ||
-      napi_typeof(env, argv[1], &t) != napi_ok || t != napi_function ||
-      napi_get_value_uint32(env, argv[2], &coalesce_us) != napi_ok || coalesce_us > 100000) {
-    return throw_error(env, "recvOpen(fd, handler, coalesceUs): bad arguments");
+  if (argc < 2 || napi_get_value_int32(env, argv[0], &fd) != napi_ok || fd < 0 ||
+      napi_typeof(env, argv[1], &t) != napi_ok || t != napi_function) {
+    return throw_error(env, "recvOpen(fd, handler): bad arguments");
   }
   if (!slab_of(env)) {
     Slab *b = (Slab *)calloc(1, sizeof(Slab));
@@ -228,7 +209,6 @@ static napi_value js_recv_open(napi_env env, napi_callback_info info) {
       return throw_error(env, "recvOpen: out of memory");
     }
   }
-  slab_of(env)->coalesce_ns = (uint64_t)coalesce_us * 1000;
   uv_loop_t *loop = NULL;
   if (napi_get_uv_event_loop(env, &loop) != napi_ok || !loop) {
     return throw_error(env, "recvOpen: no event loop");
