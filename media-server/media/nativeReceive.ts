@@ -8,16 +8,9 @@ export interface NativeReceiver {
 
 /** The receiving half of the addon; an addon built before it has none (Node keeps reading). */
 export interface ReceiveAddon {
-  /** The handler's datagram is the bytes (slab, offset, length), nobody else's. */
   recvOpen(
     fd: number,
-    handler: (
-      slab: ArrayBuffer,
-      offset: number,
-      length: number,
-      address: string,
-      port: number,
-    ) => void,
+    handler: (data: Buffer, address: string, port: number) => void,
   ): NativeReceiver;
   /** No datagram is handed over after this, and the fd copy is closed. */
   recvClose(receiver: NativeReceiver): void;
@@ -79,14 +72,7 @@ export function receiveInAddon(
   // One source per connection: its address info is made once, not per datagram.
   let from: readonly [string, number] = ['', -1];
   let info: dgram.RemoteInfo | undefined;
-  const deliver = (
-    slab: ArrayBuffer,
-    offset: number,
-    length: number,
-    address: string,
-    port: number,
-  ): void => {
-    const data = Buffer.from(slab, offset, length);
+  const deliver = (data: Buffer, address: string, port: number): void => {
     if (address !== from[0] || port !== from[1] || !info) {
       from = [address, port];
       info = { address, family: address.includes(':') ? 'IPv6' : 'IPv4', port, size: 0 };

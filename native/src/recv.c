@@ -6,8 +6,8 @@
  * MakeCallback, and after the last one of a wake-up reads once more only to hear EAGAIN (with
  * another 64 KiB buffer). Here a uv_poll on a dup() of the socket's fd reads everything queued
  * with one recvmmsg per wake-up and calls the JS handler per datagram inside one callback scope
- * (microtasks and nextTicks run once, after the batch): what JS gets is the same, bytes of its
- * own (a region of a slab shared with nothing else), the source address and port.
+ * (microtasks and nextTicks run once, after the batch): what JS gets is the same, a Buffer of its
+ * own, the source address and port.
  *
  * The dup keeps this poll apart from libuv's own watcher of the socket (which still sends, and
  * may wait for POLLOUT); Node's reading is stopped by the caller (recvStop). Closing: recvClose
@@ -34,8 +34,6 @@
  * most a path MTU; a larger one is dropped, as a router would). */
 #define BATCH 32
 #define SLOT 4096
-/* A receiver's slab: ~13 video packets. A retained payload (NACK history) keeps its slab. */
-#define RECV_SLAB 16384
 
 typedef struct {
   uint8_t data[BATCH][SLOT];
@@ -58,11 +56,6 @@ typedef struct {
   struct sockaddr_storage last;
   socklen_t last_len;
   napi_ref last_address;
-  /* Datagrams are copied into this ArrayBuffer one after another, each handed over as a view:
-   * one allocation per slab instead of one per datagram (what the GC spent its time on). */
-  napi_ref slab;
-  uint8_t *slab_data;
-  size_t slab_used;
 } Receiver;
 
 /* One slab per JS thread (environment): the batch is copied out before the next read. */
@@ -150,30 +143,16 @@ static void on_readable(uv_poll_t *poll, int status, int events) {
     struct msghdr *h = &b->msgs[i].msg_hdr;
     if (h->msg_flags & MSG_TRUNC) continue;
     b->datagrams++;
-    size_t len = b->msgs[i].msg_len;
-    if (!r->slab || r->slab_used + len > RECV_SLAB) {
-      napi_value ab;
-      void *data = NULL;
-      if (napi_create_arraybuffer(env, RECV_SLAB, &data, &ab) != napi_ok) continue;
-      if (r->slab) napi_delete_reference(env, r->slab);
-      r->slab = NULL;
-      napi_create_reference(env, ab, 1, &r->slab);
-      r->slab_data = (uint8_t *)data;
-      r->slab_used = 0;
-    }
-    napi_value argv[5], result;
+    napi_value argv[3], result;
     int port = 0;
-    argv[3] = address_string(r, &b->from[i], h->msg_namelen, &port);
-    memcpy(r->slab_data + r->slab_used, b->data[i], len);
-    if (!argv[3] || napi_get_reference_value(env, r->slab, &argv[0]) != napi_ok ||
-        napi_create_uint32(env, (uint32_t)r->slab_used, &argv[1]) != napi_ok ||
-        napi_create_uint32(env, (uint32_t)len, &argv[2]) != napi_ok ||
-        napi_create_int32(env, port, &argv[4]) != napi_ok) {
+    void *copy = NULL;
+    argv[1] = address_string(r, &b->from[i], h->msg_namelen, &port);
+    if (!argv[1] ||
+        napi_create_buffer_copy(env, b->msgs[i].msg_len, b->data[i], &copy, &argv[0]) != napi_ok ||
+        napi_create_int32(env, port, &argv[2]) != napi_ok) {
       continue;
     }
-    /* 8-byte aligned starts, as a Buffer of its own would have. */
-    r->slab_used += (len + 7) & ~(size_t)7;
-    if (napi_call_function(env, global, handler, 5, argv, &result) == napi_pending_exception) {
+    if (napi_call_function(env, global, handler, 3, argv, &result) == napi_pending_exception) {
       /* The handler threw: as an exception in Node's own 'message' handler, it is uncaught. */
       napi_value err;
       napi_get_and_clear_last_exception(env, &err);
@@ -190,7 +169,6 @@ static void on_closed(uv_handle_t *handle) {
   if (r->handler) napi_delete_reference(r->env, r->handler);
   if (r->resource) napi_delete_reference(r->env, r->resource);
   if (r->last_address) napi_delete_reference(r->env, r->last_address);
-  if (r->slab) napi_delete_reference(r->env, r->slab);
   if (r->async) napi_async_destroy(r->env, r->async);
   free(r);
 }
@@ -213,10 +191,7 @@ static void slab_free(napi_env env, void *data, void *hint) {
   free(data);
 }
 
-/*
- * recvOpen(fd, handler(arrayBuffer, offset, length, address, port)) → a receiver on a dup of the
- * socket fd; the datagram is the view (arrayBuffer, offset, length), no other's.
- */
+/* recvOpen(fd, handler(buffer, address, port)) → a receiver on a dup of the socket fd. */
 static napi_value js_recv_open(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
