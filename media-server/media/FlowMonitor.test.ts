@@ -43,7 +43,7 @@ describe('FlowMonitor', () => {
     m.stop();
   });
 
-  it('runs every monitor of a period on one timer, and no timer once all stopped', () => {
+  it('runs every monitor on the one beat timer, whatever its period, and none once all stopped', () => {
     const before = vi.getTimerCount();
     const a = monitor();
     const b = monitor();
@@ -52,7 +52,7 @@ describe('FlowMonitor', () => {
     b.m.start();
     expect(vi.getTimerCount() - before).toBe(1);
     c.m.start();
-    expect(vi.getTimerCount() - before).toBe(2);
+    expect(vi.getTimerCount() - before).toBe(1);
     expect(a.m.running && b.m.running && c.m.running).toBe(true);
     a.counters.video.packetsIn = 1;
     b.counters.audio.packetsIn = 1;
@@ -61,7 +61,7 @@ describe('FlowMonitor', () => {
     expect(b.events).toEqual(['in audio FLOWING']);
     a.m.stop();
     expect(a.m.running).toBe(false);
-    expect(vi.getTimerCount() - before).toBe(2);
+    expect(vi.getTimerCount() - before).toBe(1);
     // A stopped monitor is no longer checked: its stream going idle is not reported.
     vi.advanceTimersByTime(5000);
     expect(a.events).toEqual(['in video FLOWING']);
@@ -69,5 +69,24 @@ describe('FlowMonitor', () => {
     b.m.stop();
     c.m.stop();
     expect(vi.getTimerCount() - before).toBe(0);
+  });
+
+  it('checks a 250 ms monitor twice as often as a 500 ms one', () => {
+    const slow = monitor(500);
+    const fast = monitor(250);
+    slow.m.start();
+    fast.m.start();
+    slow.counters.video.packetsIn = 1;
+    fast.counters.video.packetsIn = 1;
+    vi.advanceTimersByTime(250);
+    vi.advanceTimersByTime(250);
+    // Four idle checks: 1 s for the fast one, 2 s for the slow one.
+    vi.advanceTimersByTime(1000);
+    expect(fast.events).toEqual(['in video FLOWING', 'in video NOT_FLOWING']);
+    expect(slow.events).toEqual(['in video FLOWING']);
+    vi.advanceTimersByTime(1000);
+    expect(slow.events).toEqual(['in video FLOWING', 'in video NOT_FLOWING']);
+    slow.m.stop();
+    fast.m.stop();
   });
 });

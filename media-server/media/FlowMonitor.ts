@@ -1,5 +1,6 @@
 import type { MediaKind } from './codecs';
 import type { Counters } from './counters';
+import { beat, beatsOf } from './beat';
 
 export type FlowState = 'FLOWING' | 'NOT_FLOWING';
 export type FlowDir = 'in' | 'out';
@@ -17,30 +18,31 @@ function slot(dir: FlowDir, kind: MediaKind): number {
 }
 
 /**
- * Monitors started with the same period share one timer: one wake-up of the process per period
- * for all endpoints instead of one per endpoint (a room of 8 has 64 endpoints, 128 wake-ups a
- * second at 500 ms each, none of them aligned; issue 15's fixed per-connection cost).
+ * Monitors started with the same period are checked together, on the process's one beat
+ * (beat.ts): one wake-up of the process per period for all endpoints instead of one per endpoint
+ * (a room of 8 has 64 endpoints, 128 wake-ups a second at 500 ms each, none of them aligned;
+ * issue 15's fixed per-connection cost), shared with the RTCP reports and the route checks.
  */
 class SharedTicker {
   readonly #monitors = new Set<FlowMonitor>();
-  #timer: NodeJS.Timeout | undefined;
+  readonly #beats: number;
+  readonly #onBeat = (): number => {
+    for (const monitor of this.#monitors) monitor.check();
+    return this.#monitors.size > 0 ? this.#beats : 0;
+  };
 
-  constructor(private readonly periodMs: number) {}
+  constructor(periodMs: number) {
+    this.#beats = beatsOf(periodMs);
+  }
 
   add(m: FlowMonitor): void {
     this.#monitors.add(m);
-    if (this.#timer) return;
-    this.#timer = setInterval(() => {
-      for (const monitor of this.#monitors) monitor.check();
-    }, this.periodMs);
-    this.#timer.unref();
+    if (!beat.has(this)) beat.add(this, this.#beats, this.#onBeat);
   }
 
   delete(m: FlowMonitor): void {
     this.#monitors.delete(m);
-    if (this.#monitors.size > 0 || !this.#timer) return;
-    clearInterval(this.#timer);
-    this.#timer = undefined;
+    if (this.#monitors.size === 0) beat.delete(this);
   }
 
   has(m: FlowMonitor): boolean {
@@ -61,8 +63,8 @@ function tickerFor(periodMs: number): SharedTicker {
 
 /**
  * Turns packet counters into KMS's MediaFlowIn/OutStateChanged: FLOWING as soon as a check sees new
- * packets, NOT_FLOWING after `idleChecks` checks without any. Checked on a timer shared by every
- * monitor of the same period (SharedTicker), from when its transport connects until release.
+ * packets, NOT_FLOWING after `idleChecks` checks without any. Checked on the process's beat, together
+ * with every monitor of the same period (SharedTicker), from when its transport connects until release.
  */
 export class FlowMonitor {
   readonly #state: FlowState[] = ['NOT_FLOWING', 'NOT_FLOWING', 'NOT_FLOWING', 'NOT_FLOWING'];

@@ -1,36 +1,36 @@
-/** How often the clock looks for due work; a report is at most this late. */
-const TICK_MS = 100;
+import { BEAT_MS, beat } from './beat';
 
 interface Entry {
+  /** when it is due, on the beat's clock (Date.now() ms) */
   next: number;
   /** Does the periodic work; false: the owner is gone, forget it. */
   run: () => boolean;
 }
 
 /**
- * One timer for every periodic per-connection job of the process (RTCP reports today), instead
- * of one timer, promise and abort listener per job and period. A job runs every 0.5–1.5 s (RFC
- * 3550 §6.2 randomises report intervals; this is werift's range) until its `run` says its owner
- * is gone. The interval is the clock's own: it runs only while some job is registered, so an
- * idle media server has no timer, and it does not keep the process alive.
+ * The periodic per-connection jobs of the process (RTCP reports), on the process's one beat
+ * (beat.ts) instead of a timer, promise and abort listener per job and period. A job runs every
+ * 0.5–1.5 s (RFC 3550 §6.2 randomises report intervals; this is werift's range) until its `run`
+ * says its owner is gone. A job runs at the beat nearest its drawn time, so its intervals are
+ * whole beats from 500 to 1500 ms. The clock is on the beat only while some job is registered:
+ * an idle media server has no timer, and it does not keep the process alive.
  */
 export class ReportClock {
   readonly #entries = new Map<object, Entry>();
-  #timer: NodeJS.Timeout | undefined;
+  readonly #onBeat = (): number => {
+    this.tick(Date.now());
+    return this.#entries.size > 0 ? 1 : 0;
+  };
 
   constructor(
     private readonly minMs = 500,
     private readonly spreadMs = 1000,
-    private readonly tickMs = TICK_MS,
   ) {}
 
   /** Runs `run` for `owner` from one period from now (replacing an earlier job of `owner`). */
   add(owner: object, run: () => boolean): void {
-    this.#entries.set(owner, { next: performance.now() + this.#period(), run });
-    if (!this.#timer) {
-      this.#timer = setInterval(() => this.tick(performance.now()), this.tickMs);
-      this.#timer.unref();
-    }
+    this.#entries.set(owner, { next: Date.now() + this.#period(), run });
+    if (!beat.has(this)) beat.add(this, 1, this.#onBeat);
   }
 
   delete(owner: object): void {
@@ -48,13 +48,16 @@ export class ReportClock {
   }
 
   get running(): boolean {
-    return this.#timer !== undefined;
+    return beat.has(this);
   }
 
-  /** Runs every job that is due at `now` (public for tests that drive the clock by hand). */
+  /**
+   * Runs every job due at `now` (Date.now() ms; public for tests that drive the clock by hand):
+   * due at the nearest beat, that is by half a beat from now.
+   */
   tick(now: number): void {
     for (const [owner, e] of this.#entries) {
-      if (e.next > now) continue;
+      if (e.next > now + BEAT_MS / 2) continue;
       let keep = false;
       try {
         keep = e.run();
@@ -73,8 +76,6 @@ export class ReportClock {
   }
 
   #stopIfIdle(): void {
-    if (this.#entries.size > 0 || !this.#timer) return;
-    clearInterval(this.#timer);
-    this.#timer = undefined;
+    if (this.#entries.size === 0) beat.delete(this);
   }
 }

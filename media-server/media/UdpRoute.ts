@@ -1,6 +1,6 @@
 import type dgram from 'node:dgram';
 import { bindIcePortsByNumber } from './lockedPort';
-import { ReportClock } from './ReportClock';
+import { beat } from './beat';
 
 // A route disconnects its socket (silent remote, retarget, werift sending elsewhere): the port
 // must survive that.
@@ -22,8 +22,6 @@ const MAX_HELD = 64;
  * A Chromium viewer sends RTCP about every second (0.5–1.5 s) and a STUN check every 2.5 s.
  */
 export const SILENT_MS = 1500;
-/** Every route's silence check on one timer, each every 250–500 ms (only while routes exist). */
-const routeClock = new ReportClock(250, 250, 250);
 
 const routes = new WeakMap<dgram.Socket, UdpRoute>();
 
@@ -40,7 +38,7 @@ const routes = new WeakMap<dgram.Socket, UdpRoute>();
  * A connected socket also drops what comes from any other address, so a browser whose address
  * changes mid-call (a phone leaving Wi-Fi, NAT rebinding) could not be heard checking its new
  * pair, and Chromium could not move the call there (issue 16: it took a full reconnect). So the
- * route watches what the pair receives (`heard`, read on the process's report clock, nothing per
+ * route watches what the pair receives (`heard`, read on the process's beat, nothing per
  * packet): silent for `SILENT_MS`, the socket is unconnected (`listening`) until the same remote
  * is heard again; a new address the browser nominates meanwhile is a new pair, hence a new route.
  * One route per socket: audio and video share it (bundle).
@@ -105,7 +103,8 @@ export class UdpRoute {
     // as an ECONNREFUSED 'error' event, which would crash the process without a listener.
     socket.on('error', onSocketError);
     this.#connect();
-    if (heard) routeClock.add(this, () => this.#watch());
+    // Every route's silence check on the process's beat, every 250 ms (only while routes exist).
+    if (heard) beat.add(this, 1, () => (this.#watch() ? 1 : 0));
   }
 
   get connected(): boolean {
@@ -163,7 +162,7 @@ export class UdpRoute {
     }
   }
 
-  /** On the report clock: false once the route is replaced or its socket closed (the job ends). */
+  /** On the beat: false once the route is replaced or its socket closed (the job ends). */
   #watch(): boolean {
     if (this.#state === 'off' || routes.get(this.#socket) !== this) return false;
     if (this.#handleState && this.#handleState.handle === null) return false;
@@ -189,7 +188,7 @@ export class UdpRoute {
     const was = this.#state;
     this.#state = 'off';
     if (was === 'connected') this.#disconnect();
-    routeClock.delete(this);
+    beat.delete(this);
     for (const d of this.#held.splice(0)) this.send(d);
   }
 

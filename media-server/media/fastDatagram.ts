@@ -1,4 +1,5 @@
-import { RtpPacket } from 'werift';
+import type { RtcpPacket } from 'werift';
+import { RtcpPacketConverter, RtpPacket } from 'werift';
 
 /** The parts of werift's transport stack one incoming datagram passes through. */
 interface Pair {
@@ -14,9 +15,11 @@ interface TransportShape {
 interface DtlsShape {
   state: string;
   srtp?: { decrypt(data: Buffer): Buffer };
+  srtcp?: { decrypt(data: Buffer): Buffer };
   bytesReceived: number;
   packetsReceived: number;
   onRtp: { execute(rtp: RtpPacket): void };
+  onRtcp: { execute(rtcp: RtcpPacket): void };
   iceTransport: { connection: { nominated?: Pair } };
 }
 
@@ -29,7 +32,9 @@ const installed = new WeakSet<object>();
  * `onDataReceived` event, the ICE connection's `onData` event with two listeners (the DTLS record
  * layer, which ignores it, and the SRTP one), and `isMedia`/`isRtcp`/`RtpPacket` through
  * CommonJS re-export getters: about a dozen calls per packet before the decryption, and the same
- * counters updated here. Everything that is not RTP (STUN, DTLS, RTCP), a datagram on a pair that
+ * counters updated here. SRTCP takes the same short cut to werift's `onRtcp` (decrypted, parsed and
+ * handed over packet by packet as werift does): a few RTCP packets a second each went through
+ * that whole stack cold, ~7 % of the busy time at N = 2. STUN and DTLS, a datagram on a pair that
  * is no longer the nominated one, and anything before DTLS is up take werift's own path.
  */
 export function fastDatagramRtp(dtls: unknown): void {
@@ -42,10 +47,17 @@ export function fastDatagramRtp(dtls: unknown): void {
   transport.onData = (data, addr) => {
     const b0 = data[0] ?? 0;
     const b1 = data[1] ?? 0;
-    // RTP (RFC 7983 demux: first byte 128–191), not RTCP (PT 192–208 as werift tells them apart).
-    const rtp = b0 > 127 && b0 < 192 && data.length >= 12 && (b1 < 192 || b1 > 208);
-    const srtp = d.srtp;
-    if (!rtp || !srtp || d.state !== 'connected' || d.iceTransport.connection.nominated !== pair) {
+    // RTP and RTCP (RFC 7983 demux: first byte 128–191); RTCP is PT 192–208 as werift tells.
+    const media = b0 > 127 && b0 < 192;
+    const rtcp = media && data.length >= 2 && b1 >= 192 && b1 <= 208;
+    const rtp = media && !rtcp && data.length >= 12;
+    const session = rtcp ? d.srtcp : d.srtp;
+    if (
+      !(rtp || rtcp) ||
+      !session ||
+      d.state !== 'connected' ||
+      d.iceTransport.connection.nominated !== pair
+    ) {
       slow(data, addr);
       return;
     }
@@ -53,9 +65,13 @@ export function fastDatagramRtp(dtls: unknown): void {
     pair.bytesReceived += data.length;
     d.bytesReceived += data.length;
     d.packetsReceived++;
+    if (rtcp) {
+      onRtcp(d, session, data);
+      return;
+    }
     let packet: RtpPacket;
     try {
-      packet = RtpPacket.deSerialize(srtp.decrypt(data));
+      packet = RtpPacket.deSerialize(session.decrypt(data));
     } catch {
       return; // unauthenticated (SrtpAuthenticationError) or malformed: werift drops it too
     }
@@ -65,4 +81,20 @@ export function fastDatagramRtp(dtls: unknown): void {
       // werift logs "RTP error" and goes on with the next datagram
     }
   };
+}
+
+function onRtcp(d: DtlsShape, srtcp: { decrypt(data: Buffer): Buffer }, data: Buffer): void {
+  let packets: RtcpPacket[];
+  try {
+    packets = RtcpPacketConverter.deSerialize(srtcp.decrypt(data));
+  } catch {
+    return; // unauthenticated or malformed: werift drops it too
+  }
+  for (const p of packets) {
+    try {
+      d.onRtcp.execute(p);
+    } catch {
+      // werift logs "RTCP error" and goes on with the next packet
+    }
+  }
 }

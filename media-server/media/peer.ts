@@ -18,6 +18,7 @@ import { installFastRtpHeaderParse } from './fastRtpHeader';
 import { installNackParseBound } from './nackParse';
 import { fastRouteRtp, installFastReceive, leanEvent, leanTransportEvents } from './fastReceive';
 import { fastDatagramRtp } from './fastDatagram';
+import { receiveNominatedInAddon } from './nativeReceive';
 import { followNomination } from './iceFollow';
 import { NackGenerator } from './NackGenerator';
 import { installRtcpReports } from './rtcpReports';
@@ -141,12 +142,14 @@ export class Peer {
     });
     this.pc.connectionStateChange.subscribe((s) => {
       if (this.#closed) return;
-      // SRTP sessions exist once DTLS is up: SRTP in and SRTCP both ways on the fast path now.
+      // SRTP sessions exist once DTLS is up: SRTP in and SRTCP both ways on the fast path now,
+      // and the socket read by the addon (nativeReceive.ts).
       if (s === 'connected') {
         for (const d of this.pc.dtlsTransports) {
           installSrtpReader(d);
           installSrtcp(d);
           leanTransportEvents(d);
+          receiveNominatedInAddon(d);
           fastDatagramRtp(d);
           followNomination(d.iceTransport.connection);
         }

@@ -25,6 +25,8 @@
 #include <sys/socket.h>
 
 #include "fanout.h"
+#include "recv.h"
+#include "send_batch.h"
 #include "srtp.h"
 
 /* Packets up to this size are built on the stack; larger ones (none in practice) on the heap. */
@@ -128,6 +130,8 @@ static napi_value js_protect(napi_env env, napi_callback_info info) {
 /*
  * send(ctx, fd, b1, seq, ts, ssrc, roc, payload) → bytes sent, or −errno (EAGAIN: the socket
  * buffer is full, the datagram is dropped like a lost packet). `fd` is a *connected* UDP socket.
+ * Called while a receive batch is handled (recv.c), it stages the packet instead and returns its
+ * length: the batch's packets leave in the check phase, one sendmmsg per socket.
  */
 static napi_value js_send(napi_env env, napi_callback_info info) {
   size_t argc = 8;
@@ -139,8 +143,16 @@ static napi_value js_send(napi_env env, napi_callback_info info) {
       fd < 0) {
     return throw_error(env, "send(ctx, fd, b1, seq, ts, ssrc, roc, payload): bad arguments");
   }
-  uint8_t stack[STACK_PACKET];
   size_t need = RTP_HEADER + a.n + GCM_TAG;
+  /* While a receive batch is handled: staged, sent with the batch's others (send_batch.c). */
+  uint8_t *slot = send_batch_slot(env, fd, need);
+  if (slot) {
+    int64_t n = srtp_protect(a.c, slot, a.b1, a.seq, a.ts, a.ssrc, a.roc, a.payload, a.n);
+    if (n < 0) return int_value(env, -EINVAL);
+    send_batch_commit(env, fd, (size_t)n);
+    return int_value(env, n);
+  }
+  uint8_t stack[STACK_PACKET];
   uint8_t *buf = need <= sizeof(stack) ? stack : (uint8_t *)malloc(need);
   if (!buf) return throw_error(env, "out of memory");
   int64_t len = srtp_protect(a.c, buf, a.b1, a.seq, a.ts, a.ssrc, a.roc, a.payload, a.n);
@@ -332,5 +344,6 @@ NAPI_MODULE_INIT() {
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   fanout_define(env, exports);
+  recv_define(env, exports);
   return exports;
 }
