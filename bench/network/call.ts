@@ -9,7 +9,10 @@ import { type Browser, chromium, type Page } from '@playwright/test';
 import { chromiumArgs } from '../../e2e/chromiumArgs';
 
 // In-page code as strings: tsx's compiled functions carry helpers that do not exist in the page.
-/** With BENCH_NET_DEBUG: every connection's and socket's state changes, on the console. */
+/**
+ * With BENCH_NET_DEBUG: every connection's and socket's state changes, and the start of every
+ * signaling frame either way, on the console (where a recovery spends its time).
+ */
 const TRACE = `(() => {
   const Native = window.RTCPeerConnection;
   let n = 0;
@@ -39,9 +42,12 @@ const TRACE = `(() => {
   window.WebSocket = class extends WS {
     constructor(u, p) {
       super(u, p);
+      console.log('ws new');
+      this.addEventListener('message', (e) => console.log('ws recv ' + String(e.data).slice(0, 60)));
       this.addEventListener('open', () => console.log('ws open'));
       this.addEventListener('close', (e) => console.log('ws close ' + e.code));
     }
+    send(d) { console.log('ws send ' + String(d).slice(0, 60)); super.send(d); }
   };
 })();`;
 

@@ -6,42 +6,25 @@ import { CallRequestError, toCallError } from './CallError';
 import { DeferredLifecycle } from './DeferredLifecycle';
 import { LocalControls } from './LocalControls';
 import { LocalPublications } from './LocalPublications';
-import { LocalTracks, type LocalTracksInit } from './LocalTracks';
+import { LocalTracks } from './LocalTracks';
 import type { IceSettings } from './OutgoingPublication';
 import { PlannedRestart } from './PlannedRestart';
 import { CallNetwork } from './recovery/CallNetwork';
-import type { PreparedJoin } from './PreparedJoin';
 import { Roster } from './Roster';
 import { listenToRoom } from './roomEvents';
 import { SignalingClient } from './SignalingClient';
 import { SpeakingMonitor, type VoiceLink } from './SpeakingMonitor';
 import { StreamRegistry } from './StreamRegistry';
 import { Subscriptions, type TileSize } from './Subscriptions';
-import { extensionJoinFields, type CallExtension } from './CallExtension';
+import { extensionJoinFields } from './CallExtension';
+import type { CallSessionOptions } from './CallSessionOptions';
+import { RejoinPacer } from './recovery/RejoinPacer';
 import { LocalScreenShare, localScreenId } from './LocalScreenShare';
-
-/**
- * What the prejoin screen hands to the call: my name, my (already open) devices, and what it
- * prepared before the click (socket, connections and offers; issue 18), now the call's.
- */
-export interface JoinChoice {
-  displayName: string;
-  media: LocalTracksInit & { audioOutputId: string | null };
-  prepared?: PreparedJoin | undefined;
-}
 
 /** A restart announced only by SHUTTING_DOWN (no `server:restarting`): wait this long first. */
 const defaultRestartWaitMs = 2000;
 export { localScreenId } from './LocalScreenShare';
-
-export interface CallSessionOptions extends JoinChoice {
-  roomId: string;
-  /** From the room link of an embedding product (`?token=`, ROOM_TOKEN_SECRET): sent with every join. */
-  joinToken?: string | undefined;
-  extensions?: CallExtension[];
-  /** Injected by tests; the default connects to the page's own origin. */
-  createSignaling?: () => SignalingClient;
-}
+export type { CallSessionOptions, JoinChoice } from './CallSessionOptions';
 
 /**
  * The call without React: owns the socket and the room membership; my publications
@@ -70,8 +53,7 @@ export class CallSession {
   );
   readonly #speaking: SpeakingMonitor;
   #ended = false;
-  #lastRejoin = 0;
-  #rejoinTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #rejoins = new RejoinPacer();
 
   constructor(store: CallStoreApi, options: CallSessionOptions) {
     // Nothing with side effects here: StrictMode may construct and discard an instance.
@@ -151,8 +133,11 @@ export class CallSession {
     });
     socket.on('disconnect', (reason) => {
       if (this.#ended) return;
-      // A restart's own disconnect keeps its banner (and countdown); anything else is a loss.
-      this.#suspend(this.#restart.active ? null : 'lost');
+      // A restart's own disconnect keeps its banner (and countdown); anything else is a loss,
+      // whose connections are kept for the resume when it is the network's (issue 16).
+      const lost = !this.#restart.active && reason !== 'io server disconnect';
+      if (lost && this.network.hold()) this.#store.getState().setSignaling('lost');
+      else this.#suspend(this.#restart.active ? null : 'lost');
       if (reason === 'io server disconnect' && !this.#restart.active) socket.connect();
     });
     socket.on('connect_error', () => {
@@ -232,8 +217,17 @@ export class CallSession {
     if (this.#ended) return;
     const state = this.#store.getState();
     storeHostCredential(this.#options.roomId, result.access?.hostCredential);
+    const kept = this.network.settle(result);
+    if (kept === 'replaced') this.#closeConnections();
     this.#selfId = result.selfId;
     this.#ice = this.network.joined(result);
+    if (kept === 'kept') {
+      // Same membership, same endpoints: only what changed while I was away changes.
+      state.setJoined(result.selfId);
+      this.#options.extensions?.forEach((extension) => extension.joined(result));
+      this.#roster.reconcile(result.participants);
+      return;
+    }
     state.clearParticipants();
     state.clearScreens();
     this.#roster.clear();
@@ -291,17 +285,9 @@ export class CallSession {
   /** Leaves and joins again on the same socket: new endpoints for me and for everyone I see. */
   async #rejoin(): Promise<void> {
     const signaling = this.#signaling;
-    if (!signaling || this.#ended || this.#rejoinTimer) return;
-    const wait = this.#lastRejoin + 5000 - Date.now();
-    if (wait > 0) {
-      // At most one rejoin per 5 s; a later failure still gets one.
-      this.#rejoinTimer = setTimeout(() => {
-        this.#rejoinTimer = undefined;
-        void this.#rejoin();
-      }, wait);
-      return;
-    }
-    this.#lastRejoin = Date.now();
+    // Held for a resume: the socket's `connect` resumes, or rebuilds what it cannot keep.
+    if (!signaling || this.#ended || this.network.held) return;
+    if (!this.#rejoins.admit(() => void this.#rejoin())) return;
     this.#closeConnections();
     await signaling.leave().catch(() => undefined);
     await this.#join();
@@ -372,7 +358,7 @@ export class CallSession {
     this.#speaking.stop();
     this.#restart.end();
     this.network.stop();
-    clearTimeout(this.#rejoinTimer);
+    this.#rejoins.stop();
     this.#closeConnections();
     this.#options.prepared?.close();
     this.#publications.stop();

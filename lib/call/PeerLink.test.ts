@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 
-import { PeerLink } from './PeerLink';
+import { PeerLink, stallMs } from './PeerLink';
 import type { PreparedConnection } from './PreparedConnection';
 import type { LinkHealth } from './recovery/LinkHealth';
 
@@ -14,7 +14,11 @@ function fakePc() {
   };
 }
 
-function link(pc: ReturnType<typeof fakePc>, health: LinkHealth): PeerLink {
+function link(
+  pc: ReturnType<typeof fakePc>,
+  health: LinkHealth,
+  onState: (state: string) => void = () => undefined,
+): PeerLink {
   const prepared = { pc, audio: null, video: null } as unknown as PreparedConnection;
   return new PeerLink({
     direction: 'recvonly',
@@ -22,7 +26,7 @@ function link(pc: ReturnType<typeof fakePc>, health: LinkHealth): PeerLink {
     iceServers: [],
     iceTransportPolicy: 'all',
     signals: { offer: () => Promise.resolve(''), candidate: () => undefined },
-    onState: () => undefined,
+    onState,
     health,
     prepared,
   });
@@ -42,6 +46,7 @@ describe('PeerLink', () => {
       closed: vi.fn(),
       disconnected: vi.fn(),
       addressChanged: vi.fn(),
+      held: () => false,
     };
     const pc = fakePc();
     const l = link(pc, health);
@@ -56,5 +61,68 @@ describe('PeerLink', () => {
     pc.onicecandidate?.({ candidate: host('10.79.0.3') });
     expect(health.addressChanged).toHaveBeenCalledTimes(1);
     l.close();
+  });
+
+  function stalled(held: { value: boolean }) {
+    const states: string[] = [];
+    const pc = fakePc();
+    const health: LinkHealth = {
+      opened: () => undefined,
+      closed: () => undefined,
+      disconnected: () => undefined,
+      addressChanged: () => undefined,
+      held: () => held.value,
+    };
+    const l = link(pc, health, (state) => states.push(state));
+    const to = (state: RTCPeerConnectionState): void => {
+      pc.connectionState = state;
+      pc.onconnectionstatechange?.();
+    };
+    to('connected');
+    to('disconnected');
+    return { l, states, to };
+  }
+
+  it('replaces a connection stalled for stallMs, but not while it is kept for a resume', async () => {
+    vi.useFakeTimers();
+    try {
+      const free = stalled({ value: false });
+      await vi.advanceTimersByTimeAsync(stallMs);
+      expect(free.states.at(-1)).toBe('failed');
+      free.l.close();
+
+      const held = { value: true };
+      const kept = stalled(held);
+      await vi.advanceTimersByTimeAsync(stallMs * 5);
+      expect(kept.states).not.toContain('failed');
+      // The resume kept the endpoint: a short wait for the path, then it is given up.
+      held.value = false;
+      kept.l.expectBack(500);
+      await vi.advanceTimersByTimeAsync(499);
+      expect(kept.states).not.toContain('failed');
+      await vi.advanceTimersByTimeAsync(1);
+      expect(kept.states.at(-1)).toBe('failed');
+      kept.l.close();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('keeps a connection whose path came back before the resume answered', async () => {
+    vi.useFakeTimers();
+    try {
+      const held = { value: true };
+      const kept = stalled(held);
+      await vi.advanceTimersByTimeAsync(stallMs * 2);
+      kept.to('connected');
+      held.value = false;
+      kept.l.expectBack(500);
+      await vi.advanceTimersByTimeAsync(stallMs * 2);
+      expect(kept.states.at(-1)).toBe('connected');
+      expect(kept.states).not.toContain('failed');
+      kept.l.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -157,12 +157,29 @@ export class PeerLink {
     }
     if (this.#stallTimer) return;
     this.options.health?.disconnected();
+    this.#failUnlessBack(stallMs);
+  }
+
+  /**
+   * The resume kept this connection's endpoint (issue 16): a connection that is not back within
+   * `ms` (its path did not return, e.g. a new address) counts as failed and is replaced.
+   */
+  expectBack(ms: number): void {
+    if (this.#closed || !this.#wasConnected || this.pc.connectionState === 'connected') return;
+    clearTimeout(this.#stallTimer);
+    this.#failUnlessBack(ms);
+  }
+
+  #failUnlessBack(ms: number): void {
     this.#stallTimer = setTimeout(() => {
       this.#stallTimer = undefined;
-      if (!this.#closed && this.pc.connectionState === 'disconnected') {
-        this.options.onState('failed');
-      }
-    }, stallMs);
+      const state = this.pc.connectionState;
+      // `failed` was reported as it happened.
+      if (this.#closed || state === 'connected' || state === 'failed') return;
+      // Kept for a resume: nothing can be offered before it, which decides (expectBack).
+      if (this.options.health?.held()) this.#failUnlessBack(ms);
+      else this.options.onState('failed');
+    }, ms);
   }
 
   close(): void {

@@ -41,6 +41,33 @@ export class Roster {
     this.#refreshPerson(info.id);
   }
 
+  /**
+   * A resume kept my membership (issue 16): the room as the answer shows it replaces what I knew,
+   * changing only what changed while my signaling was lost, so kept subscriptions stay.
+   */
+  reconcile(others: ParticipantInfo[]): void {
+    const state = this.#store.getState();
+    const present = new Set(others.map((info) => info.id));
+    for (const id of state.order) {
+      if (!state.participants[id]?.isLocal && !present.has(id)) this.removeParticipant(id);
+    }
+    for (const info of others) {
+      if (!this.#store.getState().participants[info.id]) {
+        this.addParticipant(info);
+        continue;
+      }
+      this.updateParticipant(info);
+      const live = new Set(info.publications.map((publication) => publication.id));
+      for (const [id, publication] of [...this.#publications]) {
+        if (publication.participantId === info.id && !live.has(id)) this.removePublication(id);
+      }
+      for (const publication of info.publications) {
+        if (this.#publications.has(publication.id)) this.updatePublication(publication);
+        else this.addPublication(publication);
+      }
+    }
+  }
+
   updateParticipant(info: ParticipantInfo): void {
     this.#store.getState().patchParticipant(info.id, {
       displayName: info.displayName,

@@ -20,6 +20,11 @@ export const qualityJoinFields = {
     .object({
       participantId: z.string().min(1).max(64),
       token: z.string().min(1).max(resumeTokenMaxLength),
+      /**
+       * The browser kept its connections through the loss: keep the membership and its endpoints
+       * (only the socket changes) rather than replacing them.
+       */
+      keep: z.boolean().optional(),
     })
     .optional(),
 };
@@ -30,6 +35,11 @@ export type QualityJoinFields = z.input<typeof qualityJoinSchema>;
 export interface QualityJoinResult {
   /** Secret of this membership: present it as `resume.token` on the next join after a loss. */
   resumeToken?: string;
+  /**
+   * The membership was kept (`resume.keep`): same id, same endpoints; the snapshot stands for the
+   * events the lost socket missed. Absent: a new membership, every connection is new.
+   */
+  resumed?: boolean;
 }
 
 /** `ParticipantInfo.connection`: absent means connected. */

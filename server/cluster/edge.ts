@@ -8,6 +8,7 @@ import type { Logger } from '../logger';
 import type { ClusterBus } from './bus';
 import type { RoomDirectory } from './directory';
 import type { OwnerMessage } from './messages';
+import { disconnectReason, trackClose } from '../signaling/disconnectReason';
 
 type Ack = (...result: unknown[]) => void;
 
@@ -82,7 +83,10 @@ export class RelayEdge {
     socket.onAnyOutgoing((event: string) => {
       if (event === 'room:closed') state.localJoined = false;
     });
-    socket.on('disconnect', (reason: string) => this.#unlink(state, reason));
+    trackClose(socket);
+    socket.on('disconnect', (reason: string) =>
+      this.#unlink(state, disconnectReason(socket, reason)),
+    );
   }
 
   async #route(

@@ -21,6 +21,8 @@ interface ParticipantOptions {
   id: string;
   displayName: string;
   logger: Logger;
+  /** Where my signaling came from when I joined (a resume from elsewhere cannot keep my endpoints). */
+  address?: string | undefined;
 }
 
 /**
@@ -32,6 +34,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   readonly id: string;
   readonly displayName: string;
   readonly logger: Logger;
+  readonly address: string | undefined;
   /** Mine, including those still negotiating (they count against the caps but are not shown). */
   readonly #publications = new Map<string, Publication>();
   readonly #subscriptions = new Map<string, Subscription>();
@@ -55,6 +58,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     this.id = options.id;
     this.displayName = options.displayName;
     this.logger = options.logger;
+    this.address = options.address;
   }
 
   get closed(): boolean {
@@ -77,6 +81,15 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       this.#graceTimer = undefined;
       if (!this.#closed) expire();
     }, ms);
+  }
+
+  /** Resumed in place on a new socket: the grace period ends. True when I was shown reconnecting. */
+  endGrace(): boolean {
+    clearTimeout(this.#graceTimer);
+    this.#graceTimer = undefined;
+    const wasLost = this.connection === 'reconnecting';
+    this.connection = 'connected';
+    return wasLost;
   }
 
   /** True when `token` is my resume token (compared in constant time). */

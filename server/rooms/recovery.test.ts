@@ -6,51 +6,12 @@
  */
 
 import { describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 
 import { ErrorCode } from '../../lib/protocol';
 import { useEmbeddedCall } from '../test/embedded-call';
+import { mediaServerObjects } from '../test/media-objects';
 import { connectClient, join, silence, joined, nextEvent, waitUntil } from '../test/harness';
 import { Publisher, Viewer } from '../test/peers';
-
-/** Every object the media server holds (pipelines and their children), asked over its own protocol. */
-async function mediaServerObjects(url: string): Promise<string[]> {
-  const ws = new WebSocket(url);
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  let nextId = 1;
-  const invoke = (object: string, operation: string): Promise<unknown> => {
-    const id = nextId++;
-    ws.send(
-      JSON.stringify({ jsonrpc: '2.0', id, method: 'invoke', params: { object, operation } }),
-    );
-    return new Promise((resolve, reject) => {
-      const onMessage = (data: WebSocket.RawData): void => {
-        const reply = JSON.parse(data.toString()) as {
-          id?: number;
-          result?: { value?: unknown };
-          error?: unknown;
-        };
-        if (reply.id !== id) return;
-        ws.off('message', onMessage);
-        if (reply.error) reject(new Error(JSON.stringify(reply.error)));
-        else resolve(reply.result?.value);
-      };
-      ws.on('message', onMessage);
-    });
-  };
-  try {
-    const pipelines = (await invoke('manager_ServerManager', 'getPipelines')) as string[];
-    const children = await Promise.all(
-      pipelines.map(async (id) => (await invoke(id, 'getChildren')) as string[]),
-    );
-    return [...pipelines, ...children.flat()];
-  } finally {
-    ws.close();
-  }
-}
 
 describe('recovery after a lost signaling path', () => {
   const call = useEmbeddedCall({
@@ -169,5 +130,48 @@ describe('recovery after a lost signaling path', () => {
     // The old membership's grace timer is gone with it: nobody else leaves.
     await new Promise((resolve) => setTimeout(resolve, 2500));
     expect(room?.size).toBe(2);
+  });
+
+  it('a resume that keeps its connections keeps the membership: same id, same endpoints, the new socket hears the room', async () => {
+    const ann = await connectClient(call.server.url);
+    const bob = await connectClient(call.server.url);
+    const first = await joined(ann, 'keep', 'Ann');
+    await joined(bob, 'keep', 'Bob');
+    const added = nextEvent(bob, 'publication:added');
+    peers.push(await Publisher.start(ann));
+    const watched = await added;
+    peers.push(await Viewer.start(bob, watched[0].id));
+    const before = await mediaServerObjects(call.media.url);
+    expect(before).toHaveLength(3);
+    const reconnecting = nextEvent(bob, 'participant:updated', (info) => info.id === first.selfId);
+    silence(ann);
+    expect((await reconnecting)[0].connection).toBe('reconnecting');
+
+    const annAgain = await connectClient(call.server.url);
+    const back = nextEvent(bob, 'participant:updated', (info) => info.id === first.selfId);
+    const second = await join(annAgain, {
+      roomId: 'keep',
+      displayName: 'Ann',
+      resume: { participantId: first.selfId, token: first.resumeToken ?? '', keep: true },
+    });
+    expect(second.ok).toBe(true);
+    if (!second.ok) return;
+    expect(second.data.resumed).toBe(true);
+    expect(second.data.selfId).toBe(first.selfId);
+    expect(second.data.participants.map((p) => p.displayName)).toEqual(['Bob']);
+    expect((await back)[0].connection).toBeUndefined();
+    expect((await mediaServerObjects(call.media.url)).sort()).toEqual([...before].sort());
+    // Ann's requests and events are the new socket's now.
+    const heard = nextEvent(annAgain, 'publication:added');
+    peers.push(await Publisher.start(bob));
+    expect((await heard)[0].participantId).not.toBe(first.selfId);
+    // Neither the grace period (2 s) nor the old socket's late disconnect removes her.
+    ann.disconnect();
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const room = call.server.app.rooms.get('keep');
+    expect(room?.participants.map((p) => [p.id === first.selfId, p.connection])).toEqual([
+      [true, 'connected'],
+      [false, 'connected'],
+    ]);
   });
 });

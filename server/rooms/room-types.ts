@@ -1,9 +1,16 @@
-import type { ParticipantInfo, ProtocolError, PublicationInfo, Role } from '../../lib/protocol';
+import type {
+  MeetingSnapshot,
+  ParticipantInfo,
+  ProtocolError,
+  PublicationInfo,
+  Role,
+} from '../../lib/protocol';
 import type { MediaServerClient } from '../kurento/client';
 import type { Logger } from '../logger';
 import type { MeetingMember } from '../meeting/room-meeting';
-import type { AccessMember, AccessServices } from '../access/room-access';
+import type { AccessMember, AccessServices, RoomAccess } from '../access/room-access';
 import type { RecordingMember } from '../recording/recordings';
+import type { Participant } from './participant';
 import type { QualityMember } from './video-fit';
 
 // What a Room is made with and talks to, apart from the class (room.ts) so it stays one job.
@@ -29,12 +36,30 @@ export interface RoomMember extends MeetingMember, AccessMember, RecordingMember
   roomClosed(reason: ProtocolError | undefined): void;
 }
 
+/** What a join gives its socket: the membership, and the room as it stands. */
+export interface JoinOutcome {
+  participant: Participant;
+  others: ParticipantInfo[];
+  meeting: MeetingSnapshot;
+  access: ReturnType<RoomAccess['snapshotFor']>;
+  /** A resume kept the membership: the same participant, the same endpoints. */
+  kept?: boolean;
+}
+
 export interface JoinRequest {
   displayName: string;
   /** As admitted at the door (server/access); a participant with a fresh identity when absent. */
   access?: { role: Role; identity: string };
-  /** The membership this browser lost (net): replaced by this join when the token matches. */
-  resume?: { participantId: string; token: string } | undefined;
+  /**
+   * The membership this browser lost (net): replaced by this join when the token matches, or
+   * kept (same endpoints, new socket) with `keep`.
+   */
+  resume?: { participantId: string; token: string; keep?: boolean | undefined } | undefined;
+  /**
+   * The joining socket's network address. A kept membership must come back from where it was:
+   * a browser whose address changed has connections bound to an address that is gone.
+   */
+  address?: string | undefined;
 }
 
 /** Lets a join in progress find out that its caller went away (socket disconnected). */

@@ -3,7 +3,6 @@ import { EventEmitter } from 'node:events';
 
 import { ErrorCode } from '../../lib/protocol';
 import type {
-  MeetingSnapshot,
   ParticipantInfo,
   ProtocolError,
   PublicationInfo,
@@ -17,7 +16,15 @@ import type { Logger } from '../logger';
 import { RoomMeeting } from '../meeting/room-meeting';
 import { RoomAccess } from '../access/room-access';
 import { Participant } from './participant';
-import type { JoinRequest, JoinSignal, RoomEvents, RoomMember, RoomOptions } from './room-types';
+import { RoomRecovery } from './room-recovery';
+import type {
+  JoinOutcome,
+  JoinRequest,
+  JoinSignal,
+  RoomEvents,
+  RoomMember,
+  RoomOptions,
+} from './room-types';
 import type { PublicationObserver, PublishInput } from './room-publications';
 import { RoomPublications } from './room-publications';
 import type { SubscriptionOffer } from './subscription';
@@ -50,6 +57,7 @@ export class Room extends EventEmitter<RoomEvents> {
   #closed = false;
   #closeReason: ProtocolError | undefined;
   readonly #publications: RoomPublications;
+  readonly #recovery: RoomRecovery;
 
   constructor(id: string, options: RoomOptions) {
     super();
@@ -84,6 +92,23 @@ export class Room extends EventEmitter<RoomEvents> {
       },
       publications: this.#publications,
       graceMs: this.#graceMs,
+    });
+    this.#recovery = new RoomRecovery({
+      logger: this.logger,
+      graceMs: this.#graceMs,
+      participants: this.#participants,
+      members: this.#members,
+      updated: (participant) => {
+        const info = this.#info(participant);
+        this.#tellOthers(participant.id, (other) => other.participantUpdated(info));
+      },
+      tell: (member, tell) => this.#tell(member, tell),
+      leave: (participantId) => this.leave(participantId),
+      snapshot: (participant) => ({
+        others: this.participants.filter((p) => p !== participant).map((p) => this.#info(p)),
+        meeting: this.meeting.snapshot(),
+        access: this.access.snapshotFor(participant.id),
+      }),
     });
     this.#pipeline = options.media.createMediaPipeline().then(async (pipeline) => {
       if (this.#closed) {
@@ -133,18 +158,13 @@ export class Room extends EventEmitter<RoomEvents> {
    * Adds a participant. Returns them and everyone already there; `member` hears of every change
    * after that snapshot. When `signal` aborts or the room closes meanwhile, nothing is left behind.
    */
-  async join(
-    request: JoinRequest,
-    signal: JoinSignal,
-    member: RoomMember,
-  ): Promise<{
-    participant: Participant;
-    others: ParticipantInfo[];
-    meeting: MeetingSnapshot;
-    access: ReturnType<RoomAccess['snapshotFor']>;
-  }> {
+  async join(request: JoinRequest, signal: JoinSignal, member: RoomMember): Promise<JoinOutcome> {
     this.#assertOpen();
-    const resumed = this.#resumable(request.resume);
+    const resumed = this.#recovery.resumable(request.resume);
+    if (resumed && request.resume?.keep) {
+      if (resumed.address === request.address) return this.#recovery.keep(resumed, member);
+      resumed.logger.info('join() | a resume from a new address replaces the membership');
+    }
     const occupied = this.#participants.size - (resumed ? 1 : 0) + this.#pendingJoins;
     if (occupied >= this.#maxParticipants) {
       throw new AppError(
@@ -173,6 +193,7 @@ export class Room extends EventEmitter<RoomEvents> {
         id,
         displayName: request.displayName,
         logger: this.logger.child({ participantId: id }),
+        address: request.address,
       });
       // One synchronous step: snapshot, membership, announcement (see RoomMember).
       const others = this.participants.map((other) => this.#info(other));
@@ -212,27 +233,9 @@ export class Room extends EventEmitter<RoomEvents> {
     await Promise.all(releases);
   }
 
-  /**
-   * My signaling is gone (net, issue 16: the heartbeat went unanswered): the others see me
-   * `reconnecting` for the grace period, then I am removed as if I had left. My endpoints stay
-   * meanwhile; a join of mine that resumes this membership ends it at once.
-   */
+  /** My signaling is gone (net, issue 16): see RoomRecovery. */
   lose(participantId: string): void {
-    const participant = this.#participants.get(participantId);
-    if (!participant || participant.connection === 'reconnecting') return;
-    const expire = (): void => {
-      this.leave(participantId).catch((error: unknown) =>
-        this.logger.error({ err: error }, 'lose() | leave failed'),
-      );
-    };
-    if (this.#graceMs <= 0) {
-      expire();
-      return;
-    }
-    participant.connection = 'reconnecting';
-    participant.startGrace(this.#graceMs, expire);
-    participant.logger.info({ graceMs: this.#graceMs }, 'lose() | reconnecting');
-    this.#tellOthers(participantId, (other) => other.participantUpdated(participant.info));
+    this.#recovery.lose(participantId);
   }
 
   /** A new publication of mine (or, with `replaces`, a new connection for one). */
@@ -357,13 +360,6 @@ export class Room extends EventEmitter<RoomEvents> {
     } catch (error) {
       this.logger.error({ err: error }, 'tell() | a member failed to take an event');
     }
-  }
-
-  /** The participant a join's `resume` names, when its token is theirs. */
-  #resumable(resume: JoinRequest['resume']): Participant | undefined {
-    if (!resume) return undefined;
-    const previous = this.#participants.get(resume.participantId);
-    return previous?.acceptsResume(resume.token) ? previous : undefined;
   }
 
   #closeIfEmpty(): void {

@@ -16,6 +16,7 @@ import { attachMeetingHandlers } from './meeting-handlers';
 import type { Recordings } from '../recording/recordings';
 import { attachRecordingHandlers } from './recording-handlers';
 import { attachPrejoinHandlers } from './prejoin-handlers';
+import { disconnectReason, trackClose } from './disconnectReason';
 
 /** What a client really sends: anything, in any number of arguments. Types are not validation. */
 type InboundEvents = { [E in keyof ClientToServerEvents]: (...args: unknown[]) => void };
@@ -65,7 +66,9 @@ export function attachSignaling(io: SignalingServer, deps: SignalingDeps): void 
           .finally(() => session.answered());
       });
     }
-    socket.on('disconnect', (reason) => {
+    trackClose(socket);
+    socket.on('disconnect', (raw) => {
+      const reason = disconnectReason(socket, raw);
       logger.debug({ reason, participantId: session.participantId }, 'disconnect');
       session.disconnect(reason);
     });

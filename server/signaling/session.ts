@@ -20,6 +20,8 @@ import { PreparedReceivers } from '../rooms/prepared-receivers';
 import type { Participant } from '../rooms/participant';
 import type { Room } from '../rooms/room';
 import type { IceConfig } from '../turn/ice-config';
+import type { AbuseGuard } from '../limits/guard';
+import { transportLost } from './disconnectReason';
 import type { RoomManager } from '../rooms/room-manager';
 import { SocketRoomMember } from './socket-member';
 import { parsePayload } from './validate';
@@ -43,6 +45,8 @@ export interface SessionDeps {
    * the call is over. Absent: one process, the room's end is final.
    */
   rejoinElsewhere?: (reason: ProtocolError) => boolean;
+  /** The browser's address as the limits see it (TRUST_PROXY); absent: the socket's own. */
+  guard?: Pick<AbuseGuard, 'addressOf'>;
 }
 
 type State =
@@ -110,8 +114,14 @@ export class SignalingSession {
       const admission = await this.#deps.access.enter(request, open, this.#doorstep, cancel.signal);
       if (signal.aborted) throw new AppError(ErrorCode.NotInRoom, 'The join was cancelled.');
       const room = this.#deps.rooms.getOrCreate(request.roomId);
-      const { participant, others, meeting, access } = await room.join(
-        { displayName: admission.displayName, access: admission, resume: request.resume },
+      const { participant, others, meeting, access, kept } = await room.join(
+        {
+          displayName: admission.displayName,
+          access: admission,
+          resume: request.resume,
+          address:
+            this.#deps.guard?.addressOf(this.#socket.request) ?? this.#socket.handshake.address,
+        },
         signal,
         member,
       );
@@ -141,6 +151,7 @@ export class SignalingSession {
         ...(this.#deps.recordings ? { recording: this.#deps.recordings.state(room) } : {}),
         ...this.#deps.iceConfig(participant.id),
         resumeToken: participant.resumeToken,
+        ...(kept ? { resumed: true } : {}),
         ...(preparedSubscriptions ? { preparedSubscriptions } : {}),
         access: {
           ...access,
@@ -198,7 +209,8 @@ export class SignalingSession {
     // A prejoin abandoned with its tab: what it prepared goes with it.
     void this.receivers.release();
     const state = this.#state;
-    const lost = reason === 'ping timeout' || reason === 'transport error';
+    const lost =
+      reason === 'ping timeout' || reason === 'transport error' || reason === transportLost;
     if (state.kind === 'joined' && lost) {
       this.#state = { kind: 'idle' };
       state.detach();

@@ -13,4 +13,10 @@ export interface LinkHealth {
    * continually): the network changed, and the signaling socket may sit on an address that is gone.
    */
   addressChanged(): void;
+  /**
+   * The signaling is lost and the connections are kept for a resume that may keep their
+   * endpoints: a stalled connection waits for it instead of being replaced (nothing could be
+   * offered anyway).
+   */
+  held(): boolean;
 }

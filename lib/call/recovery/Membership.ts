@@ -8,8 +8,15 @@ import type { JoinRoomResult, QualityJoinFields } from '../../protocol';
 export class Membership {
   #last: { participantId: string; token: string } | null = null;
 
-  joinFields(): QualityJoinFields {
-    return this.#last ? { resume: this.#last } : {};
+  /** `keep`: my connections were kept through the loss, so the server may keep my endpoints. */
+  joinFields(keep = false): QualityJoinFields {
+    if (!this.#last) return {};
+    return { resume: keep ? { ...this.#last, keep } : this.#last };
+  }
+
+  /** A membership to resume exists (a loss can keep its connections for it). */
+  get resumable(): boolean {
+    return this.#last !== null;
   }
 
   joined(result: JoinRoomResult): void {

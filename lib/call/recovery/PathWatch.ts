@@ -2,10 +2,14 @@ import type { PeerLink } from '../PeerLink';
 
 /** How often the watch looks (one link's stats in the common case). */
 const tickMs = 250;
-/** Every connected link has received nothing this long: the path is suspect. */
-const silentMs = 1500;
+/**
+ * Every connected link has received nothing this long: the path is suspect. Media arrives many
+ * times a second and the media server's RTCP every 0.5–1.5 s, so a live path is rarely this quiet;
+ * when it is (a lone publisher between reports), the cost is one ping the socket answers.
+ */
+export const silentMs = 1000;
 /** The sentinel has received nothing this long: every link is read, not only it. */
-const sentinelQuietMs = 500;
+const sentinelQuietMs = 400;
 
 interface Seen {
   /** transport bytes at the last read (−1: never read) */
@@ -20,13 +24,13 @@ interface Seen {
  * Notices a dead path long before the browser does. When the address a call runs on goes away
  * (a phone leaving Wi-Fi), Chromium keeps its connections `connected` for about 7 s (measured in
  * `bench:network`, address change) while nothing arrives. When every connected link has received
- * nothing for 1.5 s, and at least one of them was receiving before, the path is suspect and
+ * nothing for 1 s, and at least one of them was receiving before, the path is suspect and
  * recovery checks the signaling (a ping). A single link going quiet is a person muting, not a lost
  * path, so it does not count; and one silence is reported once.
  *
  * Reading every connection's stats every tick would cost a getStats per link four times a second;
  * instead one sentinel (the link that received last) is read each tick, and only when it has been
- * quiet for half a second are all of them read. Any link still receiving proves the path.
+ * quiet for 0.4 s are all of them read. Any link still receiving proves the path.
  */
 export class PathWatch {
   readonly #links = new Map<PeerLink, Seen>();

@@ -3,13 +3,17 @@ import type { CallSocket } from '../SignalingClient';
 /** A ping unanswered this long means the socket is dead (its TCP path is cut or gone). */
 export const probeTimeoutMs = 1500;
 /**
- * The same when the evidence is already strong: every connection silent (PathWatch) or a new local
- * address (the socket very likely sits on the old one). A dead socket is given up sooner; a live
- * one still answers in a round trip, even behind 500 ms of queueing.
+ * The same when the evidence is already strong: every connection silent for a second (PathWatch)
+ * or a new local address (the socket very likely sits on the old one). A dead socket is given up
+ * sooner; a live one answers in a round trip, which is far shorter on any path that also carried
+ * nothing for a second and still works. A wrong guess costs a reconnect and a resumed join.
  */
-export const suspectProbeTimeoutMs = 1000;
-/** Socket.IO's reconnection back-off while recovering from a lost path: retries are cheap. */
-const recoveryDelayMs = 250;
+export const suspectProbeTimeoutMs = 600;
+/**
+ * Socket.IO's reconnection back-off while recovering from a lost path: retries are cheap (a dead
+ * path fails them at once), and after an address change the first one already succeeds.
+ */
+const recoveryDelayMs = 50;
 // A restored path is found within half a second (the jitter adds up to half again).
 const recoveryDelayMaxMs = 500;
 
