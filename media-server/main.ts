@@ -2,6 +2,8 @@
  * CLI: `npm run media-server -- --port 8888` (options in README.md). When forked with an IPC
  * channel it reports `{ type: 'listening', port }` and exits when the parent goes away.
  */
+// First: it defers werift's unused dependencies, and werift loads with the imports below.
+import './media/lazyWeriftDeps';
 import { ConfigError, FLAGS, parseOptions } from './config';
 import { startMediaServer } from './index';
 import { nativeUnavailable } from './media/native';

@@ -1,22 +1,12 @@
 import dgram from 'node:dgram';
 import type { RTCRtpTransceiver } from 'werift';
 import type { SenderReportSource } from './rtcpReports';
+import { SendHistory } from './SendHistory';
 import { setSenderReportSource } from './rtcpReports';
 import type { SrtpKeys } from './SrtpWriter';
 import { SrtpWriter } from './SrtpWriter';
 import type { WeriftUdpTransport } from './UdpRoute';
 import { UdpRoute } from './UdpRoute';
-
-/** Packets kept for NACK answers: ~1.5 s of 720p video at 70 packets/s… and then some. */
-const HISTORY = 512;
-
-/** The last HISTORY packets sent, by sequence number modulo HISTORY. */
-interface History {
-  payload: (Buffer | undefined)[];
-  seq: Int32Array;
-  ts: Uint32Array;
-  marker: Uint8Array;
-}
 
 interface Nominated {
   protocol: { sendData(data: Buffer, addr: readonly [string, number]): Promise<void> };
@@ -50,7 +40,7 @@ export class RtpSink implements SenderReportSource {
    * not): a publisher's endpoint never sends, an audio sink would only keep ~10 s of packets
    * alive for nothing (memory, issue 15).
    */
-  #history: History | null | undefined;
+  #history: SendHistory | null | undefined;
   #pair: Nominated | undefined;
   /** The nominated pair's UDP socket, connected to the remote (undefined for TURN/TCP pairs). */
   #udp: UdpRoute | undefined;
@@ -80,30 +70,22 @@ export class RtpSink implements SenderReportSource {
         this.#lastTsAt = performance.now();
       }
     }
-    const history = this.#history === undefined ? this.#makeHistory() : this.#history;
-    if (history) {
-      const slot = seq % HISTORY;
-      history.payload[slot] = payload;
-      history.seq[slot] = seq;
-      history.ts[slot] = ts;
-      history.marker[slot] = marker ? 1 : 0;
-    }
+    const history = this.#history === undefined ? this.#makeHistory(seq) : this.#history;
+    history?.put(seq, ts, marker, payload, this.#lastTsAt);
     return this.#emit(seq, ts, marker, payload);
   }
 
-  #makeHistory(): History | null | undefined {
+  /** The round trip to the remote (RTCP receiver reports): how long packets stay in history. */
+  set rttMs(rtt: number | undefined) {
+    if (this.#history) this.#history.rttMs = rtt;
+  }
+
+  #makeHistory(firstSeq: number): SendHistory | null | undefined {
     const t = this.#t;
     const codec = t.sender.codec;
     if (!codec) return undefined; // not negotiated yet: decide at a later packet
     const nack = t.kind === 'video' || codec.rtcpFeedback.some((f) => f.type === 'nack');
-    this.#history = nack
-      ? {
-          payload: new Array<Buffer | undefined>(HISTORY),
-          seq: new Int32Array(HISTORY).fill(-1),
-          ts: new Uint32Array(HISTORY),
-          marker: new Uint8Array(HISTORY),
-        }
-      : null;
+    this.#history = nack ? new SendHistory(firstSeq) : null;
     return this.#history;
   }
 
@@ -112,11 +94,10 @@ export class RtpSink implements SenderReportSource {
     const h = this.#history;
     if (!h) return 0;
     let n = 0;
+    const now = performance.now();
     for (const seq of lost) {
-      const slot = seq % HISTORY;
-      const payload = h.payload[slot];
-      if (!payload || h.seq[slot] !== seq) continue;
-      if (this.#emit(seq, h.ts[slot] ?? 0, h.marker[slot] === 1, payload) > 0) n++;
+      const p = h.get(seq, now);
+      if (p && this.#emit(seq, p.ts, p.marker, p.payload) > 0) n++;
     }
     return n;
   }
@@ -200,7 +181,7 @@ export class RtpSink implements SenderReportSource {
   }
 
   close(): void {
-    this.#history?.payload.fill(undefined);
+    this.#history?.clear();
     this.#history = null;
     this.#pair = undefined;
     this.#udp = undefined;

@@ -1,6 +1,14 @@
 import { createPrivateKey, createSign, type KeyObject } from 'node:crypto';
 
-import { CipherContext, type RTCCertificate, RTCDtlsTransport } from 'werift';
+import {
+  CipherContext,
+  RTCCertificate,
+  RTCDtlsTransport,
+  SignatureAlgorithm,
+  HashAlgorithm,
+} from 'werift';
+
+import { selfSignedCertificate } from './selfSignedCertificate';
 
 /**
  * The media server's DTLS identity and the cost of using it (issue 18). Measured on a loaded
@@ -10,8 +18,10 @@ import { CipherContext, type RTCCertificate, RTCDtlsTransport } from 'werift';
  * parses again (~7 ms), all on the media server's one thread. Here:
  *
  * - one certificate and key per process, ECDSA P-256 with SHA-256 (werift's own choice, the
- *   cheapest signature WebRTC peers accept), generated when this module loads, not at the first
- *   join; every RTCPeerConnection gets the same one;
+ *   cheapest signature WebRTC peers accept), made when this module loads, not at the first
+ *   join, with Node's crypto (a few ms; werift's generator keeps @peculiar/x509 resident, see
+ *   selfSignedCertificate.ts); every RTCPeerConnection gets the same one, and werift's own
+ *   `SetupCertificate` returns it too;
  * - its fingerprint computed once;
  * - a handshake's cipher context reuses the parsed certificate and key, and signs with a Node
  *   `KeyObject` made once.
@@ -22,32 +32,30 @@ import { CipherContext, type RTCCertificate, RTCDtlsTransport } from 'werift';
 
 type ParsedPrivateKey = CipherContext['localPrivateKey'];
 
-let certificate: RTCCertificate | undefined;
 let installed = false;
 
 /** Parsed once per (certificate, key) PEM pair; in practice exactly one pair per process. */
 const parsed = new Map<string, { cert: Buffer; key: ParsedPrivateKey }>();
 
-// At load: the first peer would otherwise wait for the generation.
-const generation = RTCDtlsTransport.SetupCertificate().then((generated) => {
-  certificate = withCachedFingerprints(generated);
-  return certificate;
-});
-generation.catch(() => undefined);
+const { certPem, keyPem } = selfSignedCertificate();
+const certificate = withCachedFingerprints(
+  new RTCCertificate(keyPem, certPem, {
+    signature: SignatureAlgorithm.ecdsa_3,
+    hash: HashAlgorithm.sha256_4,
+  }),
+);
+RTCDtlsTransport.localCertificate = certificate;
 
-/**
- * The process's certificate for an RTCPeerConnection's `certificates`; empty while it is still
- * being generated (werift then waits for the same one itself).
- */
+/** The process's certificate for an RTCPeerConnection's `certificates`. */
 export function dtlsCertificates(): RTCCertificate[] {
   installCheapHandshakes();
-  return certificate ? [certificate] : [];
+  return [certificate];
 }
 
-/** Resolves the process's certificate (tests, and whoever wants it ready before the first peer). */
+/** Resolves the process's certificate (tests). */
 export function dtlsCertificate(): Promise<RTCCertificate> {
   installCheapHandshakes();
-  return generation;
+  return Promise.resolve(certificate);
 }
 
 function withCachedFingerprints(cert: RTCCertificate): RTCCertificate {

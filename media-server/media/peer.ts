@@ -9,6 +9,7 @@ import { h264Codec, opusCodec, sdesMidExtension, vp8Codec } from './weriftCodecs
 import type { MediaNetworkConfig } from './config';
 import type { MediaKind } from './codecs';
 import type { LastSenderReport } from './LinkEstimator';
+import { rttFromReport } from './LinkEstimator';
 import { dtlsCertificates } from './dtlsCertificate';
 import { sendClientHelloAtOnce } from './dtlsClientHello';
 import { ignoreRetransmittedHelloVerifyRequest } from './dtlsRetransmit';
@@ -204,7 +205,12 @@ export class Peer {
     t.sender.onRtcp.subscribe((p) => {
       if (this.#closed || !('reports' in p)) return;
       for (const block of p.reports) {
-        if (block.ssrc === t.sender.ssrc) this.#cb.onReceiverReport(kind, block, lastSr(t));
+        if (block.ssrc !== t.sender.ssrc) continue;
+        const sr = lastSr(t);
+        // How long RtpSink keeps packets for NACKs follows the round trip.
+        const sink = this.#sinks.get(kind);
+        if (sink) sink.rttMs = rttFromReport(block, sr, Date.now());
+        this.#cb.onReceiverReport(kind, block, sr);
       }
     });
     // werift's NACK generator keeps a 5 ms timer for good after a loss (NackGenerator.ts).

@@ -1,0 +1,95 @@
+import Module from 'node:module';
+import path from 'node:path';
+
+/**
+ * Two of werift's dependencies are required when werift loads and then stay resident for the
+ * whole process, though the media server needs them rarely or never (issue 15, memory; measured
+ * with `process.memoryUsage()` after `require('werift')`, Node 20, bench/RESULTS.md session 9):
+ *
+ * - `@peculiar/x509` with its ASN.1 module graph (~5 MB RSS, 11 MB of V8 heap reserved): werift
+ *   only calls it to generate a certificate, which dtlsCertificate.ts now makes with Node's crypto;
+ * - `@noble/curves/p256` (~3 MB): ECDHE on P-256, which a DTLS handshake uses only when the peer
+ *   refuses X25519 (browsers pick X25519 from our ClientHello).
+ *
+ * Here werift gets a stand-in for each that requires the real module at its first use, so both
+ * still work when something needs them, at the same call sites. This covers CommonJS loads (the
+ * production bundle, `tsx media-server/main.ts`): it must run before werift is first required,
+ * so it installs itself when imported, and main.ts imports it first (a call from main.ts's body
+ * would come after every import, werift's too). Under vitest werift comes as an ES module and
+ * loads both itself.
+ */
+
+type Load = (
+  request: string,
+  parent: { filename?: string } | null | undefined,
+  isMain: boolean,
+) => unknown;
+
+/** The requests to defer, and for each what werift calls on it while loading. */
+const DEFERRED: Record<string, readonly string[]> = {
+  '@peculiar/x509': ['cryptoProvider'], // `x509.cryptoProvider.set(webcrypto)` in cipher.js
+  '@noble/curves/p256': [],
+};
+
+const WERIFT = `${path.sep}node_modules${path.sep}werift${path.sep}`;
+const loader = Module as unknown as { _load: Load };
+/** The deferred modules required so far (tests). */
+export const loadedLazily = new Set<string>();
+
+const load = loader._load;
+loader._load = function loadDeferred(request, parent, isMain) {
+  const atLoad = DEFERRED[request];
+  if (!atLoad || !parent?.filename?.includes(WERIFT))
+    return load.call(this, request, parent, isMain);
+  return standIn(atLoad, () => {
+    loadedLazily.add(request);
+    return load.call(this, request, parent, isMain) as object;
+  });
+};
+
+/**
+ * A module object whose members come from the real module, required when one is first read.
+ * Calls on the members named in `atLoad` made before then are recorded and replayed on the real
+ * module once it is there (`x509.cryptoProvider.set(…)` at werift's load must not load x509).
+ */
+function standIn(atLoad: readonly string[], require: () => object): object {
+  let real: object | undefined;
+  const replay: ((m: object) => void)[] = [];
+  const resolved = (): object => {
+    if (!real) {
+      real = require();
+      for (const call of replay.splice(0)) call(real);
+    }
+    return real;
+  };
+  return new Proxy(
+    {},
+    {
+      get(_, key) {
+        // tslib's __importStar then hands werift this object as it is, without copying members.
+        if (key === '__esModule') return true;
+        if (!real && typeof key === 'string' && atLoad.includes(key)) return recorder(key, replay);
+        return Reflect.get(resolved(), key) as unknown;
+      },
+      has: (_, key) => Reflect.has(resolved(), key),
+    },
+  );
+}
+
+/** Records method calls on member `key` of the module for replay. */
+function recorder(key: string, replay: ((m: object) => void)[]): object {
+  return new Proxy(
+    {},
+    {
+      get:
+        (_, method) =>
+        (...args: unknown[]) => {
+          replay.push((m) => {
+            const target = Reflect.get(m, key) as object;
+            const fn = Reflect.get(target, method) as (...a: unknown[]) => unknown;
+            fn.apply(target, args);
+          });
+        },
+    },
+  );
+}
