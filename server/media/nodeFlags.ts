@@ -7,12 +7,8 @@
  * under a steady allocation rate (every forwarded packet allocates a little); the media server's
  * young objects die young, so a 2 MB semi-space collects them as well and keeps the RSS down.
  *
- * `--optimize-for-size`: what survives two scavenges (a room's set-up, payloads kept for NACKs)
- * piles up in the old generation, and V8's default growing step let it reach ~32 MB at N = 8
- * without one full collection (`--trace-gc`); sized for memory, V8 collects it sooner: RSS at
- * N = 8 92.5 → 88.6 MB at the same CPU (four runs of perf/forwarding.ts each).
+ * Not `--optimize-for-size`: it took ~5 MB off the RSS at N = 8 (92.6 → 87.2) but cost 7–11 % of
+ * the packets per CPU-second at N = 2 and 8, side by side (bench/RESULTS.md, issue 15, session 9,
+ * lead), and the CPU is what the Janus comparison counts.
  */
-export const MEDIA_SERVER_NODE_FLAGS: readonly string[] = [
-  '--max-semi-space-size=2',
-  '--optimize-for-size',
-];
+export const MEDIA_SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2'];
