@@ -21,8 +21,8 @@ import { MEDIA_SERVER_NODE_FLAGS } from '../server/media/nodeFlags';
 import { mediaServerObjects } from '../server/test/media-objects';
 import { type AppServer, freePort, startAppServer } from './join/app-server';
 import { chromiumPath, repoRoot } from './lib/machine';
-import { framesOf, join, launch } from './network/call';
-import { addressChange, type Call, pathCut } from './network/scenarios';
+import { join, launch } from './network/call';
+import { addressChange, type Call, pathCut, waitFlowing } from './network/scenarios';
 import { ClientNetwork, SERVER_ADDRESS } from './network/topology';
 
 const ownNamespace =
@@ -32,19 +32,6 @@ const ownNamespace =
   spawnSync('ip', ['netns', 'list'], { stdio: 'ignore' }).status === 0;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function flowing(call: Call): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const [a, b] = await Promise.all([
-      framesOf(call.steady, 'Mobile'),
-      framesOf(call.mobile, 'Steady'),
-    ]);
-    if (a > 10 && b > 10) return;
-    await sleep(250);
-  }
-  throw new Error('the call did not start: no video both ways within 60 s');
-}
 
 /** The app's own count of the media objects it holds (its metrics). */
 async function appObjects(url: string): Promise<number> {
@@ -112,7 +99,7 @@ describe.skipIf(!ownNamespace)('a call over a real network path (smoke)', () => 
             return body.participants ?? -1;
           },
         };
-        await flowing(call);
+        await waitFlowing(call);
         // A pipeline, each person's camera endpoint and each one's view of the other.
         const inCall = 5;
         expect(await appObjects(url)).toBe(inCall);

@@ -15,7 +15,7 @@ import { chromiumPath, machineInfo, machineMarkdown, repoRoot } from './lib/mach
 import { ensureLoopbackOnly } from './lib/netns';
 import { commandLine, table, upsertSection, writeJson } from './lib/report';
 import { quantile, round } from './lib/stats';
-import { framesOf, join, launch } from './network/call';
+import { join, launch } from './network/call';
 import {
   addressChange,
   type Call,
@@ -23,6 +23,7 @@ import {
   type ImpairedWindow,
   pathCut,
   type RecoveryRun,
+  waitFlowing,
 } from './network/scenarios';
 import { ClientNetwork, SERVER_ADDRESS } from './network/topology';
 
@@ -51,19 +52,6 @@ const { values } = parseArgs({
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const log = (line: string): void => console.log(line);
-
-async function waitFlowing(call: Call): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const [a, b] = await Promise.all([
-      framesOf(call.steady, 'Mobile'),
-      framesOf(call.mobile, 'Steady'),
-    ]);
-    if (a > 10 && b > 10) return;
-    await sleep(250);
-  }
-  throw new Error('the call did not start: no video both ways within 60 s');
-}
 
 function recoveryRow(label: string, runs: RecoveryRun[], failures: string[]): unknown[] {
   const ms = runs.map((r) => r.recoveryMs);

@@ -190,3 +190,17 @@ export async function impaired(
     await clear();
   }
 }
+
+/** Both sides decode each other's video (the call is up), within 60 s. */
+export async function waitFlowing(call: Call): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const [a, b] = await Promise.all([
+      framesOf(call.steady, 'Mobile'),
+      framesOf(call.mobile, 'Steady'),
+    ]);
+    if (a > 10 && b > 10) return;
+    await sleep(250);
+  }
+  throw new Error('the call did not start: no video both ways within 60 s');
+}
