@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RtcpPacket, RtpPacket } from 'werift';
 import { RtcpRrPacket, RtpHeader, RtpPacket as Packet, SrtpAuthenticationError } from 'werift';
-import { fastDatagramRtp, rtpPacket } from './fastDatagram';
+import { fastDatagramRtp } from './fastDatagram';
 
 /** A connected DTLS transport as werift wires it, with a clear-text "SRTP" session. */
 function wired() {
@@ -90,65 +90,5 @@ describe('fastDatagramRtp', () => {
     send(rtp(5));
     expect(got).toHaveLength(0);
     expect(slow).toHaveLength(2);
-  });
-});
-
-describe('rtpPacket', () => {
-  it("builds what werift's RtpPacket.deSerialize builds: class, fields, order, payload", () => {
-    const cases = [
-      new Packet(
-        new RtpHeader({ payloadType: 111, sequenceNumber: 65535, timestamp: 0xffffffff, ssrc: 1 }),
-        Buffer.alloc(160, 7),
-      ).serialize(),
-      // CSRCs, a one-byte extension and 3 bytes of padding
-      Buffer.concat([
-        Buffer.from([0xb2, 0xe0, 0, 9, 0, 0, 0, 5, 0, 0, 0, 6, 0, 0, 0, 1, 0, 0, 0, 2]),
-        Buffer.from([0xbe, 0xde, 0, 1, 0x10, 0x33, 0, 0]),
-        Buffer.from([9, 8, 7, 6, 0, 0, 3]),
-      ]),
-      Buffer.from([0x80, 0x60, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3]), // header only
-    ];
-    for (const buf of cases) {
-      const ours = rtpPacket(buf);
-      const theirs = Packet.deSerialize(buf);
-      expect(ours).toBeInstanceOf(Packet);
-      expect(Object.keys(ours)).toEqual(Object.keys(theirs));
-      expect(ours).toEqual(theirs);
-      expect(ours.payload.equals(theirs.payload)).toBe(true);
-      expect(ours.payload.buffer).toBe(buf.buffer); // a view, as werift's
-    }
-  });
-});
-
-describe('fastDatagramRtp with the router', () => {
-  it("calls werift's router itself while the peer connection's listener is the only one", () => {
-    const routed: number[] = [];
-    const executed: number[] = [];
-    const stack: unknown[] = [{ execute: () => undefined }];
-    const transport = { onData: (_d: Buffer, _a: [string, number]) => undefined };
-    const pair = { protocol: { transport }, packetsReceived: 0, bytesReceived: 0 };
-    const dtls = {
-      state: 'connected',
-      srtp: { decrypt: (b: Buffer) => b },
-      bytesReceived: 0,
-      packetsReceived: 0,
-      onRtp: {
-        event: { stack, promiseStack: [] as unknown[] },
-        ended: false,
-        execute: (p: RtpPacket) => executed.push(p.header.sequenceNumber),
-      },
-      onRtcp: { execute: () => undefined },
-      iceTransport: { connection: { nominated: pair } },
-    };
-    const router = { routeRtp: (p: RtpPacket) => routed.push(p.header.sequenceNumber) };
-    fastDatagramRtp(dtls, router);
-    const send = (b: Buffer) => transport.onData(b, ['127.0.0.1', 5000]);
-    send(rtp(1));
-    expect(routed).toEqual([1]);
-    // Someone else listens too: the event, which calls every listener.
-    stack.push({ execute: () => undefined });
-    send(rtp(2));
-    expect(executed).toEqual([2]);
-    expect(routed).toEqual([1]);
   });
 });

@@ -1,6 +1,5 @@
 import type { RtcpPacket } from 'werift';
 import { RtcpPacketConverter, RtpPacket } from 'werift';
-import { parseRtpHeader } from './fastRtpHeader';
 
 /** The parts of werift's transport stack one incoming datagram passes through. */
 interface Pair {
@@ -19,11 +18,7 @@ interface DtlsShape {
   srtcp?: { decrypt(data: Buffer): Buffer };
   bytesReceived: number;
   packetsReceived: number;
-  onRtp: {
-    execute(rtp: RtpPacket): void;
-    ended?: boolean;
-    event?: { stack: unknown[]; promiseStack: unknown[] };
-  };
+  onRtp: { execute(rtp: RtpPacket): void };
   onRtcp: { execute(rtcp: RtcpPacket): void };
   iceTransport: { connection: { nominated?: Pair } };
 }
@@ -42,16 +37,8 @@ const installed = new WeakSet<object>();
  * that whole stack cold, ~7 % of the busy time at N = 2. STUN and DTLS, a datagram on a pair that
  * is no longer the nominated one, and anything before DTLS is up take werift's own path.
  */
-export function fastDatagramRtp(dtls: unknown, router?: RtpRouter): void {
+export function fastDatagramRtp(dtls: unknown): void {
   const d = dtls as DtlsShape;
-  // werift's peer connection subscribes to its transport's onRtp first, with
-  // `(rtp) => this.router.routeRtp(rtp)`: while that listener is the only one, call the router
-  // itself (the event loop and the listener are two calls per packet for nothing).
-  const onRtp = d.onRtp;
-  const direct = (): boolean => {
-    const ev = onRtp.event;
-    return !!ev && ev.stack.length === 1 && ev.promiseStack.length === 0 && !onRtp.ended;
-  };
   const pair = d.iceTransport.connection.nominated;
   const transport = pair?.protocol.transport;
   const slow = transport?.onData;
@@ -84,38 +71,16 @@ export function fastDatagramRtp(dtls: unknown, router?: RtpRouter): void {
     }
     let packet: RtpPacket;
     try {
-      packet = rtpPacket(session.decrypt(data));
+      packet = RtpPacket.deSerialize(session.decrypt(data));
     } catch {
       return; // unauthenticated (SrtpAuthenticationError) or malformed: werift drops it too
     }
     try {
-      if (router && direct()) router.routeRtp(packet);
-      else onRtp.execute(packet);
+      d.onRtp.execute(packet);
     } catch {
       // werift logs "RTP error" and goes on with the next datagram
     }
   };
-}
-
-/** werift's router of one peer connection (media/router.js), its RTP entry. */
-export interface RtpRouter {
-  routeRtp(packet: RtpPacket): void;
-}
-
-/**
- * `RtpPacket.deSerialize` as werift does it (the header by fastRtpHeader.ts' parse, the payload
- * a view up to the padding), without its constructor's two `Object.defineProperty` calls and the
- * re-export getters werift's bundle puts on every `RtpPacket` access: same class, same fields in
- * the same order, same values.
- */
-const RtpPacketProto = RtpPacket.prototype;
-
-export function rtpPacket(buf: Buffer): RtpPacket {
-  const header = parseRtpHeader(buf);
-  const p = Object.create(RtpPacketProto) as { header: unknown; payload: unknown };
-  p.header = header;
-  p.payload = buf.subarray(header.payloadOffset, buf.length - header.paddingSize);
-  return p as unknown as RtpPacket;
 }
 
 function onRtcp(d: DtlsShape, srtcp: { decrypt(data: Buffer): Buffer }, data: Buffer): void {

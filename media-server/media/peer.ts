@@ -18,7 +18,6 @@ import { nativeX25519 } from './dtlsX25519';
 import { installFastRtpHeaderParse } from './fastRtpHeader';
 import { installNackParseBound } from './nackParse';
 import { fastRouteRtp, installFastReceive, leanEvent, leanTransportEvents } from './fastReceive';
-import type { RtpRouter } from './fastDatagram';
 import { fastDatagramRtp } from './fastDatagram';
 import { receiveNominatedInAddon } from './nativeReceive';
 import { followNomination } from './iceFollow';
@@ -152,7 +151,7 @@ export class Peer {
           installSrtcp(d);
           leanTransportEvents(d);
           receiveNominatedInAddon(d);
-          fastDatagramRtp(d, (this.pc as unknown as { router: RtpRouter }).router);
+          fastDatagramRtp(d);
           followNomination(d.iceTransport.connection);
         }
         this.#flushRemb();
