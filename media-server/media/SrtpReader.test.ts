@@ -74,6 +74,26 @@ describe('SrtpReader (JS)', () => {
     }
   });
 
+  it("decrypts in place: werift gets a view of the datagram, not of Node's shared pool", () => {
+    // A payload a sink keeps for NACKs (SendHistory, ~1 s) held, as a pool slice, the 8 KB slab
+    // that also held every subscriber's outgoing packets: all of it was promoted and freed only
+    // by a full GC (bench/RESULTS.md, issue 15, session 11, fallback).
+    const { tx, rx } = sessions(ProtectionProfileAes128CmHmacSha1_80);
+    const reader = new SrtpReader(remoteKeys(rx), null);
+    const sent = tx.encrypt(
+      randomBytes(1100),
+      new RtpHeader({ payloadType: 96, sequenceNumber: 1, timestamp: 1, ssrc: 7 }),
+    );
+    // A received datagram has its own ArrayBuffer, as dgram hands it over.
+    const datagram = Buffer.allocUnsafeSlow(sent.length);
+    sent.copy(datagram);
+    const expected = rx.decrypt(Buffer.from(datagram));
+    const out = reader.decrypt(datagram);
+    expect(out.equals(expected)).toBe(true);
+    expect(out.buffer).toBe(datagram.buffer);
+    expect(out.byteOffset).toBe(datagram.byteOffset);
+  });
+
   it('refuses a tampered packet with SrtpAuthenticationError, and keeps its state', () => {
     const { tx, rx } = sessions(ProtectionProfileAes128CmHmacSha1_80);
     const reader = new SrtpReader(remoteKeys(rx), null);
@@ -84,7 +104,9 @@ describe('SrtpReader (JS)', () => {
     bad[20] = (bad[20] ?? 0) ^ 1;
     expect(() => reader.decrypt(bad)).toThrow(SrtpAuthenticationError);
     expect(() => reader.decrypt(good.subarray(0, 8))).toThrow(SrtpAuthenticationError);
-    expect(reader.decrypt(good).equals(rx.decrypt(good))).toBe(true);
+    // Ours decrypts in place: werift's answer first, from the untouched datagram.
+    const expected = rx.decrypt(good);
+    expect(reader.decrypt(good).equals(expected)).toBe(true);
   });
 
   it('takes over the rollover werift counted before it was installed', () => {
@@ -97,7 +119,8 @@ describe('SrtpReader (JS)', () => {
     for (let n = 0xfff0; n < 0x10005; n++) rx.decrypt(packet(n)); // werift saw the wrap
     const reader = new SrtpReader(remoteKeys(rx), null);
     const next = packet(0x10005);
-    expect(reader.decrypt(next).equals(rx.decrypt(next))).toBe(true);
+    const expected = rx.decrypt(next);
+    expect(reader.decrypt(next).equals(expected)).toBe(true);
   });
 
   it("replaces an AES-CM session's decrypt, and leaves GCM to werift without the addon", () => {
@@ -109,7 +132,8 @@ describe('SrtpReader (JS)', () => {
       randomBytes(1000),
       new RtpHeader({ payloadType: 96, sequenceNumber: 5, timestamp: 5, ssrc: 9 }),
     );
-    expect(cm.rx.decrypt(packet).equals(original(packet))).toBe(true);
+    const expected = original(packet);
+    expect(cm.rx.decrypt(packet).equals(expected)).toBe(true);
     const gcm = sessions(ProtectionProfileAeadAes128Gcm);
     const gcmDecrypt = gcm.rx.decrypt;
     installSrtpReader({ srtp: gcm.rx }, null);

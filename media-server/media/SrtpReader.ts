@@ -29,9 +29,9 @@ interface RocState {
  * Decrypts incoming SRTP (AES_CM_128_HMAC_SHA1_80) for one remote: same output as werift's
  * `SrtpSession.decrypt` (header ‖ plaintext payload, padding included, tag removed), same
  * rollover estimate, same SrtpAuthenticationError on a bad tag, but with one long-lived AES
- * context (aesCm.ts) and one output allocation instead of a header object, a new AES-CTR cipher
- * and a Buffer.concat per packet. With the native addon (native.ts) it decrypts in place (the
- * datagram is ours alone) and handles AEAD_AES_128_GCM too.
+ * context (aesCm.ts), decrypting in place (the datagram is ours alone), instead of a header
+ * object, a new AES-CTR cipher and a Buffer.concat per packet. With the native addon (native.ts)
+ * it handles AEAD_AES_128_GCM too.
  */
 export class SrtpReader {
   readonly #ctr: AesCmKeystream | undefined;
@@ -116,9 +116,12 @@ export class SrtpReader {
     if (!timingSafeEqual(packet.subarray(end), expected)) {
       throw new SrtpAuthenticationError('Failed to authenticate SRTP packet');
     }
-    const out = Buffer.allocUnsafe(end);
-    packet.copy(out, 0, 0, offset);
-    this.#ctr?.xor(out, offset, packet.subarray(offset, end), ssrc, roc, seq);
+    // In place, as the addon does: the payload werift gets (and a sink's SendHistory keeps for
+    // ~1 s) is then a view of the datagram's own ArrayBuffer. A copy from Buffer.allocUnsafe
+    // was a slice of Node's shared 8 KB pool, so one kept payload kept alive, into the old
+    // generation, the slab that also held the outgoing packets of every subscriber.
+    const out = packet.subarray(0, end);
+    this.#ctr?.xor(out, offset, out.subarray(offset, end), ssrc, roc, seq);
     checkPadding(out, offset, end);
     this.#commit(ssrc, prev);
     return out;
