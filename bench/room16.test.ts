@@ -8,7 +8,8 @@
  * packet, on the load generator's direct one (bench/load/peer.ts `leanReceiver`, directRtp.ts),
  * decrypting with the native addon when it is built (`node native/build.mjs`), so that the 240
  * of them fit on the machine next to the server. The media server runs as the app runs it
- * (forwarding threads as MEDIA_WORKERS says: off by default).
+ * (forwarding threads as MEDIA_WORKERS says: by default one per core, engaged while the media
+ * server's JS thread is busy).
  *
  * Participants join one at a time, and each join waits until every stream among those already
  * in flows (settleSeconds): a 16-person set-up otherwise piles up DTLS handshakes on the media
