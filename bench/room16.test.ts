@@ -59,7 +59,8 @@ describe.runIf(process.env['MOIM_ROOM16'] === '1')('a 16-person room', () => {
     console.log(
       `N=${SIZE} (${fastPath}): set-up ${r.setupSeconds} s, ${r.packetsInPerSecond} in/s, ` +
         `${r.packetsOutPerSecond} out/s (expected ${r.expectedOutPerSecond}), loss ${r.lossPercent} %, ` +
-        `media ${r.mediaCpuPerSecond} CPU-s/s (${r.packetsPerCpuSecond} pkts/CPU-s, RSS ${r.mediaRssMB} MB), ` +
+        `media ${r.mediaCpuPerSecond} CPU-s/s (forwarding threads ${r.forwardingThreadsCpuPerSecond}; ` +
+        `${r.packetsPerCpuSecond} pkts/CPU-s, RSS ${r.mediaRssMB} MB), ` +
         `signaling ${r.signalingCpuPerSecond}, load generator ${r.loadGenCpuPerSecond} CPU-s/s, ` +
         `machine ${r.machineBusyPercent} % busy, load ${r.loadAverage1m}, ` +
         `pacer skipped ${r.pacerSkipped}, rcvbuf errors ${r.udpDatagramsPerSecond.rcvbufErrors}, ` +
