@@ -91,6 +91,40 @@ describe.skipIf(!addon)('receiving in the addon (recvmmsg)', () => {
     for (const s of [a, b, out, sink]) await closed(s);
   });
 
+  it('counts a staged packet the kernel refuses as refused, not as sent', async () => {
+    const a = await bound();
+    const b = await bound();
+    const out = await bound();
+    const gone = await bound(); // a port nobody listens on once closed: ICMP port unreachable
+    const port = gone.address().port;
+    await closed(gone);
+    out.on('error', () => undefined); // Node's read of `out` hears the ICMP error too
+    await new Promise<void>((resolve) => out.connect(port, '127.0.0.1', resolve));
+    const ctx = native?.create(1, true, Buffer.alloc(16, 1), Buffer.alloc(14, 2), Buffer.alloc(20));
+    expect(ctx && receiveInAddon(a, addon)).toBe(true);
+    let handled = 0;
+    a.on('message', (data: Buffer) => {
+      // Node's own send goes out at once and its ICMP answer leaves the socket's error pending
+      // (on loopback, before this returns): the batch's first sendmmsg then hears it and the
+      // kernel refuses that packet. (Later ones are sent: the error is reported once.)
+      if (handled++ === 0) out.send(Buffer.alloc(1));
+      if (ctx) native?.send(ctx, socketFd(out), 96, handled, 0, 0x1234, 0, data);
+    });
+    const before = addon?.recvStats();
+    const n = 20;
+    for (let i = 0; i < n; i++) b.send(Buffer.alloc(100, i), a.address().port, '127.0.0.1');
+    await until(() => handled >= n, 3000, `${n} handled`);
+    await new Promise((r) => setImmediate(r)); // past the check phase that flushes the batch
+    const after = addon?.recvStats();
+    const delta = (k: 'batchedSends' | 'batchRefused' | 'batchDropped'): number =>
+      (after?.[k] ?? 0) - (before?.[k] ?? 0);
+    // Every staged packet is counted once, and the refused ones are not counted as sent.
+    expect(delta('batchedSends') + delta('batchRefused') + delta('batchDropped')).toBe(n);
+    expect(delta('batchRefused')).toBeGreaterThan(0);
+    expect(delta('batchedSends')).toBeLessThan(n);
+    for (const s of [a, b, out]) await closed(s);
+  });
+
   it('hands datagrams straight to werift’s transport while its listener is the only one', async () => {
     const a = await bound();
     const b = await bound();

@@ -17,8 +17,18 @@ export interface ReceiveAddon {
   /**
    * Since the thread first read: recvmmsg calls that returned datagrams, the datagrams, the
    * packets sent staged during batches (send_batch.c) and the sendmmsg calls that sent them.
+   * A staged packet the kernel then refused (ECONNREFUSED: the remote is gone) counts in
+   * `batchRefused`, one lost to a full or closed socket in `batchDropped`, neither in
+   * `batchedSends` (the staging `send` returned its length before the kernel saw it).
    */
-  recvStats(): { batches: number; datagrams: number; batchedSends: number; sendCalls: number };
+  recvStats(): {
+    batches: number;
+    datagrams: number;
+    batchedSends: number;
+    sendCalls: number;
+    batchRefused: number;
+    batchDropped: number;
+  };
 }
 
 export function receiveAddonOf(addon: unknown): ReceiveAddon | null {

@@ -255,7 +255,8 @@ static napi_value js_recv_close(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* recvStats() → { batches, datagrams, batchedSends, sendCalls } of this thread so far. */
+/* recvStats() → { batches, datagrams, batchedSends, sendCalls, batchRefused, batchDropped } of
+ * this thread so far. */
 static napi_value js_recv_stats(napi_env env, napi_callback_info info) {
   (void)info;
   Slab *b = slab_of(env);
@@ -269,6 +270,10 @@ static napi_value js_recv_stats(napi_env env, napi_callback_info info) {
   napi_set_named_property(env, out, "batchedSends", v);
   napi_create_double(env, b ? (double)b->sends.calls : 0, &v);
   napi_set_named_property(env, out, "sendCalls", v);
+  napi_create_double(env, b ? (double)b->sends.refused : 0, &v);
+  napi_set_named_property(env, out, "batchRefused", v);
+  napi_create_double(env, b ? (double)b->sends.dropped : 0, &v);
+  napi_set_named_property(env, out, "batchDropped", v);
   return out;
 }
 

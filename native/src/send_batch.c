@@ -5,7 +5,9 @@
  * frame (2-3 video packets, maybe an audio one) that arrived in one wake-up now leaves for each
  * viewer in one call, waking the viewer once instead of per packet (issue 15, N = 2: the native
  * send was a third of the media server's busy time). Order per socket is kept; a datagram the
- * kernel refuses (full buffer, ICMP-refused remote) is lost, as one dropped on the wire.
+ * kernel refuses (full buffer, ICMP-refused remote) is lost, as one dropped on the wire, and
+ * counted as refused or dropped (recvStats), not as sent: the staging call returned its length
+ * before the kernel saw it.
  */
 #define _GNU_SOURCE
 #include "send_batch.h"
@@ -43,8 +45,10 @@ static void flush(SendBatch *s) {
       } else if (r < 0 && errno == EINTR) {
         continue;
       } else if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EBADF)) {
+        s->dropped += (uint64_t)(k - off);
         break; /* full or closed: the rest of this socket's packets are lost */
       } else {
+        s->refused++;
         off++; /* this one refused (ECONNREFUSED...): skip it, send the others */
       }
     }

@@ -22,7 +22,9 @@ typedef struct {
   int open;
   /* Its own allocation: it may outlive the thread's slab by a close callback. */
   uv_check_t *check;
-  uint64_t packets, calls;
+  /* Sent; sendmmsg calls; refused by the kernel one by one (ECONNREFUSED, …: the remote is
+   * gone); dropped with a full or closed socket (the rest of that socket's batch). */
+  uint64_t packets, calls, refused, dropped;
 } SendBatch;
 
 /* Stages every send until this loop turn's check phase (called before a batch's handlers run). */
