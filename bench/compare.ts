@@ -116,7 +116,7 @@ async function main(): Promise<void> {
         console.log(
           `round ${r + 1} N=${size} ${a.label}: ` +
             (res.ok
-              ? `${res.packetsPerCpuSecond} pkts/CPU-s (${res.mediaCpuPerSecond} CPU-s/s, loss ${res.lossPercent}%, RSS ${res.mediaRssMB} MB, load gen ${res.loadGenCpuPerSecond} CPU-s/s, setup ${res.setupSeconds} s, load ${res.loadAverage1m})`
+              ? `${res.packetsPerCpuSecond} pkts/CPU-s (${res.mediaCpuPerSecond} CPU-s/s, loss ${res.lossPercent}%, delay p50 ${res.latency.p50} ms, fwd threads ${res.forwardingThreadsCpuPerSecond} CPU-s/s, RSS ${res.mediaRssMB} MB, load gen ${res.loadGenCpuPerSecond} CPU-s/s, setup ${res.setupSeconds} s, load ${res.loadAverage1m})`
               : `failed: ${res.failure ?? '?'}`),
         );
         const key = `${a.label}/${size}`;
@@ -144,6 +144,8 @@ async function main(): Promise<void> {
         `**${f(round(p, 0))}** (${ok.map((x) => x.packetsPerCpuSecond).join(', ') || '–'})`,
         f(round(med(ok.map((x) => x.mediaCpuPerSecond)), 3)),
         f(round(med(ok.map((x) => x.lossPercent)), 3)),
+        f(round(med(ok.map((x) => x.latency.p50)), 2)),
+        f(round(med(ok.map((x) => x.forwardingThreadsCpuPerSecond)), 3)),
         f(round(med(ok.map((x) => x.mediaRssMB)), 1)),
         `${ok.length}/${runs.length}`,
       );
@@ -160,6 +162,8 @@ async function main(): Promise<void> {
       `${a.label} pkts/CPU-s (runs)`,
       `${a.label} CPU s/s`,
       `${a.label} loss %`,
+      `${a.label} delay p50 ms`,
+      `${a.label} threads CPU s/s`,
       `${a.label} RSS MB`,
       `${a.label} set up`,
     ]),
@@ -188,7 +192,7 @@ async function main(): Promise<void> {
     '',
     table(headers, rows),
     '',
-    'Medians of the runs that set up (all N × (N − 1) streams flowing); a run that did not is counted in "set up". Same load as the forwarding table.',
+    'Medians of the runs that set up (all N × (N − 1) streams flowing); a run that did not is counted in "set up". Same load as the forwarding table. Delay: receiver-measured one-way p50 over all streams; threads CPU: what the forwarding threads (`moim-fwd-*`) took of the CPU column (0 when not engaged).',
   ].join('\n');
   const file = writeJson(values.out ?? 'compare', {
     arms,

@@ -8,7 +8,8 @@
  * packet, on the load generator's direct one (bench/load/peer.ts `leanReceiver`, directRtp.ts),
  * decrypting with the native addon when it is built (`node native/build.mjs`), so that the 240
  * of them fit on the machine next to the server. The media server runs as the app runs it
- * (forwarding threads as MEDIA_WORKERS says: off by default).
+ * (forwarding threads as MEDIA_WORKERS says: by default one per core, engaged while the media
+ * server's JS thread is busy).
  *
  * Participants join one at a time, and each join waits until every stream among those already
  * in flows (settleSeconds): a 16-person set-up otherwise piles up DTLS handshakes on the media
@@ -58,7 +59,8 @@ describe.runIf(process.env['MOIM_ROOM16'] === '1')('a 16-person room', () => {
     console.log(
       `N=${SIZE} (${fastPath}): set-up ${r.setupSeconds} s, ${r.packetsInPerSecond} in/s, ` +
         `${r.packetsOutPerSecond} out/s (expected ${r.expectedOutPerSecond}), loss ${r.lossPercent} %, ` +
-        `media ${r.mediaCpuPerSecond} CPU-s/s (${r.packetsPerCpuSecond} pkts/CPU-s, RSS ${r.mediaRssMB} MB), ` +
+        `media ${r.mediaCpuPerSecond} CPU-s/s (forwarding threads ${r.forwardingThreadsCpuPerSecond}; ` +
+        `${r.packetsPerCpuSecond} pkts/CPU-s, RSS ${r.mediaRssMB} MB), ` +
         `signaling ${r.signalingCpuPerSecond}, load generator ${r.loadGenCpuPerSecond} CPU-s/s, ` +
         `machine ${r.machineBusyPercent} % busy, load ${r.loadAverage1m}, ` +
         `pacer skipped ${r.pacerSkipped}, rcvbuf errors ${r.udpDatagramsPerSecond.rcvbufErrors}, ` +

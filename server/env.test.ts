@@ -43,9 +43,12 @@ describe('parseEnv', () => {
     expect(env.kmsUrls).toEqual(['ws://kms-1:8888/kurento', 'ws://kms-2:8888/kurento']);
     expect(parseEnv({}).media.processes).toBe(1);
     expect(parseEnv({ MEDIA_PROCESSES: '2' }).media.processes).toBe(2);
-    // MEDIA_WORKERS is each media server's forwarding threads (default: one per core there).
-    expect(parseEnv({}).media.forwardingThreads).toBeUndefined();
+    // MEDIA_WORKERS is each media server's forwarding threads (default: none).
+    expect(parseEnv({}).media.forwardingThreads).toBe(0);
     expect(parseEnv({ MEDIA_WORKERS: '0' }).media.forwardingThreads).toBe(0);
+    // Engaged only while the media server's JS thread is busy, unless told always.
+    expect(parseEnv({}).media.forwardingEngage).toBe('load');
+    expect(parseEnv({ MEDIA_WORKERS_ENGAGE: 'always' }).media.forwardingEngage).toBe('always');
     expect(parseEnv({ MEDIA_WORKERS: '2' }).media.processes).toBe(1);
   });
 
@@ -84,6 +87,7 @@ describe('parseEnv', () => {
     [{ KMS_URL: 'ws://ok:8888/kurento,kms:8888' }, 'KMS_URL'],
     [{ MEDIA_PROCESSES: '0' }, 'MEDIA_PROCESSES'],
     [{ MEDIA_WORKERS: '-1' }, 'MEDIA_WORKERS'],
+    [{ MEDIA_WORKERS_ENGAGE: 'sometimes' }, 'MEDIA_WORKERS_ENGAGE'],
     [{ ROOM_MAX_PARTICIPANTS: '1' }, 'ROOM_MAX_PARTICIPANTS'],
     [{ TURN_URLS: 'turn:x', TURN_SECRET: 'short' }, 'TURN_SECRET'],
     [{ TURN_SECRET: 'a-long-enough-secret' }, 'TURN_URLS'],

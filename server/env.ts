@@ -92,9 +92,12 @@ const rawEnvSchema = z.object({
   MEDIA_PROCESSES: z.coerce.number().int().min(1).max(32).default(1),
   // Read by each embedded media server (its forwarding threads, media/fanOut.ts), which inherits
   // this environment; checked here so that a bad value stops the app, not each media server.
+  // Unset or 0: none (session 11: off until an N = 16 stall seen once is explained); a number
+  // starts them, engaged only while the media server's JS thread is busy.
   MEDIA_WORKERS: optionalString
     .transform((value) => (value === undefined ? undefined : Number(value)))
     .pipe(z.number().int().min(0).max(64).optional()),
+  MEDIA_WORKERS_ENGAGE: optionalString.pipe(z.enum(['load', 'always']).optional()),
   MEDIA_MIN_PORT: port.optional(),
   MEDIA_MAX_PORT: port.optional(),
   MEDIA_ANNOUNCED_IP: optionalString,
@@ -163,8 +166,13 @@ export interface Env {
     iceAddresses: string | undefined;
     /** How many embedded media servers to start (when `KMS_URL` is unset); rooms spread over them. */
     processes: number;
-    /** Forwarding threads per media server (`MEDIA_WORKERS`; undefined: none, the JS thread forwards). */
-    forwardingThreads: number | undefined;
+    /**
+     * Forwarding threads per media server (`MEDIA_WORKERS`; unset or 0: none, the JS thread
+     * forwards). They take packets only while the
+     * media server's JS thread is busy (`MEDIA_WORKERS_ENGAGE=load`), or always (`always`).
+     */
+    forwardingThreads: number;
+    forwardingEngage: 'load' | 'always';
   };
   /** What browsers get for their RTCPeerConnection (besides the minted TURN pair, if any). */
   iceServers: IceServerConfig[];
@@ -272,7 +280,8 @@ export const envSchema = rawEnvSchema
       announcedIp: raw.MEDIA_ANNOUNCED_IP,
       iceAddresses: raw.MEDIA_ICE_ADDRESSES,
       processes: raw.MEDIA_PROCESSES,
-      forwardingThreads: raw.MEDIA_WORKERS,
+      forwardingThreads: raw.MEDIA_WORKERS ?? 0,
+      forwardingEngage: raw.MEDIA_WORKERS_ENGAGE ?? 'load',
     },
     iceServers: raw.ICE_SERVERS ?? iceServersFromLists(raw),
     turn:

@@ -23,6 +23,8 @@ export interface RoomResult {
   mediaCpuPerSecond: number;
   mediaUserPerSecond: number;
   mediaSystemPerSecond: number;
+  /** of mediaCpuPerSecond, what the forwarding threads took (0: not engaged, or none) */
+  forwardingThreadsCpuPerSecond: number;
   packetsPerCpuSecond: number;
   mediaRssIdleMB: number;
   mediaRssMB: number;
@@ -65,6 +67,7 @@ export function failedResult(
     mediaCpuPerSecond: NaN,
     mediaUserPerSecond: NaN,
     mediaSystemPerSecond: NaN,
+    forwardingThreadsCpuPerSecond: NaN,
     packetsPerCpuSecond: NaN,
     mediaRssIdleMB: NaN,
     mediaRssMB: NaN,

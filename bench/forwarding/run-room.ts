@@ -14,6 +14,7 @@ import {
 } from '../lib/proc';
 import { startStack } from '../lib/stack';
 import { startJanus } from '../janus/process';
+import { forwardingThreadSeconds } from './threadCpu';
 import { createJanusRoom } from '../load/janus-signaling';
 import type { SfuKind } from '../load/signaling';
 import { Histogram, round } from '../lib/stats';
@@ -246,10 +247,12 @@ export async function runRoom(options: RoomOptions): Promise<RoomResult> {
     await sleep(Number(startNs - nowNs()) / 1e6);
     const pids = [sut.mediaPid, sut.signalingPid ?? sut.mediaPid, ...workers.map((w) => w.pid)];
     const before = sampleAll(pids);
+    const threadsBefore = forwardingThreadSeconds(sut.mediaPid);
     const machineBefore = sampleMachineCpu();
     const udpBefore = udpCounters();
     await sleep(Number(endNs - nowNs()) / 1e6);
     const after = sampleAll(pids);
+    const threadsAfter = forwardingThreadSeconds(sut.mediaPid);
     const machineAfter = sampleMachineCpu();
     const udpAfter = udpCounters();
     const load1 = loadAverage()[0];
@@ -301,6 +304,7 @@ export async function runRoom(options: RoomOptions): Promise<RoomResult> {
       mediaCpuPerSecond: round(media.cpuPerSecond, 3),
       mediaUserPerSecond: round(media.userPerSecond, 3),
       mediaSystemPerSecond: round(media.systemPerSecond, 3),
+      forwardingThreadsCpuPerSecond: round((threadsAfter - threadsBefore) / windowSeconds, 3),
       packetsPerCpuSecond: round((inPerSecond + outPerSecond) / media.cpuPerSecond, 0),
       mediaRssIdleMB: round((idle?.rssBytes ?? NaN) / MB, 1),
       mediaRssMB: round(mediaAfter.rssBytes / MB, 1),

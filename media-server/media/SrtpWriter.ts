@@ -24,7 +24,7 @@ const PROFILE_AEAD_AES_128_GCM = 0x0007;
  *
  * With the native addon (native.ts) both profiles use one OpenSSL context for the session and
  * HMAC from precomputed states, and `send` protects and sends in one call without a Buffer; with
- * forwarding threads (fanOut.ts) `send` only queues, and one of them protects and sends.
+ * forwarding threads (fanOut.ts) engaged, `send` only queues, and one of them protects and sends.
  */
 export class SrtpWriter {
   readonly #keys: SrtpKeys;
@@ -37,6 +37,8 @@ export class SrtpWriter {
   /** The forwarding thread's sender for socket #senderFd (opened at the first send). */
   #sender: NativeSender | undefined;
   #senderFd = -1;
+  /** The last packet went to the sender's thread (not the JS thread's send). */
+  #onThread = false;
   #roc = 0;
   #lastSeq = -1;
 
@@ -92,16 +94,27 @@ export class SrtpWriter {
     const roc = this.#rocFor(seq);
     const b1 = (marker ? 0x80 : 0) | (pt & 0x7f);
     const pool = this.#pool;
-    if (pool) {
+    if (pool?.engaged) {
       const sender = this.#senderOn(pool, fd);
       if (sender) {
+        if (!this.#onThread) {
+          pool.handOver(); // what the JS thread staged of this stream leaves first
+          this.#onThread = true;
+        }
         const n = pool.queue(sender, b1, seq, ts >>> 0, ssrc >>> 0, roc, payload);
         // Too large for a thread's slot (none from a UDP socket): sent here, maybe ahead of
         // packets still queued, which a receiver's jitter buffer puts back in order.
         if (n !== TOO_LARGE) return n;
       }
+    } else if (this.#onThread) {
+      this.#takeBack(); // the thread sends what it holds of this stream first
     }
     return this.#addon.send(ctx, fd, b1, seq, ts >>> 0, ssrc >>> 0, roc, payload);
+  }
+
+  #takeBack(): void {
+    if (this.#sender) this.#pool?.takeBack(this.#sender);
+    this.#onThread = false;
   }
 
   #senderOn(pool: FanOut, fd: number): NativeSender | undefined {
@@ -118,6 +131,8 @@ export class SrtpWriter {
   }
 
   #closeSender(): void {
+    // Its packets are sent before anything the next sender or the JS thread sends.
+    if (this.#onThread) this.#takeBack();
     if (this.#sender) this.#pool?.close(this.#sender);
     this.#sender = undefined;
     this.#senderFd = -1;

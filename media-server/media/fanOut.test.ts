@@ -12,7 +12,8 @@ import {
 } from 'werift';
 import type { MediaStreamTrack } from 'werift';
 import { RtpHeader, RtpPacket } from 'werift';
-import { FanOut, forwardingThreads } from './fanOut';
+import { ALWAYS, engagementOf, FanOut, forwardingThreads } from './fanOut';
+import { LoadEngagement } from './fanOutEngage';
 import type { NativeAddon } from './native';
 import { loadNative } from './native';
 import type { SrtpKeys } from './SrtpWriter';
@@ -24,10 +25,11 @@ import type { Viewer } from '../test/peers';
 import { publish, pump, view, waitConnected } from '../test/peers';
 import { useTestServer } from '../test/useTestServer';
 
-// The threads are off by default (MEDIA_WORKERS unset): this file is about them, so they are on
-// here, before fanOut.ts starts its pool at import.
+// This file is about the threads themselves: they take every packet here (by default only while
+// the JS thread is busy, which a test's room never is), set before fanOut.ts starts its pool.
 vi.hoisted(() => {
   process.env['MEDIA_WORKERS'] ??= '2';
+  process.env['MEDIA_WORKERS_ENGAGE'] ??= 'always';
 });
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -43,7 +45,7 @@ beforeAll(() => {
   });
   addon = loadNative();
   // Two threads whatever the machine: the sharding across threads is part of what is tested.
-  if (addon) pool = new FanOut(addon, 2);
+  if (addon) pool = new FanOut(addon, 2, ALWAYS);
 }, 120_000);
 
 function keysFor(profile: number): SrtpKeys {
@@ -120,11 +122,15 @@ function need(): { addon: NativeAddon; pool: FanOut } {
 }
 
 describe('forwarding threads (MEDIA_WORKERS)', () => {
-  it('run wherever the addon builds when MEDIA_WORKERS asks for them; off by default', () => {
+  it('run wherever the addon builds, off unless MEDIA_WORKERS says; engaged by load', () => {
     expect(forwardingThreads({})).toBe(0);
     expect(forwardingThreads({ MEDIA_WORKERS: '0' })).toBe(0);
     expect(forwardingThreads({ MEDIA_WORKERS: '3' })).toBe(3);
     expect(() => forwardingThreads({ MEDIA_WORKERS: 'two' })).toThrow(/MEDIA_WORKERS/);
+    expect(engagementOf({})).toBeInstanceOf(LoadEngagement);
+    expect(engagementOf({ MEDIA_WORKERS_ENGAGE: 'load' })).toBeInstanceOf(LoadEngagement);
+    expect(engagementOf({ MEDIA_WORKERS_ENGAGE: 'always' })).toBe(ALWAYS);
+    expect(() => engagementOf({ MEDIA_WORKERS_ENGAGE: 'sometimes' })).toThrow(/ENGAGE/);
     if (!hasCompiler || process.env['MEDIA_NATIVE'] === 'off') {
       console.warn('fanOut.test: no addon (no compiler, or MEDIA_NATIVE=off); threads skipped');
       return;

@@ -1,19 +1,21 @@
 import { constants } from 'node:os';
+import type { Engagement } from './fanOutEngage';
+import { LoadEngagement } from './fanOutEngage';
 import type { FanOutStats, NativeAddon, NativeSender, SenderStats } from './native';
 import { native } from './native';
 import type { SrtpKeys } from './SrtpWriter';
 
 /**
  * `MEDIA_WORKERS`: how many threads protect and send forwarded packets (native/src/fanout.c).
- * Default `0` (everything on the JS thread) until the threads are cleared of
- * `e2e/layout.spec.ts`'s speaker test failure (the stage did not move to a publisher who unmuted;
- * it passed with `MEDIA_WORKERS=0`). Session 8 did not find them at fault: in a failing run the
- * thread sent every packet of her audio to that viewer (`senderStats`: queued = sent, none
- * dropped or refused), and in passing runs the viewer decoded it at the same levels as with the
- * threads off; the test needs five 300 ms level polls in a row above 0.04 and the fake
- * microphone's beeps dip below that every few seconds either way. Set a number to use them: a
- * room whose forwarding needs more than one core then gets the second. Without the addon there
- * are none either way (the JS path).
+ * Default `0` (everything on the JS thread) until an N = 16 set-up stall seen once with them on is
+ * explained (bench/RESULTS.md, session 11); `MEDIA_WORKERS=<n>` (e.g. the number of cores) starts them.
+ * They take packets only while the JS thread is busy (fanOutEngage.ts), so a small room forwards
+ * on the JS thread as with `0`, and a room whose forwarding needs more than one core gets the
+ * second. Without the addon there are none either way (the JS path).
+ *
+ * Session 8 turned them off by default after `e2e/layout.spec.ts`'s speaker test failed once
+ * with them on in a fresh-clone CI; no delivery fault of theirs was found (a failing run's
+ * `senderStats`: queued = sent, none dropped; the same audio levels with and without them).
  */
 export function forwardingThreads(
   env: Readonly<Record<string, string | undefined>> = process.env,
@@ -28,24 +30,70 @@ export function forwardingThreads(
 }
 
 /**
+ * `MEDIA_WORKERS_ENGAGE`: when the threads take packets. `load` (default): while the JS thread
+ * is busy (fanOutEngage.ts). `always`: every packet (tests and benchmarks of the threads
+ * themselves, and browser tests of a small room on them).
+ */
+export function engagementOf(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Engagement {
+  const raw = env['MEDIA_WORKERS_ENGAGE']?.trim() ?? '';
+  if (raw === 'always') return ALWAYS;
+  if (raw === '' || raw === 'load') return new LoadEngagement();
+  throw new Error(`MEDIA_WORKERS_ENGAGE must be "load" or "always", not "${raw}"`);
+}
+
+/** The threads take every packet. */
+export const ALWAYS: Engagement = { engaged: true };
+
+/**
  * The JS side of the forwarding threads. A packet queued here is sent in the order queued
  * (per sender: one subscriber stream on one socket, NACK retransmissions included) by the
  * sender's thread; staged packets go to the threads at the end of this event-loop turn
  * (setImmediate: after the poll phase that received them), so one sendmmsg carries each
  * subscriber's packets of that turn, or sooner when a thread's batch fills.
+ *
+ * `engaged` says whether a stream's next packet goes to a thread or to the JS thread's own send
+ * (SrtpWriter.send); a stream that changes paths calls `handOver` or `takeBack` first, so that
+ * no packet of it overtakes another across the switch. The SRTP state does not move: the JS
+ * thread numbers every packet and computes its ROC, and both paths protect with the same keys.
  */
 export class FanOut {
   readonly threads: number;
   readonly #addon: NativeAddon;
+  readonly #engagement: Engagement;
   #scheduled = false;
   readonly #flush = (): void => {
     this.#scheduled = false;
     this.#addon.flush();
   };
 
-  constructor(addon: NativeAddon, threads: number) {
+  /** `engagement`: when the threads take packets (engagementOf). */
+  constructor(addon: NativeAddon, threads: number, engagement: Engagement) {
     this.#addon = addon;
     this.threads = addon.fanoutStart(threads);
+    this.#engagement = engagement;
+  }
+
+  /** Whether the threads take packets now (read per packet: cheap). */
+  get engaged(): boolean {
+    return this.#engagement.engaged;
+  }
+
+  /**
+   * A stream moves from the JS thread's send to a thread: what the JS thread staged in this
+   * receive batch (send_batch.c, sent in the check phase) leaves now, before the thread's.
+   */
+  handOver(): void {
+    this.#addon.sendBatchFlush();
+  }
+
+  /**
+   * A stream moves from its thread back to the JS thread's send: waits until the thread has
+   * sent what it holds of it (one batch at most: microseconds, once per switch).
+   */
+  takeBack(sender: NativeSender): void {
+    this.#addon.senderDrain(sender);
   }
 
   /** A sender with its own SRTP context (never shared with the JS thread's) on socket `fd`. */
@@ -103,7 +151,7 @@ export class FanOut {
 function start(): FanOut | null {
   const threads = forwardingThreads();
   if (!native || threads === 0) return null;
-  const pool = new FanOut(native, threads);
+  const pool = new FanOut(native, threads, engagementOf());
   return pool.threads > 0 ? pool : null;
 }
 

@@ -6,9 +6,11 @@ import type { KEndpoint } from '../test/kurento';
 import { k, kurento } from '../test/kurento';
 import { useMediaServer } from '../test/env';
 
-// The forwarding threads are what this file checks: on before fanOut.ts starts its pool at import.
+// The forwarding threads are what this file checks: on (and taking every packet, not only under
+// load) before fanOut.ts starts its pool at import.
 vi.hoisted(() => {
   process.env['MEDIA_WORKERS'] ??= '2';
+  process.env['MEDIA_WORKERS_ENGAGE'] ??= 'always';
 });
 
 const executablePath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';

@@ -110,6 +110,10 @@ export interface NativeAddon {
   flush(): void;
   /** flush, then waits until the threads have sent everything queued so far. */
   drain(): void;
+  /** Hands the sender's staged packets to its thread and waits until they are sent. */
+  senderDrain(sender: NativeSender): void;
+  /** Sends now what `send` staged during this receive batch (send_batch.c). */
+  sendBatchFlush(): void;
   fanoutStats(): FanOutStats;
   /** One sender's counters (queued by JS; sent, dropped, failed by its thread; the last errno). */
   senderStats(sender: NativeSender): SenderStats;
@@ -144,6 +148,8 @@ function isAddon(m: unknown): m is NativeAddon {
     'queue',
     'flush',
     'drain',
+    'senderDrain',
+    'sendBatchFlush',
     'fanoutStats',
     'senderStats',
   ].every((k) => typeof r[k] === 'function');

@@ -270,6 +270,14 @@ void fanout_flush(void) {
   pthread_mutex_unlock(&stage_mu);
 }
 
+void fanout_sender_drain(FanoutSender *s) {
+  pthread_mutex_lock(&stage_mu);
+  Worker *w = &workers[s->worker];
+  submit(w);
+  pthread_mutex_unlock(&stage_mu);
+  wait_idle(w);
+}
+
 void fanout_drain(void) {
   fanout_flush();
   pthread_mutex_lock(&stage_mu);

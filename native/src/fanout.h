@@ -39,6 +39,9 @@ int64_t fanout_queue(FanoutSender *s, uint32_t b1, uint32_t seq, uint32_t ts, ui
                      uint32_t roc, const uint8_t *payload, size_t len);
 void fanout_flush(void);
 void fanout_drain(void);
+/* Hands s's staged packets to its thread and waits until that thread has sent them: a stream
+ * that leaves the threads for the JS thread's send continues after them, in order. */
+void fanout_sender_drain(FanoutSender *s);
 FanoutStats fanout_stats(void);
 /* One sender's counters: staged, sent, dropped on a full buffer, failed, and the last errno. */
 SenderStats fanout_sender_stats(const FanoutSender *s);

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "fanout.h"
+#include "send_batch.h"
 
 static napi_value throw_error(napi_env env, const char *msg) {
   napi_throw_error(env, NULL, msg);
@@ -125,6 +126,25 @@ static napi_value js_drain(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* senderDrain(sender): its staged packets go to its thread, and this waits until they are sent. */
+static napi_value js_sender_drain(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  FanoutSender *s = argc >= 1 ? get_sender(env, argv[0]) : NULL;
+  if (!s) return throw_error(env, "senderDrain(sender): bad arguments");
+  fanout_sender_drain(s);
+  return NULL;
+}
+
+/* sendBatchFlush(): the JS thread's sends staged during a receive batch leave now. */
+static napi_value js_send_batch_flush(napi_env env, napi_callback_info info) {
+  (void)info;
+  SendBatch *b = send_batch_of(env);
+  if (b) send_batch_flush(b);
+  return NULL;
+}
+
 static void set_number(napi_env env, napi_value obj, const char *name, double v) {
   napi_set_named_property(env, obj, name, number(env, v));
 }
@@ -171,6 +191,8 @@ void fanout_define(napi_env env, napi_value exports) {
       {"queue", NULL, js_queue, NULL, NULL, NULL, napi_default, NULL},
       {"flush", NULL, js_flush, NULL, NULL, NULL, napi_default, NULL},
       {"drain", NULL, js_drain, NULL, NULL, NULL, napi_default, NULL},
+      {"senderDrain", NULL, js_sender_drain, NULL, NULL, NULL, napi_default, NULL},
+      {"sendBatchFlush", NULL, js_send_batch_flush, NULL, NULL, NULL, napi_default, NULL},
       {"fanoutStats", NULL, js_stats, NULL, NULL, NULL, napi_default, NULL},
       {"senderStats", NULL, js_sender_stats, NULL, NULL, NULL, napi_default, NULL},
   };

@@ -80,6 +80,8 @@ void send_batch_open(SendBatch *s, uv_loop_t *loop) {
   s->open = 1;
 }
 
+void send_batch_flush(SendBatch *s) { flush(s); }
+
 static void free_handle(uv_handle_t *h) { free(h); }
 
 void send_batch_dispose(SendBatch *s) {

@@ -35,6 +35,9 @@ uint8_t *send_batch_slot(napi_env env, int fd, size_t need);
 void send_batch_commit(napi_env env, int fd, size_t len);
 /* The thread's batch (NULL before its first receiver). */
 SendBatch *send_batch_of(napi_env env);
+/* Sends what is staged now (staging stays open): a stream that moves from the JS thread's
+ * send to a forwarding thread must not have packets here that the thread's would overtake. */
+void send_batch_flush(SendBatch *s);
 /* Before the slab goes: nothing staged is left, the check handle is closed. */
 void send_batch_dispose(SendBatch *s);
 

@@ -1,0 +1,44 @@
+/**
+ * CPU of the media server's forwarding threads (native/src/fanout.c names them `moim-fwd-<i>`),
+ * from /proc/<pid>/task: whether a room engaged them (MEDIA_WORKERS_ENGAGE=load) and how much of
+ * the process's CPU they took. Janus and a build without them have none: 0.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+
+let clkTck: number | undefined;
+
+function ticksPerSecond(): number {
+  if (clkTck !== undefined) return clkTck;
+  try {
+    const v = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+    clkTck = Number.isFinite(v) && v > 0 ? v : 100;
+  } catch {
+    clkTck = 100;
+  }
+  return clkTck;
+}
+
+/** user + system CPU seconds of the process's `moim-fwd-*` threads so far (0: none or gone). */
+export function forwardingThreadSeconds(pid: number): number {
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return 0;
+  }
+  let ticks = 0;
+  for (const tid of tids) {
+    try {
+      const text = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'));
+      if (!name.startsWith('moim-fwd-')) continue;
+      // After the name: field 3 (state) first; utime = 14, stime = 15 (proc(5)).
+      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[14 - 3]) + Number(fields[15 - 3]);
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return ticks / ticksPerSecond();
+}
