@@ -3,21 +3,9 @@
  * from /proc/<pid>/task: whether a room engaged them (MEDIA_WORKERS_ENGAGE=load) and how much of
  * the process's CPU they took. Janus and a build without them have none: 0.
  */
-import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
-let clkTck: number | undefined;
-
-function ticksPerSecond(): number {
-  if (clkTck !== undefined) return clkTck;
-  try {
-    const v = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
-    clkTck = Number.isFinite(v) && v > 0 ? v : 100;
-  } catch {
-    clkTck = 100;
-  }
-  return clkTck;
-}
+import { clockTicksPerSecond } from '../lib/proc';
 
 /** user + system CPU seconds of the process's `moim-fwd-*` threads so far (0: none or gone). */
 export function forwardingThreadSeconds(pid: number): number {
@@ -40,5 +28,5 @@ export function forwardingThreadSeconds(pid: number): number {
       // the thread ended meanwhile
     }
   }
-  return ticks / ticksPerSecond();
+  return ticks / clockTicksPerSecond();
 }

@@ -14,6 +14,12 @@ function sysconf(name: string, fallback: number): number {
   }
 }
 
+/** The kernel's clock ticks per second, in which /proc reports CPU time (read once). */
+export function clockTicksPerSecond(): number {
+  clkTck ??= sysconf('CLK_TCK', 100);
+  return clkTck;
+}
+
 export interface ProcSample {
   /** user + system CPU seconds consumed so far */
   cpuSeconds: number;
@@ -26,7 +32,7 @@ export interface ProcSample {
 
 /** Reads utime/stime/rss of one process; undefined when it is gone. */
 export function sampleProcess(pid: number): ProcSample | undefined {
-  clkTck ??= sysconf('CLK_TCK', 100);
+  const ticks = clockTicksPerSecond();
   pageSize ??= sysconf('PAGESIZE', 4096);
   let text: string;
   try {
@@ -41,9 +47,9 @@ export function sampleProcess(pid: number): ProcSample | undefined {
   const stime = Number(fields[15 - 3]);
   const rss = Number(fields[24 - 3]);
   return {
-    userSeconds: utime / clkTck,
-    systemSeconds: stime / clkTck,
-    cpuSeconds: (utime + stime) / clkTck,
+    userSeconds: utime / ticks,
+    systemSeconds: stime / ticks,
+    cpuSeconds: (utime + stime) / ticks,
     rssBytes: rss * pageSize,
     at: Number(process.hrtime.bigint()) / 1e9,
   };
