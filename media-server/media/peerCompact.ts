@@ -15,7 +15,7 @@
 
 /** Objects not to walk into: they hold no key material, and they lead to the whole process. */
 const SKIP_KEYS = new Set(['iceTransport', 'transport', 'socket', 'connection', 'onData']);
-const MAX_DEPTH = 6;
+const MAX_DEPTH = 10;
 const MAX_OBJECTS = 5000;
 
 interface Slot {
