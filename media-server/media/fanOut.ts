@@ -57,6 +57,12 @@ export const ALWAYS: Engagement = { engaged: true };
  * (SrtpWriter.send); a stream that changes paths calls `handOver` or `takeBack` first, so that
  * no packet of it overtakes another across the switch. The SRTP state does not move: the JS
  * thread numbers every packet and computes its ROC, and both paths protect with the same keys.
+ *
+ * The JS thread never waits for a thread (issue 15, session 12): a stream leaves its thread only
+ * once the thread is done with it (`takeBack` says whether it is; until then its packets keep
+ * queueing behind the others), and a thread that has had work and finished none of it for
+ * 500 ms (descheduled on a busy machine, or worse) refuses packets (`STUCK`), which the JS thread
+ * then sends itself.
  */
 export class FanOut {
   readonly threads: number;
@@ -89,11 +95,12 @@ export class FanOut {
   }
 
   /**
-   * A stream moves from its thread back to the JS thread's send: waits until the thread has
-   * sent what it holds of it (one batch at most: microseconds, once per switch).
+   * Whether a stream may move from its thread back to the JS thread's send now: its thread is
+   * done with every packet of it (or is stuck). Never waits; not yet: keep queueing it there (in
+   * order, behind what it holds), and ask again with the next packet.
    */
-  takeBack(sender: NativeSender): void {
-    this.#addon.senderDrain(sender);
+  takeBack(sender: NativeSender): boolean {
+    return this.#addon.senderSettled(sender);
   }
 
   /** A sender with its own SRTP context (never shared with the JS thread's) on socket `fd`. */
@@ -127,9 +134,9 @@ export class FanOut {
     return n;
   }
 
-  /** Sends everything queued and waits for it (tests; the threads never hold anything long). */
-  drain(): void {
-    this.#addon.drain();
+  /** Sends everything queued and waits for it, up to `timeoutMs` (tests): whether it is sent. */
+  drain(timeoutMs = 10_000): boolean {
+    return this.#addon.drain(timeoutMs);
   }
 
   stats(): FanOutStats {
@@ -160,3 +167,6 @@ export const fanOut: FanOut | null = start();
 
 /** −EMSGSIZE from queue: a payload too large for the threads' slots (none in practice). */
 export const TOO_LARGE = -constants.errno.EMSGSIZE;
+
+/** −EBUSY from queue: the sender's thread is stuck (see FanOut); send the packet yourself. */
+export const STUCK = -constants.errno.EBUSY;

@@ -20,6 +20,9 @@
 /* A staged batch this full goes to its thread at once (keeps the thread busy meanwhile). */
 #define SUBMIT_AT 64
 #define KEEP_FREE 4
+/* A thread with work that has finished nothing for this long is stuck (descheduled, or worse):
+ * its streams leave it for the JS thread's send rather than queue behind it (fanout_queue). */
+#define STUCK_NS (500 * 1000000ull)
 
 struct FanoutSender {
   SrtpCtx *ctx;
@@ -31,7 +34,11 @@ struct FanoutSender {
   atomic_int refs;
   /* Per sender: staged (JS thread), sent / dropped / failed (its thread), the last errno. */
   atomic_uint_fast64_t queued, sent, dropped, errors;
+  /* Staged packets its thread is done with (sent or not): queued == done, nothing is left. */
+  atomic_uint_fast64_t done;
   atomic_int last_errno;
+  /* Its place in its thread's list of senders to close (w->closing, under w->mu). */
+  struct FanoutSender *next_close;
 };
 typedef FanoutSender Sender;
 
@@ -39,7 +46,6 @@ typedef struct {
   Sender *s;
   uint32_t b1, seq, ts, ssrc, roc;
   uint32_t off, len;
-  bool destroy;
 } Entry;
 
 typedef struct Batch {
@@ -55,12 +61,20 @@ typedef struct Batch {
 
 typedef struct {
   pthread_t thread;
+  bool ready; /* its locks are initialized */
   pthread_mutex_t mu;
   pthread_cond_t wake;
   pthread_cond_t done;
   Batch *head, *tail, *free; /* mu */
   int free_count;            /* mu */
   uint64_t submitted, completed; /* mu */
+  /* Senders to close once the batches submitted before them are sent (mu). */
+  Sender *closing;
+  /* When the thread last finished a batch, or got work while idle (CLOCK_MONOTONIC ns; mu). */
+  uint64_t progress_ns;
+  /* Set at a submit when the thread is stuck (STUCK_NS), cleared when it finishes a batch. */
+  atomic_bool stuck;
+  atomic_uint_fast64_t stuck_refused;
   Batch *staging;            /* stage_mu */
   /* The thread's own scratch: protected packets, their vectors, the send order. */
   uint8_t *out;
@@ -73,7 +87,7 @@ typedef struct {
 extern atomic_uint_fast64_t st_packets, st_bytes, st_syscalls, st_dropped, st_errors, st_batches;
 
 void sender_unref(Sender *s);
-/* Protects and sends one batch on w's thread, then closes the senders it was told to close. */
+/* Protects and sends one batch on w's thread. */
 void run_batch(Worker *w, Batch *b);
 
 #endif
