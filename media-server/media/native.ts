@@ -120,6 +120,8 @@ export interface NativeAddon {
   senderSettled(sender: NativeSender): boolean;
   /** Sends now what `send` staged during this receive batch (send_batch.c). */
   sendBatchFlush(): void;
+  /** Tests: while on, the threads start no batch (a thread that gets no CPU). */
+  fanoutHold(on: boolean): void;
   fanoutStats(): FanOutStats;
   /** One sender's counters (queued by JS; sent, dropped, failed by its thread; the last errno). */
   senderStats(sender: NativeSender): SenderStats;
@@ -156,6 +158,7 @@ function isAddon(m: unknown): m is NativeAddon {
     'drain',
     'senderSettled',
     'sendBatchFlush',
+    'fanoutHold',
     'fanoutStats',
     'senderStats',
   ].every((k) => typeof r[k] === 'function');

@@ -17,77 +17,22 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
-
-static pthread_mutex_t stage_mu = PTHREAD_MUTEX_INITIALIZER;
-static Worker workers[MAX_WORKERS];
-static int worker_count = 0; /* stage_mu; never shrinks */
+pthread_mutex_t stage_mu = PTHREAD_MUTEX_INITIALIZER;
+Worker workers[MAX_WORKERS];
+int worker_count = 0;
 
 atomic_uint_fast64_t st_packets, st_bytes, st_syscalls, st_dropped, st_errors, st_batches;
 
 void sender_unref(Sender *s) {
   if (atomic_fetch_sub(&s->refs, 1) == 1) free(s);
-}
-
-static uint64_t now_ns(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
-}
-
-/* The thread's side: a sender's fd copy and context go once its packets have been sent. */
-static void close_senders(Sender *list) {
-  while (list) {
-    Sender *s = list;
-    list = s->next_close;
-    close(s->fd);
-    srtp_ctx_free(s->ctx);
-    s->ctx = NULL;
-    sender_unref(s);
-  }
-}
-
-static void *worker_main(void *arg) {
-  Worker *w = (Worker *)arg;
-  for (;;) {
-    pthread_mutex_lock(&w->mu);
-    while (!w->head && !w->closing) pthread_cond_wait(&w->wake, &w->mu);
-    /* Batches and closes taken together: every close follows the batches submitted before it. */
-    Batch *list = w->head;
-    Sender *closing = w->closing;
-    w->head = w->tail = NULL;
-    w->closing = NULL;
-    pthread_mutex_unlock(&w->mu);
-    while (list) {
-      Batch *b = list;
-      list = b->next;
-      run_batch(w, b);
-      pthread_mutex_lock(&w->mu);
-      if (w->free_count < KEEP_FREE) {
-        b->next = w->free;
-        w->free = b;
-        w->free_count++;
-        b = NULL;
-      }
-      w->completed++;
-      w->progress_ns = now_ns();
-      atomic_store(&w->stuck, false);
-      pthread_cond_broadcast(&w->done);
-      pthread_mutex_unlock(&w->mu);
-      free(b);
-    }
-    close_senders(closing);
-  }
-  return NULL;
 }
 
 /* stage_mu held. A fresh batch for w's staging, or NULL (out of memory). */
@@ -127,7 +72,6 @@ static void submit(Worker *w) {
   pthread_mutex_lock(&w->mu);
   /* An idle thread's clock starts with its new work; a busy one's runs from its last batch. */
   if (w->completed == w->submitted) w->progress_ns = now;
-  else if (stuck_now(w, now)) atomic_store(&w->stuck, true);
   if (w->tail) w->tail->next = b;
   else w->head = b;
   w->tail = b;
@@ -170,83 +114,6 @@ void fanout_release(FanoutSender *s) {
 }
 
 void fanout_close(FanoutSender *s) { sender_close(s); }
-
-static void worker_free(Worker *w) {
-  free(w->out);
-  free(w->iov);
-  free(w->msgs);
-  free(w->order);
-  free(w->who);
-  if (w->ready) {
-    pthread_cond_destroy(&w->done);
-    pthread_cond_destroy(&w->wake);
-    pthread_mutex_destroy(&w->mu);
-  }
-  memset(w, 0, sizeof(*w));
-}
-
-/* The thread's scratch and locks; `done` runs on the monotonic clock (wait_idle's deadlines). */
-static bool worker_init(Worker *w) {
-  memset(w, 0, sizeof(*w));
-  w->out = (uint8_t *)malloc((size_t)BATCH_ENTRIES * SLOT);
-  w->iov = (struct iovec *)calloc(BATCH_ENTRIES, sizeof(struct iovec));
-  w->msgs = (struct mmsghdr *)calloc(BATCH_ENTRIES, sizeof(struct mmsghdr));
-  w->order = (uint64_t *)calloc(BATCH_ENTRIES, sizeof(uint64_t));
-  w->who = (Sender **)calloc(BATCH_ENTRIES, sizeof(Sender *));
-  bool ok = w->out && w->iov && w->msgs && w->order && w->who;
-  pthread_condattr_t attr;
-  bool attr_ok = ok && pthread_condattr_init(&attr) == 0;
-  ok = attr_ok && pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) == 0;
-  bool mu = ok && pthread_mutex_init(&w->mu, NULL) == 0;
-  bool wake = mu && pthread_cond_init(&w->wake, NULL) == 0;
-  bool done = wake && pthread_cond_init(&w->done, &attr) == 0;
-  if (attr_ok) pthread_condattr_destroy(&attr);
-  if (done) {
-    w->ready = true;
-    return true;
-  }
-  if (wake) pthread_cond_destroy(&w->wake);
-  if (mu) pthread_mutex_destroy(&w->mu);
-  worker_free(w);
-  return false;
-}
-
-int fanout_start(int n) {
-  pthread_mutex_lock(&stage_mu);
-  if (worker_count > 0 || n <= 0) {
-    int have = worker_count;
-    pthread_mutex_unlock(&stage_mu);
-    return have;
-  }
-  if (n > MAX_WORKERS) n = MAX_WORKERS;
-  /* Signals stay with Node's own threads (libuv's handlers expect them there). */
-  sigset_t all, old;
-  sigfillset(&all);
-  pthread_sigmask(SIG_SETMASK, &all, &old);
-  int started = 0;
-  for (int i = 0; i < n && worker_init(&workers[i]); i++) {
-    Worker *w = &workers[i];
-    pthread_attr_t attr;
-    int err = pthread_attr_init(&attr);
-    if (err == 0) {
-      pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-      err = pthread_create(&w->thread, &attr, worker_main, w);
-      pthread_attr_destroy(&attr);
-    }
-    if (err != 0) {
-      worker_free(w);
-      break;
-    }
-    char name[16];
-    snprintf(name, sizeof(name), "moim-fwd-%d", i);
-    pthread_setname_np(w->thread, name);
-    started++;
-  }
-  pthread_sigmask(SIG_SETMASK, &old, NULL);
-  worker_count = started;
-  pthread_mutex_unlock(&stage_mu);
-  return started;
-}
 
 FanoutSender *fanout_open(uint32_t profile, const uint8_t *key, size_t key_len,
                           const uint8_t *salt, size_t salt_len, const uint8_t *auth,
@@ -293,11 +160,18 @@ int64_t fanout_queue(FanoutSender *s, uint32_t b1, uint32_t seq, uint32_t ts, ui
   if (s->closed) return -EBADF;
   if (len > MAX_PAYLOAD) return -EMSGSIZE;
   Worker *w = &workers[s->worker];
+  pthread_mutex_lock(&stage_mu);
+  /* Asked once per batch staged (per event-loop turn), remembered until the thread moves. */
+  if (!w->stuck && !w->staging) {
+    pthread_mutex_lock(&w->mu);
+    if (stuck_now(w, now_ns())) atomic_store(&w->stuck, true);
+    pthread_mutex_unlock(&w->mu);
+  }
   if (atomic_load(&w->stuck)) {
+    pthread_mutex_unlock(&stage_mu);
     atomic_fetch_add(&w->stuck_refused, 1);
     return -EBUSY;
   }
-  pthread_mutex_lock(&stage_mu);
   Batch *b = w->staging;
   if (b && (b->count == BATCH_ENTRIES || b->used + len > BATCH_BYTES)) submit(w);
   b = staging_batch(w);

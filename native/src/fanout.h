@@ -48,6 +48,8 @@ bool fanout_drain(uint32_t timeout_ms);
  * stream leaves the threads for the JS thread's send only then, so it continues after them, in
  * order. Not yet: what it has staged goes to its thread now. */
 bool fanout_sender_settled(FanoutSender *s);
+/* Tests: while on, the threads start no batch (a thread descheduled on a busy machine). */
+void fanout_hold(bool on);
 FanoutStats fanout_stats(void);
 /* One sender's counters: staged, sent, dropped on a full buffer, failed, and the last errno. */
 SenderStats fanout_sender_stats(const FanoutSender *s);

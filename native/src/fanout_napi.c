@@ -148,6 +148,19 @@ static napi_value js_sender_settled(napi_env env, napi_callback_info info) {
   return boolean(env, fanout_sender_settled(s));
 }
 
+/* fanoutHold(on): tests only; while on, the threads start no batch (as if they got no CPU). */
+static napi_value js_hold(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  bool on = false;
+  if (argc < 1 || napi_get_value_bool(env, argv[0], &on) != napi_ok) {
+    return throw_error(env, "fanoutHold(on): bad arguments");
+  }
+  fanout_hold(on);
+  return NULL;
+}
+
 /* sendBatchFlush(): the JS thread's sends staged during a receive batch leave now. */
 static napi_value js_send_batch_flush(napi_env env, napi_callback_info info) {
   (void)info;
@@ -205,6 +218,7 @@ void fanout_define(napi_env env, napi_value exports) {
       {"drain", NULL, js_drain, NULL, NULL, NULL, napi_default, NULL},
       {"senderSettled", NULL, js_sender_settled, NULL, NULL, NULL, napi_default, NULL},
       {"sendBatchFlush", NULL, js_send_batch_flush, NULL, NULL, NULL, napi_default, NULL},
+      {"fanoutHold", NULL, js_hold, NULL, NULL, NULL, napi_default, NULL},
       {"fanoutStats", NULL, js_stats, NULL, NULL, NULL, napi_default, NULL},
       {"senderStats", NULL, js_sender_stats, NULL, NULL, NULL, napi_default, NULL},
   };

@@ -84,9 +84,15 @@ typedef struct {
   Sender **who; /* the sender of each protected packet in out */
 } Worker;
 
+/* fanout.c: the staging lock, the threads (worker_count under stage_mu; it never shrinks). */
+extern pthread_mutex_t stage_mu;
+extern Worker workers[MAX_WORKERS];
+extern int worker_count;
 extern atomic_uint_fast64_t st_packets, st_bytes, st_syscalls, st_dropped, st_errors, st_batches;
 
 void sender_unref(Sender *s);
+/* CLOCK_MONOTONIC in ns. */
+uint64_t now_ns(void);
 /* Protects and sends one batch on w's thread. */
 void run_batch(Worker *w, Batch *b);
 
