@@ -57,9 +57,9 @@ static Batch *staging_batch(Worker *w) {
   return b;
 }
 
-/* w->mu held: whether w has had work and finished none of it for STUCK_NS. */
+/* w->mu held: whether w's oldest unfinished batch waits for longer than STUCK_NS. */
 static bool stuck_now(Worker *w, uint64_t now) {
-  return w->completed < w->submitted && now - w->progress_ns > STUCK_NS;
+  return w->completed < w->submitted && now - w->oldest_ns > STUCK_NS;
 }
 
 /* stage_mu held: hands w's staged batch to its thread. */
@@ -70,8 +70,8 @@ static void submit(Worker *w) {
   b->next = NULL;
   uint64_t now = now_ns();
   pthread_mutex_lock(&w->mu);
-  /* An idle thread's clock starts with its new work; a busy one's runs from its last batch. */
-  if (w->completed == w->submitted) w->progress_ns = now;
+  b->submit_ns = now;
+  if (w->completed == w->submitted) w->oldest_ns = now;
   if (w->tail) w->tail->next = b;
   else w->head = b;
   w->tail = b;

@@ -63,7 +63,9 @@ static void *worker_main(void *arg) {
         b = NULL;
       }
       w->completed++;
-      w->progress_ns = now_ns();
+      /* The next unfinished batch: the rest of this list, or what was submitted meanwhile. */
+      Batch *next = list ? list : w->head;
+      if (next) w->oldest_ns = next->submit_ns;
       atomic_store(&w->stuck, false);
       pthread_cond_broadcast(&w->done);
       pthread_mutex_unlock(&w->mu);

@@ -20,8 +20,8 @@
 /* A staged batch this full goes to its thread at once (keeps the thread busy meanwhile). */
 #define SUBMIT_AT 64
 #define KEEP_FREE 4
-/* A thread with work that has finished nothing for this long is stuck (descheduled, or worse):
- * its streams leave it for the JS thread's send rather than queue behind it (fanout_queue). */
+/* A thread whose oldest unfinished batch is this old is stuck (descheduled, starved, or
+ * worse): its streams leave it for the JS thread's send rather than queue behind it. */
 #define STUCK_NS (500 * 1000000ull)
 
 struct FanoutSender {
@@ -52,6 +52,7 @@ typedef struct Batch {
   struct Batch *next;
   uint32_t count;
   uint32_t used;
+  uint64_t submit_ns;
   /* The last payload copied in: one packet fanned out to many subscribers is stored once. */
   int64_t last_off;
   uint32_t last_len;
@@ -70,9 +71,9 @@ typedef struct {
   uint64_t submitted, completed; /* mu */
   /* Senders to close once the batches submitted before them are sent (mu). */
   Sender *closing;
-  /* When the thread last finished a batch, or got work while idle (CLOCK_MONOTONIC ns; mu). */
-  uint64_t progress_ns;
-  /* Set at a submit when the thread is stuck (STUCK_NS), cleared when it finishes a batch. */
+  /* When its oldest unfinished batch was submitted (CLOCK_MONOTONIC ns; mu). */
+  uint64_t oldest_ns;
+  /* Set when staging finds the thread stuck (STUCK_NS), cleared when it finishes a batch. */
   atomic_bool stuck;
   atomic_uint_fast64_t stuck_refused;
   Batch *staging;            /* stage_mu */
