@@ -101,6 +101,9 @@ function capture(pid: number, outDir: string, gapMs: number): string {
     `pid ${pid}: no ping answer for ${gapMs} ms at ${new Date().toISOString()}\n`,
   );
   appendFileSync(file, `load ${read('/proc/loadavg')}${threadStates(pid)}\n\n`);
+  // A second look a second later: a JS thread whose utime grew is busy, not blocked.
+  execFileSync('sleep', ['1']);
+  appendFileSync(file, `1 s later:\n${threadStates(pid)}\n\n`);
   try {
     const bt = execFileSync('gdb', ['-p', String(pid), '-batch', '-ex', 'thread apply all bt'], {
       encoding: 'utf8',
