@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import { readdirSync, readlinkSync } from 'node:fs';
-import { constants } from 'node:os';
+import { availableParallelism, constants } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
@@ -122,8 +122,8 @@ function need(): { addon: NativeAddon; pool: FanOut } {
 }
 
 describe('forwarding threads (MEDIA_WORKERS)', () => {
-  it('run wherever the addon builds, off unless MEDIA_WORKERS says; engaged by load', () => {
-    expect(forwardingThreads({})).toBe(0);
+  it('run wherever the addon builds, one per core unless MEDIA_WORKERS says; engaged by load', () => {
+    expect(forwardingThreads({})).toBe(Math.min(64, availableParallelism()));
     expect(forwardingThreads({ MEDIA_WORKERS: '0' })).toBe(0);
     expect(forwardingThreads({ MEDIA_WORKERS: '3' })).toBe(3);
     expect(() => forwardingThreads({ MEDIA_WORKERS: 'two' })).toThrow(/MEDIA_WORKERS/);

@@ -1,4 +1,4 @@
-import { constants } from 'node:os';
+import { availableParallelism, constants } from 'node:os';
 import type { Engagement } from './fanOutEngage';
 import { LoadEngagement } from './fanOutEngage';
 import type { FanOutStats, NativeAddon, NativeSender, SenderStats } from './native';
@@ -7,8 +7,7 @@ import type { SrtpKeys } from './SrtpWriter';
 
 /**
  * `MEDIA_WORKERS`: how many threads protect and send forwarded packets (native/src/fanout.c).
- * Default `0` (everything on the JS thread) until an N = 16 set-up stall seen once with them on is
- * explained (bench/RESULTS.md, session 11); `MEDIA_WORKERS=<n>` (e.g. the number of cores) starts them.
+ * Default: one per core (`os.availableParallelism()`); `0` keeps everything on the JS thread.
  * They take packets only while the JS thread is busy (fanOutEngage.ts), so a small room forwards
  * on the JS thread as with `0`, and a room whose forwarding needs more than one core gets the
  * second. Without the addon there are none either way (the JS path).
@@ -16,12 +15,14 @@ import type { SrtpKeys } from './SrtpWriter';
  * Session 8 turned them off by default after `e2e/layout.spec.ts`'s speaker test failed once
  * with them on in a fresh-clone CI; no delivery fault of theirs was found (a failing run's
  * `senderStats`: queued = sent, none dropped; the same audio levels with and without them).
+ * Session 11 left them off after one N = 16 set-up in which the media server stopped answering;
+ * session 12 took out the one place the JS thread waited for a thread (see FanOut).
  */
 export function forwardingThreads(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): number {
   const raw = env['MEDIA_WORKERS']?.trim();
-  if (raw === undefined || raw === '') return 0;
+  if (raw === undefined || raw === '') return Math.min(64, availableParallelism());
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0 || n > 64) {
     throw new Error(`MEDIA_WORKERS must be an integer from 0 to 64, not "${raw}"`);
