@@ -1,4 +1,4 @@
-import type { RTCRtpTransceiver, RtpPacket, RTCIceServer } from 'werift';
+import type { RTCRtpTransceiver, RTCIceServer } from 'werift';
 import type { RtcpPacket, RtcpReceiverInfo } from 'werift';
 import {
   RTCPeerConnection,
@@ -24,6 +24,8 @@ import { followNomination } from './iceFollow';
 import { NackGenerator } from './NackGenerator';
 import { installRtcpReports } from './rtcpReports';
 import { RtpSink } from './RtpSink';
+import type { RtpIn } from './shortRoute';
+import { ShortRoutes, shortRouteEnabled } from './shortRoute';
 import { installSrtcp } from './Srtcp';
 import { installSrtpReader } from './SrtpReader';
 
@@ -43,7 +45,11 @@ export interface PeerCallbacks {
   onGatheringDone(): void;
   onIceState(s: IceState): void;
   onConnectionState(s: PeerState): void;
-  onRtp(kind: MediaKind, packet: RtpPacket): void;
+  /**
+   * One RTP packet from the remote: its header's fields and payload, and werift's packet, or,
+   * from the short route (shortRoute.ts), the decrypted bytes it would have been parsed from.
+   */
+  onRtp(...a: RtpIn): void;
   /** PLI or FIR from the remote for what we send it. */
   onKeyframeRequest(kind: MediaKind): void;
   /** The remote asked for retransmission (RtpSink answers it from its history). */
@@ -88,6 +94,8 @@ export class Peer {
   readonly #pliPending = new Set<MediaKind>();
   readonly #rembPending = new Map<MediaKind, number>();
   readonly #sinks = new Map<MediaKind, RtpSink>();
+  /** Routed SSRCs of this connection (MEDIA_SHORT_ROUTE=off: none, werift's chain for all). */
+  readonly #short: ShortRoutes | undefined;
 
   constructor(net: MediaNetworkConfig, cb: PeerCallbacks) {
     this.#cb = cb;
@@ -121,6 +129,13 @@ export class Peer {
       certificates: dtlsCertificates(),
     });
     fastRouteRtp(this.pc);
+    const router = (this.pc as unknown as { router?: unknown }).router;
+    this.#short =
+      router && shortRouteEnabled()
+        ? new ShortRoutes(router, (kind, ssrc, seq, ts, marker, payload, plain) => {
+            if (!this.#closed) this.#cb.onRtp(kind, ssrc, seq, ts, marker, payload, plain);
+          })
+        : undefined;
     this.pc.onIceCandidate.subscribe((c) => {
       if (this.#closed) return;
       if (!c) {
@@ -151,7 +166,7 @@ export class Peer {
           installSrtcp(d);
           leanTransportEvents(d);
           receiveNominatedInAddon(d);
-          fastDatagramRtp(d);
+          fastDatagramRtp(d, this.#short);
           followNomination(d.iceTransport.connection);
         }
         this.#flushRemb();
@@ -173,7 +188,9 @@ export class Peer {
           if (this.#pliPending.delete(kind)) this.requestKeyframe(kind);
           this.#flushRemb();
         }
-        this.#cb.onRtp(kind, rtp);
+        const h = rtp.header;
+        this.#cb.onRtp(kind, h.ssrc, h.sequenceNumber, h.timestamp, h.marker, rtp.payload, rtp);
+        this.#short?.learn(rtp, kind, track);
       });
     });
   }
@@ -333,6 +350,7 @@ export class Peer {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#short?.clear();
     this.#transceivers.clear();
     for (const sink of this.#sinks.values()) sink.close();
     this.#sinks.clear();

@@ -1,10 +1,12 @@
 import type { RtpPacket } from 'werift';
+import { RtpPacket as WeriftRtpPacket } from 'werift';
 import type { CodecSpec, MediaKind } from '../media/codecs';
 import { describeCodec, sameCodec } from '../media/codecs';
 import { Errors } from '../rpc/errors';
 import type { Json, JsonObject, Params } from './params';
 import type { ObjectHost } from './MediaObject';
 import { MediaObject } from './MediaObject';
+import type { RtpFields, RtpIn } from '../media/shortRoute';
 
 export type KurentoMediaType = 'AUDIO' | 'VIDEO' | 'DATA';
 export const MEDIA_TYPES: readonly KurentoMediaType[] = ['AUDIO', 'VIDEO', 'DATA'];
@@ -202,6 +204,36 @@ export abstract class MediaElement extends MediaObject {
     try {
       const sinks = this.sinksOf(TYPE_OF[kind]);
       for (let i = 0; i < sinks.length; i++) sinks[i]?.deliver(kind, rtp);
+    } finally {
+      this.#forwarding = false;
+    }
+  }
+
+  /**
+   * One packet from this element's source as its header's fields (the short route,
+   * shortRoute.ts); false when this element takes only `deliver`'s packet object.
+   */
+  deliverFields(..._packet: RtpFields): boolean {
+    return false;
+  }
+
+  /**
+   * `forward` with the header's fields at hand: sinks that take fields get them, the others
+   * (recorders, hubs, pass-throughs) werift's RtpPacket: `packet` itself, or, from the short
+   * route (the decrypted bytes), one parsed as werift's chain would have made it, once for all.
+   */
+  protected forwardFields(...[kind, ssrc, seq, ts, marker, payload, packet]: RtpIn): void {
+    if (this.#forwarding) return;
+    this.#forwarding = true;
+    try {
+      const sinks = this.sinksOf(TYPE_OF[kind]);
+      let rtp: RtpPacket | undefined;
+      for (let i = 0; i < sinks.length; i++) {
+        const sink = sinks[i];
+        if (!sink || sink.deliverFields(kind, ssrc, seq, ts, marker, payload)) continue;
+        rtp ??= Buffer.isBuffer(packet) ? WeriftRtpPacket.deSerialize(packet) : packet;
+        sink.deliver(kind, rtp);
+      }
     } finally {
       this.#forwarding = false;
     }

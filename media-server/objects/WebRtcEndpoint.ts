@@ -5,6 +5,7 @@ import { Counters } from '../media/counters';
 import { FlowMonitor } from '../media/FlowMonitor';
 import { KeyframeThrottles } from '../media/KeyframeThrottle';
 import type { IceState, PeerState } from '../media/peer';
+import type { RtpFields, RtpIn } from '../media/shortRoute';
 import { Peer } from '../media/peer';
 import type { KurentoMediaType } from './MediaElement';
 import { codecsAgree, MediaElement } from './MediaElement';
@@ -31,6 +32,7 @@ import {
   registerUnsupported,
   TYPE_OF,
   WEBRTC_ENDPOINT_EVENTS,
+  WEBRTC_ENDPOINT_HIERARCHY,
 } from './webrtcTypes';
 
 /** How often one source may be asked for a keyframe (media-notes.md: ≈300 ms worked). */
@@ -38,14 +40,7 @@ const KEYFRAME_INTERVAL_MS = 300;
 
 export class WebRtcEndpoint extends MediaElement {
   readonly type = 'WebRtcEndpoint';
-  readonly hierarchy = [
-    'kurento.BaseRtpEndpoint',
-    'kurento.SdpEndpoint',
-    'kurento.SessionEndpoint',
-    'kurento.Endpoint',
-    'kurento.MediaElement',
-    'kurento.MediaObject',
-  ] as const;
+  readonly hierarchy = WEBRTC_ENDPOINT_HIERARCHY;
   readonly events: ReadonlySet<string> = new Set(WEBRTC_ENDPOINT_EVENTS);
 
   readonly #recvonly: boolean;
@@ -259,7 +254,7 @@ export class WebRtcEndpoint extends MediaElement {
       onGatheringDone: () => this.#localCandidates.gatheringDone(),
       onIceState: (s) => this.#onIceState(s),
       onConnectionState: (s) => this.#onPeerState(s),
-      onRtp: (kind, rtp) => this.#onRtp(kind, rtp),
+      onRtp: (...a) => this.#onRtp(...a),
       onKeyframeRequest: (kind) => {
         this.counters.of(kind).pliIn++;
         this.sourceOf(TYPE_OF[kind])?.requestKeyframe(kind);
@@ -307,31 +302,32 @@ export class WebRtcEndpoint extends MediaElement {
     }
   }
 
-  #onRtp(kind: MediaKind, rtp: RtpPacket): void {
+  /** What arrives from the remote, by werift's packet or the short route (shortRoute.ts). */
+  #onRtp(...[kind, ssrc, seq, ts, marker, payload, packet]: RtpIn): void {
     const c = this.counters.of(kind);
     if (c.packetsIn++ === 0) this.#flow.check();
-    c.bytesIn += rtp.payload.length + 12;
-    this.forward(kind, rtp);
+    c.bytesIn += payload.length + 12;
+    this.forwardFields(kind, ssrc, seq, ts, marker, payload, packet);
   }
 
   override deliver(kind: MediaKind, rtp: RtpPacket): void {
-    this.sendMedia(kind, rtp);
+    const h = rtp.header;
+    this.deliverFields(kind, h.ssrc, h.sequenceNumber, h.timestamp, h.marker, rtp.payload);
   }
 
   /**
-   * Sends a source's packet to this endpoint's remote. The source parsed it once; each sink
-   * encrypts the shared payload into its own buffer (RtpSink), dropping the publisher's header
-   * extensions, whose ids belong to the publisher's connection.
+   * Sends a source's packet to the remote: each sink encrypts the shared payload into its own
+   * buffer (RtpSink), without the publisher's header extensions (their ids are its connection's).
    */
-  sendMedia(kind: MediaKind, rtp: RtpPacket): void {
+  override deliverFields(...[kind, ssrc, seq, ts, marker, payload]: RtpFields): boolean {
     const peer = this.#peer;
-    if (!peer || this.#states.connection !== 'CONNECTED') return;
-    const h = rtp.header;
-    const sent = peer.send(kind, h.ssrc, h.sequenceNumber, h.timestamp, h.marker, rtp.payload);
-    if (sent === 0) return;
+    if (!peer || this.#states.connection !== 'CONNECTED') return true;
+    const sent = peer.send(kind, ssrc, seq, ts, marker, payload);
+    if (sent === 0) return true;
     const c = this.counters.of(kind);
     if (c.packetsOut++ === 0) this.#flow.check();
     c.bytesOut += sent;
+    return true;
   }
 
   override requestKeyframe(kind: MediaKind): void {
