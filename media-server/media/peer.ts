@@ -24,7 +24,7 @@ import { followNomination } from './iceFollow';
 import { NackGenerator } from './NackGenerator';
 import { installRtcpReports } from './rtcpReports';
 import { RtpSink } from './RtpSink';
-import type { RtpIn } from './shortRoute';
+import { RtpView } from './shortRoute';
 import { ShortRoutes, shortRouteEnabled } from './shortRoute';
 import { installSrtcp } from './Srtcp';
 import { installSrtpReader } from './SrtpReader';
@@ -45,11 +45,8 @@ export interface PeerCallbacks {
   onGatheringDone(): void;
   onIceState(s: IceState): void;
   onConnectionState(s: PeerState): void;
-  /**
-   * One RTP packet from the remote: its header's fields and payload, and werift's packet, or,
-   * from the short route (shortRoute.ts), the decrypted bytes it would have been parsed from.
-   */
-  onRtp(...a: RtpIn): void;
+  /** One RTP packet from the remote, by werift's chain or the short route (shortRoute.ts). */
+  onRtp(kind: MediaKind, packet: RtpView): void;
   /** PLI or FIR from the remote for what we send it. */
   onKeyframeRequest(kind: MediaKind): void;
   /** The remote asked for retransmission (RtpSink answers it from its history). */
@@ -96,6 +93,8 @@ export class Peer {
   readonly #sinks = new Map<MediaKind, RtpSink>();
   /** Routed SSRCs of this connection (MEDIA_SHORT_ROUTE=off: none, werift's chain for all). */
   readonly #short: ShortRoutes | undefined;
+  /** werift's chain's packets as the endpoint takes them (rewritten per packet). */
+  readonly #view = new RtpView();
 
   constructor(net: MediaNetworkConfig, cb: PeerCallbacks) {
     this.#cb = cb;
@@ -132,8 +131,8 @@ export class Peer {
     const router = (this.pc as unknown as { router?: unknown }).router;
     this.#short =
       router && shortRouteEnabled()
-        ? new ShortRoutes(router, (kind, ssrc, seq, ts, marker, payload, plain) => {
-            if (!this.#closed) this.#cb.onRtp(kind, ssrc, seq, ts, marker, payload, plain);
+        ? new ShortRoutes(router, (kind, view) => {
+            if (!this.#closed) this.#cb.onRtp(kind, view);
           })
         : undefined;
     this.pc.onIceCandidate.subscribe((c) => {
@@ -188,8 +187,7 @@ export class Peer {
           if (this.#pliPending.delete(kind)) this.requestKeyframe(kind);
           this.#flushRemb();
         }
-        const h = rtp.header;
-        this.#cb.onRtp(kind, h.ssrc, h.sequenceNumber, h.timestamp, h.marker, rtp.payload, rtp);
+        this.#cb.onRtp(kind, this.#view.of(rtp));
         this.#short?.learn(rtp, kind, track);
       });
     });

@@ -57,7 +57,11 @@ function connection(short: boolean) {
       payload: payload.toString('hex'),
       at: payload.byteOffset - plain.byteOffset,
     });
-  const routes = short ? new ShortRoutes(router, (_kind, ...a) => record(...a)) : undefined;
+  const routes = short
+    ? new ShortRoutes(router, (_kind, v) =>
+        record(v.ssrc, v.seq, v.ts, v.marker, v.payload, v.plain),
+      )
+    : undefined;
   routes?.attach({ onRtp });
   leanEvent(track.onReceiveRtp);
   track.onReceiveRtp.subscribe((p) => {

@@ -5,25 +5,41 @@ import { addStatsOf, isRtxOrRed } from './fastReceive';
 import { rtpPayloadOffset, sizes } from './fastRtpHeader';
 import { NackGenerator } from './NackGenerator';
 
+const EMPTY = Buffer.alloc(0);
+
 /**
- * A routed packet as the endpoint takes it: the header's fields, the payload (padding removed,
- * as werift's RtpPacket has it) and the whole decrypted packet (for a sink that needs werift's
- * RtpPacket: MediaElement.forwardFields makes one from it only then).
+ * One RTP packet from a source as the forward path reads it (RtpSink: sink.send). One object per
+ * connection, rewritten for every packet: a sink reads it synchronously and keeps nothing of it
+ * but the payload Buffer (SendHistory does).
  */
-export type ShortRtpHandler = (...a: [...RtpFields, plain: Buffer]) => void;
+export class RtpView {
+  ssrc = 0;
+  seq = 0;
+  ts = 0;
+  marker = false;
+  /** Without the padding, as werift's RtpPacket has it. */
+  payload: Buffer = EMPTY;
+  /** werift's packet when it came through werift's chain. */
+  packet: RtpPacket | undefined = undefined;
+  /** The decrypted bytes when it came by the short route (a sink that wants werift's packet). */
+  plain: Buffer = EMPTY;
 
-/** What the forward path reads of an RTP packet (RtpSink: sink.send). */
-export type RtpFields = [
-  kind: MediaKind,
-  ssrc: number,
-  seq: number,
-  ts: number,
-  marker: boolean,
-  payload: Buffer,
-];
+  /** Fills the view from werift's packet (werift's chain). */
+  of(p: RtpPacket): this {
+    const h = p.header;
+    this.ssrc = h.ssrc;
+    this.seq = h.sequenceNumber;
+    this.ts = h.timestamp;
+    this.marker = h.marker;
+    this.payload = p.payload;
+    this.packet = p;
+    this.plain = EMPTY;
+    return this;
+  }
+}
 
-/** A packet from a source: its fields, and werift's packet or the bytes to parse one from. */
-export type RtpIn = [...RtpFields, packet: Buffer | RtpPacket];
+/** A routed packet, as the endpoint takes it. */
+export type ShortRtpHandler = (kind: MediaKind, view: RtpView) => void;
 
 interface EventShape {
   event: { stack: unknown[]; promiseStack: unknown[] };
@@ -101,6 +117,7 @@ export class ShortRoutes {
   readonly #routes = new Map<number, Route>();
   readonly #router: RouterShape;
   readonly #handler: ShortRtpHandler;
+  readonly #view = new RtpView();
   #transportEvent: EventShape | undefined;
 
   constructor(router: unknown, handler: ShortRtpHandler) {
@@ -164,7 +181,15 @@ export class ShortRoutes {
     addStatsOf(route.stats, seq, ts, sizes.header, payload.length, now);
     route.nack?.addSeq(ssrc, seq);
     taken++;
-    this.#handler(route.kind, ssrc, seq, ts, (b1 & 0x80) !== 0, payload, plain);
+    const v = this.#view;
+    v.ssrc = ssrc;
+    v.seq = seq;
+    v.ts = ts;
+    v.marker = (b1 & 0x80) !== 0;
+    v.payload = payload;
+    v.packet = undefined;
+    v.plain = plain;
+    this.#handler(route.kind, v);
     if (!receiver.rtcpRunning) void receiver.runRtcp();
     return true;
   }

@@ -6,7 +6,7 @@ import { Errors } from '../rpc/errors';
 import type { Json, JsonObject, Params } from './params';
 import type { ObjectHost } from './MediaObject';
 import { MediaObject } from './MediaObject';
-import type { RtpFields, RtpIn } from '../media/shortRoute';
+import type { RtpView } from '../media/shortRoute';
 
 export type KurentoMediaType = 'AUDIO' | 'VIDEO' | 'DATA';
 export const MEDIA_TYPES: readonly KurentoMediaType[] = ['AUDIO', 'VIDEO', 'DATA'];
@@ -210,19 +210,19 @@ export abstract class MediaElement extends MediaObject {
   }
 
   /**
-   * One packet from this element's source as its header's fields (the short route,
-   * shortRoute.ts); false when this element takes only `deliver`'s packet object.
+   * One packet from this element's source as a view (shortRoute.ts; read it now, keep at most its
+   * payload); false when this element takes only `deliver`'s packet object.
    */
-  deliverFields(..._packet: RtpFields): boolean {
+  deliverFields(_kind: MediaKind, _packet: RtpView): boolean {
     return false;
   }
 
   /**
-   * `forward` with the header's fields at hand: sinks that take fields get them, the others
-   * (recorders, hubs, pass-throughs) werift's RtpPacket: `packet` itself, or, from the short
-   * route (the decrypted bytes), one parsed as werift's chain would have made it, once for all.
+   * `forward` of a view: sinks that take views get it, the others (recorders, hubs,
+   * pass-throughs) werift's RtpPacket: the one werift's chain made, or, from the short route, one
+   * parsed from the decrypted bytes as werift's chain would have made it, once for all of them.
    */
-  protected forwardFields(...[kind, ssrc, seq, ts, marker, payload, packet]: RtpIn): void {
+  protected forwardFields(kind: MediaKind, v: RtpView): void {
     if (this.#forwarding) return;
     this.#forwarding = true;
     try {
@@ -230,8 +230,8 @@ export abstract class MediaElement extends MediaObject {
       let rtp: RtpPacket | undefined;
       for (let i = 0; i < sinks.length; i++) {
         const sink = sinks[i];
-        if (!sink || sink.deliverFields(kind, ssrc, seq, ts, marker, payload)) continue;
-        rtp ??= Buffer.isBuffer(packet) ? WeriftRtpPacket.deSerialize(packet) : packet;
+        if (!sink || sink.deliverFields(kind, v)) continue;
+        rtp ??= v.packet ?? WeriftRtpPacket.deSerialize(v.plain);
         sink.deliver(kind, rtp);
       }
     } finally {

@@ -5,7 +5,7 @@ import { Counters } from '../media/counters';
 import { FlowMonitor } from '../media/FlowMonitor';
 import { KeyframeThrottles } from '../media/KeyframeThrottle';
 import type { IceState, PeerState } from '../media/peer';
-import type { RtpFields, RtpIn } from '../media/shortRoute';
+import type { RtpView } from '../media/shortRoute';
 import { Peer } from '../media/peer';
 import type { KurentoMediaType } from './MediaElement';
 import { codecsAgree, MediaElement } from './MediaElement';
@@ -254,7 +254,7 @@ export class WebRtcEndpoint extends MediaElement {
       onGatheringDone: () => this.#localCandidates.gatheringDone(),
       onIceState: (s) => this.#onIceState(s),
       onConnectionState: (s) => this.#onPeerState(s),
-      onRtp: (...a) => this.#onRtp(...a),
+      onRtp: (kind, packet) => this.#onRtp(kind, packet),
       onKeyframeRequest: (kind) => {
         this.counters.of(kind).pliIn++;
         this.sourceOf(TYPE_OF[kind])?.requestKeyframe(kind);
@@ -302,32 +302,36 @@ export class WebRtcEndpoint extends MediaElement {
     }
   }
 
-  /** What arrives from the remote, by werift's packet or the short route (shortRoute.ts). */
-  #onRtp(...[kind, ssrc, seq, ts, marker, payload, packet]: RtpIn): void {
+  /** What arrives from the remote, by werift's chain or the short route (shortRoute.ts). */
+  #onRtp(kind: MediaKind, v: RtpView): void {
     const c = this.counters.of(kind);
     if (c.packetsIn++ === 0) this.#flow.check();
-    c.bytesIn += payload.length + 12;
-    this.forwardFields(kind, ssrc, seq, ts, marker, payload, packet);
-  }
-
-  override deliver(kind: MediaKind, rtp: RtpPacket): void {
-    const h = rtp.header;
-    this.deliverFields(kind, h.ssrc, h.sequenceNumber, h.timestamp, h.marker, rtp.payload);
+    c.bytesIn += v.payload.length + 12;
+    this.forwardFields(kind, v);
   }
 
   /**
    * Sends a source's packet to the remote: each sink encrypts the shared payload into its own
    * buffer (RtpSink), without the publisher's header extensions (their ids are its connection's).
    */
-  override deliverFields(...[kind, ssrc, seq, ts, marker, payload]: RtpFields): boolean {
-    const peer = this.#peer;
-    if (!peer || this.#states.connection !== 'CONNECTED') return true;
-    const sent = peer.send(kind, ssrc, seq, ts, marker, payload);
-    if (sent === 0) return true;
+  override deliver(kind: MediaKind, rtp: RtpPacket): void {
+    const peer = this.#states.connection === 'CONNECTED' ? this.#peer : undefined;
+    const h = rtp.header;
+    if (!peer) return;
+    this.#sent(kind, peer.send(kind, h.ssrc, h.sequenceNumber, h.timestamp, h.marker, rtp.payload));
+  }
+
+  override deliverFields(kind: MediaKind, v: RtpView): boolean {
+    const peer = this.#states.connection === 'CONNECTED' ? this.#peer : undefined;
+    if (peer) this.#sent(kind, peer.send(kind, v.ssrc, v.seq, v.ts, v.marker, v.payload));
+    return true;
+  }
+
+  #sent(kind: MediaKind, bytes: number): void {
+    if (bytes === 0) return;
     const c = this.counters.of(kind);
     if (c.packetsOut++ === 0) this.#flow.check();
-    c.bytesOut += sent;
-    return true;
+    c.bytesOut += bytes;
   }
 
   override requestKeyframe(kind: MediaKind): void {
