@@ -15,8 +15,8 @@ interface TransportShape {
 
 interface DtlsShape {
   state: string;
-  srtp?: { decrypt(data: Buffer): Buffer };
-  srtcp?: { decrypt(data: Buffer): Buffer };
+  srtp?: { decrypt(data: Buffer): Buffer; decryptLength?: (data: Buffer) => number };
+  srtcp?: { decrypt(data: Buffer): Buffer; decryptLength?: (data: Buffer) => number };
   bytesReceived: number;
   packetsReceived: number;
   onRtp: { execute(rtp: RtpPacket): void };
@@ -75,16 +75,16 @@ export function fastDatagramRtp(dtls: unknown, short?: ShortRoutes): void {
     let plain: Buffer;
     let packet: RtpPacket;
     try {
-      plain = session.decrypt(data);
+      if (short && session.decryptLength) {
+        // In place, and no Buffer for the result unless werift's chain takes the packet.
+        const n = session.decryptLength(data);
+        if (takeShort(short, data, n)) return;
+        plain = data.subarray(0, n);
+      } else {
+        plain = session.decrypt(data);
+      }
     } catch {
       return; // unauthenticated (SrtpAuthenticationError): werift drops it too
-    }
-    if (short) {
-      try {
-        if (short.take(plain)) return;
-      } catch {
-        return; // as werift's "RTP error": the packet is not handed over twice
-      }
     }
     try {
       packet = RtpPacket.deSerialize(plain);
@@ -97,6 +97,15 @@ export function fastDatagramRtp(dtls: unknown, short?: ShortRoutes): void {
       // werift logs "RTP error" and goes on with the next datagram
     }
   };
+}
+
+/** The short route's take; true as well when it threw (werift's "RTP error": not handed twice). */
+function takeShort(short: ShortRoutes, data: Buffer, length: number): boolean {
+  try {
+    return short.take(data, length);
+  } catch {
+    return true;
+  }
 }
 
 function onRtcp(d: DtlsShape, srtcp: { decrypt(data: Buffer): Buffer }, data: Buffer): void {

@@ -117,7 +117,7 @@ function readExtensions(
 }
 
 /**
- * Where the payload starts and werift's `serializeSize` of the header in `raw` (what receive
+ * Where the payload starts and werift's `serializeSize` of the header in `raw`'s first `n` bytes (what receive
  * statistics count as header bytes), without building the header: the values `parseRtpHeader`
  * gives for a well-formed header (CSRCs, a one- or two-byte extension block that its elements
  * fill exactly). −1 for anything else (short, an element past the block, id 15, another
@@ -126,8 +126,7 @@ function readExtensions(
  */
 export const sizes = { header: 0 };
 
-export function rtpPayloadOffset(raw: Buffer): number {
-  const n = raw.length;
+export function rtpPayloadOffset(raw: Buffer, n = raw.length): number {
   const b0 = raw[0] ?? 0;
   const start = 12 + 4 * (b0 & 0x0f);
   if (start > n) return -1;

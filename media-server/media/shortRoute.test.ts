@@ -59,7 +59,7 @@ function connection(short: boolean) {
     });
   const routes = short
     ? new ShortRoutes(router, (_kind, v) =>
-        record(v.ssrc, v.seq, v.ts, v.marker, v.payload, v.plain),
+        record(v.ssrc, v.seq, v.ts, v.marker, v.payload, v.bytes()),
       )
     : undefined;
   routes?.attach({ onRtp });
@@ -72,7 +72,8 @@ function connection(short: boolean) {
   const plainOf = new WeakMap<RtpPacket, Buffer>();
   /** fastDatagram.ts after the decryption: the short route, else werift's parse and event. */
   const receive = (plain: Buffer): void => {
-    if (routes?.take(plain)) return;
+    // As the datagram after an in-place decryption: the packet, then the (stale) SRTP tag.
+    if (routes?.take(Buffer.concat([plain, Buffer.alloc(10, 0xee)]), plain.length)) return;
     let p: RtpPacket;
     try {
       p = RtpPacket.deSerialize(plain);

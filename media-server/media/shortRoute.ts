@@ -21,8 +21,33 @@ export class RtpView {
   payload: Buffer = EMPTY;
   /** werift's packet when it came through werift's chain. */
   packet: RtpPacket | undefined = undefined;
-  /** The decrypted bytes when it came by the short route (a sink that wants werift's packet). */
-  plain: Buffer = EMPTY;
+  #bytes: Buffer = EMPTY;
+  #length = 0;
+
+  /** The decrypted packet, from the short route (a sink that wants werift's packet parses it). */
+  bytes(): Buffer {
+    return this.#bytes.subarray(0, this.#length);
+  }
+
+  /** Fills the view from the short route: `buf`'s first `length` bytes are the packet. */
+  set(
+    ssrc: number,
+    seq: number,
+    ts: number,
+    marker: boolean,
+    payload: Buffer,
+    buf: Buffer,
+    length: number,
+  ): void {
+    this.ssrc = ssrc;
+    this.seq = seq;
+    this.ts = ts;
+    this.marker = marker;
+    this.payload = payload;
+    this.packet = undefined;
+    this.#bytes = buf;
+    this.#length = length;
+  }
 
   /** Fills the view from werift's packet (werift's chain). */
   of(p: RtpPacket): this {
@@ -33,7 +58,7 @@ export class RtpView {
     this.marker = h.marker;
     this.payload = p.payload;
     this.packet = p;
-    this.plain = EMPTY;
+    this.#bytes = EMPTY;
     return this;
   }
 }
@@ -151,13 +176,16 @@ export class ShortRoutes {
     this.#routes.set(ssrc, { kind, pt, codec, receiver, stats, nack, trackEvent });
   }
 
-  /** Handles a decrypted packet on its route; false: it is not routed, werift's chain takes it. */
-  take(plain: Buffer): boolean {
-    if (plain.length < 12) return false;
-    const ssrc = plain.readUInt32BE(8);
+  /**
+   * Handles a packet decrypted in place, `buf`'s first `length` bytes, on its route; false when
+   * it is not routed: werift's chain takes it.
+   */
+  take(buf: Buffer, length = buf.length): boolean {
+    if (length < 12) return false;
+    const ssrc = buf.readUInt32BE(8);
     const route = this.#routes.get(ssrc);
     if (route === undefined) return false;
-    const b1 = plain[1] as number;
+    const b1 = buf[1] as number;
     const pt = b1 & 0x7f;
     const receiver = route.receiver;
     if (
@@ -170,25 +198,19 @@ export class ShortRoutes {
     ) {
       return false;
     }
-    const offset = rtpPayloadOffset(plain);
+    const offset = rtpPayloadOffset(buf, length);
     if (offset < 0) return false;
     // As werift's RtpPacket.deSerialize: the payload ends before the padding the last byte counts.
-    const padding = ((plain[0] as number) & 0x20) !== 0 ? (plain[plain.length - 1] as number) : 0;
-    const payload = plain.subarray(offset, plain.length - padding);
-    const seq = plain.readUInt16BE(2);
-    const ts = plain.readUInt32BE(4);
+    const padding = ((buf[0] as number) & 0x20) !== 0 ? (buf[length - 1] as number) : 0;
+    const payload = buf.subarray(offset, length - padding);
+    const seq = buf.readUInt16BE(2);
+    const ts = buf.readUInt32BE(4);
     const now = performance.timeOrigin + performance.now();
     addStatsOf(route.stats, seq, ts, sizes.header, payload.length, now);
     route.nack?.addSeq(ssrc, seq);
     taken++;
     const v = this.#view;
-    v.ssrc = ssrc;
-    v.seq = seq;
-    v.ts = ts;
-    v.marker = (b1 & 0x80) !== 0;
-    v.payload = payload;
-    v.packet = undefined;
-    v.plain = plain;
+    v.set(ssrc, seq, ts, (b1 & 0x80) !== 0, payload, buf, length);
     this.#handler(route.kind, v);
     if (!receiver.rtcpRunning) void receiver.runRtcp();
     return true;

@@ -231,7 +231,7 @@ export abstract class MediaElement extends MediaObject {
       for (let i = 0; i < sinks.length; i++) {
         const sink = sinks[i];
         if (!sink || sink.deliverFields(kind, v)) continue;
-        rtp ??= v.packet ?? WeriftRtpPacket.deSerialize(v.plain);
+        rtp ??= v.packet ?? WeriftRtpPacket.deSerialize(v.bytes());
         sink.deliver(kind, rtp);
       }
     } finally {
