@@ -67,19 +67,20 @@ const leaned = new WeakSet<object>();
 export function leanEvent(event: unknown): void {
   const e = event as Partial<WeriftEventShape> & { ended?: boolean };
   const slow = e.execute;
-  const ev = e.event;
-  if (typeof slow !== 'function' || !ev || !Array.isArray(ev.stack) || leaned.has(e)) {
+  const first = e.event;
+  if (typeof slow !== 'function' || !first || !Array.isArray(first.stack) || leaned.has(e)) {
     return;
   }
   leaned.add(e);
   e.execute = (...args: unknown[]) => {
+    // Read per call: werift's unSubscribe replaces the array and allUnsubscribe the whole
+    // `event` (kept ones ran removed listeners and missed new ones).
+    const ev = e.event as WeriftEventShape['event'];
     if (ev.promiseStack.length > 0) {
       slow(...args);
       return;
     }
     if (e.ended) return;
-    // Read per call: werift's unSubscribe replaces the array (a kept one ran removed listeners
-    // and missed new ones).
     const stack = ev.stack as { execute: (...a: unknown[]) => void }[];
     for (let i = 0; i < stack.length; i++) stack[i]?.execute(...args);
   };

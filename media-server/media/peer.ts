@@ -12,6 +12,7 @@ import type { LastSenderReport } from './LinkEstimator';
 import { rttFromReport } from './LinkEstimator';
 import { dtlsCertificates } from './dtlsCertificate';
 import { sendClientHelloAtOnce } from './dtlsClientHello';
+import { compactPoolViews } from './peerCompact';
 import { ignoreRetransmittedHelloVerifyRequest } from './dtlsRetransmit';
 import { verifyDtlsSignatures } from './dtlsSignatures';
 import { nativeX25519 } from './dtlsX25519';
@@ -161,6 +162,8 @@ export class Peer {
       // and the socket read by the addon (nativeReceive.ts).
       if (s === 'connected') {
         for (const d of this.pc.dtlsTransports) {
+          // First: the SRTP reader below keeps the keys it finds, compacted by then.
+          compactPoolViews(d);
           installSrtpReader(d);
           installSrtcp(d);
           leanTransportEvents(d);
