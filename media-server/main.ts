@@ -4,6 +4,9 @@
  */
 // First: it defers werift's unused dependencies, and werift loads with the imports below.
 import './media/lazyWeriftDeps';
+// Before any peer connection: werift's Event without ten closures each, and flat random ids.
+import './media/peerEvent';
+import './media/peerIds';
 import { ConfigError, FLAGS, parseOptions } from './config';
 import { startMediaServer } from './index';
 import { nativeUnavailable } from './media/native';
