@@ -167,7 +167,7 @@ describe.skipIf(process.env['MEDIA_NATIVE'] === 'off')(
           await tick(1);
         }
         await expect.poll(() => history.size, { timeout: 5000 }).toBe(total);
-        fanOut.drain();
+        expect(fanOut.drain()).toBe(true);
         await expect.poll(() => seen.length + failures.length, { timeout: 5000 }).toBe(sent.length);
         expect(failures).toEqual([]);
         expect(seen).toEqual(sent);
