@@ -84,6 +84,7 @@ async function stream(): Promise<{ fd: number; writer: SrtpWriter; seen: number[
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+// The forwarding threads are the addon's: with MEDIA_NATIVE=off (the JS-only run) there are none to test.
 describe.skipIf(process.env['MEDIA_NATIVE'] === 'off')(
   'a forwarding thread that does not run',
   () => {
