@@ -1,3 +1,5 @@
+import { availableParallelism } from 'node:os';
+
 import { describe, expect, it } from 'vitest';
 
 import { EnvError, parseEnv } from './env';
@@ -43,8 +45,8 @@ describe('parseEnv', () => {
     expect(env.kmsUrls).toEqual(['ws://kms-1:8888/kurento', 'ws://kms-2:8888/kurento']);
     expect(parseEnv({}).media.processes).toBe(1);
     expect(parseEnv({ MEDIA_PROCESSES: '2' }).media.processes).toBe(2);
-    // MEDIA_WORKERS is each media server's forwarding threads (default: none).
-    expect(parseEnv({}).media.forwardingThreads).toBe(0);
+    // MEDIA_WORKERS is each media server's forwarding threads (default: one per core there).
+    expect(parseEnv({}).media.forwardingThreads).toBe(Math.min(64, availableParallelism()));
     expect(parseEnv({ MEDIA_WORKERS: '0' }).media.forwardingThreads).toBe(0);
     // Engaged only while the media server's JS thread is busy, unless told always.
     expect(parseEnv({}).media.forwardingEngage).toBe('load');

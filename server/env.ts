@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { availableParallelism } from 'node:os';
 
 import { z } from 'zod';
 
@@ -92,8 +93,7 @@ const rawEnvSchema = z.object({
   MEDIA_PROCESSES: z.coerce.number().int().min(1).max(32).default(1),
   // Read by each embedded media server (its forwarding threads, media/fanOut.ts), which inherits
   // this environment; checked here so that a bad value stops the app, not each media server.
-  // Unset or 0: none (session 11: off until an N = 16 stall seen once is explained); a number
-  // starts them, engaged only while the media server's JS thread is busy.
+  // Unset: one thread per core, engaged only while the media server's JS thread is busy.
   MEDIA_WORKERS: optionalString
     .transform((value) => (value === undefined ? undefined : Number(value)))
     .pipe(z.number().int().min(0).max(64).optional()),
@@ -167,8 +167,8 @@ export interface Env {
     /** How many embedded media servers to start (when `KMS_URL` is unset); rooms spread over them. */
     processes: number;
     /**
-     * Forwarding threads per media server (`MEDIA_WORKERS`; unset or 0: none, the JS thread
-     * forwards). They take packets only while the
+     * Forwarding threads per media server (`MEDIA_WORKERS`; unset: one per core, as the media
+     * server counts them; 0: none, the JS thread forwards). They take packets only while the
      * media server's JS thread is busy (`MEDIA_WORKERS_ENGAGE=load`), or always (`always`).
      */
     forwardingThreads: number;
@@ -280,7 +280,7 @@ export const envSchema = rawEnvSchema
       announcedIp: raw.MEDIA_ANNOUNCED_IP,
       iceAddresses: raw.MEDIA_ICE_ADDRESSES,
       processes: raw.MEDIA_PROCESSES,
-      forwardingThreads: raw.MEDIA_WORKERS ?? 0,
+      forwardingThreads: raw.MEDIA_WORKERS ?? Math.min(64, availableParallelism()),
       forwardingEngage: raw.MEDIA_WORKERS_ENGAGE ?? 'load',
     },
     iceServers: raw.ICE_SERVERS ?? iceServersFromLists(raw),

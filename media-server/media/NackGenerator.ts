@@ -67,8 +67,12 @@ export class NackGenerator {
 
   /** werift's NackHandler interface: every incoming packet of the video stream. */
   addPacket(packet: RtpPacket): void {
+    this.addSeq(packet.header.ssrc, packet.header.sequenceNumber);
+  }
+
+  /** addPacket from the header's fields (the short route has no packet object). */
+  addSeq(ssrc: number, seq: number): void {
     if (this.#closed) return;
-    const { sequenceNumber: seq, ssrc } = packet.header;
     if (ssrc !== this.#ssrc) {
       // A new source: nothing of the old one is worth asking for.
       this.#ssrc = ssrc;

@@ -87,6 +87,14 @@ export class SrtpReader {
   }
 
   decrypt(packet: Buffer): Buffer {
+    return packet.subarray(0, this.decryptLength(packet));
+  }
+
+  /**
+   * `decrypt` without the result's Buffer: decrypts in place and returns the length of header ‖
+   * plaintext (the short route reads the datagram itself: a Buffer less per packet).
+   */
+  decryptLength(packet: Buffer): number {
     const end = packet.length - this.#tag;
     const offset = payloadOffset(packet, end);
     const seq = packet.readUInt16BE(2);
@@ -102,10 +110,9 @@ export class SrtpReader {
     if (this.#native && this.#addon) {
       const n = this.#addon.unprotect(this.#native, packet, offset, roc);
       if (n < 0) throw new SrtpAuthenticationError('Failed to authenticate SRTP packet');
-      const out = packet.subarray(0, n);
-      checkPadding(out, offset, end);
+      checkPadding(packet, offset, end); // n is end: header ‖ plaintext
       this.#commit(ssrc, prev);
-      return out;
+      return n;
     }
     this.#roc.writeUInt32BE(roc, 0);
     const expected = createHmac('sha1', this.#authKey)
@@ -124,7 +131,7 @@ export class SrtpReader {
     this.#ctr?.xor(out, offset, out.subarray(offset, end), ssrc, roc, seq);
     checkPadding(out, offset, end);
     this.#commit(ssrc, prev);
-    return out;
+    return end;
   }
 
   #commit(ssrc: number, prev: RocState | undefined): void {
@@ -177,6 +184,8 @@ function updateRoc(seq: number, s: RocState): void {
 /** werift's SRTP session, as far as the fast path touches it. */
 interface WeriftSrtpSession {
   decrypt: (buf: Buffer) => Buffer;
+  /** Ours (fastDatagram.ts reads it): decrypts in place, returns the plaintext packet's length. */
+  decryptLength?: (buf: Buffer) => number;
   remoteContext?: SrtpKeys;
 }
 
@@ -197,4 +206,5 @@ export function installSrtpReader(
   installed.add(session);
   const reader = new SrtpReader(keys, addon);
   session.decrypt = (buf) => reader.decrypt(buf);
+  session.decryptLength = (buf) => reader.decryptLength(buf);
 }

@@ -1,7 +1,7 @@
 import { createCipheriv, createHmac } from 'node:crypto';
 import { AesCmKeystream } from './aesCm';
 import type { FanOut } from './fanOut';
-import { fanOut, TOO_LARGE } from './fanOut';
+import { fanOut, STUCK, TOO_LARGE } from './fanOut';
 import type { NativeAddon, NativeSender, NativeSrtpContext } from './native';
 import { native } from './native';
 
@@ -94,27 +94,45 @@ export class SrtpWriter {
     const roc = this.#rocFor(seq);
     const b1 = (marker ? 0x80 : 0) | (pt & 0x7f);
     const pool = this.#pool;
-    if (pool?.engaged) {
-      const sender = this.#senderOn(pool, fd);
-      if (sender) {
-        if (!this.#onThread) {
-          pool.handOver(); // what the JS thread staged of this stream leaves first
-          this.#onThread = true;
-        }
-        const n = pool.queue(sender, b1, seq, ts >>> 0, ssrc >>> 0, roc, payload);
-        // Too large for a thread's slot (none from a UDP socket): sent here, maybe ahead of
-        // packets still queued, which a receiver's jitter buffer puts back in order.
-        if (n !== TOO_LARGE) return n;
-      }
-    } else if (this.#onThread) {
-      this.#takeBack(); // the thread sends what it holds of this stream first
-    }
+    const queued = pool ? this.#queue(pool, fd, b1, seq, ts >>> 0, ssrc >>> 0, roc, payload) : -1;
+    if (queued >= 0) return queued;
     return this.#addon.send(ctx, fd, b1, seq, ts >>> 0, ssrc >>> 0, roc, payload);
   }
 
-  #takeBack(): void {
-    if (this.#sender) this.#pool?.takeBack(this.#sender);
-    this.#onThread = false;
+  /**
+   * Queues the packet on the stream's forwarding thread while the threads are engaged, and
+   * after that until the thread is done with what it holds of the stream (then the JS thread
+   * takes it back, in order, without waiting for the thread); the length, or −1: send it here.
+   */
+  #queue(
+    pool: FanOut,
+    fd: number,
+    b1: number,
+    seq: number,
+    ts: number,
+    ssrc: number,
+    roc: number,
+    payload: Buffer,
+  ): number {
+    let sender = this.#sender;
+    if (pool.engaged) {
+      sender = this.#senderOn(pool, fd);
+      if (!sender) return -1;
+      if (!this.#onThread) {
+        pool.handOver(); // what the JS thread staged of this stream leaves first
+        this.#onThread = true;
+      }
+    } else if (!this.#onThread || !sender || fd !== this.#senderFd || pool.takeBack(sender)) {
+      this.#onThread = false; // its thread holds nothing of it (or another socket): send here
+      return -1;
+    }
+    const n = pool.queue(sender, b1, seq, ts, ssrc, roc, payload);
+    // Its thread has finished nothing for 500 ms: the stream leaves it without waiting (what it
+    // holds may arrive late, behind these). Too large for a thread's slot (none from a UDP
+    // socket): sent here, maybe ahead of packets still queued, which a receiver's jitter buffer
+    // puts back in order.
+    if (n === STUCK) this.#onThread = false;
+    return n === STUCK || n === TOO_LARGE ? -1 : n;
   }
 
   #senderOn(pool: FanOut, fd: number): NativeSender | undefined {
@@ -131,8 +149,9 @@ export class SrtpWriter {
   }
 
   #closeSender(): void {
-    // Its packets are sent before anything the next sender or the JS thread sends.
-    if (this.#onThread) this.#takeBack();
+    // Its thread sends what it holds, then lets go of the socket; a next sender on the same
+    // socket runs on the same thread (fanout.c picks it by fd), after those.
+    this.#onThread = false;
     if (this.#sender) this.#pool?.close(this.#sender);
     this.#sender = undefined;
     this.#senderFd = -1;

@@ -43,15 +43,26 @@ export function nativeX25519(): void {
   nacl.box.keyPair = Object.assign(nativeKeyPair, nacl.box.keyPair);
 }
 
+/**
+ * The keys leave as DER, never as JWK: Node 20's JWK export holds the key's mutex while it makes
+ * V8 strings, and a scavenge there that collects this key pair's finished generation job runs
+ * that job's destructor, which takes the same mutex: the JS thread deadlocks for good (issue 15,
+ * session 12: the N = 16 set-up "stall", caught by gdb; alone, `generateKeyPairSync('x25519')`
+ * plus a JWK export stops within a few thousand key pairs, the DER export ran 100,000). DER costs
+ * ~0.25 ms more per key pair (one per DTLS handshake).
+ */
 function nativeKeyPair(): nacl.BoxKeyPair {
   const { privateKey, publicKey } = generateKeyPairSync('x25519');
-  const secretKey = raw(privateKey.export({ format: 'jwk' }).d);
+  const secretKey = rawTail(privateKey.export({ format: 'der', type: 'pkcs8' }), PKCS8_PREFIX);
   ours.set(secretKey.buffer, privateKey);
-  return { secretKey, publicKey: raw(publicKey.export({ format: 'jwk' }).x) };
+  const pub = rawTail(publicKey.export({ format: 'der', type: 'spki' }), SPKI_PREFIX);
+  return { secretKey, publicKey: pub };
 }
 
 /** DER prefix of a raw X25519 private key (RFC 8410's PKCS #8). */
 const PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
+/** DER prefix of a raw X25519 public key (RFC 8410's SubjectPublicKeyInfo). */
+const SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
 
 /** X25519 of raw keys (RFC 7748) in OpenSSL, for a scalar not made here (slow to decode). */
 export function x25519(scalar: Uint8Array, point: Uint8Array): Uint8Array {
@@ -74,10 +85,12 @@ function sharedSecret(privateKey: KeyObject, point: Uint8Array): Uint8Array {
 }
 
 /**
- * A JWK member as bytes with a buffer of their own: werift reads keys as `Buffer.from(key.buffer)`,
- * which would take all of a pooled Buffer's memory, not just these 32 bytes.
+ * The raw key after its DER prefix, as bytes with a buffer of their own: werift reads keys as
+ * `Buffer.from(key.buffer)`, which would take all of a pooled Buffer's memory, not just 32 bytes.
  */
-function raw(member: string | undefined): Uint8Array {
-  if (!member) throw new Error('no X25519 key material');
-  return new Uint8Array(Buffer.from(member, 'base64url'));
+function rawTail(der: Buffer, prefix: Buffer): Uint8Array {
+  if (der.length !== prefix.length + KEY_BYTES || !der.subarray(0, prefix.length).equals(prefix)) {
+    throw new Error('unexpected X25519 key encoding');
+  }
+  return new Uint8Array(der.subarray(prefix.length));
 }

@@ -1,4 +1,4 @@
-import { constants } from 'node:os';
+import { availableParallelism, constants } from 'node:os';
 import type { Engagement } from './fanOutEngage';
 import { LoadEngagement } from './fanOutEngage';
 import type { FanOutStats, NativeAddon, NativeSender, SenderStats } from './native';
@@ -7,8 +7,7 @@ import type { SrtpKeys } from './SrtpWriter';
 
 /**
  * `MEDIA_WORKERS`: how many threads protect and send forwarded packets (native/src/fanout.c).
- * Default `0` (everything on the JS thread) until an N = 16 set-up stall seen once with them on is
- * explained (bench/RESULTS.md, session 11); `MEDIA_WORKERS=<n>` (e.g. the number of cores) starts them.
+ * Default: one per core (`os.availableParallelism()`); `0` keeps everything on the JS thread.
  * They take packets only while the JS thread is busy (fanOutEngage.ts), so a small room forwards
  * on the JS thread as with `0`, and a room whose forwarding needs more than one core gets the
  * second. Without the addon there are none either way (the JS path).
@@ -16,12 +15,14 @@ import type { SrtpKeys } from './SrtpWriter';
  * Session 8 turned them off by default after `e2e/layout.spec.ts`'s speaker test failed once
  * with them on in a fresh-clone CI; no delivery fault of theirs was found (a failing run's
  * `senderStats`: queued = sent, none dropped; the same audio levels with and without them).
+ * Session 11 left them off after one N = 16 set-up in which the media server stopped answering;
+ * session 12 took out the one place the JS thread waited for a thread (see FanOut).
  */
 export function forwardingThreads(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): number {
   const raw = env['MEDIA_WORKERS']?.trim();
-  if (raw === undefined || raw === '') return 0;
+  if (raw === undefined || raw === '') return Math.min(64, availableParallelism());
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0 || n > 64) {
     throw new Error(`MEDIA_WORKERS must be an integer from 0 to 64, not "${raw}"`);
@@ -57,6 +58,12 @@ export const ALWAYS: Engagement = { engaged: true };
  * (SrtpWriter.send); a stream that changes paths calls `handOver` or `takeBack` first, so that
  * no packet of it overtakes another across the switch. The SRTP state does not move: the JS
  * thread numbers every packet and computes its ROC, and both paths protect with the same keys.
+ *
+ * The JS thread never waits for a thread (issue 15, session 12): a stream leaves its thread only
+ * once the thread is done with it (`takeBack` says whether it is; until then its packets keep
+ * queueing behind the others), and a thread that has had work and finished none of it for
+ * 500 ms (descheduled on a busy machine, or worse) refuses packets (`STUCK`), which the JS thread
+ * then sends itself.
  */
 export class FanOut {
   readonly threads: number;
@@ -89,11 +96,12 @@ export class FanOut {
   }
 
   /**
-   * A stream moves from its thread back to the JS thread's send: waits until the thread has
-   * sent what it holds of it (one batch at most: microseconds, once per switch).
+   * Whether a stream may move from its thread back to the JS thread's send now: its thread is
+   * done with every packet of it (or is stuck). Never waits; not yet: keep queueing it there (in
+   * order, behind what it holds), and ask again with the next packet.
    */
-  takeBack(sender: NativeSender): void {
-    this.#addon.senderDrain(sender);
+  takeBack(sender: NativeSender): boolean {
+    return this.#addon.senderSettled(sender);
   }
 
   /** A sender with its own SRTP context (never shared with the JS thread's) on socket `fd`. */
@@ -127,9 +135,9 @@ export class FanOut {
     return n;
   }
 
-  /** Sends everything queued and waits for it (tests; the threads never hold anything long). */
-  drain(): void {
-    this.#addon.drain();
+  /** Sends everything queued and waits for it, up to `timeoutMs` (tests): whether it is sent. */
+  drain(timeoutMs = 10_000): boolean {
+    return this.#addon.drain(timeoutMs);
   }
 
   stats(): FanOutStats {
@@ -160,3 +168,6 @@ export const fanOut: FanOut | null = start();
 
 /** −EMSGSIZE from queue: a payload too large for the threads' slots (none in practice). */
 export const TOO_LARGE = -constants.errno.EMSGSIZE;
+
+/** −EBUSY from queue: the sender's thread is stuck (see FanOut); send the packet yourself. */
+export const STUCK = -constants.errno.EBUSY;

@@ -14,6 +14,18 @@ describe('leanEvent', () => {
     expect(seen).toEqual(['a1x', 'b1x']);
   });
 
+  it('stops calling a listener that unsubscribed, and calls the ones added after that', () => {
+    const e = new Event<[number]>();
+    const seen: string[] = [];
+    leanEvent(e);
+    const a = e.subscribe((n) => seen.push(`a${n}`));
+    e.subscribe((n) => seen.push(`b${n}`));
+    a.unSubscribe(); // werift replaces its listener array here
+    e.subscribe((n) => seen.push(`c${n}`));
+    e.execute(1);
+    expect(seen).toEqual(['b1', 'c1']);
+  });
+
   it("hands over to werift's own execute once an async listener exists, and honours the end", async () => {
     const e = new Event<[number]>();
     leanEvent(e);

@@ -67,18 +67,21 @@ const leaned = new WeakSet<object>();
 export function leanEvent(event: unknown): void {
   const e = event as Partial<WeriftEventShape> & { ended?: boolean };
   const slow = e.execute;
-  const ev = e.event;
-  if (typeof slow !== 'function' || !ev || !Array.isArray(ev.stack) || leaned.has(e)) {
+  const first = e.event;
+  if (typeof slow !== 'function' || !first || !Array.isArray(first.stack) || leaned.has(e)) {
     return;
   }
   leaned.add(e);
-  const stack = ev.stack as { execute: (...a: unknown[]) => void }[];
   e.execute = (...args: unknown[]) => {
+    // Read per call: werift's unSubscribe replaces the array and allUnsubscribe the whole
+    // `event` (kept ones ran removed listeners and missed new ones).
+    const ev = e.event as WeriftEventShape['event'];
     if (ev.promiseStack.length > 0) {
       slow(...args);
       return;
     }
     if (e.ended) return;
+    const stack = ev.stack as { execute: (...a: unknown[]) => void }[];
     for (let i = 0; i < stack.length; i++) stack[i]?.execute(...args);
   };
 }
@@ -112,20 +115,30 @@ export function addStats(
   nowMs = performance.timeOrigin + performance.now(),
 ): void {
   const h = packet.header;
-  const seq = h.sequenceNumber;
+  addStatsOf(st, h.sequenceNumber, h.timestamp, h.serializeSize, packet.payload.length, nowMs);
+}
+
+/** addStats from the header's fields (the short route has no packet object: shortRoute.ts). */
+export function addStatsOf(
+  st: StreamStats,
+  seq: number,
+  ts: number,
+  headerBytes: number,
+  payloadBytes: number,
+  nowMs: number,
+): void {
   const max = st.max_seq;
   // werift's uint16Gt: newer by less than half the sequence space.
   const inOrder = max === undefined || (seq !== max && ((seq - max) & 0xffff) < 0x8000);
   st.packets_received++;
-  st.bytesReceived += packet.payload.length;
-  st.headerBytesReceived += h.serializeSize;
+  st.bytesReceived += payloadBytes;
+  st.headerBytesReceived += headerBytes;
   st.lastPacketReceivedTimestamp = nowMs;
   if (st.base_seq === undefined) st.base_seq = seq;
   if (!inOrder) return;
   const arrival = Math.trunc((nowMs / 1000) * st.clockRate);
   if (max !== undefined && seq < max) st.cycles += 1 << 16;
   st.max_seq = seq;
-  const ts = h.timestamp;
   if (ts !== st.last_timestamp && st.packets_received > 1) {
     const diff = Math.abs(arrival - (st.last_arrival ?? 0) - (ts - (st.last_timestamp ?? 0)));
     st.jitter_q4 += diff - ((st.jitter_q4 + 8) >> 4);
@@ -141,7 +154,7 @@ export function addStats(
  */
 const rtxOrRed = new WeakMap<object, boolean>();
 
-function isRtxOrRed(codec: { name: string }): boolean {
+export function isRtxOrRed(codec: { name: string }): boolean {
   let v = rtxOrRed.get(codec);
   if (v === undefined) {
     const name = codec.name.toLowerCase();

@@ -115,3 +115,58 @@ function readExtensions(
   out.push({ id: 0, payload });
   return at + payload.length;
 }
+
+/**
+ * Where the payload starts and werift's `serializeSize` of the header in `raw`'s first `n` bytes (what receive
+ * statistics count as header bytes), without building the header: the values `parseRtpHeader`
+ * gives for a well-formed header (CSRCs, a one- or two-byte extension block that its elements
+ * fill exactly). −1 for anything else (short, an element past the block, id 15, another
+ * profile): the caller then takes werift's own parse, whose results for such packets are odd.
+ * The size is in `sizes.header` (module scratch: no object per packet).
+ */
+export const sizes = { header: 0 };
+
+export function rtpPayloadOffset(raw: Buffer, n = raw.length): number {
+  const b0 = raw[0] ?? 0;
+  const start = 12 + 4 * (b0 & 0x0f);
+  if (start > n) return -1;
+  if ((b0 & 0x10) === 0) {
+    sizes.header = start;
+    return start;
+  }
+  if (start + 4 > n) return -1;
+  const profile = raw.readUInt16BE(start);
+  let at = start + 4;
+  const end = at + raw.readUInt16BE(start + 2) * 4;
+  if (end > n) return -1;
+  let ext = 4;
+  if (profile === ONE_BYTE) {
+    while (at < end) {
+      const b = raw[at] as number;
+      if (b === 0) {
+        at++;
+        continue;
+      }
+      const len = (b & 0x0f) + 1;
+      if (b >> 4 === 0xf || at + 1 + len > end) return -1;
+      ext += 1 + len;
+      at += 1 + len;
+    }
+  } else if (profile === TWO_BYTE) {
+    while (at < end) {
+      if (raw[at] === 0) {
+        at++;
+        continue;
+      }
+      if (at + 2 > end) return -1;
+      const len = raw[at + 1] as number;
+      if (at + 2 + len > end) return -1;
+      ext += 2 + len;
+      at += 2 + len;
+    }
+  } else {
+    return -1;
+  }
+  sizes.header = start + Math.floor((ext + 3) / 4) * 4;
+  return end;
+}

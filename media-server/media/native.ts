@@ -25,6 +25,8 @@ export interface FanOutStats {
   dropped: number;
   errors: number;
   batches: number;
+  /** packets refused because their thread was stuck (the JS thread sent them instead) */
+  stuckRefused: number;
 }
 
 /** One sender's counters since it opened (fanout.c). */
@@ -95,7 +97,8 @@ export interface NativeAddon {
   senderClose(sender: NativeSender): void;
   /**
    * Stages one packet for the sender's thread (sent in queue order); the protected packet's
-   * length, or −errno (EMSGSIZE: larger than the threads take, send it synchronously).
+   * length, or −errno (EMSGSIZE: larger than the threads take, send it synchronously; EBUSY: its
+   * thread has had work and finished none of it for 500 ms, send it synchronously).
    */
   queue(
     sender: NativeSender,
@@ -108,12 +111,17 @@ export interface NativeAddon {
   ): number;
   /** Hands every staged packet to its thread. */
   flush(): void;
-  /** flush, then waits until the threads have sent everything queued so far. */
-  drain(): void;
-  /** Hands the sender's staged packets to its thread and waits until they are sent. */
-  senderDrain(sender: NativeSender): void;
+  /** flush, then waits up to `timeoutMs` until the threads have sent everything: whether they did. */
+  drain(timeoutMs: number): boolean;
+  /**
+   * Whether the sender's thread is done with every packet queued for it (or is stuck); never
+   * waits. Not yet: what it has staged goes to its thread now.
+   */
+  senderSettled(sender: NativeSender): boolean;
   /** Sends now what `send` staged during this receive batch (send_batch.c). */
   sendBatchFlush(): void;
+  /** Tests: while on, the threads start no batch (a thread that gets no CPU). */
+  fanoutHold(on: boolean): void;
   fanoutStats(): FanOutStats;
   /** One sender's counters (queued by JS; sent, dropped, failed by its thread; the last errno). */
   senderStats(sender: NativeSender): SenderStats;
@@ -148,8 +156,9 @@ function isAddon(m: unknown): m is NativeAddon {
     'queue',
     'flush',
     'drain',
-    'senderDrain',
+    'senderSettled',
     'sendBatchFlush',
+    'fanoutHold',
     'fanoutStats',
     'senderStats',
   ].every((k) => typeof r[k] === 'function');

@@ -1,4 +1,4 @@
-import type { RTCRtpTransceiver, RtpPacket, RTCIceServer } from 'werift';
+import type { RTCRtpTransceiver, RTCIceServer } from 'werift';
 import type { RtcpPacket, RtcpReceiverInfo } from 'werift';
 import {
   RTCPeerConnection,
@@ -25,6 +25,8 @@ import { followNomination } from './iceFollow';
 import { NackGenerator } from './NackGenerator';
 import { installRtcpReports } from './rtcpReports';
 import { RtpSink } from './RtpSink';
+import { RtpView } from './shortRoute';
+import { ShortRoutes, shortRouteEnabled } from './shortRoute';
 import { installSrtcp } from './Srtcp';
 import { installSrtpReader } from './SrtpReader';
 
@@ -44,7 +46,8 @@ export interface PeerCallbacks {
   onGatheringDone(): void;
   onIceState(s: IceState): void;
   onConnectionState(s: PeerState): void;
-  onRtp(kind: MediaKind, packet: RtpPacket): void;
+  /** One RTP packet from the remote, by werift's chain or the short route (shortRoute.ts). */
+  onRtp(kind: MediaKind, packet: RtpView): void;
   /** PLI or FIR from the remote for what we send it. */
   onKeyframeRequest(kind: MediaKind): void;
   /** The remote asked for retransmission (RtpSink answers it from its history). */
@@ -89,6 +92,10 @@ export class Peer {
   readonly #pliPending = new Set<MediaKind>();
   readonly #rembPending = new Map<MediaKind, number>();
   readonly #sinks = new Map<MediaKind, RtpSink>();
+  /** Routed SSRCs of this connection (MEDIA_SHORT_ROUTE=off: none, werift's chain for all). */
+  readonly #short: ShortRoutes | undefined;
+  /** werift's chain's packets as the endpoint takes them (rewritten per packet). */
+  readonly #view = new RtpView();
 
   constructor(net: MediaNetworkConfig, cb: PeerCallbacks) {
     this.#cb = cb;
@@ -122,6 +129,13 @@ export class Peer {
       certificates: dtlsCertificates(),
     });
     fastRouteRtp(this.pc);
+    const router = (this.pc as unknown as { router?: unknown }).router;
+    this.#short =
+      router && shortRouteEnabled()
+        ? new ShortRoutes(router, (kind, view) => {
+            if (!this.#closed) this.#cb.onRtp(kind, view);
+          })
+        : undefined;
     this.pc.onIceCandidate.subscribe((c) => {
       if (this.#closed) return;
       if (!c) {
@@ -154,7 +168,7 @@ export class Peer {
           installSrtcp(d);
           leanTransportEvents(d);
           receiveNominatedInAddon(d);
-          fastDatagramRtp(d);
+          fastDatagramRtp(d, this.#short);
           followNomination(d.iceTransport.connection);
         }
         this.#flushRemb();
@@ -176,7 +190,8 @@ export class Peer {
           if (this.#pliPending.delete(kind)) this.requestKeyframe(kind);
           this.#flushRemb();
         }
-        this.#cb.onRtp(kind, rtp);
+        this.#cb.onRtp(kind, this.#view.of(rtp));
+        this.#short?.learn(rtp, kind, track);
       });
     });
   }
@@ -336,6 +351,7 @@ export class Peer {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#short?.clear();
     this.#transceivers.clear();
     for (const sink of this.#sinks.values()) sink.close();
     this.#sinks.clear();

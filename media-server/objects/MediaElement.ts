@@ -1,10 +1,12 @@
 import type { RtpPacket } from 'werift';
+import { RtpPacket as WeriftRtpPacket } from 'werift';
 import type { CodecSpec, MediaKind } from '../media/codecs';
 import { describeCodec, sameCodec } from '../media/codecs';
 import { Errors } from '../rpc/errors';
 import type { Json, JsonObject, Params } from './params';
 import type { ObjectHost } from './MediaObject';
 import { MediaObject } from './MediaObject';
+import type { RtpView } from '../media/shortRoute';
 
 export type KurentoMediaType = 'AUDIO' | 'VIDEO' | 'DATA';
 export const MEDIA_TYPES: readonly KurentoMediaType[] = ['AUDIO', 'VIDEO', 'DATA'];
@@ -202,6 +204,36 @@ export abstract class MediaElement extends MediaObject {
     try {
       const sinks = this.sinksOf(TYPE_OF[kind]);
       for (let i = 0; i < sinks.length; i++) sinks[i]?.deliver(kind, rtp);
+    } finally {
+      this.#forwarding = false;
+    }
+  }
+
+  /**
+   * One packet from this element's source as a view (shortRoute.ts; read it now, keep at most its
+   * payload); false when this element takes only `deliver`'s packet object.
+   */
+  deliverFields(_kind: MediaKind, _packet: RtpView): boolean {
+    return false;
+  }
+
+  /**
+   * `forward` of a view: sinks that take views get it, the others (recorders, hubs,
+   * pass-throughs) werift's RtpPacket: the one werift's chain made, or, from the short route, one
+   * parsed from the decrypted bytes as werift's chain would have made it, once for all of them.
+   */
+  protected forwardFields(kind: MediaKind, v: RtpView): void {
+    if (this.#forwarding) return;
+    this.#forwarding = true;
+    try {
+      const sinks = this.sinksOf(TYPE_OF[kind]);
+      let rtp: RtpPacket | undefined;
+      for (let i = 0; i < sinks.length; i++) {
+        const sink = sinks[i];
+        if (!sink || sink.deliverFields(kind, v)) continue;
+        rtp ??= v.packet ?? WeriftRtpPacket.deSerialize(v.bytes());
+        sink.deliver(kind, rtp);
+      }
     } finally {
       this.#forwarding = false;
     }

@@ -5,6 +5,7 @@ import { Counters } from '../media/counters';
 import { FlowMonitor } from '../media/FlowMonitor';
 import { KeyframeThrottles } from '../media/KeyframeThrottle';
 import type { IceState, PeerState } from '../media/peer';
+import type { RtpView } from '../media/shortRoute';
 import { Peer } from '../media/peer';
 import type { KurentoMediaType } from './MediaElement';
 import { codecsAgree, MediaElement } from './MediaElement';
@@ -31,6 +32,7 @@ import {
   registerUnsupported,
   TYPE_OF,
   WEBRTC_ENDPOINT_EVENTS,
+  WEBRTC_ENDPOINT_HIERARCHY,
 } from './webrtcTypes';
 
 /** How often one source may be asked for a keyframe (media-notes.md: ≈300 ms worked). */
@@ -38,14 +40,7 @@ const KEYFRAME_INTERVAL_MS = 300;
 
 export class WebRtcEndpoint extends MediaElement {
   readonly type = 'WebRtcEndpoint';
-  readonly hierarchy = [
-    'kurento.BaseRtpEndpoint',
-    'kurento.SdpEndpoint',
-    'kurento.SessionEndpoint',
-    'kurento.Endpoint',
-    'kurento.MediaElement',
-    'kurento.MediaObject',
-  ] as const;
+  readonly hierarchy = WEBRTC_ENDPOINT_HIERARCHY;
   readonly events: ReadonlySet<string> = new Set(WEBRTC_ENDPOINT_EVENTS);
 
   readonly #recvonly: boolean;
@@ -259,7 +254,7 @@ export class WebRtcEndpoint extends MediaElement {
       onGatheringDone: () => this.#localCandidates.gatheringDone(),
       onIceState: (s) => this.#onIceState(s),
       onConnectionState: (s) => this.#onPeerState(s),
-      onRtp: (kind, rtp) => this.#onRtp(kind, rtp),
+      onRtp: (kind, packet) => this.#onRtp(kind, packet),
       onKeyframeRequest: (kind) => {
         this.counters.of(kind).pliIn++;
         this.sourceOf(TYPE_OF[kind])?.requestKeyframe(kind);
@@ -307,31 +302,36 @@ export class WebRtcEndpoint extends MediaElement {
     }
   }
 
-  #onRtp(kind: MediaKind, rtp: RtpPacket): void {
+  /** What arrives from the remote, by werift's chain or the short route (shortRoute.ts). */
+  #onRtp(kind: MediaKind, v: RtpView): void {
     const c = this.counters.of(kind);
     if (c.packetsIn++ === 0) this.#flow.check();
-    c.bytesIn += rtp.payload.length + 12;
-    this.forward(kind, rtp);
-  }
-
-  override deliver(kind: MediaKind, rtp: RtpPacket): void {
-    this.sendMedia(kind, rtp);
+    c.bytesIn += v.payload.length + 12;
+    this.forwardFields(kind, v);
   }
 
   /**
-   * Sends a source's packet to this endpoint's remote. The source parsed it once; each sink
-   * encrypts the shared payload into its own buffer (RtpSink), dropping the publisher's header
-   * extensions, whose ids belong to the publisher's connection.
+   * Sends a source's packet to the remote: each sink encrypts the shared payload into its own
+   * buffer (RtpSink), without the publisher's header extensions (their ids are its connection's).
    */
-  sendMedia(kind: MediaKind, rtp: RtpPacket): void {
-    const peer = this.#peer;
-    if (!peer || this.#states.connection !== 'CONNECTED') return;
+  override deliver(kind: MediaKind, rtp: RtpPacket): void {
+    const peer = this.#states.connection === 'CONNECTED' ? this.#peer : undefined;
     const h = rtp.header;
-    const sent = peer.send(kind, h.ssrc, h.sequenceNumber, h.timestamp, h.marker, rtp.payload);
-    if (sent === 0) return;
+    if (!peer) return;
+    this.#sent(kind, peer.send(kind, h.ssrc, h.sequenceNumber, h.timestamp, h.marker, rtp.payload));
+  }
+
+  override deliverFields(kind: MediaKind, v: RtpView): boolean {
+    const peer = this.#states.connection === 'CONNECTED' ? this.#peer : undefined;
+    if (peer) this.#sent(kind, peer.send(kind, v.ssrc, v.seq, v.ts, v.marker, v.payload));
+    return true;
+  }
+
+  #sent(kind: MediaKind, bytes: number): void {
+    if (bytes === 0) return;
     const c = this.counters.of(kind);
     if (c.packetsOut++ === 0) this.#flow.check();
-    c.bytesOut += sent;
+    c.bytesOut += bytes;
   }
 
   override requestKeyframe(kind: MediaKind): void {

@@ -55,3 +55,13 @@ export function codecMismatchEvent(src: MediaElement, sink: MediaElement, kind: 
   const description = `Codec mismatch: ${src.id} sends ${codecText(src.sendCodec(kind))} but ${sink.id} negotiated ${codecText(sink.recvCodec(kind))}; disconnected (no transcoding)`;
   return { description, errorCode: 40005, type: 'UNSUPPORTED_MEDIA_TYPE' };
 }
+
+/** `describe`'s hierarchy of a WebRtcEndpoint, as KMS answers it. */
+export const WEBRTC_ENDPOINT_HIERARCHY = [
+  'kurento.BaseRtpEndpoint',
+  'kurento.SdpEndpoint',
+  'kurento.SessionEndpoint',
+  'kurento.Endpoint',
+  'kurento.MediaElement',
+  'kurento.MediaObject',
+] as const;

@@ -17,53 +17,22 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
-
-static pthread_mutex_t stage_mu = PTHREAD_MUTEX_INITIALIZER;
-static Worker workers[MAX_WORKERS];
-static int worker_count = 0; /* stage_mu; never shrinks */
-static unsigned next_worker = 0;
+pthread_mutex_t stage_mu = PTHREAD_MUTEX_INITIALIZER;
+Worker workers[MAX_WORKERS];
+int worker_count = 0;
 
 atomic_uint_fast64_t st_packets, st_bytes, st_syscalls, st_dropped, st_errors, st_batches;
 
 void sender_unref(Sender *s) {
   if (atomic_fetch_sub(&s->refs, 1) == 1) free(s);
-}
-
-static void *worker_main(void *arg) {
-  Worker *w = (Worker *)arg;
-  for (;;) {
-    pthread_mutex_lock(&w->mu);
-    while (!w->head) pthread_cond_wait(&w->wake, &w->mu);
-    Batch *list = w->head;
-    w->head = w->tail = NULL;
-    pthread_mutex_unlock(&w->mu);
-    while (list) {
-      Batch *b = list;
-      list = b->next;
-      run_batch(w, b);
-      pthread_mutex_lock(&w->mu);
-      if (w->free_count < KEEP_FREE) {
-        b->next = w->free;
-        w->free = b;
-        w->free_count++;
-        b = NULL;
-      }
-      w->completed++;
-      pthread_cond_broadcast(&w->done);
-      pthread_mutex_unlock(&w->mu);
-      free(b);
-    }
-  }
-  return NULL;
 }
 
 /* stage_mu held. A fresh batch for w's staging, or NULL (out of memory). */
@@ -88,13 +57,21 @@ static Batch *staging_batch(Worker *w) {
   return b;
 }
 
+/* w->mu held: whether w's oldest unfinished batch waits for longer than STUCK_NS. */
+static bool stuck_now(Worker *w, uint64_t now) {
+  return w->completed < w->submitted && now - w->oldest_ns > STUCK_NS;
+}
+
 /* stage_mu held: hands w's staged batch to its thread. */
 static void submit(Worker *w) {
   Batch *b = w->staging;
   if (!b || b->count == 0) return;
   w->staging = NULL;
   b->next = NULL;
+  uint64_t now = now_ns();
   pthread_mutex_lock(&w->mu);
+  b->submit_ns = now;
+  if (w->completed == w->submitted) w->oldest_ns = now;
   if (w->tail) w->tail->next = b;
   else w->head = b;
   w->tail = b;
@@ -103,42 +80,33 @@ static void submit(Worker *w) {
   pthread_mutex_unlock(&w->mu);
 }
 
-/* Waits until w's thread has run every batch submitted so far. */
-static void wait_idle(Worker *w) {
+/* Waits until w's thread has run every batch submitted so far, or until `deadline`. */
+static bool wait_idle(Worker *w, const struct timespec *deadline) {
   pthread_mutex_lock(&w->mu);
   uint64_t target = w->submitted;
-  while (w->completed < target) pthread_cond_wait(&w->done, &w->mu);
+  int err = 0;
+  while (w->completed < target && err != ETIMEDOUT) {
+    err = pthread_cond_timedwait(&w->done, &w->mu, deadline);
+  }
+  bool idle = w->completed >= target;
   pthread_mutex_unlock(&w->mu);
+  return idle;
 }
 
-/* JS thread: the sender's packets are sent, then its thread closes its fd and context. */
+/* JS thread: the sender's packets are sent, then its thread closes its fd and context. Nothing
+ * here waits for the thread, and nothing needs memory: the sender itself is the list entry. */
 static void sender_close(Sender *s) {
   if (s->closed) return;
   s->closed = true;
   pthread_mutex_lock(&stage_mu);
   Worker *w = &workers[s->worker];
-  Batch *b = staging_batch(w);
-  if (b && b->count == BATCH_ENTRIES) {
-    submit(w);
-    b = staging_batch(w);
-  }
-  if (b) {
-    Entry *e = &b->entries[b->count++];
-    memset(e, 0, sizeof(*e));
-    e->s = s;
-    e->destroy = true;
-    submit(w);
-    pthread_mutex_unlock(&stage_mu);
-    return;
-  }
-  /* No memory for a batch: let the thread finish what it has, then close here. */
   submit(w);
+  pthread_mutex_lock(&w->mu);
+  s->next_close = w->closing;
+  w->closing = s;
+  pthread_cond_signal(&w->wake);
+  pthread_mutex_unlock(&w->mu);
   pthread_mutex_unlock(&stage_mu);
-  wait_idle(w);
-  close(s->fd);
-  srtp_ctx_free(s->ctx);
-  s->ctx = NULL;
-  sender_unref(s);
 }
 void fanout_release(FanoutSender *s) {
   sender_close(s);
@@ -147,54 +115,17 @@ void fanout_release(FanoutSender *s) {
 
 void fanout_close(FanoutSender *s) { sender_close(s); }
 
-int fanout_start(int n) {
-  pthread_mutex_lock(&stage_mu);
-  if (worker_count > 0 || n <= 0) {
-    int have = worker_count;
-    pthread_mutex_unlock(&stage_mu);
-    return have;
-  }
-  if (n > MAX_WORKERS) n = MAX_WORKERS;
-  /* Signals stay with Node's own threads (libuv's handlers expect them there). */
-  sigset_t all, old;
-  sigfillset(&all);
-  pthread_sigmask(SIG_SETMASK, &all, &old);
-  int started = 0;
-  for (int i = 0; i < n; i++) {
-    Worker *w = &workers[i];
-    memset(w, 0, sizeof(*w));
-    w->out = (uint8_t *)malloc((size_t)BATCH_ENTRIES * SLOT);
-    w->iov = (struct iovec *)calloc(BATCH_ENTRIES, sizeof(struct iovec));
-    w->msgs = (struct mmsghdr *)calloc(BATCH_ENTRIES, sizeof(struct mmsghdr));
-    w->order = (uint64_t *)calloc(BATCH_ENTRIES, sizeof(uint64_t));
-    w->who = (Sender **)calloc(BATCH_ENTRIES, sizeof(Sender *));
-    if (!w->out || !w->iov || !w->msgs || !w->order || !w->who) break;
-    pthread_mutex_init(&w->mu, NULL);
-    pthread_cond_init(&w->wake, NULL);
-    pthread_cond_init(&w->done, NULL);
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    int err = pthread_create(&w->thread, &attr, worker_main, w);
-    pthread_attr_destroy(&attr);
-    if (err != 0) break;
-    char name[16];
-    snprintf(name, sizeof(name), "moim-fwd-%d", i);
-    pthread_setname_np(w->thread, name);
-    started++;
-  }
-  pthread_sigmask(SIG_SETMASK, &old, NULL);
-  worker_count = started;
-  pthread_mutex_unlock(&stage_mu);
-  return started;
-}
-
 FanoutSender *fanout_open(uint32_t profile, const uint8_t *key, size_t key_len,
                           const uint8_t *salt, size_t salt_len, const uint8_t *auth,
                           size_t auth_len, int fd, const char **error) {
   pthread_mutex_lock(&stage_mu);
   int count = worker_count;
-  int worker = count > 0 ? (int)(next_worker++ % (unsigned)count) : 0;
+  /* By socket, not in turn: a stream's next sender on the same socket (SrtpWriter closes and
+   * reopens one) runs on the same thread, after what the old one still holds; and one socket's
+   * streams (audio, video) share its sendmmsg. Hashed: the ICE sockets' fds alternate with the
+   * receive path's dups of them (recv.c), so fd % count would put every socket on one thread. */
+  uint32_t hash = (uint32_t)fd * 2654435761u;
+  int worker = count > 0 ? (int)((hash >> 16) % (uint32_t)count) : 0;
   pthread_mutex_unlock(&stage_mu);
   if (count == 0) {
     *error = "no forwarding threads (fanoutStart)";
@@ -228,8 +159,19 @@ int64_t fanout_queue(FanoutSender *s, uint32_t b1, uint32_t seq, uint32_t ts, ui
                      uint32_t roc, const uint8_t *payload, size_t len) {
   if (s->closed) return -EBADF;
   if (len > MAX_PAYLOAD) return -EMSGSIZE;
-  pthread_mutex_lock(&stage_mu);
   Worker *w = &workers[s->worker];
+  pthread_mutex_lock(&stage_mu);
+  /* Asked once per batch staged (per event-loop turn), remembered until the thread moves. */
+  if (!w->stuck && !w->staging) {
+    pthread_mutex_lock(&w->mu);
+    if (stuck_now(w, now_ns())) atomic_store(&w->stuck, true);
+    pthread_mutex_unlock(&w->mu);
+  }
+  if (atomic_load(&w->stuck)) {
+    pthread_mutex_unlock(&stage_mu);
+    atomic_fetch_add(&w->stuck_refused, 1);
+    return -EBUSY;
+  }
   Batch *b = w->staging;
   if (b && (b->count == BATCH_ENTRIES || b->used + len > BATCH_BYTES)) submit(w);
   b = staging_batch(w);
@@ -258,7 +200,6 @@ int64_t fanout_queue(FanoutSender *s, uint32_t b1, uint32_t seq, uint32_t ts, ui
   e->roc = roc;
   e->off = off;
   e->len = (uint32_t)len;
-  e->destroy = false;
   if (b->count >= SUBMIT_AT) submit(w);
   pthread_mutex_unlock(&stage_mu);
   return (int64_t)(RTP_HEADER + len + s->tag);
@@ -270,20 +211,34 @@ void fanout_flush(void) {
   pthread_mutex_unlock(&stage_mu);
 }
 
-void fanout_sender_drain(FanoutSender *s) {
-  pthread_mutex_lock(&stage_mu);
+bool fanout_sender_settled(FanoutSender *s) {
+  if (atomic_load(&s->done) == atomic_load(&s->queued)) return true;
   Worker *w = &workers[s->worker];
-  submit(w);
+  pthread_mutex_lock(&stage_mu);
+  submit(w); /* what it has staged must reach the thread to be done */
   pthread_mutex_unlock(&stage_mu);
-  wait_idle(w);
+  pthread_mutex_lock(&w->mu);
+  bool stuck = stuck_now(w, now_ns());
+  pthread_mutex_unlock(&w->mu);
+  return stuck || atomic_load(&s->done) == atomic_load(&s->queued);
 }
 
-void fanout_drain(void) {
+bool fanout_drain(uint32_t timeout_ms) {
   fanout_flush();
   pthread_mutex_lock(&stage_mu);
   int n = worker_count;
   pthread_mutex_unlock(&stage_mu);
-  for (int i = 0; i < n; i++) wait_idle(&workers[i]);
+  struct timespec deadline;
+  clock_gettime(CLOCK_MONOTONIC, &deadline);
+  deadline.tv_sec += timeout_ms / 1000;
+  deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+  if (deadline.tv_nsec >= 1000000000L) {
+    deadline.tv_sec++;
+    deadline.tv_nsec -= 1000000000L;
+  }
+  bool idle = true;
+  for (int i = 0; i < n; i++) idle = wait_idle(&workers[i], &deadline) && idle;
+  return idle;
 }
 
 SenderStats fanout_sender_stats(const FanoutSender *s) {
@@ -307,5 +262,7 @@ FanoutStats fanout_stats(void) {
   r.dropped = atomic_load(&st_dropped);
   r.errors = atomic_load(&st_errors);
   r.batches = atomic_load(&st_batches);
+  r.stuck_refused = 0;
+  for (int i = 0; i < r.threads; i++) r.stuck_refused += atomic_load(&workers[i].stuck_refused);
   return r;
 }

@@ -7,6 +7,7 @@
 #define MOIM_FANOUT_H
 
 #include <node_api.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,6 +16,8 @@ typedef struct FanoutSender FanoutSender;
 typedef struct {
   int threads;
   uint64_t packets, bytes, syscalls, dropped, errors, batches;
+  /* Packets refused (-EBUSY) because their thread was stuck: the JS thread sent them. */
+  uint64_t stuck_refused;
 } FanoutStats;
 
 typedef struct {
@@ -34,14 +37,19 @@ void fanout_discard(FanoutSender *s);
 void fanout_close(FanoutSender *s);
 /* fanout_close, and the JS handle's reference dropped (its finalizer). */
 void fanout_release(FanoutSender *s);
-/* Stages one packet: the protected length, or -errno (EBADF closed, EMSGSIZE too large). */
+/* Stages one packet: the protected length, or -errno (EBADF closed, EMSGSIZE too large, EBUSY
+ * its thread is stuck: send it yourself). */
 int64_t fanout_queue(FanoutSender *s, uint32_t b1, uint32_t seq, uint32_t ts, uint32_t ssrc,
                      uint32_t roc, const uint8_t *payload, size_t len);
 void fanout_flush(void);
-void fanout_drain(void);
-/* Hands s's staged packets to its thread and waits until that thread has sent them: a stream
- * that leaves the threads for the JS thread's send continues after them, in order. */
-void fanout_sender_drain(FanoutSender *s);
+/* Flushes, then waits up to timeout_ms for the threads to send everything: whether they did. */
+bool fanout_drain(uint32_t timeout_ms);
+/* Whether s's thread is done with every packet staged for it (or is stuck), never waiting: a
+ * stream leaves the threads for the JS thread's send only then, so it continues after them, in
+ * order. Not yet: what it has staged goes to its thread now. */
+bool fanout_sender_settled(FanoutSender *s);
+/* Tests: while on, the threads start no batch (a thread descheduled on a busy machine). */
+void fanout_hold(bool on);
 FanoutStats fanout_stats(void);
 /* One sender's counters: staged, sent, dropped on a full buffer, failed, and the last errno. */
 SenderStats fanout_sender_stats(const FanoutSender *s);

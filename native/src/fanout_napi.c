@@ -118,22 +118,46 @@ static napi_value js_flush(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* drain(): flush, then wait until the threads have sent everything (tests, shutdown). */
-static napi_value js_drain(napi_env env, napi_callback_info info) {
-  (void)env;
-  (void)info;
-  fanout_drain();
-  return NULL;
+static napi_value boolean(napi_env env, bool b) {
+  napi_value r;
+  napi_get_boolean(env, b, &r);
+  return r;
 }
 
-/* senderDrain(sender): its staged packets go to its thread, and this waits until they are sent. */
-static napi_value js_sender_drain(napi_env env, napi_callback_info info) {
+/* drain(timeoutMs): flush, then wait up to timeoutMs until the threads have sent everything
+ * (tests): whether they did. */
+static napi_value js_drain(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  uint32_t timeout_ms = 0;
+  if (argc < 1 || napi_get_value_uint32(env, argv[0], &timeout_ms) != napi_ok) {
+    return throw_error(env, "drain(timeoutMs): bad arguments");
+  }
+  return boolean(env, fanout_drain(timeout_ms));
+}
+
+/* senderSettled(sender): whether its thread is done with all of its packets (or stuck); never
+ * waits (what it has staged goes to the thread). */
+static napi_value js_sender_settled(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   FanoutSender *s = argc >= 1 ? get_sender(env, argv[0]) : NULL;
-  if (!s) return throw_error(env, "senderDrain(sender): bad arguments");
-  fanout_sender_drain(s);
+  if (!s) return throw_error(env, "senderSettled(sender): bad arguments");
+  return boolean(env, fanout_sender_settled(s));
+}
+
+/* fanoutHold(on): tests only; while on, the threads start no batch (as if they got no CPU). */
+static napi_value js_hold(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  bool on = false;
+  if (argc < 1 || napi_get_value_bool(env, argv[0], &on) != napi_ok) {
+    return throw_error(env, "fanoutHold(on): bad arguments");
+  }
+  fanout_hold(on);
   return NULL;
 }
 
@@ -162,6 +186,7 @@ static napi_value js_stats(napi_env env, napi_callback_info info) {
   set_number(env, obj, "dropped", (double)st.dropped);
   set_number(env, obj, "errors", (double)st.errors);
   set_number(env, obj, "batches", (double)st.batches);
+  set_number(env, obj, "stuckRefused", (double)st.stuck_refused);
   return obj;
 }
 
@@ -191,8 +216,9 @@ void fanout_define(napi_env env, napi_value exports) {
       {"queue", NULL, js_queue, NULL, NULL, NULL, napi_default, NULL},
       {"flush", NULL, js_flush, NULL, NULL, NULL, napi_default, NULL},
       {"drain", NULL, js_drain, NULL, NULL, NULL, napi_default, NULL},
-      {"senderDrain", NULL, js_sender_drain, NULL, NULL, NULL, napi_default, NULL},
+      {"senderSettled", NULL, js_sender_settled, NULL, NULL, NULL, napi_default, NULL},
       {"sendBatchFlush", NULL, js_send_batch_flush, NULL, NULL, NULL, napi_default, NULL},
+      {"fanoutHold", NULL, js_hold, NULL, NULL, NULL, napi_default, NULL},
       {"fanoutStats", NULL, js_stats, NULL, NULL, NULL, napi_default, NULL},
       {"senderStats", NULL, js_sender_stats, NULL, NULL, NULL, napi_default, NULL},
   };

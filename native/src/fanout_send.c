@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "fanout_types.h"
 
@@ -48,7 +47,6 @@ void run_batch(Worker *w, Batch *b) {
   uint32_t n = 0;
   for (uint32_t i = 0; i < b->count; i++) {
     Entry *e = &b->entries[i];
-    if (e->destroy) continue;
     uint8_t *out = w->out + (size_t)n * SLOT;
     int64_t len = srtp_protect(e->s->ctx, out, e->b1, e->seq, e->ts, e->ssrc, e->roc,
                                b->data + e->off, e->len);
@@ -77,15 +75,8 @@ void run_batch(Worker *w, Batch *b) {
     send_run(w->who[w->order[i] & 0xffffffffu], (int)fd, w->msgs, j - i);
     i = j;
   }
-  /* After every send of the batch: a sender's packets all precede its close. */
-  for (uint32_t i = 0; i < b->count; i++) {
-    Entry *e = &b->entries[i];
-    if (!e->destroy) continue;
-    close(e->s->fd);
-    srtp_ctx_free(e->s->ctx);
-    e->s->ctx = NULL;
-    sender_unref(e->s);
-  }
+  /* After every send of the batch: the JS thread may take a stream back once its count is done. */
+  for (uint32_t i = 0; i < b->count; i++) atomic_fetch_add(&b->entries[i].s->done, 1);
   atomic_fetch_add(&st_batches, 1);
 }
 

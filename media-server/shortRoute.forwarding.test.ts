@@ -1,0 +1,128 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { RTCPeerConnection } from 'werift';
+import { RtpHeader } from 'werift';
+import { Peer } from './media/peer';
+import { shortRouteStats } from './media/shortRoute';
+import type { KEndpoint, KPipeline } from './test/kurento';
+import { k } from './test/kurento';
+import { publish, view, waitConnected } from './test/peers';
+import { useTestServer } from './test/useTestServer';
+import { until } from './test/env';
+
+/** What reaches a sink's send (RtpSink: rewrite, protect, send), the publisher's SSRC left out. */
+type Sent = [kind: string, seq: number, ts: number, marker: boolean, payload: string];
+
+/** Packet `i` (0–79 measured, −100 to −1 warm-up): across a wrap, padded or with extensions. */
+function packet(i: number, ssrc: number, pt: number): { header: RtpHeader; payload: Buffer } {
+  const seq = (65500 + i) & 0xffff;
+  const header = new RtpHeader({
+    payloadType: pt,
+    sequenceNumber: seq,
+    timestamp: (4_294_960_000 + i * 3000) >>> 0, // the timestamp wraps too
+    marker: i % 3 === 0,
+    ssrc,
+  });
+  if (i % 4 === 1) {
+    header.extension = true;
+    header.extensions = [{ id: 5, payload: Buffer.from('ab') }];
+  }
+  const body = Buffer.alloc(200 + (i % 100), i & 0xff);
+  body.writeInt32BE(i, 0);
+  if (i % 5 !== 2) return { header, payload: body };
+  // RFC 3550 padding: the last byte counts the padding bytes, which are not payload.
+  header.padding = true;
+  return { header, payload: Buffer.concat([body, Buffer.from([0, 0, 0, 4])]) };
+}
+
+/** Not a warm-up packet (what a viewer reads of its payload). */
+const measured = (payload: Buffer): boolean => payload.readInt32BE(0) >= 0;
+
+async function sendRaw(pc: RTCPeerConnection, from: number, to: number): Promise<void> {
+  const t = pc.getTransceivers().find((x) => x.kind === 'video');
+  const dtls = pc.dtlsTransports[0];
+  if (!t || !dtls) throw new Error('no video transceiver');
+  const pt = t.codecs[0]?.payloadType ?? 96;
+  for (let i = from; i < to; i++) {
+    const { header, payload } = packet(i, t.sender.ssrc, pt);
+    await dtls.sendRtp(payload, header);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+describe('the short route forwards what the werift chain forwards', () => {
+  const fx = useTestServer();
+  afterEach(() => {
+    delete process.env['MEDIA_SHORT_ROUTE'];
+    vi.restoreAllMocks();
+  });
+
+  /** One room of two with the route on or off: what the sink sends, and what the viewer reads. */
+  async function room(short: 'on' | 'off') {
+    process.env['MEDIA_SHORT_ROUTE'] = short;
+    const pipeline = await k<KPipeline>((cb) => fx.client.create('MediaPipeline', cb));
+    fx.defer(() => k((cb) => pipeline.release(cb)));
+    const pubEp = await k<KEndpoint>((cb) => pipeline.create('WebRtcEndpoint', cb));
+    const pub = await publish(pubEp);
+    fx.defer(() => pub.pc.close());
+    const viewEp = await k<KEndpoint>((cb) => pipeline.create('WebRtcEndpoint', cb));
+    await k((cb) => pubEp.connect(viewEp, cb));
+    const viewer = await view(viewEp);
+    fx.defer(() => viewer.pc.close());
+    await Promise.all([waitConnected(pub.pc), waitConnected(viewer.pc)]);
+    // Warm-up until the viewer gets packets: the server learnt the SSRC, both legs are up.
+    let warm = 0;
+    while (viewer.received.video.length === 0 && warm < 100) {
+      await sendRaw(pub.pc, warm - 100, warm - 99);
+      warm++;
+    }
+    const spy = vi.spyOn(Peer.prototype, 'send');
+    const before = shortRouteStats().taken;
+    const seen = viewer.received.video.length;
+    await sendRaw(pub.pc, 0, 80);
+    await until(() => spy.mock.calls.filter((c) => c[2] < 100).length >= 44, 10_000, 'forwarded');
+    await until(
+      () => viewer.received.video.slice(seen).filter((p) => measured(p.payload)).length >= 80,
+      10_000,
+      'received',
+    );
+    const taken = shortRouteStats().taken - before;
+    const sent: Sent[] = spy.mock.calls
+      .filter((c) => c[2] >= 65500 || c[2] < 100) // not a late warm-up packet
+      .map(([kind, , seq, ts, marker, payload]) => [
+        kind,
+        seq,
+        ts,
+        marker,
+        payload.toString('hex'),
+      ]);
+    spy.mockRestore();
+    const got = viewer.received.video
+      .slice(seen)
+      .filter((p) => measured(p.payload)) // not a late warm-up packet
+      .map((p) => {
+        const h = p.header;
+        return [h.sequenceNumber, h.timestamp, h.marker, h.padding, p.payload.toString('hex')];
+      });
+    const first = got[0];
+    // The viewer's numbering starts anywhere (RtpSink): compare what follows the first packet.
+    const relative = got.map(([seq, ts, ...rest]) => [
+      ((seq as number) - (first?.[0] as number)) & 0xffff,
+      ((ts as number) - (first?.[1] as number)) >>> 0,
+      ...rest,
+    ]);
+    return { sent, relative, taken };
+  }
+
+  it('gives the sinks the same packets, byte for byte, with the route on and off', async () => {
+    const on = await room('on');
+    const off = await room('off');
+    expect(on.taken).toBeGreaterThanOrEqual(80);
+    expect(off.taken).toBe(0);
+    expect(on.sent.length).toBe(80);
+    expect(on.sent).toEqual(off.sent);
+    expect(on.relative).toEqual(off.relative);
+    // The padding stays out of the payload; the wrap is where it was.
+    expect(on.sent[2]?.[4]).toBe(packet(2, 0, 0).payload.subarray(0, -4).toString('hex'));
+    expect(on.sent.findIndex((s) => s[1] === 0)).toBe(36);
+  });
+});
