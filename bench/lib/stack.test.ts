@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { MEDIA_SERVER_ENV, MEDIA_SERVER_NODE_FLAGS } from '../../server/media/nodeFlags';
+import { MEDIA_SERVER_NODE_FLAGS } from '../../server/media/nodeFlags';
 import { repoRoot } from './machine';
-import { productionEnv, productionNodeFlags } from './stack';
+import { productionNodeFlags } from './stack';
 
 describe('productionNodeFlags', () => {
   const empty = mkdtempSync(path.join(os.tmpdir(), 'moim-noflags-'));
@@ -18,19 +18,5 @@ describe('productionNodeFlags', () => {
 
   it('runs a build from before server/media/nodeFlags.ts without any', async () => {
     expect(await productionNodeFlags(empty)).toEqual([]);
-  });
-});
-
-describe('productionEnv', () => {
-  const empty = mkdtempSync(path.join(os.tmpdir(), 'moim-noenv-'));
-  afterAll(() => rmSync(empty, { recursive: true, force: true }));
-
-  it("runs a build's media server with the environment its app adds", async () => {
-    expect(Object.keys(MEDIA_SERVER_ENV).length).toBeGreaterThan(0);
-    expect(await productionEnv(repoRoot)).toEqual({ ...MEDIA_SERVER_ENV });
-  });
-
-  it('runs a build from before server/media/nodeFlags.ts without any', async () => {
-    expect(await productionEnv(empty)).toEqual({});
   });
 });

@@ -48,24 +48,6 @@ export async function productionNodeFlags(root: string = repoRoot): Promise<stri
   return Array.isArray(flags) ? flags.filter((f): f is string => typeof f === 'string') : [];
 }
 
-/**
- * The environment the app adds for its media server (server/media/nodeFlags.ts's
- * MEDIA_SERVER_ENV), read from the tree under test like the flags: a build without it gets none.
- */
-export async function productionEnv(root: string = repoRoot): Promise<Record<string, string>> {
-  const file = path.join(root, 'server', 'media', 'nodeFlags.ts');
-  if (!existsSync(file)) return {};
-  const mod: unknown = await import(pathToFileURL(file).href);
-  const env =
-    typeof mod === 'object' && mod !== null && 'MEDIA_SERVER_ENV' in mod
-      ? mod.MEDIA_SERVER_ENV
-      : undefined;
-  if (typeof env !== 'object' || env === null) return {};
-  return Object.fromEntries(
-    Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'),
-  );
-}
-
 export async function startMediaServer(options: MediaServerOptions = {}): Promise<RunningProcess> {
   const nodeFlags = [
     ...(await productionNodeFlags(options.root)),
@@ -87,8 +69,7 @@ export async function startMediaServer(options: MediaServerOptions = {}): Promis
         options.logLevel ?? process.env.BENCH_MEDIA_LOG_LEVEL ?? 'warn',
       ],
       nodeFlags,
-      // An arm's own env (bench/compare.ts --a-env) replaces the build's for the same name.
-      env: { ...(await productionEnv(options.root)), ...options.env },
+      env: options.env,
     },
   );
   const port = await waitForMessage(child, listeningPort, 30_000, 'media server');
