@@ -1,16 +1,15 @@
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import dgram from 'node:dgram';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ProtectionProfileAes128CmHmacSha1_80, SrtpSession } from 'werift';
+import { ProtectionProfileAes128CmHmacSha1_80 } from 'werift';
 import { FanOut } from './fanOut';
 import type { Engagement } from './fanOutEngage';
 import type { NativeAddon } from './native';
 import { loadNative } from './native';
-import type { SrtpKeys } from './SrtpWriter';
 import { SrtpWriter } from './SrtpWriter';
 import { UdpRoute } from './UdpRoute';
+import { LoopbackSockets, srtpSessionPair } from '../test/srtpPair';
 
 // The JS thread never waits for a forwarding thread (issue 15, session 12: an N = 16 set-up in
 // which the media server stopped answering while a stream was being taken back from a thread).
@@ -35,41 +34,19 @@ beforeAll(() => {
   if (addon) pool = new FanOut(addon, 2, toggle);
 }, 120_000);
 
-const sockets: dgram.Socket[] = [];
+const sockets = new LoopbackSockets();
 afterEach(() => {
   addon?.fanoutHold(false);
   toggle.engaged = true;
-  for (const s of sockets.splice(0)) s.close();
+  sockets.closeAll();
 });
-
-async function bound(): Promise<dgram.Socket> {
-  const s = dgram.createSocket('udp4');
-  sockets.push(s);
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
-  return s;
-}
 
 /** A connected socket, a writer on it and the sequence numbers its viewer decrypts, in order. */
 async function stream(): Promise<{ fd: number; writer: SrtpWriter; seen: number[] }> {
   if (!addon || !pool) throw new Error('native addon not loaded');
-  const keys = {
-    a: { key: randomBytes(16), salt: randomBytes(14) },
-    b: { key: randomBytes(16), salt: randomBytes(14) },
-  };
-  const session = (local: typeof keys.a, remote: typeof keys.a) =>
-    new SrtpSession({
-      profile: ProtectionProfileAes128CmHmacSha1_80,
-      keys: {
-        localMasterKey: local.key,
-        localMasterSalt: local.salt,
-        remoteMasterKey: remote.key,
-        remoteMasterSalt: remote.salt,
-      },
-    });
-  const server = session(keys.a, keys.b);
-  const viewer = session(keys.b, keys.a);
-  const from = await bound();
-  const to = await bound();
+  const { keys: srtp, viewer } = srtpSessionPair(ProtectionProfileAes128CmHmacSha1_80);
+  const from = await sockets.bound();
+  const to = await sockets.bound();
   const seen: number[] = [];
   to.on('message', (m: Buffer) => seen.push(viewer.decrypt(m).readUInt16BE(2)));
   const route = UdpRoute.for(
@@ -78,7 +55,6 @@ async function stream(): Promise<{ fd: number; writer: SrtpWriter; seen: number[
     to.address().port,
   );
   await expect.poll(() => route.fd, { timeout: 2000 }).toBeGreaterThan(0);
-  const srtp = (server as unknown as { localContext: SrtpKeys }).localContext;
   return { fd: route.fd, writer: new SrtpWriter(srtp, addon, pool), seen };
 }
 

@@ -1,21 +1,16 @@
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import dgram from 'node:dgram';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ProtectionProfileAeadAes128Gcm,
-  ProtectionProfileAes128CmHmacSha1_80,
-  SrtpSession,
-} from 'werift';
+import { ProtectionProfileAeadAes128Gcm, ProtectionProfileAes128CmHmacSha1_80 } from 'werift';
 import { FanOut } from './fanOut';
 import type { Engagement } from './fanOutEngage';
 import type { NativeAddon } from './native';
 import { loadNative } from './native';
 import { receiveAddonOf, receiveInAddon } from './nativeReceive';
-import type { SrtpKeys } from './SrtpWriter';
 import { SrtpWriter } from './SrtpWriter';
 import { UdpRoute } from './UdpRoute';
+import { LoopbackSockets, srtpSessionPair } from '../test/srtpPair';
 
 // A stream moved between the JS thread's send and a forwarding thread, back and forth, while its
 // packets arrive in receive batches (recv.c, whose sends are staged until the check phase): the
@@ -44,43 +39,8 @@ beforeAll(() => {
   if (addon) pool = new FanOut(addon, 2, toggle);
 }, 120_000);
 
-const sockets: dgram.Socket[] = [];
-afterEach(() => {
-  for (const s of sockets.splice(0)) s.close();
-});
-
-async function bound(): Promise<dgram.Socket> {
-  const s = dgram.createSocket('udp4');
-  sockets.push(s);
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
-  return s;
-}
-
-/** The sender's keys, and a viewer's session that decrypts what they protect. */
-function sessionPair(profile: number): { keys: SrtpKeys; viewer: SrtpSession } {
-  const saltLen = profile === ProtectionProfileAeadAes128Gcm ? 12 : 14;
-  const a = { key: randomBytes(16), salt: randomBytes(saltLen) };
-  const b = { key: randomBytes(16), salt: randomBytes(saltLen) };
-  const server = new SrtpSession({
-    profile,
-    keys: {
-      localMasterKey: a.key,
-      localMasterSalt: a.salt,
-      remoteMasterKey: b.key,
-      remoteMasterSalt: b.salt,
-    },
-  });
-  const viewer = new SrtpSession({
-    profile,
-    keys: {
-      localMasterKey: b.key,
-      localMasterSalt: b.salt,
-      remoteMasterKey: a.key,
-      remoteMasterSalt: a.salt,
-    },
-  });
-  return { keys: (server as unknown as { localContext: SrtpKeys }).localContext, viewer };
-}
+const sockets = new LoopbackSockets();
+afterEach(() => sockets.closeAll());
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -96,13 +56,13 @@ describe.skipIf(process.env['MEDIA_NATIVE'] === 'off')(
         const receive = receiveAddonOf(addon);
         if (!addon || !pool || !receive) throw new Error('native addon not loaded');
         const fanOut = pool;
-        const { keys, viewer } = sessionPair(profile);
+        const { keys, viewer } = srtpSessionPair(profile);
         const writer = new SrtpWriter(keys, addon, fanOut);
         // The publisher's socket → the media server's (read in the addon) → the viewer's.
-        const publisher = await bound();
-        const server = await bound();
-        const out = await bound();
-        const view = await bound();
+        const publisher = await sockets.bound();
+        const server = await sockets.bound();
+        const out = await sockets.bound();
+        const view = await sockets.bound();
         const route = UdpRoute.for(
           { socket: out, send: () => Promise.resolve() },
           '127.0.0.1',
