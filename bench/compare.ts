@@ -159,7 +159,7 @@ async function main(): Promise<void> {
       ppcs.push(p);
       cells.push(
         `**${f(round(p, 0))}** (${ok.map((x) => x.packetsPerCpuSecond).join(', ') || '–'})`,
-        f(round(med(ok.map((x) => x.mediaCpuPerSecond)), 3)),
+        f(round(med(ok.map((x) => x.mediaCpuPerSecond)), 4)),
         f(round(med(ok.map((x) => x.lossPercent)), 3)),
         f(round(med(ok.map((x) => x.latency.p50)), 2)),
         f(round(med(ok.map((x) => x.forwardingThreadsCpuPerSecond)), 3)),
