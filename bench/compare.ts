@@ -123,7 +123,7 @@ async function main(): Promise<void> {
         console.log(
           `round ${r + 1} N=${size} ${a.label}: ` +
             (res.ok
-              ? `${res.packetsPerCpuSecond} pkts/CPU-s (${res.mediaCpuPerSecond} CPU-s/s; ticks ${res.packetsPerCpuSecondTicks} pkts/CPU-s, ${res.mediaCpuTicksPerSecond} CPU-s/s; loss ${res.lossPercent}%, delay p50 ${res.latency.p50} ms, fwd threads ${res.forwardingThreadsCpuPerSecond} CPU-s/s, RSS ${res.mediaRssMB} MB, load gen ${res.loadGenCpuPerSecond} CPU-s/s, setup ${res.setupSeconds} s, load ${res.loadAverage1m})`
+              ? `${res.packetsPerCpuSecond} pkts/CPU-s (${res.mediaCpuPerSecond} CPU-s/s; ticks ${res.packetsPerCpuSecondTicks} pkts/CPU-s, ${res.mediaCpuTicksPerSecond} CPU-s/s; loss ${res.lossPercent}%, delay p50 ${res.latency.p50} ms, fwd threads ${res.forwardingThreadsCpuPerSecond} CPU-s/s, run-queue wait per slice fwd ${res.forwardingThreadsWaitUsPerSlice} µs / JS ${res.mainThreadWaitUsPerSlice} µs, delay p95 ${res.latency.p95} ms, RSS ${res.mediaRssMB} MB, load gen ${res.loadGenCpuPerSecond} CPU-s/s, setup ${res.setupSeconds} s, load ${res.loadAverage1m})`
               : `failed: ${res.failure ?? '?'}`),
         );
         const key = `${a.label}/${size}`;

@@ -31,6 +31,9 @@ export interface RoomResult {
   /** of mediaCpuPerSecond, what the forwarding threads took (0: not engaged, or none) */
   forwardingThreadsCpuPerSecond: number;
   forwardingThreadsTicksCpuPerSecond: number;
+  /** mean wait in the run queue per timeslice, µs: the forwarding threads', the JS thread's */
+  forwardingThreadsWaitUsPerSlice: number;
+  mainThreadWaitUsPerSlice: number;
   /** packets in + out per CPU-second of mediaCpuPerSecond (exact) */
   packetsPerCpuSecond: number;
   /** the same per CPU-second of mediaCpuTicksPerSecond */
@@ -80,6 +83,8 @@ export function failedResult(
     mediaSystemPerSecond: NaN,
     forwardingThreadsCpuPerSecond: NaN,
     forwardingThreadsTicksCpuPerSecond: NaN,
+    forwardingThreadsWaitUsPerSlice: NaN,
+    mainThreadWaitUsPerSlice: NaN,
     packetsPerCpuSecond: NaN,
     packetsPerCpuSecondTicks: NaN,
     mediaRssIdleMB: NaN,

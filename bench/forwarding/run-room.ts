@@ -313,6 +313,8 @@ export async function runRoom(options: RoomOptions): Promise<RoomResult> {
       mediaUserPerSecond: round(media.userPerSecond, 3),
       mediaSystemPerSecond: round(media.systemPerSecond, 3),
       forwardingThreadsCpuPerSecond: round(exact.prefixSeconds / windowSeconds, 4),
+      forwardingThreadsWaitUsPerSlice: round(exact.prefixWaitUsPerSlice, 1),
+      mainThreadWaitUsPerSlice: round(exact.mainWaitUsPerSlice, 1),
       forwardingThreadsTicksCpuPerSecond: round((threadsAfter - threadsBefore) / windowSeconds, 3),
       packetsPerCpuSecond: round(((inPerSecond + outPerSecond) * windowSeconds) / exact.seconds, 0),
       packetsPerCpuSecondTicks: round((inPerSecond + outPerSecond) / media.cpuPerSecond, 0),

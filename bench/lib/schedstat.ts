@@ -15,6 +15,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 export interface ThreadRuntime {
   /** on-CPU nanoseconds since the thread started */
   ns: number;
+  /** nanoseconds it waited runnable for a CPU (schedstat field 2), and times it was put on one */
+  waitNs: number;
+  slices: number;
   /** the thread's name (comm), e.g. `moim-fwd-0` */
   name: string;
 }
@@ -30,10 +33,14 @@ export function threadRuntimes(pid: number): Map<number, ThreadRuntime> {
   }
   for (const tid of tids) {
     try {
-      const first = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ', 1)[0];
+      const [ns = NaN, waitNs = NaN, slices = NaN] = readFileSync(
+        `/proc/${pid}/task/${tid}/schedstat`,
+        'utf8',
+      )
+        .split(' ')
+        .map(Number);
       const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
-      const ns = Number(first);
-      if (Number.isFinite(ns)) out.set(Number(tid), { ns, name });
+      if (Number.isFinite(ns)) out.set(Number(tid), { ns, waitNs, slices, name });
     } catch {
       // the thread exited between the listing and the read: the poll before counted it
     }
@@ -46,6 +53,12 @@ export interface MeteredCpu {
   seconds: number;
   /** of which threads whose name starts with the given prefix (the forwarding threads) */
   prefixSeconds: number;
+  /**
+   * Mean wait for a CPU per timeslice, µs, of the prefix threads and of the main thread (the JS
+   * thread): how long a woken thread stood in the run queue (an oversubscribed machine).
+   */
+  prefixWaitUsPerSlice: number;
+  mainWaitUsPerSlice: number;
   /** threads that ran during the window and had exited by its end */
   exited: number;
   /** threads seen (alive at some poll) */
@@ -60,7 +73,7 @@ export interface MeteredCpu {
 export class CpuMeter {
   readonly #pid: number;
   readonly #prefix: string;
-  readonly #startNs = new Map<number, number>();
+  readonly #start = new Map<number, ThreadRuntime>();
   readonly #last = new Map<number, ThreadRuntime>();
   #timer: NodeJS.Timeout | undefined;
 
@@ -71,7 +84,7 @@ export class CpuMeter {
 
   start(pollMs = 250): void {
     for (const [tid, t] of threadRuntimes(this.#pid)) {
-      this.#startNs.set(tid, t.ns);
+      this.#start.set(tid, t);
       this.#last.set(tid, t);
     }
     this.#timer = setInterval(() => this.poll(), pollMs);
@@ -91,12 +104,29 @@ export class CpuMeter {
     let ns = 0;
     let prefixNs = 0;
     let exited = 0;
+    const prefix = { waitNs: 0, slices: 0 };
+    const main = { waitNs: 0, slices: 0 };
     for (const [tid, t] of this.#last) {
-      const ran = t.ns - (this.#startNs.get(tid) ?? 0);
+      const s = this.#start.get(tid);
+      const ran = t.ns - (s?.ns ?? 0);
       ns += ran;
+      const waits = tid === this.#pid ? main : t.name.startsWith(this.#prefix) ? prefix : undefined;
       if (t.name.startsWith(this.#prefix)) prefixNs += ran;
+      if (waits) {
+        waits.waitNs += t.waitNs - (s?.waitNs ?? 0);
+        waits.slices += t.slices - (s?.slices ?? 0);
+      }
       if (!alive.has(tid) && ran > 0) exited++;
     }
-    return { seconds: ns / 1e9, prefixSeconds: prefixNs / 1e9, exited, threads: this.#last.size };
+    const perSlice = (w: { waitNs: number; slices: number }): number =>
+      w.slices > 0 ? w.waitNs / w.slices / 1e3 : 0;
+    return {
+      seconds: ns / 1e9,
+      prefixSeconds: prefixNs / 1e9,
+      prefixWaitUsPerSlice: perSlice(prefix),
+      mainWaitUsPerSlice: perSlice(main),
+      exited,
+      threads: this.#last.size,
+    };
   }
 }
