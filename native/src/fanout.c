@@ -57,9 +57,9 @@ static Batch *staging_batch(Worker *w) {
   return b;
 }
 
-/* w->mu held: whether w's oldest unfinished batch waits for longer than stuck_ns. */
+/* w->mu held: whether w's oldest unfinished batch waits for longer than STUCK_NS. */
 static bool stuck_now(Worker *w, uint64_t now) {
-  return w->completed < w->submitted && now - w->oldest_ns > stuck_ns;
+  return w->completed < w->submitted && now - w->oldest_ns > STUCK_NS;
 }
 
 /* stage_mu held: hands w's staged batch to its thread. */

@@ -6,79 +6,16 @@
 
 #include <pthread.h>
 #include <signal.h>
-#include <errno.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 /* Tests (fanout_hold): the threads start no batch while set, as a thread that gets no CPU. */
 static atomic_bool held;
-
-uint64_t stuck_ns = STUCK_NS;
-
-/* Experiments (session 13, MOIM_FWD_*; read once by fanout_start on the JS thread): the
- * threads' scheduling on an oversubscribed machine. slice_ns: EEVDF's custom slice
- * (sched_setattr sched_runtime, Linux >= 6.12; a shorter slice = an earlier deadline when
- * woken); nice: setpriority of the thread itself. */
-static uint64_t tune_slice_ns;
-static int tune_nice;
-static bool tune_nice_set;
-
-static long env_long(const char *name, long fallback) {
-  const char *v = getenv(name);
-  if (!v || !*v) return fallback;
-  char *end = NULL;
-  long n = strtol(v, &end, 10);
-  return end && *end == '\0' ? n : fallback;
-}
-
-static void tune_from_env(void) {
-  long slice_us = env_long("MOIM_FWD_SLICE_US", 0);
-  tune_slice_ns = slice_us > 0 ? (uint64_t)slice_us * 1000u : 0;
-  long nice = env_long("MOIM_FWD_NICE", 100);
-  tune_nice_set = nice >= -20 && nice <= 19;
-  tune_nice = (int)nice;
-  long late_ms = env_long("MOIM_FWD_LATE_MS", 0);
-  if (late_ms > 0) stuck_ns = (uint64_t)late_ms * 1000000ull;
-}
-
-/* struct sched_attr of sched_setattr(2) (glibc has no wrapper before 2.41). */
-struct fwd_sched_attr {
-  uint32_t size, sched_policy;
-  uint64_t sched_flags;
-  int32_t sched_nice;
-  uint32_t sched_priority;
-  uint64_t sched_runtime, sched_deadline, sched_period;
-  uint32_t sched_util_min, sched_util_max;
-};
-
-/* On the thread itself: failures leave it as it was (a kernel without custom slices, no
- * CAP_SYS_NICE for a negative nice), and are reported once on stderr. */
-static void tune_self(int index) {
-  pid_t tid = (pid_t)syscall(SYS_gettid);
-  if (tune_nice_set && setpriority(PRIO_PROCESS, (id_t)tid, tune_nice) != 0 && index == 0) {
-    perror("moim-fwd: setpriority");
-  }
-  if (tune_slice_ns > 0) {
-    struct fwd_sched_attr a;
-    memset(&a, 0, sizeof(a));
-    a.size = sizeof(a);
-    a.sched_policy = 0; /* SCHED_OTHER */
-    errno = 0;
-    int nice = getpriority(PRIO_PROCESS, (id_t)tid);
-    a.sched_nice = errno == 0 ? nice : 0;
-    a.sched_runtime = tune_slice_ns;
-    if (syscall(SYS_sched_setattr, 0, &a, 0) != 0 && index == 0) {
-      perror("moim-fwd: sched_setattr");
-    }
-  }
-}
 
 uint64_t now_ns(void) {
   struct timespec t;
@@ -100,7 +37,6 @@ static void close_senders(Sender *list) {
 
 static void *worker_main(void *arg) {
   Worker *w = (Worker *)arg;
-  tune_self((int)(w - workers));
   for (;;) {
     pthread_mutex_lock(&w->mu);
     while (!w->head && !w->closing) pthread_cond_wait(&w->wake, &w->mu);
@@ -188,7 +124,6 @@ int fanout_start(int n) {
     return have;
   }
   if (n > MAX_WORKERS) n = MAX_WORKERS;
-  tune_from_env();
   /* Signals stay with Node's own threads (libuv's handlers expect them there). */
   sigset_t all, old;
   sigfillset(&all);

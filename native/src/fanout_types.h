@@ -23,8 +23,6 @@
 /* A thread whose oldest unfinished batch is this old is stuck (descheduled, starved, or
  * worse): its streams leave it for the JS thread's send rather than queue behind it. */
 #define STUCK_NS (500 * 1000000ull)
-/* The threshold in use (STUCK_NS unless tuned: fanout_thread.c). */
-extern uint64_t stuck_ns;
 
 struct FanoutSender {
   SrtpCtx *ctx;
