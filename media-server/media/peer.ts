@@ -12,7 +12,6 @@ import type { LastSenderReport } from './LinkEstimator';
 import { rttFromReport } from './LinkEstimator';
 import { dtlsCertificates } from './dtlsCertificate';
 import { sendClientHelloAtOnce } from './dtlsClientHello';
-import { trimWhenSettled } from './heapTrim';
 import { compactPoolViews } from './peerCompact';
 import { ignoreRetransmittedHelloVerifyRequest } from './dtlsRetransmit';
 import { verifyDtlsSignatures } from './dtlsSignatures';
@@ -173,7 +172,6 @@ export class Peer {
           followNomination(d.iceTransport.connection);
         }
         this.#flushRemb();
-        trimWhenSettled(); // the set-up burst's free heap pages, once the room settles
       }
       this.#cb.onConnectionState(s);
     });

@@ -26,7 +26,6 @@
 
 #include "fanout.h"
 #include "recv.h"
-#include "trim.h"
 #include "send_batch.h"
 #include "srtp.h"
 
@@ -346,6 +345,5 @@ NAPI_MODULE_INIT() {
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   fanout_define(env, exports);
   recv_define(env, exports);
-  trim_define(env, exports);
   return exports;
 }
