@@ -17,7 +17,20 @@ const { generateKeyPair } = require(path.join(lib, 'dtls/src/cipher/namedCurve.j
 const { prfPreMasterSecret } = require(path.join(lib, 'dtls/src/cipher/prf.js'));
 const resident = (name) => Object.keys(require.cache).some((f) => f.includes(name));
 (async () => {
-  const out = { atLoad: { x509: resident('@peculiar/x509'), p256: resident('@noble/curves') } };
+  const out = {
+    atLoad: {
+      x509: resident('@peculiar/x509'),
+      p256: resident('@noble/curves'),
+      mdns: resident('multicast-dns'),
+    },
+  };
+  // werift's mDNS resolver as lookup.js takes it (tslib's __importDefault, then \`.default()\`).
+  const Module = require('node:module');
+  const fromWerift = new Module(path.join(lib, 'ice/src/dns/lookup.js'));
+  fromWerift.filename = fromWerift.id;
+  fromWerift.paths = Module._nodeModulePaths(path.dirname(fromWerift.id));
+  const mdns = require('tslib').__importDefault(Module._load('multicast-dns', fromWerift, false));
+  out.mdnsIsFactory = mdns.default === require('multicast-dns');
   // P-256 ECDHE as a DTLS handshake does it, against OpenSSL's.
   const ours = generateKeyPair(werift.NamedCurveAlgorithm.secp256r1_23);
   const peer = createECDH('prime256v1');
@@ -36,15 +49,16 @@ const resident = (name) => Object.keys(require.cache).some((f) => f.includes(nam
 `;
 
 describe('werift dependencies loaded at first use (issue 15, memory)', () => {
-  it('keeps @peculiar/x509 and P-256 out of memory until used, and both work when used', () => {
+  it('keeps @peculiar/x509, P-256 and mDNS out of memory until used, and each works when used', () => {
     const out = execFileSync(process.execPath, ['--import', 'tsx', '-e', CHILD], {
       encoding: 'utf8',
     });
     expect(JSON.parse(out)).toEqual({
-      atLoad: { x509: false, p256: false },
+      atLoad: { x509: false, p256: false, mdns: false },
+      mdnsIsFactory: true,
       p256Agrees: true,
       certificate: '-----BEGIN CERTIFICATE-----',
-      loaded: ['@noble/curves/p256', '@peculiar/x509'],
+      loaded: ['@noble/curves/p256', '@peculiar/x509', 'multicast-dns'],
     });
   });
 });

@@ -2,17 +2,19 @@ import Module from 'node:module';
 import path from 'node:path';
 
 /**
- * Two of werift's dependencies are required when werift loads and then stay resident for the
+ * Three of werift's dependencies are required when werift loads and then stay resident for the
  * whole process, though the media server needs them rarely or never (issue 15, memory; measured
  * with `process.memoryUsage()` after `require('werift')`, Node 20, bench/RESULTS.md session 9):
  *
  * - `@peculiar/x509` with its ASN.1 module graph (~5 MB RSS, 11 MB of V8 heap reserved): werift
  *   only calls it to generate a certificate, which dtlsCertificate.ts now makes with Node's crypto;
  * - `@noble/curves/p256` (~3 MB): ECDHE on P-256, which a DTLS handshake uses only when the peer
- *   refuses X25519 (browsers pick X25519 from our ClientHello).
+ *   refuses X25519 (browsers pick X25519 from our ClientHello);
+ * - `multicast-dns` with `dns-packet` (~0.2 MB of heap): werift's mDNS resolver, which the
+ *   media server never lets werift use (mdns.ts).
  *
- * Here werift gets a stand-in for each that requires the real module at its first use, so both
- * still work when something needs them, at the same call sites. This covers CommonJS loads (the
+ * Here werift gets a stand-in for each that requires the real module at its first use, so each
+ * still works when something needs them, at the same call sites. This covers CommonJS loads (the
  * production bundle, `tsx media-server/main.ts`): it must run before werift is first required,
  * so it installs itself when imported, and main.ts imports it first (a call from main.ts's body
  * would come after every import, werift's too). Under vitest werift comes as an ES module and
@@ -29,6 +31,7 @@ type Load = (
 const DEFERRED: Record<string, readonly string[]> = {
   '@peculiar/x509': ['cryptoProvider'], // `x509.cryptoProvider.set(webcrypto)` in cipher.js
   '@noble/curves/p256': [],
+  'multicast-dns': [], // `(0, multicast_dns_1.default)()` only in MdnsLookup's constructor
 };
 
 const WERIFT = `${path.sep}node_modules${path.sep}werift${path.sep}`;
@@ -69,7 +72,10 @@ function standIn(atLoad: readonly string[], require: () => object): object {
         // tslib's __importStar then hands werift this object as it is, without copying members.
         if (key === '__esModule') return true;
         if (!real && typeof key === 'string' && atLoad.includes(key)) return recorder(key, replay);
-        return Reflect.get(resolved(), key) as unknown;
+        const m = resolved();
+        // tslib's __importDefault took this for an ES module: a CommonJS one is its own default.
+        if (key === 'default' && !Reflect.get(m, '__esModule')) return m;
+        return Reflect.get(m, key) as unknown;
       },
       has: (_, key) => Reflect.has(resolved(), key),
     },
