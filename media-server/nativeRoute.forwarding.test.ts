@@ -1,0 +1,148 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RTCPeerConnection } from 'werift';
+import { RtpHeader } from 'werift';
+import { nativeRouteStats } from './media/nativeRoute';
+import type { KEndpoint, KPipeline } from './test/kurento';
+import { k } from './test/kurento';
+import { publish, view, waitConnected } from './test/peers';
+import { useTestServer } from './test/useTestServer';
+import { until } from './test/env';
+
+/** Packet `i` (0–119 measured, −100 to −1 warm-up): across a wrap, padded or with CSRCs/extensions. */
+function packet(i: number, ssrc: number, pt: number): { header: RtpHeader; payload: Buffer } {
+  const seq = (65500 + i) & 0xffff;
+  const header = new RtpHeader({
+    payloadType: pt,
+    sequenceNumber: seq,
+    timestamp: (4_294_960_000 + i * 3000) >>> 0, // the timestamp wraps too
+    marker: i % 3 === 0,
+    ssrc,
+  });
+  if (i % 4 === 1) {
+    header.extension = true;
+    header.extensions = [{ id: 5, payload: Buffer.from('ab') }];
+  }
+  if (i % 7 === 3) {
+    header.csrcLength = 2;
+    header.csrc = [0x11111111, 0x22222222];
+  }
+  const body = Buffer.alloc(200 + (i % 100), i & 0xff);
+  body.writeInt32BE(i, 0);
+  if (i % 5 !== 2) return { header, payload: body };
+  // RFC 3550 padding: the last byte counts the padding bytes, which are not payload.
+  header.padding = true;
+  return { header, payload: Buffer.concat([body, Buffer.from([0, 0, 0, 4])]) };
+}
+
+const measured = (payload: Buffer): boolean => payload.readInt32BE(0) >= 0;
+
+/** Sends packets `from`…`to` − 1 in `order` (indices into that range; default in order). */
+async function sendRaw(pc: RTCPeerConnection, indices: number[]): Promise<void> {
+  const t = pc.getTransceivers().find((x) => x.kind === 'video');
+  const dtls = pc.dtlsTransports[0];
+  if (!t || !dtls) throw new Error('no video transceiver');
+  const pt = t.codecs[0]?.payloadType ?? 96;
+  for (const i of indices) {
+    const { header, payload } = packet(i, t.sender.ssrc, pt);
+    await dtls.sendRtp(payload, header);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+const range = (from: number, to: number): number[] =>
+  Array.from({ length: to - from }, (_, i) => from + i);
+
+/** 0–119 with losses (never sent: 10, 11, 50) and reordering (21 before 20, 61 before 60). */
+const ORDER = range(0, 120)
+  .filter((i) => i !== 10 && i !== 11 && i !== 50)
+  .map((i) => (i === 20 ? 21 : i === 21 ? 20 : i === 60 ? 61 : i === 61 ? 60 : i));
+
+describe('the route in the addon sends what the JS route sends', () => {
+  const fx = useTestServer();
+  afterEach(() => {
+    delete process.env['MEDIA_NATIVE_ROUTE'];
+  });
+
+  /** One room of two with the addon's route on or off; `midway` runs after packet 40. */
+  async function room(
+    route: 'on' | 'off',
+    midway?: (pub: KEndpoint, pipeline: KPipeline) => Promise<void>,
+  ) {
+    process.env['MEDIA_NATIVE_ROUTE'] = route;
+    const pipeline = await k<KPipeline>((cb) => fx.client.create('MediaPipeline', cb));
+    fx.defer(() => k((cb) => pipeline.release(cb)));
+    const pubEp = await k<KEndpoint>((cb) => pipeline.create('WebRtcEndpoint', cb));
+    const pub = await publish(pubEp);
+    fx.defer(() => pub.pc.close());
+    const viewEp = await k<KEndpoint>((cb) => pipeline.create('WebRtcEndpoint', cb));
+    await k((cb) => pubEp.connect(viewEp, cb));
+    const viewer = await view(viewEp);
+    fx.defer(() => viewer.pc.close());
+    await Promise.all([waitConnected(pub.pc), waitConnected(viewer.pc)]);
+    let warm = 0;
+    while (viewer.received.video.length < 40 && warm < 100) {
+      await sendRaw(pub.pc, [warm - 100]);
+      warm++;
+    }
+    const before = nativeRouteStats();
+    const seen = viewer.received.video.length;
+    const cut = ORDER.indexOf(40);
+    await sendRaw(pub.pc, ORDER.slice(0, cut));
+    if (midway) await midway(pubEp, pipeline);
+    await sendRaw(pub.pc, ORDER.slice(cut));
+    const fresh = () => viewer.received.video.slice(seen).filter((p) => measured(p.payload));
+    await until(() => fresh().length >= ORDER.length, 10_000, 'received');
+    const after = nativeRouteStats();
+    const got = fresh().map((p) => {
+      const h = p.header;
+      return [
+        h.sequenceNumber,
+        h.timestamp,
+        h.marker,
+        h.padding,
+        h.csrcLength,
+        h.extension,
+        p.payload.toString('hex'),
+      ];
+    });
+    const first = got[0];
+    const relative = got.map(([seq, ts, ...rest]) => [
+      ((seq as number) - (first?.[0] as number)) & 0xffff,
+      ((ts as number) - (first?.[1] as number)) >>> 0,
+      ...rest,
+    ]);
+    const stats = await k<Record<string, Record<string, unknown>>>((cb) => pubEp.getStats(cb));
+    return {
+      relative,
+      taken: after.taken - before.taken,
+      added: after.added - before.added,
+      removed: after.removed - before.removed,
+      stats,
+    };
+  }
+
+  it('gives the viewer the same packets, across a wrap, with padding, CSRCs, losses and reordering', async () => {
+    const on = await room('on');
+    const off = await room('off');
+    expect(on.taken).toBeGreaterThanOrEqual(100);
+    expect(off.taken).toBe(0);
+    expect(on.relative.length).toBe(ORDER.length);
+    expect(on.relative).toEqual(off.relative);
+    // No padding, CSRC or extension goes out (RtpSink's header); the wrap is where it was.
+    expect(on.relative.every((r) => r[3] === false && r[4] === 0 && r[5] === false)).toBe(true);
+  });
+
+  it('continues the numbering where the addon left it when the route is removed and added again', async () => {
+    const again = async (pub: KEndpoint, pipeline: KPipeline): Promise<void> => {
+      // A connect and a disconnect of another sink each take the route back first.
+      const other = await k<KEndpoint>((cb) => pipeline.create('WebRtcEndpoint', cb));
+      await k((cb) => pub.connect(other, cb));
+      await k((cb) => pub.disconnect(other, cb));
+    };
+    const on = await room('on', again);
+    const off = await room('off', again);
+    expect(on.removed).toBeGreaterThanOrEqual(1);
+    expect(on.added).toBeGreaterThanOrEqual(1);
+    expect(on.relative).toEqual(off.relative);
+  });
+});
