@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RTCPeerConnection } from 'werift';
 import { RtpHeader } from 'werift';
+import type { StreamStats } from './media/fastReceive';
 import { nativeRouteStats } from './media/nativeRoute';
+import type { WebRtcEndpoint } from './objects/WebRtcEndpoint';
 import type { KEndpoint, KPipeline } from './test/kurento';
 import { k } from './test/kurento';
 import { publish, view, waitConnected } from './test/peers';
@@ -84,6 +86,36 @@ describe('the route in the addon sends what the JS route sends', () => {
       await sendRaw(pub.pc, [warm - 100]);
       warm++;
     }
+    const pubObj = fx.server.registry.get(pubEp.id) as WebRtcEndpoint;
+    const viewObj = fx.server.registry.get(viewEp.id) as WebRtcEndpoint;
+    // What JS must still see of each routed packet, counted from here.
+    const counts = () => {
+      const receiver = pubObj.peer?.transceiver('video')?.receiver as unknown as {
+        remoteStreams: Record<number, StreamStats | undefined>;
+      };
+      const st = Object.values(receiver.remoteStreams)[0];
+      const sr = viewObj.peer?.sink('video')?.senderReport(performance.now());
+      const { packetsIn, bytesIn } = pubObj.counters.video;
+      const { packetsOut, bytesOut } = viewObj.counters.video;
+      return [
+        packetsIn,
+        bytesIn,
+        packetsOut,
+        bytesOut,
+        st?.packets_received,
+        st?.bytesReceived,
+        st?.headerBytesReceived,
+        st?.cycles,
+        sr?.packets,
+        sr?.octets,
+      ].map(Number);
+    };
+    const nacked: number[] = [];
+    pub.pc
+      .getTransceivers()
+      .find((x) => x.kind === 'video')
+      ?.sender.onGenericNack.subscribe((n) => nacked.push(...n.lost));
+    const start = counts();
     const before = nativeRouteStats();
     const seen = viewer.received.video.length;
     const cut = ORDER.indexOf(40);
@@ -111,13 +143,23 @@ describe('the route in the addon sends what the JS route sends', () => {
       ((ts as number) - (first?.[1] as number)) >>> 0,
       ...rest,
     ]);
-    const stats = await k<Record<string, Record<string, unknown>>>((cb) => pubEp.getStats(cb));
+    await until(() => nacked.length > 0, 10_000, 'NACKs');
+    const end = counts();
+    // The sink answers a NACK for a packet the route sent from its history (RtpSink.retransmit).
+    const last = fresh().at(-1);
+    const count = viewer.received.video.length;
+    const again = viewObj.peer?.sink('video')?.retransmit([last?.header.sequenceNumber ?? -1]);
+    await until(() => viewer.received.video.length > count, 10_000, 'retransmission');
+    const resent = viewer.received.video[count];
     return {
+      counted: end.map((v, i) => v - (start[i] ?? 0)),
+      nacked: [...new Set(nacked)].sort((a, b) => a - b),
+      retransmitted: [again, resent?.header.sequenceNumber, resent?.payload.toString('hex')],
+      last: [last?.header.sequenceNumber, last?.payload.toString('hex')],
       relative,
       taken: after.taken - before.taken,
       added: after.added - before.added,
       removed: after.removed - before.removed,
-      stats,
     };
   }
 
@@ -128,8 +170,17 @@ describe('the route in the addon sends what the JS route sends', () => {
     expect(off.taken).toBe(0);
     expect(on.relative.length).toBe(ORDER.length);
     expect(on.relative).toEqual(off.relative);
-    // No padding, CSRC or extension goes out (RtpSink's header); the wrap is where it was.
+    // No padding, CSRC or extension goes out (RtpSink's header).
     expect(on.relative.every((r) => r[3] === false && r[4] === 0 && r[5] === false)).toBe(true);
+    // Counters, receiver statistics and SR contents as the JS route leaves them.
+    expect(on.counted).toEqual(off.counted);
+    expect(on.counted[0]).toBe(ORDER.length);
+    // The NACK generator saw the sequence numbers: the same losses asked for.
+    expect(on.nacked).toEqual(off.nacked);
+    expect(on.nacked.length).toBeGreaterThanOrEqual(3);
+    // A NACK for the last packet (sent by the addon) is answered from the history, same bytes.
+    expect(on.retransmitted).toEqual([1, ...on.last]);
+    expect(off.retransmitted).toEqual([1, ...off.last]);
   });
 
   it('continues the numbering where the addon left it when the route is removed and added again', async () => {
