@@ -122,7 +122,15 @@ describe('the route in the addon sends what the JS route sends', () => {
     await sendRaw(pub.pc, ORDER.slice(0, cut));
     if (midway) await midway(pubEp, pipeline);
     await sendRaw(pub.pc, ORDER.slice(cut));
-    const fresh = () => viewer.received.video.slice(seen).filter((p) => measured(p.payload));
+    // Each packet once: the viewer's own NACKs (a reordered packet) may bring one twice.
+    const fresh = () => {
+      const once = new Set<number>();
+      return viewer.received.video.slice(seen).filter((p) => {
+        const first = !once.has(p.header.sequenceNumber);
+        once.add(p.header.sequenceNumber);
+        return first && measured(p.payload);
+      });
+    };
     await until(() => fresh().length >= ORDER.length, 10_000, 'received');
     const after = nativeRouteStats();
     const got = fresh().map((p) => {
@@ -153,7 +161,10 @@ describe('the route in the addon sends what the JS route sends', () => {
     const resent = viewer.received.video[count];
     return {
       counted: end.map((v, i) => v - (start[i] ?? 0)),
-      nacked: [...new Set(nacked)].sort((a, b) => a - b),
+      // The measured packets' losses (the warm-up's depend on timing).
+      nacked: [...new Set(nacked)]
+        .filter((q) => ((q - 65500) & 0xffff) < 120)
+        .sort((a, b) => a - b),
       retransmitted: [again, resent?.header.sequenceNumber, resent?.payload.toString('hex')],
       last: [last?.header.sequenceNumber, last?.payload.toString('hex')],
       relative,
@@ -176,8 +187,10 @@ describe('the route in the addon sends what the JS route sends', () => {
     expect(on.counted).toEqual(off.counted);
     expect(on.counted[0]).toBe(ORDER.length);
     // The NACK generator saw the sequence numbers: the same losses asked for.
-    expect(on.nacked).toEqual(off.nacked);
-    expect(on.nacked.length).toBeGreaterThanOrEqual(3);
+    // (A reordered packet, 20 or 60, is asked for too if the generator's timer came first.)
+    const lost = (q: number): boolean => q !== 65520 && q !== 24;
+    expect(on.nacked.filter(lost)).toEqual([14, 65510, 65511]); // packets 50, 10 and 11
+    expect(off.nacked.filter(lost)).toEqual([14, 65510, 65511]);
     // A NACK for the last packet (sent by the addon) is answered from the history, same bytes.
     expect(on.retransmitted).toEqual([1, ...on.last]);
     expect(off.retransmitted).toEqual([1, ...off.last]);
