@@ -69,6 +69,7 @@ describe('the route in the addon sends what the JS route sends', () => {
   async function room(
     route: 'on' | 'off',
     midway?: (pub: KEndpoint, pipeline: KPipeline) => Promise<void>,
+    finish?: (pubEp: KEndpoint, pc: RTCPeerConnection) => Promise<void>,
   ) {
     process.env['MEDIA_NATIVE_ROUTE'] = route;
     const pipeline = await k<KPipeline>((cb) => fx.client.create('MediaPipeline', cb));
@@ -159,6 +160,7 @@ describe('the route in the addon sends what the JS route sends', () => {
     const again = viewObj.peer?.sink('video')?.retransmit([last?.header.sequenceNumber ?? -1]);
     await until(() => viewer.received.video.length > count, 10_000, 'retransmission');
     const resent = viewer.received.video[count];
+    await finish?.(pubEp, pub.pc);
     return {
       counted: end.map((v, i) => v - (start[i] ?? 0)),
       // The measured packets' losses (the warm-up's depend on timing).
@@ -208,5 +210,21 @@ describe('the route in the addon sends what the JS route sends', () => {
     expect(on.removed).toBeGreaterThanOrEqual(1);
     expect(on.added).toBeGreaterThanOrEqual(1);
     expect(on.relative).toEqual(off.relative);
+  });
+
+  it('raises MediaFlowInStateChanged for what only the addon routed', async () => {
+    const events: string[] = [];
+    await room('on', undefined, async (pubEp, pc) => {
+      pubEp.on('MediaFlowInStateChanged', (e) => {
+        if (e['mediaType'] === 'VIDEO') events.push(String(e['state']));
+      });
+      // Nothing for four checks of 500 ms: not flowing; then the routed packets again.
+      await until(() => events.includes('NOT_FLOWING'), 10_000, 'NOT_FLOWING');
+      const taken = nativeRouteStats().taken;
+      await sendRaw(pc, range(120, 140));
+      await until(() => events.at(-1) === 'FLOWING', 10_000, 'FLOWING');
+      expect(nativeRouteStats().taken - taken).toBe(20);
+    });
+    expect(events).toEqual(['NOT_FLOWING', 'FLOWING']);
   });
 });
