@@ -4,7 +4,7 @@ import { RtpHeader } from 'werift';
 import type { StreamStats } from './media/fastReceive';
 import { nativeRouteStats } from './media/nativeRoute';
 import type { WebRtcEndpoint } from './objects/WebRtcEndpoint';
-import type { KEndpoint, KPipeline } from './test/kurento';
+import type { KElement, KEndpoint, KPipeline } from './test/kurento';
 import { k } from './test/kurento';
 import { publish, view, waitConnected } from './test/peers';
 import { useTestServer } from './test/useTestServer';
@@ -226,5 +226,20 @@ describe('the route in the addon sends what the JS route sends', () => {
       expect(nativeRouteStats().taken - taken).toBe(20);
     });
     expect(events).toEqual(['NOT_FLOWING', 'FLOWING']);
+  });
+
+  it('leaves a source with a sink that is not a WebRtcEndpoint to the JS route', async () => {
+    const passThrough = async (pub: KEndpoint, pipeline: KPipeline): Promise<void> => {
+      const other = await k<KElement>((cb) => pipeline.create('PassThrough', cb));
+      await k((cb) => pub.connect(other, cb));
+    };
+    const on = await room('on', passThrough);
+    const off = await room('off', passThrough);
+    expect(on.removed).toBe(1);
+    expect(on.added).toBe(0);
+    // Only the packets before the connect went through the addon.
+    expect(on.taken).toBe(ORDER.indexOf(40));
+    expect(on.relative).toEqual(off.relative);
+    expect(on.counted).toEqual(off.counted);
   });
 });
