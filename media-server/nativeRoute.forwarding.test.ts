@@ -10,7 +10,7 @@ import { publish, view, waitConnected } from './test/peers';
 import { useTestServer } from './test/useTestServer';
 import { until } from './test/env';
 
-/** Packet `i` (0–119 measured, −100 to −1 warm-up): across a wrap, padded or with CSRCs/extensions. */
+/** Packet `i` (0–139 measured, −100 to −1 warm-up): across a wrap, padded, CSRCs, extensions. */
 function packet(i: number, ssrc: number, pt: number): { header: RtpHeader; payload: Buffer } {
   const seq = (65500 + i) & 0xffff;
   const header = new RtpHeader({

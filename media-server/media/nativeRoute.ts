@@ -104,12 +104,14 @@ const RETRY = 16;
  * All of it runs on the JS thread, where recv.c calls back, so nothing is in flight across a
  * change. The route is removed, its state read back, before: a connect or disconnect on the
  * source (WebRtcEndpoint), the source's or a sink's transport leaving `connected` (Peer), the
- * socket's receiver closing, a sink sending anything else (a new source SSRC, a retransmission)
- * or closing (RtpSink), and the reader decrypting that SSRC itself (SrtpReader); and after the
- * batch in which one of these was seen: a new SRTP session or nominated pair on either side, the
- * UDP route giving its socket up, the forwarding threads engaging, or something the short route
- * checks per packet changing (a receiver stopped, a listener added). A packet C will not take (another
- * payload type, a header werift parses, too large) removes it in the batch, before JS gets it.
+ * socket's receiver closing, a sink sending anything itself (a new source SSRC), changing its
+ * SRTP session or nominated pair, or closing (RtpSink), and the reader decrypting that SSRC
+ * itself (SrtpReader); and after the batch in which one of these is seen: a new SRTP session or
+ * nominated pair of the source, a sink's UDP route giving its socket up, the forwarding threads
+ * engaging, something the short route checks per packet changing (a receiver stopped, a
+ * listener added). A packet C does not take (another payload type, a header werift parses, too
+ * large) removes the route in the batch, before JS gets it. A retransmission (NACK) leaves it:
+ * the sink's writer follows the route's numbering (RtpSink.routed).
  */
 export class NativeRoutes {
   readonly #addon: RouteAddon;

@@ -262,7 +262,8 @@ static napi_value fail(napi_env env, const char *msg) {
 
 static int u32_at(napi_env env, napi_value arr, uint32_t i, uint32_t *out) {
   napi_value v;
-  return napi_get_element(env, arr, i, &v) == napi_ok && napi_get_value_uint32(env, v, out) == napi_ok;
+  return napi_get_element(env, arr, i, &v) == napi_ok &&
+         napi_get_value_uint32(env, v, out) == napi_ok;
 }
 
 /* Takes a reference on a context external (it stays alive while routed). */
