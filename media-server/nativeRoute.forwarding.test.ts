@@ -242,4 +242,54 @@ describe('the route in the addon sends what the JS route sends', () => {
     expect(on.relative).toEqual(off.relative);
     expect(on.counted).toEqual(off.counted);
   });
+
+  /** A routed room (warm-up until the addon took packets); then `change`; what the route did. */
+  async function routedThen(change: (viewEp: KEndpoint) => Promise<void>) {
+    process.env['MEDIA_NATIVE_ROUTE'] = 'on';
+    const pipeline = await k<KPipeline>((cb) => fx.client.create('MediaPipeline', cb));
+    fx.defer(() => k((cb) => pipeline.release(cb)));
+    const pubEp = await k<KEndpoint>((cb) => pipeline.create('WebRtcEndpoint', cb));
+    const pub = await publish(pubEp);
+    fx.defer(() => pub.pc.close());
+    const viewEp = await k<KEndpoint>((cb) => pipeline.create('WebRtcEndpoint', cb));
+    await k((cb) => pubEp.connect(viewEp, cb));
+    const viewer = await view(viewEp);
+    fx.defer(() => viewer.pc.close());
+    await Promise.all([waitConnected(pub.pc), waitConnected(viewer.pc)]);
+    const start = nativeRouteStats();
+    for (let i = -100; i < 0 && nativeRouteStats().taken - start.taken < 10; i++) {
+      await sendRaw(pub.pc, [i]);
+    }
+    const routed = nativeRouteStats();
+    const pubObj = fx.server.registry.get(pubEp.id) as WebRtcEndpoint;
+    await change(viewEp);
+    const removed = nativeRouteStats().removed - routed.removed;
+    const packetsIn = pubObj.counters.video.packetsIn;
+    await sendRaw(pub.pc, range(0, 20));
+    await until(() => pubObj.counters.video.packetsIn - packetsIn >= 20, 10_000, 'packets in');
+    return {
+      taken: routed.taken - start.taken,
+      removed,
+      after: nativeRouteStats().taken - routed.taken,
+    };
+  }
+
+  it('takes the route back when its sink is released', async () => {
+    const r = await routedThen(async (viewEp) => {
+      await k((cb) => viewEp.release(cb));
+    });
+    expect(r.taken).toBeGreaterThanOrEqual(10);
+    expect(r.removed).toBe(1);
+    expect(r.after).toBe(0); // no sink: the JS route counts them
+  });
+
+  it("takes the route back when its sink's transport leaves connected", async () => {
+    const r = await routedThen(async (viewEp) => {
+      // The server's side of the sink's connection closes (as werift's does when DTLS ends).
+      await (fx.server.registry.get(viewEp.id) as WebRtcEndpoint).peer?.pc.close();
+    });
+    expect(r.taken).toBeGreaterThanOrEqual(10);
+    expect(r.removed).toBe(1);
+    expect(r.after).toBe(0);
+  });
 });
