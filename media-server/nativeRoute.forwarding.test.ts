@@ -3,6 +3,7 @@ import type { RTCPeerConnection } from 'werift';
 import { RtpHeader } from 'werift';
 import type { StreamStats } from './media/fastReceive';
 import { nativeRouteStats } from './media/nativeRoute';
+import { vp8Codec } from './media/weriftCodecs';
 import type { WebRtcEndpoint } from './objects/WebRtcEndpoint';
 import type { KElement, KEndpoint, KPipeline } from './test/kurento';
 import { k } from './test/kurento';
@@ -79,7 +80,10 @@ describe('the route in the addon sends what the JS route sends', () => {
     fx.defer(() => pub.pc.close());
     const viewEp = await k<KEndpoint>((cb) => pipeline.create('WebRtcEndpoint', cb));
     await k((cb) => pubEp.connect(viewEp, cb));
-    const viewer = await view(viewEp);
+    // A viewer that asks for no retransmission: the SR counts would depend on its timing.
+    const vp8 = vp8Codec();
+    vp8.rtcpFeedback = vp8.rtcpFeedback.filter((f) => f.type !== 'nack');
+    const viewer = await view(viewEp, [vp8]);
     fx.defer(() => viewer.pc.close());
     await Promise.all([waitConnected(pub.pc), waitConnected(viewer.pc)]);
     let warm = 0;
@@ -186,7 +190,7 @@ describe('the route in the addon sends what the JS route sends', () => {
     // No padding, CSRC or extension goes out (RtpSink's header).
     expect(on.relative.every((r) => r[3] === false && r[4] === 0 && r[5] === false)).toBe(true);
     // Counters, receiver statistics and SR contents as the JS route leaves them.
-    expect(on.counted).toEqual(off.counted);
+    expect(on.counted, JSON.stringify([on.counted, off.counted])).toEqual(off.counted);
     expect(on.counted[0]).toBe(ORDER.length);
     // The NACK generator saw the sequence numbers: the same losses asked for.
     // (A reordered packet, 20 or 60, is asked for too if the generator's timer came first.)
