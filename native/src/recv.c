@@ -294,8 +294,8 @@ RouteTable *recv_route_table(napi_env env, napi_value receiver) {
   void *data = NULL;
   if (napi_get_value_external(env, receiver, &data) != napi_ok || !data) return NULL;
   Receiver *r = (Receiver *)data;
-  if (r->closing) return NULL;
-  if (!r->routes) r->routes = (RouteTable *)calloc(1, route_table_size());
+  /* Closing: the routes can still be read back (freed with the receiver), none made anew. */
+  if (!r->routes && !r->closing) r->routes = (RouteTable *)calloc(1, route_table_size());
   return r->routes;
 }
 
