@@ -39,9 +39,9 @@ export function routeAddonOf(addon: unknown): RouteAddon | null {
   return ok ? (addon as RouteAddon) : null;
 }
 
-/** `MEDIA_NATIVE_ROUTE=on` routes in the addon; off (the default): the short route in JS. */
+/** `MEDIA_NATIVE_ROUTE=off` keeps routed sources on the short route in JS. */
 export function nativeRouteEnabled(): boolean {
-  return process.env['MEDIA_NATIVE_ROUTE'] === 'on';
+  return process.env['MEDIA_NATIVE_ROUTE'] !== 'off';
 }
 
 const stats = { taken: 0, added: 0, removed: 0 };
