@@ -1,12 +1,16 @@
 /**
  * Two or three SFUs side by side under the forwarding load: for each round and size, one room on
  * each, rotating the order (A B C, then B C A, …), so all see the same machine and the same
- * neighbours. Reports per arm the median packets per CPU-second and the ratios to A. An arm is a
+ * neighbours. Reports per arm the median packets per CPU-second (CPU: schedstat's exact runtime of
+ * every thread, lib/schedstat.ts; the clock-tick figure beside it as a cross-check) and the
+ * ratios to A: the ratio of the medians and the median of the per-round ratios (B_i ÷ A_i, which
+ * cancels the machine's drift between rounds). An arm is a
  * Moim build, or `janus` (Debian's Janus 1.1 VideoRoom, installed when missing; see
  * janus/process.ts). `--c` is optional (e.g. Janus vs the base build vs this one).
  *
  *   npm run bench:compare -- --a base=/tmp/moim-bench-app-<old> --b new=/tmp/moim-bench-app-<new> \
  *     --sizes 2,8 --rounds 3 --seconds 8
+ *   (`--seconds 8` gives N = 2 a 20 s window; `--seconds 2:10,8` a 10 s one: lib/paired.ts)
  *   npm run bench:compare -- --a janus --b moim=/tmp/moim-bench-app-<commit> --sizes 2,4,8,12,16 \
  *     --sample 1 --out janus
  */
@@ -19,6 +23,7 @@ import { addJanusInterface, JANUS_INTERFACE } from './janus/netns';
 import { loadAverage, machineInfo, machineMarkdown, repoRoot } from './lib/machine';
 import { ensureLoopbackOnly } from './lib/netns';
 import { commandLine, table, upsertSection, writeJson } from './lib/report';
+import { pairedRatios, windowSeconds } from './lib/paired';
 import { median, round } from './lib/stats';
 
 const { values } = parseArgs({
@@ -33,6 +38,7 @@ const { values } = parseArgs({
     'c-env': { type: 'string' },
     sizes: { type: 'string', default: '2,8' },
     rounds: { type: 'string', default: '3' },
+    /** window: S, or N:S,…[,S]; a size ≤ 2 not named gets ≥ 20 s (lib/paired.ts windowSeconds) */
     seconds: { type: 'string', default: '8' },
     warmup: { type: 'string', default: '3' },
     'per-worker': { type: 'string', default: '4' },
@@ -86,6 +92,7 @@ async function main(): Promise<void> {
     .map(Number)
     .filter((n) => n >= 2);
   const rounds = Math.max(1, Number(values.rounds));
+  const windows = windowSeconds(values.seconds ?? '8', sizes);
   const janus = arms.some((a) => a.sfu === 'janus')
     ? {
         bin: ensureJanus((l) => console.log(l)),
@@ -103,7 +110,7 @@ async function main(): Promise<void> {
       for (const a of order) {
         const res = await runRoom({
           size,
-          seconds: Number(values.seconds),
+          seconds: windows.get(size) ?? 8,
           warmupSeconds: Number(values.warmup),
           perWorker: Number(values['per-worker']),
           sampleEvery: Number(values.sample),
@@ -116,7 +123,7 @@ async function main(): Promise<void> {
         console.log(
           `round ${r + 1} N=${size} ${a.label}: ` +
             (res.ok
-              ? `${res.packetsPerCpuSecond} pkts/CPU-s (${res.mediaCpuPerSecond} CPU-s/s, loss ${res.lossPercent}%, delay p50 ${res.latency.p50} ms, fwd threads ${res.forwardingThreadsCpuPerSecond} CPU-s/s, RSS ${res.mediaRssMB} MB, load gen ${res.loadGenCpuPerSecond} CPU-s/s, setup ${res.setupSeconds} s, load ${res.loadAverage1m})`
+              ? `${res.packetsPerCpuSecond} pkts/CPU-s (${res.mediaCpuPerSecond} CPU-s/s; ticks ${res.packetsPerCpuSecondTicks} pkts/CPU-s, ${res.mediaCpuTicksPerSecond} CPU-s/s; loss ${res.lossPercent}%, delay p50 ${res.latency.p50} ms, fwd threads ${res.forwardingThreadsCpuPerSecond} CPU-s/s, RSS ${res.mediaRssMB} MB, load gen ${res.loadGenCpuPerSecond} CPU-s/s, setup ${res.setupSeconds} s, load ${res.loadAverage1m})`
               : `failed: ${res.failure ?? '?'}`),
         );
         const key = `${a.label}/${size}`;
@@ -132,9 +139,19 @@ async function main(): Promise<void> {
       }
     }
   }
+  // Per round, an arm's figure (undefined: that run did not set up), for the paired ratios.
+  const perRound = (
+    label: string,
+    size: number,
+    key: 'packetsPerCpuSecond' | 'packetsPerCpuSecondTicks',
+  ) => (results.get(`${label}/${size}`) ?? []).map((x) => (x.ok ? x[key] : undefined));
+  const paired = (b: Arm, size: number, key: 'packetsPerCpuSecond' | 'packetsPerCpuSecondTicks') =>
+    pairedRatios(perRound(A.label, size, key), perRound(b.label, size, key));
+  const A = arms[0] as Arm;
   const rows = sizes.map((size) => {
     const cells: unknown[] = [size];
     const ppcs: number[] = [];
+    const tickCells: string[] = [];
     for (const a of arms) {
       const runs = results.get(`${a.label}/${size}`) ?? [];
       const ok = runs.filter((x) => x.ok);
@@ -142,20 +159,28 @@ async function main(): Promise<void> {
       ppcs.push(p);
       cells.push(
         `**${f(round(p, 0))}** (${ok.map((x) => x.packetsPerCpuSecond).join(', ') || '–'})`,
-        f(round(med(ok.map((x) => x.mediaCpuPerSecond)), 3)),
+        f(round(med(ok.map((x) => x.mediaCpuPerSecond)), 4)),
         f(round(med(ok.map((x) => x.lossPercent)), 3)),
         f(round(med(ok.map((x) => x.latency.p50)), 2)),
         f(round(med(ok.map((x) => x.forwardingThreadsCpuPerSecond)), 3)),
         f(round(med(ok.map((x) => x.mediaRssMB)), 1)),
         `${ok.length}/${runs.length}`,
       );
+      tickCells.push(f(round(med(ok.map((x) => x.packetsPerCpuSecondTicks)), 0)));
     }
     for (let i = 1; i < arms.length; i++) {
       cells.push(f(round((ppcs[i] ?? NaN) / (ppcs[0] ?? NaN), 2)));
     }
+    for (const b of arms.slice(1)) {
+      const r = paired(b, size, 'packetsPerCpuSecond');
+      cells.push(`**${f(round(med(r), 2))}** (${r.map((x) => round(x, 2)).join(', ') || '–'})`);
+    }
+    cells.push(...tickCells);
+    for (const b of arms.slice(1))
+      cells.push(f(round(med(paired(b, size, 'packetsPerCpuSecondTicks')), 2)));
+    cells.push(windows.get(size) ?? '–');
     return cells;
   });
-  const A = arms[0] as Arm;
   const headers = [
     'N',
     ...arms.flatMap((a) => [
@@ -168,6 +193,10 @@ async function main(): Promise<void> {
       `${a.label} set up`,
     ]),
     ...arms.slice(1).map((b) => `${b.label} ÷ ${A.label}`),
+    ...arms.slice(1).map((b) => `${b.label} ÷ ${A.label} paired (rounds)`),
+    ...arms.map((a) => `${a.label} pkts/CPU-s ticks`),
+    ...arms.slice(1).map((b) => `${b.label} ÷ ${A.label} ticks paired`),
+    'window s',
   ];
   const loadAtEnd = loadAverage();
   const md = [
@@ -192,7 +221,7 @@ async function main(): Promise<void> {
     '',
     table(headers, rows),
     '',
-    'Medians of the runs that set up (all N × (N − 1) streams flowing); a run that did not is counted in "set up". Same load as the forwarding table. Delay: receiver-measured one-way p50 over all streams; threads CPU: what the forwarding threads (`moim-fwd-*`) took of the CPU column (0 when not engaged).',
+    'Medians of the runs that set up (all N × (N − 1) streams flowing); a run that did not is counted in "set up". Same load as the forwarding table. CPU: the on-CPU time of all the server\'s threads (schedstat, ns); "ticks": the same from `/proc/<pid>/stat` (10 ms ticks), as a cross-check. "÷": the ratio of the medians; "paired": the median of the per-round ratios B_i ÷ A_i (each round runs the arms one after the other, so drift between rounds cancels). Delay: receiver-measured one-way p50 over all streams; threads CPU: what the forwarding threads (`moim-fwd-*`) took of the CPU column (0 when not engaged).',
   ].join('\n');
   const file = writeJson(values.out ?? 'compare', {
     arms,

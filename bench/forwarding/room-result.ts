@@ -20,12 +20,21 @@ export interface RoomResult {
   packetsInPerSecond: number;
   packetsOutPerSecond: number;
   expectedOutPerSecond: number;
+  /** on-CPU seconds per second of all the media server's threads (schedstat, ns-exact) */
   mediaCpuPerSecond: number;
+  /** the same from /proc/<pid>/stat utime + stime (10 ms ticks): the cross-check */
+  mediaCpuTicksPerSecond: number;
+  /** threads of the media server that ran in the window and exited before its end (0 normally) */
+  mediaThreadsExited: number;
   mediaUserPerSecond: number;
   mediaSystemPerSecond: number;
   /** of mediaCpuPerSecond, what the forwarding threads took (0: not engaged, or none) */
   forwardingThreadsCpuPerSecond: number;
+  forwardingThreadsTicksCpuPerSecond: number;
+  /** packets in + out per CPU-second of mediaCpuPerSecond (exact) */
   packetsPerCpuSecond: number;
+  /** the same per CPU-second of mediaCpuTicksPerSecond */
+  packetsPerCpuSecondTicks: number;
   mediaRssIdleMB: number;
   mediaRssMB: number;
   rssPerParticipantMB: number;
@@ -65,10 +74,14 @@ export function failedResult(
     packetsOutPerSecond: NaN,
     expectedOutPerSecond: NaN,
     mediaCpuPerSecond: NaN,
+    mediaCpuTicksPerSecond: NaN,
+    mediaThreadsExited: 0,
     mediaUserPerSecond: NaN,
     mediaSystemPerSecond: NaN,
     forwardingThreadsCpuPerSecond: NaN,
+    forwardingThreadsTicksCpuPerSecond: NaN,
     packetsPerCpuSecond: NaN,
+    packetsPerCpuSecondTicks: NaN,
     mediaRssIdleMB: NaN,
     mediaRssMB: NaN,
     rssPerParticipantMB: NaN,

@@ -14,7 +14,8 @@ import {
 } from '../lib/proc';
 import { startStack } from '../lib/stack';
 import { startJanus } from '../janus/process';
-import { forwardingThreadSeconds } from './threadCpu';
+import { CpuMeter } from '../lib/schedstat';
+import { FORWARDING_THREAD_PREFIX, forwardingThreadSeconds } from './threadCpu';
 import { createJanusRoom } from '../load/janus-signaling';
 import type { SfuKind } from '../load/signaling';
 import { Histogram, round } from '../lib/stats';
@@ -246,6 +247,10 @@ export async function runRoom(options: RoomOptions): Promise<RoomResult> {
     for (const w of workers) w.send({ type: 'window', startNs, endNs });
     await sleep(Number(startNs - nowNs()) / 1e6);
     const pids = [sut.mediaPid, sut.signalingPid ?? sut.mediaPid, ...workers.map((w) => w.pid)];
+    // Both meters: schedstat's exact runtime is what the table reports; the ticks stay beside it
+    // as a cross-check (they must agree over a long window within a tick or two).
+    const meter = new CpuMeter(sut.mediaPid, { prefix: FORWARDING_THREAD_PREFIX });
+    meter.start();
     const before = sampleAll(pids);
     const threadsBefore = forwardingThreadSeconds(sut.mediaPid);
     const machineBefore = sampleMachineCpu();
@@ -253,6 +258,7 @@ export async function runRoom(options: RoomOptions): Promise<RoomResult> {
     await sleep(Number(endNs - nowNs()) / 1e6);
     const after = sampleAll(pids);
     const threadsAfter = forwardingThreadSeconds(sut.mediaPid);
+    const exact = meter.stop();
     const machineAfter = sampleMachineCpu();
     const udpAfter = udpCounters();
     const load1 = loadAverage()[0];
@@ -301,11 +307,15 @@ export async function runRoom(options: RoomOptions): Promise<RoomResult> {
       packetsInPerSecond: round(inPerSecond, 0),
       packetsOutPerSecond: round(outPerSecond, 0),
       expectedOutPerSecond: round(expected / windowSeconds, 0),
-      mediaCpuPerSecond: round(media.cpuPerSecond, 3),
+      mediaCpuPerSecond: round(exact.seconds / windowSeconds, 4),
+      mediaCpuTicksPerSecond: round(media.cpuPerSecond, 3),
+      mediaThreadsExited: exact.exited,
       mediaUserPerSecond: round(media.userPerSecond, 3),
       mediaSystemPerSecond: round(media.systemPerSecond, 3),
-      forwardingThreadsCpuPerSecond: round((threadsAfter - threadsBefore) / windowSeconds, 3),
-      packetsPerCpuSecond: round((inPerSecond + outPerSecond) / media.cpuPerSecond, 0),
+      forwardingThreadsCpuPerSecond: round(exact.prefixSeconds / windowSeconds, 4),
+      forwardingThreadsTicksCpuPerSecond: round((threadsAfter - threadsBefore) / windowSeconds, 3),
+      packetsPerCpuSecond: round(((inPerSecond + outPerSecond) * windowSeconds) / exact.seconds, 0),
+      packetsPerCpuSecondTicks: round((inPerSecond + outPerSecond) / media.cpuPerSecond, 0),
       mediaRssIdleMB: round((idle?.rssBytes ?? NaN) / MB, 1),
       mediaRssMB: round(mediaAfter.rssBytes / MB, 1),
       rssPerParticipantMB: round((mediaAfter.rssBytes - (idle?.rssBytes ?? NaN)) / MB / n, 2),

@@ -7,6 +7,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 import { clockTicksPerSecond } from '../lib/proc';
 
+/** native/src/fanout_thread.c's thread names */
+export const FORWARDING_THREAD_PREFIX = 'moim-fwd-';
+
 /** user + system CPU seconds of the process's `moim-fwd-*` threads so far (0: none or gone). */
 export function forwardingThreadSeconds(pid: number): number {
   let tids: string[];
@@ -20,7 +23,7 @@ export function forwardingThreadSeconds(pid: number): number {
     try {
       const text = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
       const name = text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'));
-      if (!name.startsWith('moim-fwd-')) continue;
+      if (!name.startsWith(FORWARDING_THREAD_PREFIX)) continue;
       // After the name: field 3 (state) first; utime = 14, stime = 15 (proc(5)).
       const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
       ticks += Number(fields[14 - 3]) + Number(fields[15 - 3]);
