@@ -53,12 +53,15 @@ describe('the short route forwards what the werift chain forwards', () => {
   const fx = useTestServer();
   afterEach(() => {
     delete process.env['MEDIA_SHORT_ROUTE'];
+    delete process.env['MEDIA_NATIVE_ROUTE'];
     vi.restoreAllMocks();
   });
 
   /** One room of two with the route on or off: what the sink sends, and what the viewer reads. */
   async function room(short: 'on' | 'off') {
     process.env['MEDIA_SHORT_ROUTE'] = short;
+    // The JS route against werift's chain: the addon's route would send without Peer.send.
+    process.env['MEDIA_NATIVE_ROUTE'] = 'off';
     const pipeline = await k<KPipeline>((cb) => fx.client.create('MediaPipeline', cb));
     fx.defer(() => k((cb) => pipeline.release(cb)));
     const pubEp = await k<KEndpoint>((cb) => pipeline.create('WebRtcEndpoint', cb));

@@ -1,5 +1,6 @@
 import dgram from 'node:dgram';
 import type { RTCRtpTransceiver } from 'werift';
+import type { NativeSrtpContext } from './native';
 import type { SenderReportSource } from './rtcpReports';
 import { SendHistory } from './SendHistory';
 import { setSenderReportSource } from './rtcpReports';
@@ -22,6 +23,19 @@ interface Nominated {
  * werift's RTCRtpSender.sendRtp (header objects, extension mapping and sorting, several awaits
  * and a BWE record per packet) and keeps its own history to answer NACKs.
  */
+/** What the addon's route sends with for one sink (RtpSink.hold). */
+export interface RouteSinkState {
+  ctx: NativeSrtpContext;
+  lastSeq: number;
+  roc: number;
+  fd: number;
+  ssrc: number;
+  pt: number;
+  seqOffset: number;
+  tsOffset: number;
+  tagLength: number;
+}
+
 export class RtpSink implements SenderReportSource {
   readonly #t: RTCRtpTransceiver;
   #writer: SrtpWriter | undefined;
@@ -46,6 +60,10 @@ export class RtpSink implements SenderReportSource {
   #udp: UdpRoute | undefined;
   #packets = 0;
   #octets = 0;
+  /** While the addon's route sends for this sink (nativeRoute.ts): takes its state back. */
+  #release: (() => void) | undefined;
+  /** The socket the route sends on (the UDP route's, which may disconnect it). */
+  #routeFd = -1;
 
   constructor(t: RTCRtpTransceiver) {
     this.#t = t;
@@ -54,6 +72,7 @@ export class RtpSink implements SenderReportSource {
 
   /** Forwards one packet of the source. Returns the bytes sent (0 when not ready). */
   send(srcSsrc: number, srcSeq: number, srcTs: number, marker: boolean, payload: Buffer): number {
+    this.#release?.();
     if (srcSsrc !== this.#srcSsrc) {
       // New source (or first packet): continue our numbering where it stopped.
       this.#srcSsrc = srcSsrc;
@@ -62,6 +81,12 @@ export class RtpSink implements SenderReportSource {
     }
     const seq = (srcSeq + this.#seqOffset) & 0xffff;
     const ts = (srcTs + this.#tsOffset) >>> 0;
+    this.#number(seq, ts, marker, payload);
+    return this.#emit(seq, ts, marker, payload);
+  }
+
+  /** What a sent packet `seq` leaves: the numbering for the next, the SR's clock, the history. */
+  #number(seq: number, ts: number, marker: boolean, payload: Buffer): void {
     if (((seq - this.#lastSeq) & 0xffff) < 0x8000) {
       this.#lastSeq = seq;
       // One clock read per frame (a timestamp spans a frame's packets), not per packet.
@@ -72,7 +97,68 @@ export class RtpSink implements SenderReportSource {
     }
     const history = this.#history === undefined ? this.#makeHistory(seq) : this.#history;
     history?.put(seq, ts, marker, payload, this.#lastTsAt);
-    return this.#emit(seq, ts, marker, payload);
+  }
+
+  /**
+   * For the addon's route: what it sends for this sink in `send`'s place, when this sink may be
+   * routed now (numbered for `srcSsrc` already, history decided, connected, a native writer on a
+   * connected UDP socket, not on a forwarding thread). `release` takes the route back before
+   * anything else of this sink's sending runs (send, retransmit).
+   */
+  hold(srcSsrc: number, release: () => void): RouteSinkState | undefined {
+    const dtls = this.#t.sender.dtlsTransport;
+    const codec = this.#t.sender.codec;
+    if (this.#release || srcSsrc !== this.#srcSsrc || this.#history === undefined) return undefined;
+    if (this.#packets === 0 || !codec || !this.routable()) return undefined;
+    const w = this.#writer?.routeState();
+    const fd = this.#udp?.fd ?? -1;
+    if (!w || fd < 0) return undefined;
+    this.#release = release;
+    this.#routeFd = fd;
+    const tag = (dtls.srtp as unknown as { localContext?: SrtpKeys }).localContext?.profile === 7;
+    return {
+      ...w,
+      fd,
+      ssrc: this.#t.sender.ssrc >>> 0,
+      pt: codec.payloadType,
+      seqOffset: this.#seqOffset,
+      tsOffset: this.#tsOffset,
+      tagLength: tag ? 16 : 10,
+    };
+  }
+
+  /** Whether what `hold` found still holds (the transport, its SRTP session, the pair). */
+  routable(): boolean {
+    const dtls = this.#t.sender.dtlsTransport;
+    return (
+      dtls.state === 'connected' &&
+      this.#writer !== undefined &&
+      this.#writerFor === dtls.srtp &&
+      this.#pair !== undefined &&
+      this.#pair === (dtls.iceTransport.connection.nominated as unknown) &&
+      (this.#release === undefined || (this.#udp?.fd ?? -1) === this.#routeFd)
+    );
+  }
+
+  /** Takes back the rollover state the route left (its numbering is this sink's already). */
+  unhold(lastSeq: number, roc: number): void {
+    this.#release = undefined;
+    this.#writer?.setRocState(lastSeq, roc);
+  }
+
+  /** Lets the route go if it holds this sink (a transport change, close). */
+  release(): void {
+    this.#release?.();
+  }
+
+  /** One packet the route sent (`sent`: it left) for source packet `srcSeq`, `srcTs`. */
+  routed(srcSeq: number, srcTs: number, marker: boolean, payload: Buffer, sent: boolean): void {
+    const seq = (srcSeq + this.#seqOffset) & 0xffff;
+    this.#number(seq, (srcTs + this.#tsOffset) >>> 0, marker, payload);
+    this.#writer?.follow(seq);
+    if (!sent) return;
+    this.#packets++;
+    this.#octets += payload.length;
   }
 
   /** The round trip to the remote (RTCP receiver reports): how long packets stay in history. */
@@ -91,6 +177,7 @@ export class RtpSink implements SenderReportSource {
 
   /** Answers a NACK from the remote with the packets still in history. */
   retransmit(lost: readonly number[]): number {
+    // The writer follows the route's numbering (routed): a retransmission can go out beside it.
     const h = this.#history;
     if (!h) return 0;
     let n = 0;
@@ -150,6 +237,7 @@ export class RtpSink implements SenderReportSource {
     if (this.#writerFor !== session) {
       const ctx = session.localContext;
       if (!ctx) return undefined;
+      this.#release?.(); // a new SRTP session: the route's context is the old one's
       this.#writer?.close();
       this.#writer = new SrtpWriter(ctx);
       this.#writerFor = session;
@@ -165,6 +253,7 @@ export class RtpSink implements SenderReportSource {
       this.#pair = pair;
       // The old socket's fd number may be the new one's too (closed and handed out again):
       // the forwarding thread's copy of it must not be taken for the new socket.
+      this.#release?.();
       this.#writer?.close();
       const transport = (pair.protocol as { transport?: { socket?: unknown } }).transport;
       this.#udp =
@@ -181,6 +270,7 @@ export class RtpSink implements SenderReportSource {
   }
 
   close(): void {
+    this.#release?.();
     this.#history?.clear();
     this.#history = null;
     this.#pair = undefined;

@@ -43,6 +43,8 @@ export class SrtpReader {
   /** The rollover estimate of the packet being decrypted, kept only once it authenticates. */
   readonly #next: RocState = { roc: 0, lastSeq: 0, seen: false };
   readonly #roc = Buffer.alloc(4);
+  /** SSRCs whose rollover state the addon's route holds (nativeRoute.ts): taken back first. */
+  readonly #held = new Map<number, () => void>();
 
   /**
    * `keys` is werift's remote context (see `supports`). Its per-SSRC rollover states are taken
@@ -99,6 +101,7 @@ export class SrtpReader {
     const offset = payloadOffset(packet, end);
     const seq = packet.readUInt16BE(2);
     const ssrc = packet.readUInt32BE(8);
+    if (this.#held.size !== 0) this.#held.get(ssrc)?.();
     const prev = this.#states.get(ssrc);
     // No object per packet: the estimate goes into a scratch state, copied back once it counts.
     const next = this.#next;
@@ -132,6 +135,26 @@ export class SrtpReader {
     checkPadding(out, offset, end);
     this.#commit(ssrc, prev);
     return end;
+  }
+
+  /**
+   * The native context and `ssrc`'s rollover state, for the addon's route to decrypt with while
+   * it holds them (`release` gives them back: called before this reader decrypts `ssrc` again).
+   */
+  hold(
+    ssrc: number,
+    release: () => void,
+  ): { ctx: NativeSrtpContext; roc: number; lastSeq: number; seen: boolean } | undefined {
+    const st = this.#states.get(ssrc);
+    if (!this.#native || !st || this.#held.has(ssrc)) return undefined;
+    this.#held.set(ssrc, release);
+    return { ctx: this.#native, roc: st.roc, lastSeq: st.lastSeq, seen: st.seen };
+  }
+
+  /** The state the route left (routeRemove): decryption goes on from there. */
+  unhold(ssrc: number, roc: number, lastSeq: number, seen: boolean): void {
+    this.#held.delete(ssrc);
+    this.#states.set(ssrc, { roc, lastSeq, seen });
   }
 
   #commit(ssrc: number, prev: RocState | undefined): void {
@@ -189,7 +212,12 @@ interface WeriftSrtpSession {
   remoteContext?: SrtpKeys;
 }
 
-const installed = new WeakSet<object>();
+const installed = new WeakMap<object, SrtpReader>();
+
+/** The reader installed on a werift SRTP session (installSrtpReader), if any. */
+export function srtpReaderOf(session: unknown): SrtpReader | undefined {
+  return typeof session === 'object' && session !== null ? installed.get(session) : undefined;
+}
 
 /**
  * Puts an SrtpReader in place of werift's per-packet decryption on one DTLS transport's SRTP
@@ -203,8 +231,8 @@ export function installSrtpReader(
   const session = dtls.srtp as WeriftSrtpSession | undefined;
   const keys = session?.remoteContext;
   if (!session || !keys || installed.has(session) || !SrtpReader.supports(keys, addon)) return;
-  installed.add(session);
   const reader = new SrtpReader(keys, addon);
+  installed.set(session, reader);
   session.decrypt = (buf) => reader.decrypt(buf);
   session.decryptLength = (buf) => reader.decryptLength(buf);
 }

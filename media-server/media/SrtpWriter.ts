@@ -165,6 +165,28 @@ export class SrtpWriter {
     this.#closeSender();
   }
 
+  /**
+   * What the addon's route (nativeRoute.ts) protects with in this writer's place: the native
+   * context and the rollover state; undefined when packets must not leave from the JS thread's
+   * send now (no addon, or the stream is on a forwarding thread or about to be).
+   */
+  routeState(): { ctx: NativeSrtpContext; lastSeq: number; roc: number } | undefined {
+    const pool = this.#pool;
+    if (!this.#native || this.#onThread || pool?.engaged) return undefined;
+    return { ctx: this.#native, lastSeq: this.#lastSeq, roc: this.#roc };
+  }
+
+  /** Packet `seq` left by the route: the rollover state follows it (a retransmission may come). */
+  follow(seq: number): void {
+    this.#rocFor(seq);
+  }
+
+  /** The rollover state the route left: numbering goes on from there. */
+  setRocState(lastSeq: number, roc: number): void {
+    this.#lastSeq = lastSeq;
+    this.#roc = roc;
+  }
+
   /** Rollover counter (RFC 3711 §3.3.1) for a sender that emits sequence numbers in order. */
   #rocFor(seq: number): number {
     if (this.#lastSeq >= 0 && seq < this.#lastSeq && this.#lastSeq - seq > 0x8000) this.#roc++;

@@ -61,6 +61,14 @@ export function socketFd(socket: dgram.Socket): number {
 }
 
 const taken = new WeakSet<dgram.Socket>();
+/** The addon's receiver of each socket it reads, while it reads it (nativeRoute.ts). */
+const receivers = new WeakMap<dgram.Socket, NativeReceiver>();
+const closing = new WeakMap<NativeReceiver, () => void>();
+
+/** Runs `fn` before `receiver` closes (its routes' state is read back while it exists). */
+export function beforeReceiverClose(receiver: NativeReceiver, fn: () => void): void {
+  closing.set(receiver, fn);
+}
 
 /**
  * Moves the reading of `socket` into the addon: every datagram still reaches the socket's
@@ -112,10 +120,14 @@ export function receiveInAddon(
     return false;
   }
   taken.add(socket);
+  receivers.set(socket, receiver);
   let open = true;
   const stop = (): void => {
     if (!open) return;
     open = false;
+    receivers.delete(socket);
+    closing.get(receiver)?.();
+    closing.delete(receiver);
     addon.recvClose(receiver);
   };
   // Before Node closes the fd: the poll must not outlive it.
@@ -137,6 +149,13 @@ export interface WeriftTransport {
 
 interface DtlsShape {
   iceTransport?: { connection?: { nominated?: { protocol?: { transport?: WeriftTransport } } } };
+}
+
+/** The addon's receiver of a DTLS transport's nominated pair's socket, while it reads it. */
+export function nominatedReceiver(dtls: unknown): NativeReceiver | undefined {
+  const socket = (dtls as DtlsShape).iceTransport?.connection?.nominated?.protocol?.transport
+    ?.socket;
+  return socket instanceof dgram.Socket ? receivers.get(socket) : undefined;
 }
 
 /** receiveInAddon for the socket of a connected DTLS transport's nominated pair. */

@@ -1,4 +1,4 @@
-import type { RTCRtpTransceiver, RTCIceServer } from 'werift';
+import type { RTCRtpTransceiver } from 'werift';
 import type { RtcpPacket, RtcpReceiverInfo } from 'werift';
 import {
   RTCPeerConnection,
@@ -10,6 +10,7 @@ import type { MediaNetworkConfig } from './config';
 import type { MediaKind } from './codecs';
 import type { LastSenderReport } from './LinkEstimator';
 import { rttFromReport } from './LinkEstimator';
+import { iceServers, lastSr } from './peerConfig';
 import { dtlsCertificates } from './dtlsCertificate';
 import { sendClientHelloAtOnce } from './dtlsClientHello';
 import { compactPoolViews } from './peerCompact';
@@ -23,6 +24,9 @@ import { fastDatagramRtp } from './fastDatagram';
 import { receiveNominatedInAddon } from './nativeReceive';
 import { followNomination } from './iceFollow';
 import { NackGenerator } from './NackGenerator';
+import type { KindCounters } from './counters';
+import type { RouteSource } from './nativeRoute';
+import { NativeRoutes } from './nativeRoute';
 import { installRtcpReports } from './rtcpReports';
 import { RtpSink } from './RtpSink';
 import { RtpView } from './shortRoute';
@@ -94,6 +98,8 @@ export class Peer {
   readonly #sinks = new Map<MediaKind, RtpSink>();
   /** Routed SSRCs of this connection (MEDIA_SHORT_ROUTE=off: none, werift's chain for all). */
   readonly #short: ShortRoutes | undefined;
+  /** Routed SSRCs of this connection in the addon (nativeRoute.ts; MEDIA_NATIVE_ROUTE=on). */
+  #native: NativeRoutes | undefined;
   /** werift's chain's packets as the endpoint takes them (rewritten per packet). */
   readonly #view = new RtpView();
 
@@ -170,8 +176,14 @@ export class Peer {
           receiveNominatedInAddon(d);
           fastDatagramRtp(d, this.#short);
           followNomination(d.iceTransport.connection);
+          this.#native?.close();
+          this.#native = NativeRoutes.for(d, this.#short);
         }
         this.#flushRemb();
+      } else {
+        // The addon's routes from and to this transport end before anything else is sent.
+        this.#native?.removeAll();
+        for (const sink of this.#sinks.values()) sink.release();
       }
       this.#cb.onConnectionState(s);
     });
@@ -254,6 +266,21 @@ export class Peer {
     payload: Buffer,
   ): number {
     return this.#sinks.get(kind)?.send(ssrc, seq, ts, marker, payload) ?? 0;
+  }
+
+  /** This connection's send path of `kind` (a route in the addon sends for it: nativeRoute.ts). */
+  sink(kind: MediaKind): RtpSink | undefined {
+    return this.#sinks.get(kind);
+  }
+
+  /** A packet of `ssrc` took the short route: the addon may route it (NativeRoutes.offer). */
+  offerRoute(kind: MediaKind, ssrc: number, counters: KindCounters, source: RouteSource): void {
+    this.#native?.offer(kind, ssrc, counters, source);
+  }
+
+  /** Takes this connection's sources' routes back from the addon (a connect or disconnect). */
+  dropRoutes(): void {
+    this.#native?.removeAll();
   }
 
   transceiver(kind: MediaKind): RTCRtpTransceiver | undefined {
@@ -351,27 +378,11 @@ export class Peer {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#native?.close();
     this.#short?.clear();
     this.#transceivers.clear();
     for (const sink of this.#sinks.values()) sink.close();
     this.#sinks.clear();
     await this.pc.close();
   }
-}
-
-/** The last sender report werift sent for this transceiver (private fields of its sender). */
-function lastSr(t: RTCRtpTransceiver): LastSenderReport | undefined {
-  const s = t.sender as unknown as { lastSRtimestamp?: number; lastSentSRTimestamp?: number };
-  if (s.lastSRtimestamp === undefined || s.lastSentSRTimestamp === undefined) return undefined;
-  return { compactNtp: s.lastSRtimestamp, sentAtMs: s.lastSentSRTimestamp * 1000 };
-}
-
-function iceServers(net: MediaNetworkConfig): RTCIceServer[] {
-  const out: RTCIceServer[] = net.stunServers.map((s) => ({
-    urls: s.startsWith('stun:') ? s : `stun:${s}`,
-  }));
-  for (const t of net.turnServers) {
-    out.push({ urls: t.url, username: t.username, credential: t.credential });
-  }
-  return out;
 }

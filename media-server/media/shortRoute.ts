@@ -90,7 +90,8 @@ interface RouterShape {
   extIdUriMap: Record<number, string>;
 }
 
-interface Route {
+/** A routed source as the addon's route (nativeRoute.ts) reads it. */
+export interface Route {
   kind: MediaKind;
   pt: number;
   codec: object;
@@ -188,16 +189,7 @@ export class ShortRoutes {
     const b1 = buf[1] as number;
     const pt = b1 & 0x7f;
     const receiver = route.receiver;
-    if (
-      pt !== route.pt ||
-      receiver.stopped ||
-      receiver.codecs[pt] !== route.codec ||
-      this.#router.ssrcTable[ssrc] !== receiver ||
-      !listening(route.trackEvent, 2) ||
-      !listening(this.#transportEvent, 1)
-    ) {
-      return false;
-    }
+    if (pt !== route.pt || !this.#holds(ssrc, route)) return false;
     const offset = rtpPayloadOffset(buf, length);
     if (offset < 0) return false;
     // As werift's RtpPacket.deSerialize: the payload ends before the padding the last byte counts.
@@ -214,6 +206,29 @@ export class ShortRoutes {
     this.#handler(route.kind, v);
     if (!receiver.rtcpRunning) void receiver.runRtcp();
     return true;
+  }
+
+  /** Whether what `take` checks per packet still lets `route` take its SSRC's packets. */
+  #holds(ssrc: number, route: Route): boolean {
+    const receiver = route.receiver;
+    return (
+      !receiver.stopped &&
+      receiver.codecs[route.pt] === route.codec &&
+      this.#router.ssrcTable[ssrc] === receiver &&
+      listening(route.trackEvent, 2) &&
+      listening(this.#transportEvent, 1)
+    );
+  }
+
+  /** The route of `ssrc` if `take` would take its packets of the learnt payload type now. */
+  routeOf(ssrc: number): Route | undefined {
+    const route = this.#routes.get(ssrc);
+    return route && this.#holds(ssrc, route) ? route : undefined;
+  }
+
+  /** Packets the addon's route took (nativeRoute.ts): they count as taken here. */
+  countTaken(n: number): void {
+    taken += n;
   }
 
   /** SSRCs routed now (tests). */

@@ -7,6 +7,7 @@ import type { Json, JsonObject, Params } from './params';
 import type { ObjectHost } from './MediaObject';
 import { MediaObject } from './MediaObject';
 import type { RtpView } from '../media/shortRoute';
+import type { RouteTarget } from '../media/nativeRoute';
 
 export type KurentoMediaType = 'AUDIO' | 'VIDEO' | 'DATA';
 export const MEDIA_TYPES: readonly KurentoMediaType[] = ['AUDIO', 'VIDEO', 'DATA'];
@@ -237,6 +238,22 @@ export abstract class MediaElement extends MediaObject {
     } finally {
       this.#forwarding = false;
     }
+  }
+
+  /** This element as a sink the addon's route may send for (nativeRoute.ts); undefined: not. */
+  routeTarget(_kind: MediaKind): RouteTarget | undefined {
+    return undefined;
+  }
+
+  /** The sinks of `kind` as the addon's route's targets, when every one may be one. */
+  routeTargets(kind: MediaKind): RouteTarget[] | undefined {
+    const out: RouteTarget[] = [];
+    for (const sink of this.sinksOf(TYPE_OF[kind])) {
+      const t = sink.routeTarget(kind);
+      if (!t) return undefined;
+      out.push(t);
+    }
+    return out;
   }
 
   #askingKeyframe = false;

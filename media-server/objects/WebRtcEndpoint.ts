@@ -4,8 +4,9 @@ import type { CodecSpec, MediaKind } from '../media/codecs';
 import { Counters } from '../media/counters';
 import { FlowMonitor } from '../media/FlowMonitor';
 import { KeyframeThrottles } from '../media/KeyframeThrottle';
-import type { IceState, PeerState } from '../media/peer';
+import type { PeerState } from '../media/peer';
 import type { RtpView } from '../media/shortRoute';
+import type { RouteTarget } from '../media/nativeRoute';
 import { Peer } from '../media/peer';
 import type { KurentoMediaType } from './MediaElement';
 import { codecsAgree, MediaElement } from './MediaElement';
@@ -13,7 +14,7 @@ import type { MediaObject, ObjectHost } from './MediaObject';
 import { buildStats } from './endpointStats';
 import { BandwidthSettings } from './BandwidthSettings';
 import { IceSettings } from './IceSettings';
-import { candidatePairs, candidateParam, iceComponentState, iceConnections } from './iceData';
+import { candidatePairs, candidateParam, iceConnections, iceStateEvents } from './iceData';
 import type { JsonObject } from './params';
 import { errorText, LocalCandidates, RemoteCandidates } from './IceCandidates';
 import { SessionStates } from './SessionStates';
@@ -123,9 +124,7 @@ export class WebRtcEndpoint extends MediaElement {
   }
 
   #assertNotNegotiated(): void {
-    if (this.#peer) {
-      throw Errors.alreadyNegotiated('Endpoint already negotiated');
-    }
+    if (this.#peer) throw Errors.alreadyNegotiated('Endpoint already negotiated');
   }
 
   /** The codec a kind must use so it can exchange media with what it is connected to. */
@@ -252,7 +251,7 @@ export class WebRtcEndpoint extends MediaElement {
     const peer = new Peer(net, {
       onCandidate: (c) => this.#localCandidates.found(c),
       onGatheringDone: () => this.#localCandidates.gatheringDone(),
-      onIceState: (s) => this.#onIceState(s),
+      onIceState: (s) => iceStateEvents(s, this.#peer, (e, d) => this.emitEvent(e, d)),
       onConnectionState: (s) => this.#onPeerState(s),
       onRtp: (kind, packet) => this.#onRtp(kind, packet),
       onKeyframeRequest: (kind) => {
@@ -276,18 +275,6 @@ export class WebRtcEndpoint extends MediaElement {
     await p?.close();
   }
 
-  #onIceState(s: IceState): void {
-    this.emitEvent('IceComponentStateChanged', {
-      streamId: 1,
-      componentId: 1,
-      state: iceComponentState(s),
-    });
-    if (s === 'connected' || s === 'completed') {
-      const pair = candidatePairs(this.#peer)[0];
-      if (pair) this.emitEvent('NewCandidatePairSelected', { candidatePair: pair });
-    }
-  }
-
   #onPeerState(s: PeerState): void {
     if (s === 'failed') this.host.logger.warn({ id: this.id }, 'connection failed');
     else this.host.logger.debug({ id: this.id, state: s }, 'connection state');
@@ -308,6 +295,13 @@ export class WebRtcEndpoint extends MediaElement {
     if (c.packetsIn++ === 0) this.#flow.check();
     c.bytesIn += v.payload.length + 12;
     this.forwardFields(kind, v);
+    if (v.packet === undefined) this.#peer?.offerRoute(kind, v.ssrc, c, this);
+  }
+
+  override routeTarget(kind: MediaKind): RouteTarget | undefined {
+    const c = this.counters.of(kind);
+    const sink = this.#states.connection === 'CONNECTED' ? this.#peer?.sink(kind) : undefined;
+    return sink && c.packetsOut > 0 ? { sink, counters: c } : undefined;
   }
 
   /**
@@ -345,6 +339,7 @@ export class WebRtcEndpoint extends MediaElement {
   }
 
   protected override onSinkConnected(sink: MediaElement, type: KurentoMediaType): void {
+    this.#peer?.dropRoutes();
     // A WebRtcEndpoint sink asks by itself once its transport connects; others need it now.
     const waiting = sink instanceof WebRtcEndpoint && sink.#states.connection !== 'CONNECTED';
     if (type === 'VIDEO' && !waiting) {
@@ -354,6 +349,7 @@ export class WebRtcEndpoint extends MediaElement {
   }
 
   protected override onSinkDisconnected(): void {
+    this.#peer?.dropRoutes();
     this.#propagateSendLimit();
   }
 

@@ -1,7 +1,20 @@
-import type { IceCandidateInit, Peer } from '../media/peer';
+import type { IceCandidateInit, IceState, Peer } from '../media/peer';
 import { Errors } from '../rpc/errors';
 import type { JsonObject, Params } from './params';
 import { isJsonObject } from './params';
+
+/** The events a WebRtcEndpoint raises when its ICE connection's state becomes `s`. */
+export function iceStateEvents(
+  s: IceState,
+  peer: Peer | undefined,
+  emit: (type: string, fields: JsonObject) => void,
+): void {
+  emit('IceComponentStateChanged', { streamId: 1, componentId: 1, state: iceComponentState(s) });
+  if (s === 'connected' || s === 'completed') {
+    const pair = candidatePairs(peer)[0];
+    if (pair) emit('NewCandidatePairSelected', { candidatePair: pair });
+  }
+}
 
 /** Kurento's IceComponentState for a werift ICE connection state. */
 export function iceComponentState(s: string): string {

@@ -26,6 +26,7 @@
 
 #include "fanout.h"
 #include "recv.h"
+#include "route.h"
 #include "send_batch.h"
 #include "srtp.h"
 
@@ -189,38 +190,7 @@ static napi_value js_unprotect(napi_env env, napi_callback_info info) {
   if (n < RTP_HEADER + tag_len || offset < RTP_HEADER || offset > n - tag_len) {
     return int_value(env, -1);
   }
-  uint32_t seq = ((uint32_t)p[2] << 8) | p[3];
-  uint32_t ssrc = ((uint32_t)p[8] << 24) | ((uint32_t)p[9] << 16) | ((uint32_t)p[10] << 8) | p[11];
-  int len = 0;
-  if (c->profile == PROFILE_AES_CM_HMAC_SHA1_80) {
-    size_t end = n - CM_TAG;
-    uint8_t tag[CM_TAG];
-    hmac_tag(c, p, end, roc, tag, CM_TAG);
-    if (CRYPTO_memcmp(tag, p + end, CM_TAG) != 0) return int_value(env, -1);
-    uint8_t iv[16];
-    cm_iv(c, ssrc, roc, seq, iv);
-    if (!EVP_EncryptInit_ex(c->cipher, NULL, NULL, NULL, iv)) return int_value(env, -1);
-    if (end > offset &&
-        !EVP_EncryptUpdate(c->cipher, p + offset, &len, p + offset, (int)(end - offset))) {
-      return int_value(env, -1);
-    }
-    return int_value(env, (int64_t)end);
-  }
-  size_t end = n - GCM_TAG;
-  uint8_t iv[12], tag[GCM_TAG];
-  memcpy(tag, p + end, GCM_TAG);
-  gcm_iv(c, ssrc, roc, seq, iv);
-  /* The plaintext overwrites the ciphertext before the tag is checked (no scratch copy); a
-   * packet that fails is dropped by the caller, never read. */
-  if (!EVP_DecryptInit_ex(c->cipher, NULL, NULL, NULL, iv) ||
-      !EVP_DecryptUpdate(c->cipher, NULL, &len, p, (int)offset) ||
-      (end > offset &&
-       !EVP_DecryptUpdate(c->cipher, p + offset, &len, p + offset, (int)(end - offset))) ||
-      !EVP_CIPHER_CTX_ctrl(c->cipher, EVP_CTRL_GCM_SET_TAG, GCM_TAG, tag) ||
-      EVP_DecryptFinal_ex(c->cipher, tag, &len) <= 0) {
-    return int_value(env, -1);
-  }
-  return int_value(env, (int64_t)end);
+  return int_value(env, srtp_unprotect(c, p, n, offset, roc));
 }
 
 /*
@@ -345,5 +315,6 @@ NAPI_MODULE_INIT() {
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   fanout_define(env, exports);
   recv_define(env, exports);
+  route_define(env, exports);
   return exports;
 }

@@ -28,6 +28,7 @@
 #include <uv.h>
 
 #include "recv.h"
+#include "route.h"
 #include "send_batch.h"
 
 /* Datagrams read per recvmmsg, and the largest one taken (ICE, DTLS, RTP and RTCP here are at
@@ -42,6 +43,7 @@ typedef struct {
   struct sockaddr_storage from[BATCH];
   uint64_t batches, datagrams;
   SendBatch sends;
+  RouteReport report;
 } Slab;
 
 typedef struct {
@@ -56,6 +58,8 @@ typedef struct {
   struct sockaddr_storage last;
   socklen_t last_len;
   napi_ref last_address;
+  /* The routes of this socket's sources (route.c), made at the first routeAdd. */
+  RouteTable *routes;
 } Receiver;
 
 /* One slab per JS thread (environment): the batch is copied out before the next read. */
@@ -143,6 +147,11 @@ static void on_readable(uv_poll_t *poll, int status, int events) {
     struct msghdr *h = &b->msgs[i].msg_hdr;
     if (h->msg_flags & MSG_TRUNC) continue;
     b->datagrams++;
+    if (r->routes && route_take(env, r->routes, &b->report, b->data[i], b->msgs[i].msg_len)) {
+      continue;
+    }
+    /* What the routes took reaches JS before anything after it (route.c). */
+    route_report(env, &b->report);
     napi_value argv[3], result;
     int port = 0;
     void *copy = NULL;
@@ -160,6 +169,7 @@ static void on_readable(uv_poll_t *poll, int status, int events) {
       break;
     }
   }
+  route_report(env, &b->report);
   napi_close_callback_scope(env, cb_scope);
   napi_close_handle_scope(env, scope);
 }
@@ -170,6 +180,9 @@ static void on_closed(uv_handle_t *handle) {
   if (r->resource) napi_delete_reference(r->env, r->resource);
   if (r->last_address) napi_delete_reference(r->env, r->last_address);
   if (r->async) napi_async_destroy(r->env, r->async);
+  Slab *b = slab_of(r->env);
+  if (b && b->report.owner == r->routes) b->report.owner = NULL;
+  route_table_free(r->env, r->routes);
   free(r);
 }
 
@@ -275,6 +288,15 @@ static napi_value js_recv_stats(napi_env env, napi_callback_info info) {
   napi_create_double(env, b ? (double)b->sends.dropped : 0, &v);
   napi_set_named_property(env, out, "batchDropped", v);
   return out;
+}
+
+RouteTable *recv_route_table(napi_env env, napi_value receiver) {
+  void *data = NULL;
+  if (napi_get_value_external(env, receiver, &data) != napi_ok || !data) return NULL;
+  Receiver *r = (Receiver *)data;
+  /* Closing: the routes can still be read back (freed with the receiver), none made anew. */
+  if (!r->routes && !r->closing) r->routes = (RouteTable *)calloc(1, route_table_size());
+  return r->routes;
 }
 
 void recv_define(napi_env env, napi_value exports) {

@@ -155,3 +155,40 @@ int64_t srtp_protect(SrtpCtx *c, uint8_t *out, uint32_t b1, uint32_t seq, uint32
     return -1;
   return (int64_t)(RTP_HEADER + n + GCM_TAG);
 }
+
+int64_t srtp_unprotect(SrtpCtx *c, uint8_t *p, size_t n, size_t offset, uint32_t roc) {
+  size_t tag_len = c->profile == PROFILE_AES_CM_HMAC_SHA1_80 ? CM_TAG : GCM_TAG;
+  if (n < RTP_HEADER + tag_len || offset < RTP_HEADER || offset > n - tag_len) return -1;
+  uint32_t seq = ((uint32_t)p[2] << 8) | p[3];
+  uint32_t ssrc = get32(p + 8);
+  int len = 0;
+  if (c->profile == PROFILE_AES_CM_HMAC_SHA1_80) {
+    size_t end = n - CM_TAG;
+    uint8_t tag[CM_TAG];
+    hmac_tag(c, p, end, roc, tag, CM_TAG);
+    if (CRYPTO_memcmp(tag, p + end, CM_TAG) != 0) return -1;
+    uint8_t iv[16];
+    cm_iv(c, ssrc, roc, seq, iv);
+    if (!EVP_EncryptInit_ex(c->cipher, NULL, NULL, NULL, iv)) return -1;
+    if (end > offset &&
+        !EVP_EncryptUpdate(c->cipher, p + offset, &len, p + offset, (int)(end - offset))) {
+      return -1;
+    }
+    return (int64_t)end;
+  }
+  size_t end = n - GCM_TAG;
+  uint8_t iv[12], tag[GCM_TAG];
+  memcpy(tag, p + end, GCM_TAG);
+  gcm_iv(c, ssrc, roc, seq, iv);
+  /* The plaintext overwrites the ciphertext before the tag is checked (no scratch copy); a
+   * packet that fails is dropped by the caller, never read. */
+  if (!EVP_DecryptInit_ex(c->cipher, NULL, NULL, NULL, iv) ||
+      !EVP_DecryptUpdate(c->cipher, NULL, &len, p, (int)offset) ||
+      (end > offset &&
+       !EVP_DecryptUpdate(c->cipher, p + offset, &len, p + offset, (int)(end - offset))) ||
+      !EVP_CIPHER_CTX_ctrl(c->cipher, EVP_CTRL_GCM_SET_TAG, GCM_TAG, tag) ||
+      EVP_DecryptFinal_ex(c->cipher, tag, &len) <= 0) {
+    return -1;
+  }
+  return (int64_t)end;
+}

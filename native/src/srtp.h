@@ -54,4 +54,11 @@ void gcm_rtcp_iv(const SrtpCtx *c, uint32_t ssrc, uint32_t index, uint8_t iv[12]
 int64_t srtp_protect(SrtpCtx *c, uint8_t *out, uint32_t b1, uint32_t seq, uint32_t ts,
                      uint32_t ssrc, uint32_t roc, const uint8_t *payload, size_t n);
 
+/*
+ * Authenticates and decrypts in place the payload from `offset` of the SRTP packet `p` (`n`
+ * bytes); the length of header ‖ plaintext (the tag no longer counted), or -1 when it is too
+ * short or does not authenticate.
+ */
+int64_t srtp_unprotect(SrtpCtx *c, uint8_t *p, size_t n, size_t offset, uint32_t roc);
+
 #endif
