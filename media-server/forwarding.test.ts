@@ -1,35 +1,18 @@
 import type { Socket } from 'node:dgram';
 import { describe, expect, it } from 'vitest';
 import type { WebRtcEndpoint } from './objects/WebRtcEndpoint';
-import type { KEndpoint, KPipeline, KServerManager } from './test/kurento';
+import type { KServerManager } from './test/kurento';
 import { k } from './test/kurento';
-import type { Publisher, Viewer } from './test/peers';
-import { publish, pump, view, waitConnected } from './test/peers';
+import { pump } from './test/peers';
 import { useTestServer } from './test/useTestServer';
 import { until, udpSockets } from './test/env';
+import { publisherViewerRoom } from './test/routedRoom';
 
 describe('kurento-client drives a pipeline with two WebRtcEndpoints (VP8 + Opus)', () => {
   const fx = useTestServer();
 
-  async function setup(): Promise<{
-    pipeline: KPipeline;
-    pubEp: KEndpoint;
-    viewEp: KEndpoint;
-    pub: Publisher;
-    viewer: Viewer;
-  }> {
-    const pipeline = await k<KPipeline>((cb) => fx.client.create('MediaPipeline', cb));
-    const pubEp = await k<KEndpoint>((cb) => pipeline.create('WebRtcEndpoint', cb));
-    const pub = await publish(pubEp);
-    fx.defer(() => pub.pc.close());
-    const viewEp = await k<KEndpoint>((cb) => pipeline.create('WebRtcEndpoint', cb));
-    // As the group-call tutorial does: connect, then negotiate the viewer.
-    await k((cb) => pubEp.connect(viewEp, cb));
-    const viewer = await view(viewEp);
-    fx.defer(() => viewer.pc.close());
-    await Promise.all([waitConnected(pub.pc), waitConnected(viewer.pc)]);
-    return { pipeline, pubEp, viewEp, pub, viewer };
-  }
+  // The test releases the pipeline itself and checks that nothing is left.
+  const setup = () => publisherViewerRoom(fx, { releasePipeline: false });
 
   it('forwards VP8 and Opus payloads intact, relays PLI, and release leaves nothing', async () => {
     const { pipeline, pubEp, viewEp, pub, viewer } = await setup();

@@ -1,59 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RTCPeerConnection } from 'werift';
-import { RtpHeader } from 'werift';
 import type { StreamStats } from './media/fastReceive';
 import { nativeRouteStats } from './media/nativeRoute';
 import { vp8Codec } from './media/weriftCodecs';
 import type { WebRtcEndpoint } from './objects/WebRtcEndpoint';
 import type { KElement, KEndpoint, KPipeline } from './test/kurento';
 import { k } from './test/kurento';
-import { publish, view, waitConnected } from './test/peers';
 import { useTestServer } from './test/useTestServer';
 import { until } from './test/env';
+import { isMeasured, publisherViewerRoom, range, sendRoutePackets } from './test/routedRoom';
 
-/** Packet `i` (0–139 measured, −100 to −1 warm-up): across a wrap, padded, CSRCs, extensions. */
-function packet(i: number, ssrc: number, pt: number): { header: RtpHeader; payload: Buffer } {
-  const seq = (65500 + i) & 0xffff;
-  const header = new RtpHeader({
-    payloadType: pt,
-    sequenceNumber: seq,
-    timestamp: (4_294_960_000 + i * 3000) >>> 0, // the timestamp wraps too
-    marker: i % 3 === 0,
-    ssrc,
-  });
-  if (i % 4 === 1) {
-    header.extension = true;
-    header.extensions = [{ id: 5, payload: Buffer.from('ab') }];
-  }
-  if (i % 7 === 3) {
-    header.csrcLength = 2;
-    header.csrc = [0x11111111, 0x22222222];
-  }
-  const body = Buffer.alloc(200 + (i % 100), i & 0xff);
-  body.writeInt32BE(i, 0);
-  if (i % 5 !== 2) return { header, payload: body };
-  // RFC 3550 padding: the last byte counts the padding bytes, which are not payload.
-  header.padding = true;
-  return { header, payload: Buffer.concat([body, Buffer.from([0, 0, 0, 4])]) };
-}
-
-const measured = (payload: Buffer): boolean => payload.readInt32BE(0) >= 0;
-
-/** Sends packets `from`…`to` − 1 in `order` (indices into that range; default in order). */
-async function sendRaw(pc: RTCPeerConnection, indices: number[]): Promise<void> {
-  const t = pc.getTransceivers().find((x) => x.kind === 'video');
-  const dtls = pc.dtlsTransports[0];
-  if (!t || !dtls) throw new Error('no video transceiver');
-  const pt = t.codecs[0]?.payloadType ?? 96;
-  for (const i of indices) {
-    const { header, payload } = packet(i, t.sender.ssrc, pt);
-    await dtls.sendRtp(payload, header);
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
-
-const range = (from: number, to: number): number[] =>
-  Array.from({ length: to - from }, (_, i) => from + i);
+/** The route's packets with CSRCs too (the addon rewrites past them). */
+const sendRaw = (pc: RTCPeerConnection, indices: number[]): Promise<void> =>
+  sendRoutePackets(pc, indices, { csrcs: true });
 
 /** 0–119 with losses (never sent: 10, 11, 50) and reordering (21 before 20, 61 before 60). */
 const ORDER = range(0, 120)
@@ -73,19 +32,12 @@ describe('the route in the addon sends what the JS route sends', () => {
     finish?: (pubEp: KEndpoint, pc: RTCPeerConnection) => Promise<void>,
   ) {
     process.env['MEDIA_NATIVE_ROUTE'] = route;
-    const pipeline = await k<KPipeline>((cb) => fx.client.create('MediaPipeline', cb));
-    fx.defer(() => k((cb) => pipeline.release(cb)));
-    const pubEp = await k<KEndpoint>((cb) => pipeline.create('WebRtcEndpoint', cb));
-    const pub = await publish(pubEp);
-    fx.defer(() => pub.pc.close());
-    const viewEp = await k<KEndpoint>((cb) => pipeline.create('WebRtcEndpoint', cb));
-    await k((cb) => pubEp.connect(viewEp, cb));
     // A viewer that asks for no retransmission: the SR counts would depend on its timing.
     const vp8 = vp8Codec();
     vp8.rtcpFeedback = vp8.rtcpFeedback.filter((f) => f.type !== 'nack');
-    const viewer = await view(viewEp, [vp8]);
-    fx.defer(() => viewer.pc.close());
-    await Promise.all([waitConnected(pub.pc), waitConnected(viewer.pc)]);
+    const { pipeline, pubEp, viewEp, pub, viewer } = await publisherViewerRoom(fx, {
+      viewerVideo: [vp8],
+    });
     let warm = 0;
     while (viewer.received.video.length < 40 && warm < 100) {
       await sendRaw(pub.pc, [warm - 100]);
@@ -133,7 +85,7 @@ describe('the route in the addon sends what the JS route sends', () => {
       return viewer.received.video.slice(seen).filter((p) => {
         const first = !once.has(p.header.sequenceNumber);
         once.add(p.header.sequenceNumber);
-        return first && measured(p.payload);
+        return first && isMeasured(p.payload);
       });
     };
     await until(() => fresh().length >= ORDER.length, 10_000, 'received');
@@ -250,16 +202,7 @@ describe('the route in the addon sends what the JS route sends', () => {
   /** A routed room (warm-up until the addon took packets); then `change`; what the route did. */
   async function routedThen(change: (viewEp: KEndpoint) => Promise<void>) {
     process.env['MEDIA_NATIVE_ROUTE'] = 'on';
-    const pipeline = await k<KPipeline>((cb) => fx.client.create('MediaPipeline', cb));
-    fx.defer(() => k((cb) => pipeline.release(cb)));
-    const pubEp = await k<KEndpoint>((cb) => pipeline.create('WebRtcEndpoint', cb));
-    const pub = await publish(pubEp);
-    fx.defer(() => pub.pc.close());
-    const viewEp = await k<KEndpoint>((cb) => pipeline.create('WebRtcEndpoint', cb));
-    await k((cb) => pubEp.connect(viewEp, cb));
-    const viewer = await view(viewEp);
-    fx.defer(() => viewer.pc.close());
-    await Promise.all([waitConnected(pub.pc), waitConnected(viewer.pc)]);
+    const { pubEp, viewEp, pub } = await publisherViewerRoom(fx);
     const start = nativeRouteStats();
     for (let i = -100; i < 0 && nativeRouteStats().taken - start.taken < 10; i++) {
       await sendRaw(pub.pc, [i]);

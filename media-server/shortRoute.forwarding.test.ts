@@ -1,53 +1,22 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RTCPeerConnection } from 'werift';
-import { RtpHeader } from 'werift';
 import { Peer } from './media/peer';
 import { shortRouteStats } from './media/shortRoute';
-import type { KEndpoint, KPipeline } from './test/kurento';
-import { k } from './test/kurento';
-import { publish, view, waitConnected } from './test/peers';
 import { useTestServer } from './test/useTestServer';
 import { until } from './test/env';
+import {
+  isMeasured,
+  publisherViewerRoom,
+  range,
+  routePacket,
+  sendRoutePackets,
+} from './test/routedRoom';
 
 /** What reaches a sink's send (RtpSink: rewrite, protect, send), the publisher's SSRC left out. */
 type Sent = [kind: string, seq: number, ts: number, marker: boolean, payload: string];
 
-/** Packet `i` (0–79 measured, −100 to −1 warm-up): across a wrap, padded or with extensions. */
-function packet(i: number, ssrc: number, pt: number): { header: RtpHeader; payload: Buffer } {
-  const seq = (65500 + i) & 0xffff;
-  const header = new RtpHeader({
-    payloadType: pt,
-    sequenceNumber: seq,
-    timestamp: (4_294_960_000 + i * 3000) >>> 0, // the timestamp wraps too
-    marker: i % 3 === 0,
-    ssrc,
-  });
-  if (i % 4 === 1) {
-    header.extension = true;
-    header.extensions = [{ id: 5, payload: Buffer.from('ab') }];
-  }
-  const body = Buffer.alloc(200 + (i % 100), i & 0xff);
-  body.writeInt32BE(i, 0);
-  if (i % 5 !== 2) return { header, payload: body };
-  // RFC 3550 padding: the last byte counts the padding bytes, which are not payload.
-  header.padding = true;
-  return { header, payload: Buffer.concat([body, Buffer.from([0, 0, 0, 4])]) };
-}
-
-/** Not a warm-up packet (what a viewer reads of its payload). */
-const measured = (payload: Buffer): boolean => payload.readInt32BE(0) >= 0;
-
-async function sendRaw(pc: RTCPeerConnection, from: number, to: number): Promise<void> {
-  const t = pc.getTransceivers().find((x) => x.kind === 'video');
-  const dtls = pc.dtlsTransports[0];
-  if (!t || !dtls) throw new Error('no video transceiver');
-  const pt = t.codecs[0]?.payloadType ?? 96;
-  for (let i = from; i < to; i++) {
-    const { header, payload } = packet(i, t.sender.ssrc, pt);
-    await dtls.sendRtp(payload, header);
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
+const sendRaw = (pc: RTCPeerConnection, from: number, to: number): Promise<void> =>
+  sendRoutePackets(pc, range(from, to));
 
 describe('the short route forwards what the werift chain forwards', () => {
   const fx = useTestServer();
@@ -62,16 +31,7 @@ describe('the short route forwards what the werift chain forwards', () => {
     process.env['MEDIA_SHORT_ROUTE'] = short;
     // The JS route against werift's chain: the addon's route would send without Peer.send.
     process.env['MEDIA_NATIVE_ROUTE'] = 'off';
-    const pipeline = await k<KPipeline>((cb) => fx.client.create('MediaPipeline', cb));
-    fx.defer(() => k((cb) => pipeline.release(cb)));
-    const pubEp = await k<KEndpoint>((cb) => pipeline.create('WebRtcEndpoint', cb));
-    const pub = await publish(pubEp);
-    fx.defer(() => pub.pc.close());
-    const viewEp = await k<KEndpoint>((cb) => pipeline.create('WebRtcEndpoint', cb));
-    await k((cb) => pubEp.connect(viewEp, cb));
-    const viewer = await view(viewEp);
-    fx.defer(() => viewer.pc.close());
-    await Promise.all([waitConnected(pub.pc), waitConnected(viewer.pc)]);
+    const { pub, viewer } = await publisherViewerRoom(fx);
     // Warm-up until the viewer gets packets: the server learnt the SSRC, both legs are up.
     let warm = 0;
     while (viewer.received.video.length === 0 && warm < 100) {
@@ -84,7 +44,7 @@ describe('the short route forwards what the werift chain forwards', () => {
     await sendRaw(pub.pc, 0, 80);
     await until(() => spy.mock.calls.filter((c) => c[2] < 100).length >= 44, 10_000, 'forwarded');
     await until(
-      () => viewer.received.video.slice(seen).filter((p) => measured(p.payload)).length >= 80,
+      () => viewer.received.video.slice(seen).filter((p) => isMeasured(p.payload)).length >= 80,
       10_000,
       'received',
     );
@@ -101,7 +61,7 @@ describe('the short route forwards what the werift chain forwards', () => {
     spy.mockRestore();
     const got = viewer.received.video
       .slice(seen)
-      .filter((p) => measured(p.payload)) // not a late warm-up packet
+      .filter((p) => isMeasured(p.payload)) // not a late warm-up packet
       .map((p) => {
         const h = p.header;
         return [h.sequenceNumber, h.timestamp, h.marker, h.padding, p.payload.toString('hex')];
@@ -125,7 +85,7 @@ describe('the short route forwards what the werift chain forwards', () => {
     expect(on.sent).toEqual(off.sent);
     expect(on.relative).toEqual(off.relative);
     // The padding stays out of the payload; the wrap is where it was.
-    expect(on.sent[2]?.[4]).toBe(packet(2, 0, 0).payload.subarray(0, -4).toString('hex'));
+    expect(on.sent[2]?.[4]).toBe(routePacket(2, 0, 0).payload.subarray(0, -4).toString('hex'));
     expect(on.sent.findIndex((s) => s[1] === 0)).toBe(36);
   });
 });
