@@ -17,6 +17,7 @@ import {
   SourceDescriptionItem,
 } from 'werift';
 import { ReportClock } from './ReportClock';
+import { BEAT_MS } from './beat';
 import {
   installRtcpReports,
   receiverReport,
@@ -251,7 +252,9 @@ describe('ReportClock', () => {
       return keep;
     });
     const t0 = Date.now();
-    clock.tick(t0 + 400); // not due before 500 ms
+    // Not due before 500 ms: a job runs at the beat nearest its time, so a beat's length earlier
+    // (400 ms ran a job drawn at 500–525 ms, 1 in 40 runs: the test was flaky).
+    clock.tick(t0 + 500 - BEAT_MS);
     expect(runs).toBe(0);
     clock.tick(t0 + 1600); // due by 1.5 s at the latest
     expect(runs).toBe(1);
