@@ -17,12 +17,6 @@ interface Nominated {
   requestsReceived: number;
 }
 
-/**
- * The per-sink, per-kind send path: rewrites SSRC / payload type / sequence number / timestamp,
- * encrypts once into the final buffer and hands it to the nominated ICE socket. It replaces
- * werift's RTCRtpSender.sendRtp (header objects, extension mapping and sorting, several awaits
- * and a BWE record per packet) and keeps its own history to answer NACKs.
- */
 /** What the addon's route sends with for one sink (RtpSink.hold). */
 export interface RouteSinkState {
   ctx: NativeSrtpContext;
@@ -36,6 +30,12 @@ export interface RouteSinkState {
   tagLength: number;
 }
 
+/**
+ * The per-sink, per-kind send path: rewrites SSRC / payload type / sequence number / timestamp,
+ * encrypts once into the final buffer and hands it to the nominated ICE socket. It replaces
+ * werift's RTCRtpSender.sendRtp (header objects, extension mapping and sorting, several awaits
+ * and a BWE record per packet) and keeps its own history to answer NACKs.
+ */
 export class RtpSink implements SenderReportSource {
   readonly #t: RTCRtpTransceiver;
   #writer: SrtpWriter | undefined;
