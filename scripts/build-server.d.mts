@@ -1,4 +1,12 @@
 import type { BuildOptions } from 'esbuild';
 
-export declare const ENTRY_POINTS: ReadonlyArray<{ in: string; out: string; owner: string }>;
-export declare function buildOptions(root: string): BuildOptions & { metafile: true };
+export interface EntryPoint {
+  in: string;
+  out: string;
+  owner: string;
+}
+export declare const ENTRY_POINTS: ReadonlyArray<EntryPoint>;
+export declare function buildOptions(
+  root: string,
+  entry: EntryPoint,
+): BuildOptions & { metafile: true };

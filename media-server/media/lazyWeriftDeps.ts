@@ -1,6 +1,8 @@
 import Module from 'node:module';
 import path from 'node:path';
 
+import DEFERRED_JSON from './lazyWeriftDeps.json';
+
 /**
  * Three of werift's dependencies are required when werift loads and then stay resident for the
  * whole process, though the media server needs them rarely or never (issue 15, memory; measured
@@ -14,11 +16,12 @@ import path from 'node:path';
  *   media server never lets werift use (mdns.ts).
  *
  * Here werift gets a stand-in for each that requires the real module at its first use, so each
- * still works when something needs them, at the same call sites. This covers CommonJS loads (the
- * production bundle, `tsx media-server/main.ts`): it must run before werift is first required,
+ * still works when something needs them, at the same call sites. This covers CommonJS loads of
+ * werift from node_modules (`tsx media-server/main.ts`): it must run before werift is first required,
  * so it installs itself when imported, and main.ts imports it first (a call from main.ts's body
- * would come after every import, werift's too). Under vitest werift comes as an ES module and
- * loads both itself.
+ * would come after every import, werift's too). The production bundle, which contains werift,
+ * calls deferredRequire below in place of those requires. Under vitest werift comes as an ES
+ * module and loads them itself.
  */
 
 type Load = (
@@ -27,12 +30,13 @@ type Load = (
   isMain: boolean,
 ) => unknown;
 
-/** The requests to defer, and for each what werift calls on it while loading. */
-const DEFERRED: Record<string, readonly string[]> = {
-  '@peculiar/x509': ['cryptoProvider'], // `x509.cryptoProvider.set(webcrypto)` in cipher.js
-  '@noble/curves/p256': [],
-  'multicast-dns': [], // `(0, multicast_dns_1.default)()` only in MdnsLookup's constructor
-};
+/**
+ * The requests to defer, and for each what werift calls on it while loading (the list is JSON
+ * because scripts/mediaServerBundle.mjs reads it too): x509's `cryptoProvider`, for
+ * `x509.cryptoProvider.set(webcrypto)` in cipher.js; multicast-dns is called only in MdnsLookup's
+ * constructor (`(0, multicast_dns_1.default)()`).
+ */
+const DEFERRED: Readonly<Record<string, readonly string[]>> = DEFERRED_JSON;
 
 const WERIFT = `${path.sep}node_modules${path.sep}werift${path.sep}`;
 const loader = Module as unknown as { _load: Load };
@@ -41,14 +45,24 @@ export const loadedLazily = new Set<string>();
 
 const load = loader._load;
 loader._load = function loadDeferred(request, parent, isMain) {
-  const atLoad = DEFERRED[request];
-  if (!atLoad || !parent?.filename?.includes(WERIFT))
+  if (!DEFERRED[request] || !parent?.filename?.includes(WERIFT))
     return load.call(this, request, parent, isMain);
+  return deferredRequire(request, () => load.call(this, request, parent, isMain) as object);
+};
+
+/**
+ * werift's `require(request)`, deferred when the request is one of DEFERRED. The production
+ * bundle, where werift is bundled and `Module._load` sees none of its requests, calls this in
+ * place of each of those requires (scripts/mediaServerBundle.mjs).
+ */
+export function deferredRequire(request: string, require: () => object): object {
+  const atLoad = DEFERRED[request];
+  if (!atLoad) return require();
   return standIn(atLoad, () => {
     loadedLazily.add(request);
-    return load.call(this, request, parent, isMain) as object;
+    return require();
   });
-};
+}
 
 /**
  * A module object whose members come from the real module, required when one is first read.
