@@ -10,7 +10,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-import { mediaServerPackages, writeLicenses } from './mediaServerBundle.mjs';
+import { BUNDLE, mediaServerPackages, writeLicenses, writeLoader } from './mediaServerBundle.mjs';
 
 export const ENTRY_POINTS = [
   { in: 'server.ts', out: 'server', owner: 'signaling (issue 3)' },
@@ -22,7 +22,8 @@ export function buildOptions(root, entry) {
   const media = entry.out === 'media-server';
   return {
     absWorkingDir: root,
-    entryPoints: [{ in: entry.in, out: entry.out }],
+    // media-server.js is the loader that writeLoader writes, which reads the bundle in pieces.
+    entryPoints: [{ in: entry.in, out: media ? BUNDLE : entry.out }],
     outdir: 'dist',
     bundle: true,
     platform: 'node',
@@ -74,8 +75,10 @@ async function main() {
   }
   const { build } = await import('esbuild');
   for (const entry of ENTRY_POINTS) {
-    for (const suffix of ['.js', '.js.map', '.js.LEGAL.txt', '.licenses.txt'])
-      rmSync(join(root, 'dist', entry.out + suffix), { force: true });
+    for (const name of [entry.out, BUNDLE]) {
+      for (const suffix of ['.js', '.js.map', '.js.LEGAL.txt', '.licenses.txt'])
+        rmSync(join(root, 'dist', name + suffix), { force: true });
+    }
   }
   for (const entry of ENTRY_POINTS) {
     let result;
@@ -92,8 +95,11 @@ async function main() {
       console.log(`build-server: ${relative(root, join(root, file))} ${kib} KiB`);
     }
     if (entry.out === 'media-server') {
-      const licenses = writeLicenses(root, result.metafile, join(root, 'dist', `${entry.out}.js`));
+      const bundle = join(root, 'dist', `${BUNDLE}.js`);
+      const licenses = writeLicenses(root, result.metafile, bundle);
       console.log(`build-server: ${relative(root, licenses.file)} (${licenses.count} packages)`);
+      const loader = writeLoader(bundle, join(root, 'dist', `${entry.out}.js`));
+      console.log(`build-server: ${relative(root, loader)} (loads ${relative(root, bundle)})`);
     }
   }
 }

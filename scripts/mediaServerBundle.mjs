@@ -12,7 +12,10 @@
 // - werift's `common/src/event.js`, whose `Event` media-server/media/peerEvent.ts replaces in
 //   that module's exports: bundled, werift would keep a copy peerEvent never sees.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
+
+/** The bundle's name in dist/, beside the loader dist/media-server.js (writeLoader). */
+export const BUNDLE = 'media-server.bundle';
 
 const NATIVE_LOADERS = [
   'node-gyp-build',
@@ -203,4 +206,49 @@ export function writeLicenses(root, metafile, bundle) {
     `Packages bundled into ${relative(root, bundle)}, with their licenses.\n\n${sections.join('\n' + '-'.repeat(72) + '\n\n')}`,
   );
   return { file, count: packages.size };
+}
+
+/**
+ * Writes `loader`, the script node runs (dist/media-server.js), which reads `bundle` into a
+ * WebAssembly.Memory and compiles it as the module itself. Node reads a CommonJS file into a
+ * malloc'd buffer that grows by doubling (2 MiB for this 1 MiB bundle); glibc serves it with
+ * mmap, and freeing it raises the process's mmap threshold to that size, and its heap's trim
+ * threshold to twice that, for the process's life. Measured, the plain load left ~1.7 MiB more of
+ * [heap] resident at idle, more under load (bench/RESULTS.md, issue 15, session 14, bundle). A
+ * wasm memory is V8's own mapping, outside malloc, freed with its object at the next scavenge.
+ * The bundle is ASCII (charset), so its Latin-1 text is its text. Without WebAssembly
+ * (`--jitless`) the loader reads the file as node would.
+ */
+export function writeLoader(bundle, loader) {
+  const text = readFileSync(bundle, 'latin1');
+  if (/[^\x00-\x7f]/.test(text)) throw new Error(`${bundle} is not ASCII`);
+  writeFileSync(
+    loader,
+    [
+      '"use strict";',
+      `// Loads ${basename(bundle)} without a 2 MiB malloc (scripts/mediaServerBundle.mjs, writeLoader).`,
+      'const fs = require("node:fs");',
+      `const file = require("node:path").join(__dirname, ${JSON.stringify(basename(bundle))});`,
+      'function read() {',
+      '  if (typeof WebAssembly !== "object") return fs.readFileSync(file, "latin1");',
+      '  const fd = fs.openSync(file, "r");',
+      '  try {',
+      '    const size = fs.fstatSync(fd).size;',
+      '    const memory = new WebAssembly.Memory({ initial: Math.ceil(size / 65536) });',
+      '    const bytes = Buffer.from(memory.buffer, 0, size);',
+      '    for (let at = 0; at < size; ) {',
+      '      const n = fs.readSync(fd, bytes, at, size - at, at);',
+      '      if (n === 0) throw new Error(`${file}: ${at} of ${size} bytes read`);',
+      '      at += n;',
+      '    }',
+      '    return bytes.latin1Slice(0, size);',
+      '  } finally {',
+      '    fs.closeSync(fd);',
+      '  }',
+      '}',
+      'module._compile(read(), file);',
+      '',
+    ].join('\n'),
+  );
+  return loader;
 }
