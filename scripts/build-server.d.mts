@@ -9,4 +9,5 @@ export declare const ENTRY_POINTS: ReadonlyArray<EntryPoint>;
 export declare function buildOptions(
   root: string,
   entry: EntryPoint,
+  options?: { mediaPackages?: boolean },
 ): BuildOptions & { metafile: true };

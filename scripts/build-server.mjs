@@ -3,9 +3,10 @@
 // server for production, the files the Docker image runs:
 //   server.ts            -> dist/server.js        (`node dist/server.js` is the image's CMD)
 //   media-server/main.ts -> dist/media-server.js  (forked by the server when KMS_URL is unset)
-// server.js bundles our own code only: every package stays an external `require`, loaded from
-// node_modules at run time. media-server.js bundles its packages too, minified (see
-// mediaServerBundle.mjs for which requires stay run-time ones and why).
+// Our own code is bundled; every package stays an external `require`, loaded from node_modules at
+// run time. With MOIM_BUNDLE_MEDIA_PACKAGES=1, media-server.js bundles its packages too, minified
+// (mediaServerBundle.mjs): 7 MB less RSS idle, but not proven free of CPU cost under load
+// (bench/RESULTS.md, issue 15, session 14, bundle), so not the default.
 import { existsSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -17,9 +18,12 @@ export const ENTRY_POINTS = [
   { in: 'media-server/main.ts', out: 'media-server', owner: 'media (issue 2)' },
 ];
 
-/** esbuild options for one bundle of ENTRY_POINTS, relative to the repository root `root`. */
-export function buildOptions(root, entry) {
-  const media = entry.out === 'media-server';
+/**
+ * esbuild options for one bundle of ENTRY_POINTS, relative to the repository root `root`;
+ * `mediaPackages`: the media server's packages bundled too.
+ */
+export function buildOptions(root, entry, { mediaPackages = false } = {}) {
+  const media = mediaPackages && entry.out === 'media-server';
   return {
     absWorkingDir: root,
     // media-server.js is the loader that writeLoader writes, which reads the bundle in pieces.
@@ -80,10 +84,11 @@ async function main() {
         rmSync(join(root, 'dist', name + suffix), { force: true });
     }
   }
+  const mediaPackages = process.env.MOIM_BUNDLE_MEDIA_PACKAGES === '1';
   for (const entry of ENTRY_POINTS) {
     let result;
     try {
-      result = await build(buildOptions(root, entry));
+      result = await build(buildOptions(root, entry, { mediaPackages }));
     } catch {
       // esbuild has printed the errors with their locations.
       console.error('build-server: esbuild failed; see the errors above.');
@@ -94,7 +99,7 @@ async function main() {
       const kib = (output.bytes / 1024).toFixed(1);
       console.log(`build-server: ${relative(root, join(root, file))} ${kib} KiB`);
     }
-    if (entry.out === 'media-server') {
+    if (mediaPackages && entry.out === 'media-server') {
       const bundle = join(root, 'dist', `${BUNDLE}.js`);
       const licenses = writeLicenses(root, result.metafile, bundle);
       console.log(`build-server: ${relative(root, licenses.file)} (${licenses.count} packages)`);

@@ -49,7 +49,11 @@ describe('dist/media-server.js: werift bundled, its deferred dependencies loaded
     mkdirSync(path.join(root, 'dist'), { recursive: true });
     const dir = mkdtempSync(path.join(root, 'dist', '.lazy-test-'));
     try {
-      const { entryPoints: _, outdir: __, ...options } = buildOptions(root, media);
+      const {
+        entryPoints: _,
+        outdir: __,
+        ...options
+      } = buildOptions(root, media, { mediaPackages: true });
       await build({
         ...options,
         stdin: {
