@@ -26,15 +26,9 @@ function turnOverTls(turn: string | undefined): boolean {
  * ~140 certificates) into its root store at start-up, ~1.8 MB of RSS for the life of the process
  * (1.1 MB of heap, the rest the node binary's OpenSSL pages that parsing touches); the media server only listens, and its one
  * TLS client is werift's TURN over TLS, so the variable stays when `MEDIA_TURN` names one.
- *
- * `MALLOC_ARENA_MAX=1` (unless the parent sets it): glibc gives each thread that mallocs an arena
- * of its own (up to 8 per core); V8's platform workers compile and mark in theirs and leave them
- * ~1.5 MB resident and mostly free at N = 8 (`malloc_info`), where one arena reuses the holes.
- * The JS thread takes most small blocks from its tcache, without the arena's lock; measured free
- * of CPU side by side (bench/RESULTS.md, issue 15, session 14, native).
  */
 export function mediaServerEnv<E extends Record<string, string | undefined>>(parent: E): E {
-  const env: E = { MALLOC_ARENA_MAX: '1', ...parent };
+  const env: E = { ...parent };
   if (!turnOverTls(env['MEDIA_TURN'])) delete env['NODE_EXTRA_CA_CERTS'];
   return env;
 }
