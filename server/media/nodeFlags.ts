@@ -13,7 +13,8 @@
  * lead), and the CPU is what the Janus comparison counts. Nor, measured in session 14 (native),
  * `--no-sparkplug` (V8's code space 2.2 → 0.6 MB at N = 8, but 0.91× CPU paired), nor
  * `--v8-pool-size=1` or glibc's `MALLOC_ARENA_MAX=1` (V8's workers' malloc arenas, 2–3 MB
- * resident at N = 8: −1.5 to −2.8 MB, at 0.88–0.99× paired in two of three compares).
+ * resident at N = 8, mostly move into the main heap: −0.7 to −2.1 MB, but 0.90–0.95× paired in
+ * the combined compares).
  */
 export const MEDIA_SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2'];
 
