@@ -15,6 +15,7 @@ import { dtlsCertificates } from './dtlsCertificate';
 import { sendClientHelloAtOnce } from './dtlsClientHello';
 import { compactPoolViews } from './peerCompact';
 import { ignoreRetransmittedHelloVerifyRequest } from './dtlsRetransmit';
+import { releaseClientHandshake } from './dtlsSettled';
 import { verifyDtlsSignatures } from './dtlsSignatures';
 import { nativeX25519 } from './dtlsX25519';
 import { installFastRtpHeaderParse } from './fastRtpHeader';
@@ -168,6 +169,8 @@ export class Peer {
       // and the socket read by the addon (nativeReceive.ts).
       if (s === 'connected') {
         for (const d of this.pc.dtlsTransports) {
+          // Before the compaction, so it has none of that to copy.
+          releaseClientHandshake(d);
           // First: the SRTP reader below keeps the keys it finds, compacted by then.
           compactPoolViews(d);
           installSrtpReader(d);
