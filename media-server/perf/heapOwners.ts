@@ -137,7 +137,8 @@ function dominators(h: Heap): Int32Array {
     const end = h.firstEdge[v + 1] ?? 0;
     let pushed = false;
     while ((cursor[v] ?? 0) < end) {
-      const e = cursor[v]++;
+      const e = cursor[v] ?? 0;
+      cursor[v] = e + 1;
       const to = h.edgeTo[e] ?? 0;
       if (h.edgeWeak[e] || visited[to]) continue;
       visited[to] = 1;
