@@ -34,6 +34,7 @@ import { RtpView } from './shortRoute';
 import { ShortRoutes, shortRouteEnabled } from './shortRoute';
 import { installSrtcp } from './Srtcp';
 import { installSrtpReader } from './SrtpReader';
+import { uncachedDescriptions } from './sdpUncached';
 
 export interface IceCandidateInit {
   candidate: string;
@@ -74,7 +75,8 @@ export interface PeerCallbacks {
 // 100 ms before its first ClientHello, compute X25519 in JavaScript and accept a ServerKeyExchange
 // whatever key signed it (dtls*.ts), parses every RTP header bit by bit (fastRtpHeader.ts), spends
 // on work nobody reads per packet (fastReceive.ts), runs a timer loop of report objects per sender
-// and receiver (rtcpReports.ts) and reads a NACK past its own end (nackParse.ts).
+// and receiver (rtcpReports.ts), reads a NACK past its own end (nackParse.ts) and keeps a copy of
+// each description's SDP text (sdpUncached.ts).
 ignoreRetransmittedHelloVerifyRequest();
 sendClientHelloAtOnce();
 nativeX25519();
@@ -83,6 +85,7 @@ installFastRtpHeaderParse();
 installFastReceive();
 installRtcpReports();
 installNackParseBound();
+uncachedDescriptions();
 
 export class Peer {
   readonly pc: RTCPeerConnection;
