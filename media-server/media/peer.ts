@@ -34,6 +34,7 @@ import { RtpView } from './shortRoute';
 import { ShortRoutes, shortRouteEnabled } from './shortRoute';
 import { installSrtcp } from './Srtcp';
 import { installSrtpReader } from './SrtpReader';
+import { sparseCodecs } from './receiverCodecs';
 import { uncachedDescriptions } from './sdpUncached';
 
 export interface IceCandidateInit {
@@ -185,6 +186,7 @@ export class Peer {
           this.#native?.close();
           this.#native = NativeRoutes.for(d, this.#short);
         }
+        for (const t of this.#transceivers.values()) sparseCodecs(t.receiver);
         this.#flushRemb();
       } else {
         // The addon's routes from and to this transport end before anything else is sent.
