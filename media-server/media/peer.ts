@@ -35,6 +35,7 @@ import { ShortRoutes, shortRouteEnabled } from './shortRoute';
 import { installSrtcp } from './Srtcp';
 import { installSrtpReader } from './SrtpReader';
 import { sparseCodecs } from './receiverCodecs';
+import { shareSenderEstimator } from './senderEstimator';
 import { uncachedDescriptions } from './sdpUncached';
 
 export interface IceCandidateInit {
@@ -220,6 +221,7 @@ export class Peer {
     const kind = t.kind === 'audio' || t.kind === 'video' ? t.kind : undefined;
     if (!kind || this.#transceivers.has(kind)) return;
     this.#transceivers.set(kind, t);
+    shareSenderEstimator(t.sender);
     // werift's router hands a PSFB to whichever of our senders/receivers owns its *sender* SSRC
     // first, so a viewer's PLI can land on our receiver instead of our sender: watch both, and
     // match on the media SSRC (PLI = fmt 1, FIR = fmt 4).

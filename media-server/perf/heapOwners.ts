@@ -228,7 +228,11 @@ function attribute(file: string): { rows: Map<string, number>; counts: Map<strin
     }
     if (result === undefined) {
       // No owner above: each node is its own kind of shared memory (not cached up the chain).
-      const own = `(shared) ${h.type[v]} ${h.type[v] === 'string' ? '' : (h.name[v] ?? '').slice(0, 40)}`;
+      const d = idom[v] ?? 0;
+      // SHARED_BY=1: name shared memory by its immediate dominator and the edge to it instead.
+      const own = process.env['SHARED_BY']
+        ? `(shared) ${h.type[d]} ${(h.name[d] ?? '').slice(0, 30)}.${edgeBetween(d, v)} ⊃ ${h.type[v]}`
+        : `(shared) ${h.type[v]} ${h.type[v] === 'string' ? '' : (h.name[v] ?? '').slice(0, 40)}`;
       label[v] = own;
       return own;
     }
