@@ -143,6 +143,7 @@ static void on_readable(uv_poll_t *poll, int status, int events) {
     napi_close_handle_scope(env, scope);
     return;
   }
+  route_stale(r->routes); /* JS ran since this socket's last batch */
   for (int i = 0; i < n && !r->closing; i++) {
     struct msghdr *h = &b->msgs[i].msg_hdr;
     if (h->msg_flags & MSG_TRUNC) continue;
@@ -161,7 +162,10 @@ static void on_readable(uv_poll_t *poll, int status, int events) {
         napi_create_int32(env, port, &argv[2]) != napi_ok) {
       continue;
     }
-    if (napi_call_function(env, global, handler, 3, argv, &result) == napi_pending_exception) {
+    int thrown = napi_call_function(env, global, handler, 3, argv, &result) ==
+                 napi_pending_exception;
+    route_stale(r->routes); /* the datagram's JS may have changed a route's state */
+    if (thrown) {
       /* The handler threw: as an exception in Node's own 'message' handler, it is uncaught. */
       napi_value err;
       napi_get_and_clear_last_exception(env, &err);

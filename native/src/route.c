@@ -54,7 +54,9 @@ typedef struct {
 
 struct RouteTable {
   Route routes[ROUTES];
-  napi_ref handler;
+  napi_ref handler, check;
+  /* JS may have changed what a route depends on since it last checked (route_stale). */
+  int stale;
 };
 
 static void route_clear(napi_env env, Route *r) {
@@ -73,6 +75,7 @@ void route_table_free(napi_env env, RouteTable *t) {
     if (t->routes[i].used) route_clear(env, &t->routes[i]);
   }
   if (t->handler) napi_delete_reference(env, t->handler);
+  if (t->check) napi_delete_reference(env, t->check);
   free(t);
 }
 
@@ -154,6 +157,32 @@ static int emit(napi_env env, Sink *s, uint32_t b1, uint32_t seq, uint32_t ts,
   return r > 0;
 }
 
+void route_stale(RouteTable *t) {
+  if (t) t->stale = 1;
+}
+
+/* JS's check of every route of the table (it removes those whose state changed). */
+static void check(napi_env env, RouteTable *t) {
+  napi_value fn, global, result;
+  t->stale = 0;
+  if (!t->check || napi_get_reference_value(env, t->check, &fn) != napi_ok || !fn ||
+      napi_get_global(env, &global) != napi_ok) {
+    return;
+  }
+  if (napi_call_function(env, global, fn, 0, NULL, &result) == napi_pending_exception) {
+    napi_value err;
+    napi_get_and_clear_last_exception(env, &err);
+    napi_fatal_exception(env, err);
+  }
+}
+
+static int find(RouteTable *t, uint32_t ssrc) {
+  for (int i = 0; i < ROUTES; i++) {
+    if (t->routes[i].used == 1 && t->routes[i].ssrc == ssrc) return i;
+  }
+  return NONE;
+}
+
 static void remove_in_report(napi_env env, RouteReport *rep, RouteTable *t, int id) {
   /* The state stays for routeRemove; the route takes nothing more. */
   t->routes[id].used = 2;
@@ -164,13 +193,17 @@ static void remove_in_report(napi_env env, RouteReport *rep, RouteTable *t, int 
 int route_take(napi_env env, RouteTable *t, RouteReport *rep, uint8_t *p, size_t n) {
   if (!t || n < 12 || p[0] < 128 || p[0] > 191 || (p[1] >= 192 && p[1] <= 208)) return 0;
   uint32_t ssrc = get32(p + 8);
-  int id = NONE;
-  for (int i = 0; i < ROUTES; i++) {
-    if (t->routes[i].used == 1 && t->routes[i].ssrc == ssrc) id = i;
-  }
+  int id = find(t, ssrc);
   if (id == NONE) return 0;
-  Route *r = &t->routes[id];
   if (rep->owner && rep->owner != t) route_report(env, rep);
+  if (t->stale) {
+    /* JS ran since the last check (another callback, this socket's last datagram): nothing is
+     * routed on a state it may have changed (keys, pair, a socket given up, the threads). */
+    route_report(env, rep);
+    check(env, t);
+    if ((id = find(t, ssrc)) == NONE) return 0;
+  }
+  Route *r = &t->routes[id];
   rep->owner = t;
   size_t tag = r->ctx->profile == PROFILE_AES_CM_HMAC_SHA1_80 ? CM_TAG : GCM_TAG;
   uint32_t header = 0;
@@ -365,21 +398,31 @@ static napi_value js_route_remove(napi_env env, napi_callback_info info) {
   return out;
 }
 
-/* routeHandler(receiver, handler(report)): where the batches' reports go. */
-static napi_value js_route_handler(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  RouteTable *t = argc >= 2 ? recv_route_table(env, argv[0]) : NULL;
+static int is_function(napi_env env, napi_value v) {
   napi_valuetype type = napi_undefined;
-  if (!t || napi_typeof(env, argv[1], &type) != napi_ok || type != napi_function) {
-    return fail(env, "routeHandler(receiver, handler): bad arguments");
+  return napi_typeof(env, v, &type) == napi_ok && type == napi_function;
+}
+
+/*
+ * routeHandler(receiver, handler(report), check()): where the batches' reports go, and what
+ * runs before a route takes a datagram whenever JS may have run since the last time.
+ */
+static napi_value js_route_handler(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  RouteTable *t = argc >= 3 ? recv_route_table(env, argv[0]) : NULL;
+  if (!t || !is_function(env, argv[1]) || !is_function(env, argv[2])) {
+    return fail(env, "routeHandler(receiver, handler, check): bad arguments");
   }
   if (t->handler) napi_delete_reference(env, t->handler);
-  t->handler = NULL;
-  if (napi_create_reference(env, argv[1], 1, &t->handler) != napi_ok) {
+  if (t->check) napi_delete_reference(env, t->check);
+  t->handler = t->check = NULL;
+  if (napi_create_reference(env, argv[1], 1, &t->handler) != napi_ok ||
+      napi_create_reference(env, argv[2], 1, &t->check) != napi_ok) {
     return fail(env, "routeHandler: out of memory");
   }
+  t->stale = 1;
   return NULL;
 }
 
