@@ -6,6 +6,8 @@ import { repoRoot } from './machine';
 
 export interface ForkOptions {
   args?: string[];
+  /** the environment to start from (default: this process's) */
+  baseEnv?: Readonly<Record<string, string | undefined>>;
   env?: Record<string, string>;
   /** extra node flags, e.g. --cpu-prof */
   nodeFlags?: string[];
@@ -21,7 +23,8 @@ export function forkTs(script: string, options: ForkOptions = {}): ChildProcess 
   const child = fork(path.resolve(repoRoot, script), options.args ?? [], {
     cwd: options.cwd ?? repoRoot,
     execArgv: [...(options.tsx === false ? [] : ['--import', 'tsx']), ...(options.nodeFlags ?? [])],
-    env: { ...process.env, ...options.env },
+    // Cast: Next's types make NODE_ENV required, and a media server's base need not have it.
+    env: { ...(options.baseEnv ?? process.env), ...options.env } as NodeJS.ProcessEnv,
     serialization: 'advanced',
     stdio: ['ignore', options.quiet ? 'ignore' : 'inherit', 'inherit', 'ipc'],
   });

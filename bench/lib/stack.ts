@@ -48,6 +48,26 @@ export async function productionNodeFlags(root: string = repoRoot): Promise<stri
   return Array.isArray(flags) ? flags.filter((f): f is string => typeof f === 'string') : [];
 }
 
+/**
+ * The environment the app forks its media server with (`mediaServerEnv` in
+ * server/media/nodeFlags.ts), from the tree under test: a build made before it existed gets
+ * `parent` as it is, as its app would.
+ */
+export async function productionEnv(
+  parent: Readonly<Record<string, string | undefined>>,
+  root: string = repoRoot,
+): Promise<Record<string, string | undefined>> {
+  const file = path.join(root, 'server', 'media', 'nodeFlags.ts');
+  if (!existsSync(file)) return { ...parent };
+  const mod: unknown = await import(pathToFileURL(file).href);
+  if (typeof mod !== 'object' || mod === null || !('mediaServerEnv' in mod)) return { ...parent };
+  const make: unknown = mod.mediaServerEnv;
+  if (typeof make !== 'function') return { ...parent };
+  const env: unknown = make(parent);
+  if (typeof env !== 'object' || env === null) return { ...parent };
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => typeof v === 'string'));
+}
+
 export async function startMediaServer(options: MediaServerOptions = {}): Promise<RunningProcess> {
   const nodeFlags = [
     ...(await productionNodeFlags(options.root)),
@@ -69,7 +89,8 @@ export async function startMediaServer(options: MediaServerOptions = {}): Promis
         options.logLevel ?? process.env.BENCH_MEDIA_LOG_LEVEL ?? 'warn',
       ],
       nodeFlags,
-      env: options.env,
+      // The arm's extra variables go through the build's rule too (a TURN list, for one).
+      baseEnv: await productionEnv({ ...process.env, ...options.env }, options.root),
     },
   );
   const port = await waitForMessage(child, listeningPort, 30_000, 'media server');

@@ -70,3 +70,29 @@ describe('SendHistory (what a NACK can ask for again)', () => {
     expect(h.size).toBe(0);
   });
 });
+
+describe('SendHistory (memory: issue 15, session 14)', () => {
+  it('starts small and grows only as far as its age limit needs', () => {
+    const h = new SendHistory(0);
+    expect(h.capacity).toBe(64);
+    const now = sendAt70(h, 0, 500); // 7 s at 70 packets/s: ~70 packets are young at a time
+    expect(h.capacity).toBe(128);
+    expect(h.size).toBeGreaterThanOrEqual(70);
+    expect(h.get(499 - 69, now)?.payload).toEqual(payload(499 - 69));
+  });
+
+  it('loses no young packet while it grows, across the sequence number wrap', () => {
+    const h = new SendHistory(65_500);
+    // 400 packets within 0.4 s: every one of them is young when the next arrives.
+    for (let i = 0; i < 400; i++) {
+      const seq = (65_500 + i) & 0xffff;
+      h.put(seq, seq, i % 2 === 0, payload(seq), i);
+    }
+    expect(h.capacity).toBe(512);
+    expect(h.size).toBe(400);
+    for (let i = 0; i < 400; i++) {
+      const seq = (65_500 + i) & 0xffff;
+      expect(h.get(seq, 400)).toEqual({ payload: payload(seq), ts: seq, marker: i % 2 === 0 });
+    }
+  });
+});

@@ -135,7 +135,11 @@ export class UdpRoute {
   /** Sends one datagram to the route's remote; never throws (a closed socket drops it). */
   send(data: Buffer): void {
     if (this.#state === 'connected') {
-      this.#socket.send(data);
+      try {
+        this.#socket.send(data);
+      } catch {
+        // closed (ERR_SOCKET_DGRAM_NOT_RUNNING): dropped, and the packet's other sinks still get it
+      }
     } else if (this.#state === 'connecting') {
       // libuv refuses an address on a socket that got connected meanwhile (UV_EISCONN, dropped
       // silently), and Node's connect completes a tick later: hold the few sent in between.

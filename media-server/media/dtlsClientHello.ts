@@ -37,7 +37,7 @@ export function sendClientHelloAtOnce(): void {
   };
 }
 
-function connectNow(transport: RTCDtlsTransport, client: DtlsClient): void {
+export function connectNow(transport: RTCDtlsTransport, client: DtlsClient): void {
   const connect = client.connect.bind(client);
   const socket = client.transport.socket;
   const send = socket.send;
@@ -51,13 +51,24 @@ function connectNow(transport: RTCDtlsTransport, client: DtlsClient): void {
   socket.send = send;
   // werift's own call (after its delay) shares this promise and reports a failure the usual way.
   connecting.catch(() => undefined);
-  client.connect = () => connecting;
-  for (const ms of REPEAT_AFTER_MS) {
+  client.connect = samePromise(connecting);
+  const last = REPEAT_AFTER_MS.length - 1;
+  REPEAT_AFTER_MS.forEach((ms, i) => {
     setTimeout(() => {
       const heardBack = client.dtls.flight !== 1 || client.connected;
       if (hello && !heardBack && transport.state === 'connecting') {
         socket.send(hello).catch(() => undefined);
       }
+      // The hello is often a view of an 8 KB Buffer pool slab: let both go with the last repeat.
+      if (i === last) hello = undefined;
     }, ms);
-  }
+  });
+}
+
+/**
+ * Outside connectNow's scope on purpose: a closure made there would share its context, so the
+ * client would keep the hello (and the slab under it) for the connection's life.
+ */
+function samePromise(p: Promise<void>): () => Promise<void> {
+  return () => p;
 }

@@ -106,7 +106,11 @@ describe.skipIf(!recv || !route)('the route in the addon (route.c)', () => {
     });
     if (!receiver) throw new Error('no receiver');
     const reports: Buffer[] = [];
-    route?.routeHandler(receiver, (r) => reports.push(r));
+    route?.routeHandler(
+      receiver,
+      (r) => reports.push(r),
+      () => undefined,
+    );
     const wire: Buffer[] = [];
     viewer.on('message', (d: Buffer) => wire.push(d));
     return { rx, tx, out, receiver, jsDatagrams, reports, wire };

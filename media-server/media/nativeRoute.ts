@@ -28,8 +28,16 @@ export interface RouteAddon {
   ): void;
   /** Ends route `id`: [roc, lastSeq, seen, then per sink lastSeq, roc], or null (none). */
   routeRemove(receiver: NativeReceiver, id: number): number[] | null;
-  /** Where the reports of the routed packets of each batch go (route.c has the layout). */
-  routeHandler(receiver: NativeReceiver, handler: (report: Buffer) => void): void;
+  /**
+   * Where the reports of the routed packets of each batch go (route.c has the layout), and what
+   * runs before a route takes a datagram whenever JS may have run since it last did (`check`:
+   * it removes the routes whose state changed).
+   */
+  routeHandler(
+    receiver: NativeReceiver,
+    handler: (report: Buffer) => void,
+    check: () => void,
+  ): void;
 }
 
 export function routeAddonOf(addon: unknown): RouteAddon | null {
@@ -102,16 +110,18 @@ const RETRY = 16;
  * payloads are views of the report, one Buffer per batch).
  *
  * All of it runs on the JS thread, where recv.c calls back, so nothing is in flight across a
- * change. The route is removed, its state read back, before: a connect or disconnect on the
+ * change. The route is removed, its state read back, when: a connect or disconnect on the
  * source (WebRtcEndpoint), the source's or a sink's transport leaving `connected` (Peer), the
  * socket's receiver closing, a sink sending anything itself (a new source SSRC), changing its
  * SRTP session or nominated pair, or closing (RtpSink), and the reader decrypting that SSRC
- * itself (SrtpReader); and after the batch in which one of these is seen: a new SRTP session or
- * nominated pair of the source, a sink's UDP route giving its socket up, the forwarding threads
- * engaging, something the short route checks per packet changing (a receiver stopped, a
- * listener added). A packet C does not take (another payload type, a header werift parses, too
- * large) removes the route in the batch, before JS gets it. A retransmission (NACK) leaves it:
- * the sink's writer follows the route's numbering (RtpSink.routed).
+ * itself (SrtpReader); and, for the changes nothing announces (a new SRTP session or nominated
+ * pair of the source, a sink's UDP route giving its socket up, the forwarding threads engaging,
+ * something the short route checks per packet changing: a receiver stopped, a listener added),
+ * by `#check`, which route.c calls before it routes a datagram whenever JS may have run since
+ * (a new batch, or after a datagram of the batch that JS took). A packet C does not take
+ * (another payload type, a header werift parses, too large) removes the route in the batch,
+ * before JS gets it. A retransmission (NACK) leaves it: the sink's writer follows the route's
+ * numbering (RtpSink.routed).
  */
 export class NativeRoutes {
   readonly #addon: RouteAddon;
@@ -159,7 +169,11 @@ export class NativeRoutes {
     this.#reader = reader;
     this.#receiver = receiver;
     this.#pool = pool;
-    addon.routeHandler(receiver, (report) => this.#report(report));
+    addon.routeHandler(
+      receiver,
+      (report) => this.#report(report),
+      () => this.#check(),
+    );
     beforeReceiverClose(receiver, () => this.close());
   }
 
@@ -291,11 +305,22 @@ export class NativeRoutes {
     this.#short.countTaken(count);
     const gone = removed >= 0 ? this.#bindings[removed] : undefined;
     if (gone) this.#remove(gone);
+    for (const b of this.#bindings) {
+      const receiver = b?.route.receiver;
+      if (receiver && !receiver.rtcpRunning) void receiver.runRtcp();
+    }
+  }
+
+  /**
+   * Before a route takes a datagram, if JS may have run since the last check (route.c): a
+   * route whose source or sinks changed is removed first, so nothing goes out with stale keys,
+   * to a stale address, on a socket given up (whose fd number may be another socket's now) or
+   * beside engaged forwarding threads, and nothing passes a receiver stopped or a new listener.
+   */
+  #check(): void {
     const valid = this.#valid();
     for (const b of this.#bindings) {
       if (!b) continue;
-      const receiver = b.route.receiver;
-      if (!receiver.rtcpRunning) void receiver.runRtcp();
       if (!valid || this.#short.routeOf(b.ssrc) !== b.route || !b.targets.every(routable)) {
         this.#remove(b);
       }

@@ -15,6 +15,7 @@ import { dtlsCertificates } from './dtlsCertificate';
 import { sendClientHelloAtOnce } from './dtlsClientHello';
 import { compactPoolViews } from './peerCompact';
 import { ignoreRetransmittedHelloVerifyRequest } from './dtlsRetransmit';
+import { releaseClientHandshake } from './dtlsSettled';
 import { verifyDtlsSignatures } from './dtlsSignatures';
 import { nativeX25519 } from './dtlsX25519';
 import { installFastRtpHeaderParse } from './fastRtpHeader';
@@ -33,6 +34,9 @@ import { RtpView } from './shortRoute';
 import { ShortRoutes, shortRouteEnabled } from './shortRoute';
 import { installSrtcp } from './Srtcp';
 import { installSrtpReader } from './SrtpReader';
+import { sparseCodecs } from './receiverCodecs';
+import { shareSenderEstimator } from './senderEstimator';
+import { uncachedDescriptions } from './sdpUncached';
 
 export interface IceCandidateInit {
   candidate: string;
@@ -73,7 +77,8 @@ export interface PeerCallbacks {
 // 100 ms before its first ClientHello, compute X25519 in JavaScript and accept a ServerKeyExchange
 // whatever key signed it (dtls*.ts), parses every RTP header bit by bit (fastRtpHeader.ts), spends
 // on work nobody reads per packet (fastReceive.ts), runs a timer loop of report objects per sender
-// and receiver (rtcpReports.ts) and reads a NACK past its own end (nackParse.ts).
+// and receiver (rtcpReports.ts), reads a NACK past its own end (nackParse.ts) and keeps a copy of
+// each description's SDP text (sdpUncached.ts).
 ignoreRetransmittedHelloVerifyRequest();
 sendClientHelloAtOnce();
 nativeX25519();
@@ -82,6 +87,7 @@ installFastRtpHeaderParse();
 installFastReceive();
 installRtcpReports();
 installNackParseBound();
+uncachedDescriptions();
 
 export class Peer {
   readonly pc: RTCPeerConnection;
@@ -168,6 +174,8 @@ export class Peer {
       // and the socket read by the addon (nativeReceive.ts).
       if (s === 'connected') {
         for (const d of this.pc.dtlsTransports) {
+          // Before the compaction, so it has none of that to copy.
+          releaseClientHandshake(d);
           // First: the SRTP reader below keeps the keys it finds, compacted by then.
           compactPoolViews(d);
           installSrtpReader(d);
@@ -179,6 +187,7 @@ export class Peer {
           this.#native?.close();
           this.#native = NativeRoutes.for(d, this.#short);
         }
+        for (const t of this.#transceivers.values()) sparseCodecs(t.receiver);
         this.#flushRemb();
       } else {
         // The addon's routes from and to this transport end before anything else is sent.
@@ -212,6 +221,7 @@ export class Peer {
     const kind = t.kind === 'audio' || t.kind === 'video' ? t.kind : undefined;
     if (!kind || this.#transceivers.has(kind)) return;
     this.#transceivers.set(kind, t);
+    shareSenderEstimator(t.sender);
     // werift's router hands a PSFB to whichever of our senders/receivers owns its *sender* SSRC
     // first, so a viewer's PLI can land on our receiver instead of our sender: watch both, and
     // match on the media SSRC (PLI = fmt 1, FIR = fmt 4).

@@ -110,6 +110,38 @@ describe("LeanEvent (werift's Event, methods on the prototype)", () => {
     expect(perInstance(() => new LeanEvent())).toEqual(['execute']);
   });
 
+  it('shares one empty state until a first subscriber, and sizes its lists to their listeners', () => {
+    const [a, b] = [new LeanEvent(), new LeanEvent()];
+    expect(a.event).toBe(b.event);
+    a.subscribe(() => {});
+    expect(a.event).not.toBe(b.event);
+    expect(b.event.stack).toHaveLength(0);
+    // Heap bytes per Event, in a child with --expose-gc: a list pushed into from empty has room
+    // for 16 listeners (~208 bytes for the first subscription; ~160 as an exact copy).
+    const child = `
+const { LeanEvent } = require(${JSON.stringify(path.join(import.meta.dirname, 'peerEvent.ts'))});
+const f = () => {};
+const bytes = (subs) => {
+  const make = () => { const e = new LeanEvent(); for (let k = 0; k < subs; k++) e.subscribe(f); return e; };
+  for (let i = 0; i < 1000; i++) make();
+  const kept = new Array(50000).fill(null);
+  globalThis.gc(); globalThis.gc();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < kept.length; i++) kept[i] = make();
+  globalThis.gc(); globalThis.gc();
+  return (process.memoryUsage().heapUsed - before) / kept.length;
+};
+process.stdout.write(JSON.stringify({ none: bytes(0), one: bytes(1) }));
+`;
+    const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', '-e', child], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    const { none, one } = JSON.parse(out) as { none: number; one: number };
+    expect(one - none).toBeGreaterThan(100);
+    expect(one - none).toBeLessThan(184);
+  });
+
   it('is what CommonJS werift constructs, and two such peers connect over loopback', () => {
     // A child: the production bundle and tsx load werift as CommonJS; vitest loads its ES module.
     const child = `

@@ -40,8 +40,19 @@ interface Subscription {
 
 const noop = (): void => {};
 
+/**
+ * A listener list is never changed in place: a subscription puts a new array of the exact length
+ * (werift's `unSubscribe` already replaces it by a filtered copy). A pushed-into empty array gets
+ * room for 16 (144 bytes) where one listener is the common case, and 1,664 of a room of 8's 4,417
+ * Events have none at all: those share one empty state until their first subscriber (heap
+ * snapshot, bench/RESULTS.md, issue 15, session 14). Readers that hold `event` across a call
+ * (shortRoute.ts, fastReceive.ts) read it per call, as werift's own `execute` does.
+ */
+const NONE = Object.freeze([]) as unknown as Item[];
+const UNSUBSCRIBED: Stacks = Object.freeze({ stack: NONE, promiseStack: NONE, eventId: 0 });
+
 export class LeanEvent {
-  event: Stacks = { stack: [], promiseStack: [], eventId: 0 };
+  event: Stacks = UNSUBSCRIBED;
   ended = false;
   onended: (() => void) | undefined = undefined;
   onerror: (e: unknown) => void = noop;
@@ -77,11 +88,11 @@ export class LeanEvent {
 
   allUnsubscribe(): void {
     if (this.ended) return;
-    this.event = { stack: [], promiseStack: [], eventId: 0 };
+    this.event = { stack: NONE, promiseStack: NONE, eventId: 0 };
   }
 
   subscribe(execute: Listener, complete?: () => void, error?: (e: unknown) => void): Subscription {
-    return push(this, this.event.stack, execute, complete, error);
+    return push(this, 'stack', execute, complete, error);
   }
 
   queuingSubscribe(
@@ -90,7 +101,7 @@ export class LeanEvent {
     error?: (e: unknown) => void,
   ): Subscription {
     if (this.ended) throw new Error('event completed');
-    return push(this, this.event.promiseStack, execute, complete, error);
+    return push(this, 'promiseStack', execute, complete, error);
   }
 
   once(execute: Listener, complete?: () => void, error?: (e: unknown) => void): void {
@@ -180,14 +191,16 @@ export class LeanEvent {
  */
 function push(
   e: LeanEvent,
-  to: Item[],
+  to: 'stack' | 'promiseStack',
   execute: Listener,
   complete?: () => void,
   error?: (e: unknown) => void,
 ): Subscription {
-  const id = e.event.eventId;
-  to.push({ execute, id, complete, error });
-  e.event.eventId++;
+  if (e.event === UNSUBSCRIBED) e.event = { stack: NONE, promiseStack: NONE, eventId: 0 };
+  const ev = e.event;
+  const id = ev.eventId;
+  ev[to] = ev[to].concat({ execute, id, complete, error });
+  ev.eventId++;
   const unSubscribe = () => {
     e.event.stack = e.event.stack.filter((item) => item.id !== id && item);
   };

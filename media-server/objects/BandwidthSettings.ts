@@ -5,7 +5,7 @@ import type { LastSenderReport, LinkSnapshot, ReportBlock } from '../media/LinkE
 import { LinkEstimator, rttFromReport } from '../media/LinkEstimator';
 import { publisherLimit, viewerLimit } from '../media/rembPolicy';
 import { Errors } from '../rpc/errors';
-import type { DefineProperty } from './IceSettings';
+import type { DefineProperty } from './operations';
 
 export type BandwidthProp =
   | 'maxVideoRecvBandwidth'
@@ -14,6 +14,15 @@ export type BandwidthProp =
   | 'minVideoSendBandwidth'
   | 'maxVideoSendBandwidth'
   | 'mtu';
+
+const BANDWIDTH_PROPS: readonly BandwidthProp[] = [
+  'maxVideoRecvBandwidth',
+  'maxAudioRecvBandwidth',
+  'minVideoRecvBandwidth',
+  'minVideoSendBandwidth',
+  'maxVideoSendBandwidth',
+  'mtu',
+];
 
 /** How often a publisher may be sent a REMB because its viewers' estimates moved. */
 const REMB_INTERVAL_MS = 500;
@@ -132,18 +141,18 @@ export class BandwidthSettings {
   }
 
   /** Registers the Kurento properties; a changed cap re-evaluates the REMBs it enters. */
-  register(property: DefineProperty): void {
-    for (const name of Object.keys(this.#values) as BandwidthProp[]) {
+  static register(property: DefineProperty<BandwidthSettings>): void {
+    for (const name of BANDWIDTH_PROPS) {
       property(
         name,
-        () => this.#values[name],
-        (p, n) => {
+        (b) => b.#values[name],
+        (b, p, n) => {
           const v = p.int(n);
           if (v < 0) throw Errors.marshall(`'${n}' parameter should not be negative`);
-          this.#values[name] = v;
-          this.#explicit.add(name);
-          if (name === 'maxVideoSendBandwidth') this.#hooks.sinkCapChanged(true);
-          if (name === 'maxVideoRecvBandwidth') this.#hooks.evaluateRemb();
+          b.#values[name] = v;
+          b.#explicit.add(name);
+          if (name === 'maxVideoSendBandwidth') b.#hooks.sinkCapChanged(true);
+          if (name === 'maxVideoRecvBandwidth') b.#hooks.evaluateRemb();
         },
       );
     }

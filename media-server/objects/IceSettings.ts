@@ -1,14 +1,7 @@
 import { ConfigError, parseTurn } from '../config';
 import type { MediaNetworkConfig, TurnServer } from '../media/config';
 import { Errors } from '../rpc/errors';
-import type { Json, Params } from './params';
-
-/** How a media object publishes a Kurento property (MediaObject.property). */
-export type DefineProperty = <T extends Json>(
-  name: string,
-  get: () => T,
-  set?: (p: Params, name: string) => void,
-) => void;
+import type { DefineProperty } from './operations';
 
 /**
  * A WebRtcEndpoint's own ICE settings (Kurento's stunServerAddress/Port, turnUrl, externalIPv4, …):
@@ -27,16 +20,15 @@ export class IceSettings {
   };
 
   /** Registers the Kurento properties that read and set these values. */
-  register(property: DefineProperty): void {
-    const values = this.#values;
+  static register(property: DefineProperty<IceSettings>): void {
     property(
       'turnUrl',
-      () => values.turnUrl,
-      (p, n) => {
+      (s) => s.#values.turnUrl,
+      (s, p, n) => {
         const url = p.string(n);
         // Refused at once, as KMS logs and ignores a bad one: here the app learns it.
         if (url !== '') turnFromUrl(url);
-        values.turnUrl = url;
+        s.#values.turnUrl = url;
       },
     );
     for (const name of [
@@ -47,21 +39,21 @@ export class IceSettings {
     ] as const) {
       property(
         name,
-        () => values[name],
-        (p, n) => {
-          values[name] = p.string(n);
+        (s) => s.#values[name],
+        (s, p, n) => {
+          s.#values[name] = p.string(n);
         },
       );
     }
     property(
       'stunServerPort',
-      () => values.stunServerPort,
-      (p, n) => (values.stunServerPort = p.int(n)),
+      (s) => s.#values.stunServerPort,
+      (s, p, n) => (s.#values.stunServerPort = p.int(n)),
     );
     property(
       'iceTcp',
-      () => values.iceTcp,
-      (p, n) => (values.iceTcp = p.bool(n)),
+      (s) => s.#values.iceTcp,
+      (s, p, n) => (s.#values.iceTcp = p.bool(n)),
     );
   }
 

@@ -6,6 +6,8 @@ import { Errors } from '../rpc/errors';
 import type { Json, JsonObject, Params } from './params';
 import type { ObjectHost } from './MediaObject';
 import { MediaObject } from './MediaObject';
+import type { OperationLookup } from './operations';
+import { Operations } from './operations';
 import type { RtpView } from '../media/shortRoute';
 import type { RouteTarget } from '../media/nativeRoute';
 
@@ -34,6 +36,13 @@ export const MEDIA_ELEMENT_EVENTS = [
  * a sink's keyframe request goes to its source's `requestKeyframe`. Nothing transcodes, so a
  * connection is refused when the codec a source sends differs from the one its sink receives.
  */
+const noFormat = (): never => {
+  throw Errors.notImplemented('This media server forwards without transcoding; formats are fixed');
+};
+const noGst = (): never => {
+  throw Errors.notImplemented('GStreamer graphs do not exist in this media server');
+};
+
 export abstract class MediaElement extends MediaObject {
   readonly #sinks = new Map<KurentoMediaType, MediaElement[]>();
   readonly #sources = new Map<KurentoMediaType, MediaElement>();
@@ -41,55 +50,48 @@ export abstract class MediaElement extends MediaObject {
   #minEncoderBitrate = 0;
   #maxEncoderBitrate = 0;
 
-  protected constructor(host: ObjectHost, typeName: string, parent: MediaObject) {
-    super(host, typeName, parent);
-    this.operation('connect', (p) => {
-      this.connect(this.#element(p.string('sink')), mediaTypeParam(p));
+  static override readonly ops: OperationLookup = new Operations<MediaElement>(MediaObject.ops)
+    .op('connect', (el, p) => {
+      el.connect(el.#element(p.string('sink')), mediaTypeParam(p));
       return null;
-    });
-    this.operation('disconnect', (p) => {
-      this.disconnect(this.#element(p.string('sink')), mediaTypeParam(p));
+    })
+    .op('disconnect', (el, p) => {
+      el.disconnect(el.#element(p.string('sink')), mediaTypeParam(p));
       return null;
-    });
-    this.operation('getSourceConnections', (p) => this.#connections('source', mediaTypeParam(p)));
-    this.operation('getSinkConnections', (p) => this.#connections('sink', mediaTypeParam(p)));
-    this.operation('isMediaFlowingIn', (p) => this.isFlowing('in', requiredMediaType(p)));
-    this.operation('isMediaFlowingOut', (p) => this.isFlowing('out', requiredMediaType(p)));
+    })
+    .op('getSourceConnections', (el, p) => el.#connections('source', mediaTypeParam(p)))
+    .op('getSinkConnections', (el, p) => el.#connections('sink', mediaTypeParam(p)))
+    .op('isMediaFlowingIn', (el, p) => el.isFlowing('in', requiredMediaType(p)))
+    .op('isMediaFlowingOut', (el, p) => el.isFlowing('out', requiredMediaType(p)))
     // Forwarding never transcodes (codec mismatches are refused at connect time).
-    this.operation('isMediaTranscoding', (p) => {
+    .op('isMediaTranscoding', (_, p) => {
       requiredMediaType(p);
       return false;
-    });
-    this.operation('getStats', (p) => this.getStats(mediaTypeParam(p)));
-    const intProp = (name: string, get: () => number, set: (v: number) => void) =>
-      this.property(name, get, (p, n) => set(p.int(n)));
-    intProp(
+    })
+    .op('getStats', (el, p) => el.getStats(mediaTypeParam(p)))
+    .property(
       'encoderBitrate',
-      () => this.#encoderBitrate,
-      (v) => (this.#encoderBitrate = v),
-    );
-    intProp(
+      (el) => el.#encoderBitrate,
+      (el, p, n) => (el.#encoderBitrate = p.int(n)),
+    )
+    .property(
       'minEncoderBitrate',
-      () => this.#minEncoderBitrate,
-      (v) => (this.#minEncoderBitrate = v),
-    );
-    intProp(
+      (el) => el.#minEncoderBitrate,
+      (el, p, n) => (el.#minEncoderBitrate = p.int(n)),
+    )
+    .property(
       'maxEncoderBitrate',
-      () => this.#maxEncoderBitrate,
-      (v) => (this.#maxEncoderBitrate = v),
-    );
-    const noFormat = () => {
-      throw Errors.notImplemented(
-        'This media server forwards without transcoding; formats are fixed',
-      );
-    };
-    this.operation('setAudioFormat', noFormat);
-    this.operation('setVideoFormat', noFormat);
-    const noGst = () => {
-      throw Errors.notImplemented('GStreamer graphs do not exist in this media server');
-    };
-    this.operation('getGstreamerDot', noGst);
-    this.operation('dumpGstreamerDot', noGst);
+      (el) => el.#maxEncoderBitrate,
+      (el, p, n) => (el.#maxEncoderBitrate = p.int(n)),
+    )
+    .op('setAudioFormat', noFormat)
+    .op('setVideoFormat', noFormat)
+    .op('getGstreamerDot', noGst)
+    .op('dumpGstreamerDot', noGst);
+
+  /** An element always belongs to a pipeline (or a hub). */
+  protected constructor(host: ObjectHost, typeName: string, parent: MediaObject) {
+    super(host, typeName, parent);
   }
 
   #element(id: string): MediaElement {

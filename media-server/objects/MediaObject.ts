@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import { Errors } from '../rpc/errors';
 import type { MediaNetworkConfig } from '../media/config';
 import type { Json, JsonObject, Params } from './params';
+import type { OperationLookup } from './operations';
+import { Operations } from './operations';
 
 /** What objects need from the server around them. */
 export interface ObjectHost {
@@ -39,46 +41,50 @@ export abstract class MediaObject {
   #name: string | undefined;
   #sendTagsInEvents = false;
   readonly #tags = new Map<string, string>();
-  readonly #ops = new Map<string, Operation>();
+  /** Operations of this object only (operation()); most classes have theirs in `ops`. */
+  #ops: Map<string, Operation> | undefined;
   #released = false;
+
+  /** The operations of every object of the class; a subclass's table falls back to this one. */
+  static readonly ops: OperationLookup = new Operations<MediaObject>()
+    .op('getName', (o) => o.#name ?? o.id)
+    .op('setName', (o, p) => {
+      o.#name = p.string('name');
+      return null;
+    })
+    .op('getId', (o) => o.id)
+    .op('getCreationTime', (o) => o.creationTime)
+    .op('getParent', (o) => o.parent?.id ?? null)
+    .op('getMediaPipeline', (o) => o.pipelineId)
+    .op('getChildren', (o) => [...o.children].map((c) => c.id))
+    .op('getSendTagsInEvents', (o) => o.#sendTagsInEvents)
+    .op('setSendTagsInEvents', (o, p) => {
+      o.#sendTagsInEvents = p.bool('sendTagsInEvents');
+      return null;
+    })
+    .op('addTag', (o, p) => {
+      o.#tags.set(p.string('key'), p.string('value'));
+      return null;
+    })
+    .op('removeTag', (o, p) => {
+      o.#tags.delete(p.string('key'));
+      return null;
+    })
+    .op('getTag', (o, p) => {
+      const key = p.string('key');
+      const v = o.#tags.get(key);
+      if (v === undefined) {
+        throw Errors.illegalParam(`Tag key '${key}' not found`);
+      }
+      return v;
+    })
+    .op('getTags', (o) => o.#tagList());
 
   protected constructor(host: ObjectHost, typeName: string, parent?: MediaObject) {
     this.host = host;
     this.parent = parent;
     const own = `${randomUUID()}_kurento.${typeName}`;
     this.id = parent ? `${parent.id}/${own}` : own;
-    this.operation('getName', () => this.#name ?? this.id);
-    this.operation('setName', (p) => {
-      this.#name = p.string('name');
-      return null;
-    });
-    this.operation('getId', () => this.id);
-    this.operation('getCreationTime', () => this.creationTime);
-    this.operation('getParent', () => this.parent?.id ?? null);
-    this.operation('getMediaPipeline', () => this.pipelineId);
-    this.operation('getChildren', () => [...this.children].map((c) => c.id));
-    this.operation('getSendTagsInEvents', () => this.#sendTagsInEvents);
-    this.operation('setSendTagsInEvents', (p) => {
-      this.#sendTagsInEvents = p.bool('sendTagsInEvents');
-      return null;
-    });
-    this.operation('addTag', (p) => {
-      this.#tags.set(p.string('key'), p.string('value'));
-      return null;
-    });
-    this.operation('removeTag', (p) => {
-      this.#tags.delete(p.string('key'));
-      return null;
-    });
-    this.operation('getTag', (p) => {
-      const key = p.string('key');
-      const v = this.#tags.get(key);
-      if (v === undefined) {
-        throw Errors.illegalParam(`Tag key '${key}' not found`);
-      }
-      return v;
-    });
-    this.operation('getTags', () => this.#tagList());
   }
 
   get pipelineId(): string {
@@ -93,8 +99,9 @@ export abstract class MediaObject {
     return `kurento.${this.type}`;
   }
 
+  /** An operation of this object alone (a class whose objects all answer it uses `ops`). */
   protected operation(name: string, fn: Operation): void {
-    this.#ops.set(name, fn);
+    (this.#ops ??= new Map()).set(name, fn);
   }
 
   /** A Kurento property: `get<Name>` and, unless read-only, `set<Name>` whose argument is named after it. */
@@ -113,14 +120,23 @@ export abstract class MediaObject {
     }
   }
 
+  #classOperations(): OperationLookup {
+    return (this.constructor as typeof MediaObject).ops;
+  }
+
   hasOperation(operation: string): boolean {
-    return this.#ops.has(operation);
+    return (
+      this.#ops?.has(operation) === true || this.#classOperations().find(operation) !== undefined
+    );
   }
 
   async invoke(operation: string, params: Params): Promise<Json> {
-    const op = this.#ops.get(operation);
+    const own = this.#ops?.get(operation);
+    if (own) return await own(params);
+    const op = this.#classOperations().find(operation);
     if (!op) throw Errors.unknownOperation(operation, params.count);
-    return await op(params);
+    // Found in the table of this object's class or one of its bases: made for this object.
+    return await op(this as never, params);
   }
 
   emitEvent(type: string, fields: JsonObject): void {

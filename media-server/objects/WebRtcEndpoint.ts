@@ -11,6 +11,8 @@ import { Peer } from '../media/peer';
 import type { KurentoMediaType } from './MediaElement';
 import { codecsAgree, MediaElement } from './MediaElement';
 import type { MediaObject, ObjectHost } from './MediaObject';
+import type { OperationLookup } from './operations';
+import { Operations } from './operations';
 import { buildStats } from './endpointStats';
 import { BandwidthSettings } from './BandwidthSettings';
 import { IceSettings } from './IceSettings';
@@ -32,7 +34,7 @@ import {
   KIND_OF,
   registerUnsupported,
   TYPE_OF,
-  WEBRTC_ENDPOINT_EVENTS,
+  WEBRTC_ENDPOINT_EVENT_SET,
   WEBRTC_ENDPOINT_HIERARCHY,
 } from './webrtcTypes';
 
@@ -42,7 +44,7 @@ const KEYFRAME_INTERVAL_MS = 300;
 export class WebRtcEndpoint extends MediaElement {
   readonly type = 'WebRtcEndpoint';
   readonly hierarchy = WEBRTC_ENDPOINT_HIERARCHY;
-  readonly events: ReadonlySet<string> = new Set(WEBRTC_ENDPOINT_EVENTS);
+  readonly events = WEBRTC_ENDPOINT_EVENT_SET;
 
   readonly #recvonly: boolean;
   readonly #sendonly: boolean;
@@ -87,40 +89,43 @@ export class WebRtcEndpoint extends MediaElement {
       });
       if (state === 'FLOWING') this.#states.setMedia('CONNECTED');
     });
-    this.#registerOperations();
   }
 
-  #registerOperations(): void {
-    this.operation('processOffer', (p) => this.processOffer(p.string('offer')));
-    this.operation('generateOffer', (p) => this.generateOffer(p.optObject('options')));
-    this.operation('processAnswer', (p) => this.processAnswer(p.string('answer')));
-    this.operation('getLocalSessionDescriptor', () => {
-      if (this.#localSdp === undefined) throw Errors.noLocalSdp('Local SDP not available');
-      return this.#localSdp;
-    });
-    this.operation('getRemoteSessionDescriptor', () => {
-      if (this.#remoteSdp === undefined) throw Errors.noRemoteSdp('Remote SDP not available');
-      return this.#remoteSdp;
-    });
-    this.operation('gatherCandidates', () => {
-      this.#localCandidates.gather();
-      return null;
-    });
-    this.operation('addIceCandidate', async (p) => {
-      await this.#remoteCandidates.add(this.#peer, candidateParam(p));
-      return null;
-    });
-    this.operation('requestKeyframe', () => {
-      this.requestKeyframe('video');
-      return null;
-    });
-    this.operation('getMediaState', () => this.#states.media);
-    this.operation('getConnectionState', () => this.#states.connection);
-    this.bandwidth.register((name, get, set) => this.property(name, get, set));
-    this.#ice.register((name, get, set) => this.property(name, get, set));
-    this.property('ICECandidatePairs', () => candidatePairs(this.#peer));
-    this.property('IceConnectionState', () => iceConnections(this.#peer));
-    registerUnsupported((name, fn) => this.operation(name, fn));
+  static override readonly ops: OperationLookup = WebRtcEndpoint.#operations();
+
+  static #operations(): Operations<WebRtcEndpoint> {
+    const ops = new Operations<WebRtcEndpoint>(MediaElement.ops)
+      .op('processOffer', (ep, p) => ep.processOffer(p.string('offer')))
+      .op('generateOffer', (ep, p) => ep.generateOffer(p.optObject('options')))
+      .op('processAnswer', (ep, p) => ep.processAnswer(p.string('answer')))
+      .op('getLocalSessionDescriptor', (ep) => {
+        if (ep.#localSdp === undefined) throw Errors.noLocalSdp('Local SDP not available');
+        return ep.#localSdp;
+      })
+      .op('getRemoteSessionDescriptor', (ep) => {
+        if (ep.#remoteSdp === undefined) throw Errors.noRemoteSdp('Remote SDP not available');
+        return ep.#remoteSdp;
+      })
+      .op('gatherCandidates', (ep) => {
+        ep.#localCandidates.gather();
+        return null;
+      })
+      .op('addIceCandidate', async (ep, p) => {
+        await ep.#remoteCandidates.add(ep.#peer, candidateParam(p));
+        return null;
+      })
+      .op('requestKeyframe', (ep) => {
+        ep.requestKeyframe('video');
+        return null;
+      })
+      .op('getMediaState', (ep) => ep.#states.media)
+      .op('getConnectionState', (ep) => ep.#states.connection)
+      .property('ICECandidatePairs', (ep) => candidatePairs(ep.#peer))
+      .property('IceConnectionState', (ep) => iceConnections(ep.#peer))
+      .settings(BandwidthSettings.register, (ep) => ep.bandwidth)
+      .settings(IceSettings.register, (ep) => ep.#ice);
+    registerUnsupported((name, fn) => ops.op(name, fn));
+    return ops;
   }
 
   #assertNotNegotiated(): void {

@@ -52,19 +52,19 @@ export const range = (from: number, to: number): number[] =>
 /**
  * Sends routePackets `indices` (in that order) on the publisher's video over its DTLS
  * transport, 2 ms apart, as raw RTP: what the test chooses reaches the server, not werift's
- * sender's own numbering.
+ * sender's own numbering. `ssrc`: another SSRC than the sender's.
  */
 export async function sendRoutePackets(
   pc: RTCPeerConnection,
   indices: readonly number[],
-  opts: { csrcs?: boolean } = {},
+  opts: { csrcs?: boolean; ssrc?: number } = {},
 ): Promise<void> {
   const t = pc.getTransceivers().find((x) => x.kind === 'video');
   const dtls = pc.dtlsTransports[0];
   if (!t || !dtls) throw new Error('no video transceiver');
   const pt = t.codecs[0]?.payloadType ?? 96;
   for (const i of indices) {
-    const { header, payload } = routePacket(i, t.sender.ssrc, pt, opts);
+    const { header, payload } = routePacket(i, opts.ssrc ?? t.sender.ssrc, pt, opts);
     await dtls.sendRtp(payload, header);
     await new Promise((r) => setTimeout(r, 2));
   }

@@ -5,12 +5,8 @@
 #include <stdint.h>
 
 #include "fanout.h"
+#include "napi_util.h"
 #include "send_batch.h"
-
-static napi_value throw_error(napi_env env, const char *msg) {
-  napi_throw_error(env, NULL, msg);
-  return NULL;
-}
 
 static napi_value number(napi_env env, double n) {
   napi_value r;
@@ -169,10 +165,6 @@ static napi_value js_send_batch_flush(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-static void set_number(napi_env env, napi_value obj, const char *name, double v) {
-  napi_set_named_property(env, obj, name, number(env, v));
-}
-
 /* fanoutStats() → counters since the process started (all threads). */
 static napi_value js_stats(napi_env env, napi_callback_info info) {
   (void)info;
@@ -210,17 +202,17 @@ static napi_value js_sender_stats(napi_env env, napi_callback_info info) {
 
 void fanout_define(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
-      {"fanoutStart", NULL, js_start, NULL, NULL, NULL, napi_default, NULL},
-      {"senderOpen", NULL, js_open, NULL, NULL, NULL, napi_default, NULL},
-      {"senderClose", NULL, js_close, NULL, NULL, NULL, napi_default, NULL},
-      {"queue", NULL, js_queue, NULL, NULL, NULL, napi_default, NULL},
-      {"flush", NULL, js_flush, NULL, NULL, NULL, napi_default, NULL},
-      {"drain", NULL, js_drain, NULL, NULL, NULL, napi_default, NULL},
-      {"senderSettled", NULL, js_sender_settled, NULL, NULL, NULL, napi_default, NULL},
-      {"sendBatchFlush", NULL, js_send_batch_flush, NULL, NULL, NULL, napi_default, NULL},
-      {"fanoutHold", NULL, js_hold, NULL, NULL, NULL, napi_default, NULL},
-      {"fanoutStats", NULL, js_stats, NULL, NULL, NULL, napi_default, NULL},
-      {"senderStats", NULL, js_sender_stats, NULL, NULL, NULL, napi_default, NULL},
+      NAPI_METHOD("fanoutStart", js_start),
+      NAPI_METHOD("senderOpen", js_open),
+      NAPI_METHOD("senderClose", js_close),
+      NAPI_METHOD("queue", js_queue),
+      NAPI_METHOD("flush", js_flush),
+      NAPI_METHOD("drain", js_drain),
+      NAPI_METHOD("senderSettled", js_sender_settled),
+      NAPI_METHOD("sendBatchFlush", js_send_batch_flush),
+      NAPI_METHOD("fanoutHold", js_hold),
+      NAPI_METHOD("fanoutStats", js_stats),
+      NAPI_METHOD("senderStats", js_sender_stats),
   };
-  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  NAPI_DEFINE(env, exports, props);
 }

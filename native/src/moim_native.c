@@ -25,6 +25,7 @@
 #include <sys/socket.h>
 
 #include "fanout.h"
+#include "napi_util.h"
 #include "recv.h"
 #include "route.h"
 #include "send_batch.h"
@@ -37,11 +38,6 @@ static void ctx_free(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;
   srtp_ctx_free((SrtpCtx *)data);
-}
-
-static napi_value throw_error(napi_env env, const char *msg) {
-  napi_throw_error(env, NULL, msg);
-  return NULL;
 }
 
 static int get_buffer(napi_env env, napi_value v, uint8_t **data, size_t *len) {
@@ -305,14 +301,14 @@ static napi_value js_rtcp_unprotect(napi_env env, napi_callback_info info) {
 
 NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
-      {"create", NULL, create, NULL, NULL, NULL, napi_default, NULL},
-      {"protect", NULL, js_protect, NULL, NULL, NULL, napi_default, NULL},
-      {"send", NULL, js_send, NULL, NULL, NULL, napi_default, NULL},
-      {"unprotect", NULL, js_unprotect, NULL, NULL, NULL, napi_default, NULL},
-      {"rtcpProtect", NULL, js_rtcp_protect, NULL, NULL, NULL, napi_default, NULL},
-      {"rtcpUnprotect", NULL, js_rtcp_unprotect, NULL, NULL, NULL, napi_default, NULL},
+      NAPI_METHOD("create", create),
+      NAPI_METHOD("protect", js_protect),
+      NAPI_METHOD("send", js_send),
+      NAPI_METHOD("unprotect", js_unprotect),
+      NAPI_METHOD("rtcpProtect", js_rtcp_protect),
+      NAPI_METHOD("rtcpUnprotect", js_rtcp_unprotect),
   };
-  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  NAPI_DEFINE(env, exports, props);
   fanout_define(env, exports);
   recv_define(env, exports);
   route_define(env, exports);

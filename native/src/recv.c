@@ -27,6 +27,7 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include "napi_util.h"
 #include "recv.h"
 #include "route.h"
 #include "send_batch.h"
@@ -72,11 +73,6 @@ static Slab *slab_of(napi_env env) {
 SendBatch *send_batch_of(napi_env env) {
   Slab *b = slab_of(env);
   return b ? &b->sends : NULL;
-}
-
-static napi_value throw_error(napi_env env, const char *msg) {
-  napi_throw_error(env, NULL, msg);
-  return NULL;
 }
 
 static napi_value address_string(Receiver *r, const struct sockaddr_storage *from, socklen_t len,
@@ -143,6 +139,7 @@ static void on_readable(uv_poll_t *poll, int status, int events) {
     napi_close_handle_scope(env, scope);
     return;
   }
+  route_stale(r->routes); /* JS ran since this socket's last batch */
   for (int i = 0; i < n && !r->closing; i++) {
     struct msghdr *h = &b->msgs[i].msg_hdr;
     if (h->msg_flags & MSG_TRUNC) continue;
@@ -161,7 +158,10 @@ static void on_readable(uv_poll_t *poll, int status, int events) {
         napi_create_int32(env, port, &argv[2]) != napi_ok) {
       continue;
     }
-    if (napi_call_function(env, global, handler, 3, argv, &result) == napi_pending_exception) {
+    int thrown = napi_call_function(env, global, handler, 3, argv, &result) ==
+                 napi_pending_exception;
+    route_stale(r->routes); /* the datagram's JS may have changed a route's state */
+    if (thrown) {
       /* The handler threw: as an exception in Node's own 'message' handler, it is uncaught. */
       napi_value err;
       napi_get_and_clear_last_exception(env, &err);
@@ -301,9 +301,9 @@ RouteTable *recv_route_table(napi_env env, napi_value receiver) {
 
 void recv_define(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
-      {"recvOpen", NULL, js_recv_open, NULL, NULL, NULL, napi_default, NULL},
-      {"recvClose", NULL, js_recv_close, NULL, NULL, NULL, napi_default, NULL},
-      {"recvStats", NULL, js_recv_stats, NULL, NULL, NULL, napi_default, NULL},
+      NAPI_METHOD("recvOpen", js_recv_open),
+      NAPI_METHOD("recvClose", js_recv_close),
+      NAPI_METHOD("recvStats", js_recv_stats),
   };
-  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  NAPI_DEFINE(env, exports, props);
 }

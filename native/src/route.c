@@ -15,8 +15,11 @@
  * werift's parse, larger than a send slot) removes the route and goes to JS: the report then
  * names the route, and JS reads its state back (routeRemove) before it decrypts the packet.
  *
- * Everything here runs on the JS thread: routeAdd/routeRemove are called from JS, route_take
- * from recv.c's poll callback; no packet is in flight across a change of the table.
+ * Everything here runs on the JS thread: routeAdd/routeRemove (route_napi.c) are called from JS,
+ * route_take from recv.c's poll callback; no packet is in flight across a change of the table.
+ * JS is not told of every change a route depends on (a socket given up, the threads engaging,
+ * …: nativeRoute.ts), so whenever JS may have run since it last did (a new batch, a datagram JS
+ * took: route_stale), a route asks JS to check the table before it takes a datagram.
  */
 #define _GNU_SOURCE
 #include "route.h"
@@ -26,44 +29,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "route_table.h"
 #include "send_batch.h"
 #include "srtp.h"
-
-#define ROUTES 4 /* a connection's routed SSRCs: its audio and its video, and room to change */
-#define SINKS 8
-#define NONE (-1)
-
-typedef struct {
-  SrtpCtx *ctx;
-  napi_ref ref;
-  int fd;
-  uint32_t ssrc, pt, seq_off, ts_off, roc;
-  int32_t last_seq;
-} Sink;
-
-typedef struct {
-  int used;
-  uint32_t ssrc, pt;
-  SrtpCtx *ctx;
-  napi_ref ref;
-  uint32_t roc, last_seq;
-  int seen;
-  int n;
-  Sink sinks[SINKS];
-} Route;
-
-struct RouteTable {
-  Route routes[ROUTES];
-  napi_ref handler;
-};
-
-static void route_clear(napi_env env, Route *r) {
-  if (r->ref) napi_delete_reference(env, r->ref);
-  for (int i = 0; i < r->n; i++) {
-    if (r->sinks[i].ref) napi_delete_reference(env, r->sinks[i].ref);
-  }
-  memset(r, 0, sizeof(*r));
-}
 
 size_t route_table_size(void) { return sizeof(RouteTable); }
 
@@ -73,6 +41,7 @@ void route_table_free(napi_env env, RouteTable *t) {
     if (t->routes[i].used) route_clear(env, &t->routes[i]);
   }
   if (t->handler) napi_delete_reference(env, t->handler);
+  if (t->check) napi_delete_reference(env, t->check);
   free(t);
 }
 
@@ -154,6 +123,37 @@ static int emit(napi_env env, Sink *s, uint32_t b1, uint32_t seq, uint32_t ts,
   return r > 0;
 }
 
+void route_stale(RouteTable *t) {
+  if (t) t->stale = 1;
+}
+
+/* Calls a JS handler of the table; one that throws is uncaught, as in Node's own callbacks. */
+static void call(napi_env env, napi_ref ref, size_t argc, napi_value *argv) {
+  napi_value fn, global, result;
+  if (!ref || napi_get_reference_value(env, ref, &fn) != napi_ok || !fn ||
+      napi_get_global(env, &global) != napi_ok) {
+    return;
+  }
+  if (napi_call_function(env, global, fn, argc, argv, &result) == napi_pending_exception) {
+    napi_value err;
+    napi_get_and_clear_last_exception(env, &err);
+    napi_fatal_exception(env, err);
+  }
+}
+
+/* JS's check of every route of the table (it removes those whose state changed). */
+static void check(napi_env env, RouteTable *t) {
+  t->stale = 0;
+  call(env, t->check, 0, NULL);
+}
+
+static int find(RouteTable *t, uint32_t ssrc) {
+  for (int i = 0; i < ROUTES; i++) {
+    if (t->routes[i].used == 1 && t->routes[i].ssrc == ssrc) return i;
+  }
+  return NONE;
+}
+
 static void remove_in_report(napi_env env, RouteReport *rep, RouteTable *t, int id) {
   /* The state stays for routeRemove; the route takes nothing more. */
   t->routes[id].used = 2;
@@ -164,13 +164,17 @@ static void remove_in_report(napi_env env, RouteReport *rep, RouteTable *t, int 
 int route_take(napi_env env, RouteTable *t, RouteReport *rep, uint8_t *p, size_t n) {
   if (!t || n < 12 || p[0] < 128 || p[0] > 191 || (p[1] >= 192 && p[1] <= 208)) return 0;
   uint32_t ssrc = get32(p + 8);
-  int id = NONE;
-  for (int i = 0; i < ROUTES; i++) {
-    if (t->routes[i].used == 1 && t->routes[i].ssrc == ssrc) id = i;
-  }
+  int id = find(t, ssrc);
   if (id == NONE) return 0;
-  Route *r = &t->routes[id];
   if (rep->owner && rep->owner != t) route_report(env, rep);
+  if (t->stale) {
+    /* JS ran since the last check (another callback, this socket's last datagram): nothing is
+     * routed on a state it may have changed (keys, pair, a socket given up, the threads). */
+    route_report(env, rep);
+    check(env, t);
+    if ((id = find(t, ssrc)) == NONE) return 0;
+  }
+  Route *r = &t->routes[id];
   rep->owner = t;
   size_t tag = r->ctx->profile == PROFILE_AES_CM_HMAC_SHA1_80 ? CM_TAG : GCM_TAG;
   uint32_t header = 0;
@@ -235,159 +239,16 @@ void route_report(napi_env env, RouteReport *rep) {
   }
   size_t head = 16 + (size_t)rep->count * 28;
   void *data = NULL;
-  napi_value buf, handler, global, result;
-  if (t->handler && napi_create_buffer(env, head + rep->used, &data, &buf) == napi_ok &&
-      napi_get_reference_value(env, t->handler, &handler) == napi_ok && handler &&
-      napi_get_global(env, &global) == napi_ok) {
+  napi_value buf;
+  if (t->handler && napi_create_buffer(env, head + rep->used, &data, &buf) == napi_ok) {
     uint32_t words[4] = {rep->count, rep->datagrams, rep->bytes, (uint32_t)rep->removed - 1};
     memcpy(data, words, 16); /* little-endian hosts (x86-64, arm64): JS reads LE */
     memcpy((uint8_t *)data + 16, rep->rec, (size_t)rep->count * 28);
     memcpy((uint8_t *)data + head, rep->payload, rep->used);
-    if (napi_call_function(env, global, handler, 1, &buf, &result) == napi_pending_exception) {
-      napi_value err;
-      napi_get_and_clear_last_exception(env, &err);
-      napi_fatal_exception(env, err);
-    }
+    call(env, t->handler, 1, &buf);
   }
   rep->owner = NULL;
   rep->count = rep->datagrams = rep->bytes = 0;
   rep->used = 0;
   rep->removed = 0;
-}
-
-static napi_value fail(napi_env env, const char *msg) {
-  napi_throw_error(env, NULL, msg);
-  return NULL;
-}
-
-static int u32_at(napi_env env, napi_value arr, uint32_t i, uint32_t *out) {
-  napi_value v;
-  return napi_get_element(env, arr, i, &v) == napi_ok &&
-         napi_get_value_uint32(env, v, out) == napi_ok;
-}
-
-/* Takes a reference on a context external (it stays alive while routed). */
-static SrtpCtx *ctx_ref(napi_env env, napi_value v, napi_ref *ref) {
-  void *data = NULL;
-  if (napi_get_value_external(env, v, &data) != napi_ok || !data) return NULL;
-  if (napi_create_reference(env, v, 1, ref) != napi_ok) return NULL;
-  return (SrtpCtx *)data;
-}
-
-/*
- * routeAdd(receiver, id, readerCtx, [ssrc, pt, roc, lastSeq, seen], sinkCtxs, sinkNums) with
- * sinkNums 7 per sink: fd, ssrc, pt, seq offset, ts offset, writer's last seq (-1: none) and roc.
- */
-static napi_value js_route_add(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
-  napi_value argv[6];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  RouteTable *t = argc >= 6 ? recv_route_table(env, argv[0]) : NULL;
-  uint32_t id = 0, src[5], sinks = 0, nums = 0;
-  if (!t || napi_get_value_uint32(env, argv[1], &id) != napi_ok || id >= ROUTES ||
-      t->routes[id].used || napi_get_array_length(env, argv[4], &sinks) != napi_ok ||
-      napi_get_array_length(env, argv[5], &nums) != napi_ok || sinks == 0 || sinks > SINKS ||
-      nums != sinks * 7) {
-    return fail(env, "routeAdd(receiver, id, ctx, source, sinkCtxs, sinkNums): bad arguments");
-  }
-  for (uint32_t i = 0; i < 5; i++) {
-    if (!u32_at(env, argv[3], i, &src[i])) return fail(env, "routeAdd: bad source");
-  }
-  Route *r = &t->routes[id];
-  r->ctx = ctx_ref(env, argv[2], &r->ref);
-  for (uint32_t i = 0; r->ctx && i < sinks; i++) {
-    Sink *s = &r->sinks[i];
-    uint32_t v[7] = {0};
-    napi_value c;
-    for (uint32_t k = 0; k < 7; k++) {
-      if (!u32_at(env, argv[5], i * 7 + k, &v[k])) v[0] = UINT32_MAX;
-    }
-    if (v[0] > INT32_MAX || napi_get_element(env, argv[4], i, &c) != napi_ok ||
-        !(s->ctx = ctx_ref(env, c, &s->ref)) || !s->ctx->encrypt) {
-      r->n = (int)i + 1;
-      route_clear(env, r);
-      return fail(env, "routeAdd: bad sink");
-    }
-    s->fd = (int)v[0];
-    s->ssrc = v[1];
-    s->pt = v[2] & 0x7f;
-    s->seq_off = v[3];
-    s->ts_off = v[4];
-    s->last_seq = (int32_t)v[5];
-    s->roc = v[6];
-    r->n = (int)i + 1;
-  }
-  if (!r->ctx || r->ctx->encrypt) {
-    route_clear(env, r);
-    return fail(env, "routeAdd: bad reader context");
-  }
-  r->ssrc = src[0];
-  r->pt = src[1] & 0x7f;
-  r->roc = src[2];
-  r->last_seq = src[3];
-  r->seen = src[4] != 0;
-  r->used = 1;
-  return NULL;
-}
-
-/* routeRemove(receiver, id) → [roc, lastSeq, seen, then per sink lastSeq, roc], or null. */
-static napi_value js_route_remove(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2], out, v;
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  RouteTable *t = argc >= 2 ? recv_route_table(env, argv[0]) : NULL;
-  uint32_t id = 0;
-  if (!t || napi_get_value_uint32(env, argv[1], &id) != napi_ok || id >= ROUTES) {
-    return fail(env, "routeRemove(receiver, id): bad arguments");
-  }
-  Route *r = &t->routes[id];
-  if (!r->used) {
-    napi_get_null(env, &out);
-    return out;
-  }
-  double vals[3 + 2 * SINKS];
-  int k = 0;
-  vals[k++] = r->roc;
-  vals[k++] = r->last_seq;
-  vals[k++] = r->seen;
-  for (int i = 0; i < r->n; i++) {
-    vals[k++] = r->sinks[i].last_seq;
-    vals[k++] = r->sinks[i].roc;
-  }
-  if (napi_create_array_with_length(env, (size_t)k, &out) != napi_ok) return NULL;
-  for (int i = 0; i < k; i++) {
-    if (napi_create_double(env, vals[i], &v) != napi_ok ||
-        napi_set_element(env, out, (uint32_t)i, v) != napi_ok) {
-      return NULL;
-    }
-  }
-  route_clear(env, r);
-  return out;
-}
-
-/* routeHandler(receiver, handler(report)): where the batches' reports go. */
-static napi_value js_route_handler(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  RouteTable *t = argc >= 2 ? recv_route_table(env, argv[0]) : NULL;
-  napi_valuetype type = napi_undefined;
-  if (!t || napi_typeof(env, argv[1], &type) != napi_ok || type != napi_function) {
-    return fail(env, "routeHandler(receiver, handler): bad arguments");
-  }
-  if (t->handler) napi_delete_reference(env, t->handler);
-  t->handler = NULL;
-  if (napi_create_reference(env, argv[1], 1, &t->handler) != napi_ok) {
-    return fail(env, "routeHandler: out of memory");
-  }
-  return NULL;
-}
-
-void route_define(napi_env env, napi_value exports) {
-  napi_property_descriptor props[] = {
-      {"routeAdd", NULL, js_route_add, NULL, NULL, NULL, napi_default, NULL},
-      {"routeRemove", NULL, js_route_remove, NULL, NULL, NULL, napi_default, NULL},
-      {"routeHandler", NULL, js_route_handler, NULL, NULL, NULL, napi_default, NULL},
-  };
-  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
 }

@@ -32,6 +32,9 @@ typedef struct {
  * first, and reported).
  */
 int route_take(napi_env env, RouteTable *t, RouteReport *rep, uint8_t *p, size_t n);
+/* JS may run before the next datagram (a new batch, after a datagram JS took): a route checks
+ * with JS before it takes one again. */
+void route_stale(RouteTable *t);
 /* Hands the report to the table's JS handler (inside recv.c's callback scope), then clears it. */
 void route_report(napi_env env, RouteReport *rep);
 void route_table_free(napi_env env, RouteTable *t);

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { Logger } from '../logger';
-import { MEDIA_SERVER_NODE_FLAGS } from './nodeFlags';
+import { MEDIA_SERVER_NODE_FLAGS, mediaServerEnv } from './nodeFlags';
 
 export interface MediaServerEntry {
   file: string;
@@ -131,7 +131,7 @@ export class EmbeddedMediaServer extends EventEmitter<EmbeddedMediaServerEvents>
     const { entry, media, output = 'inherit', startTimeoutMs = 30_000 } = this.#options;
     const child = fork(entry.file, mediaArgs(this.#port, media), {
       execArgv: [...entry.execArgv, ...MEDIA_SERVER_NODE_FLAGS],
-      env: { ...process.env, MEDIA_ACCESS_TOKEN: this.#accessToken },
+      env: { ...mediaServerEnv(process.env), MEDIA_ACCESS_TOKEN: this.#accessToken },
       // Its own process group: Ctrl+C in a terminal reaches only us, and we stop it after
       // releasing every media object. If we die, it exits when the IPC channel closes.
       detached: true,
