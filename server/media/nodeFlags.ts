@@ -11,12 +11,20 @@
  * Not `--optimize-for-size`: it took ~5 MB off the RSS at N = 8 (92.6 → 87.2) but cost 7–11 % of
  * the packets per CPU-second at N = 2 and 8, side by side (bench/RESULTS.md, issue 15, session 9,
  * lead), and the CPU is what the Janus comparison counts. Nor, measured in session 14 (native),
- * `--no-sparkplug` (V8's code space 2.2 → 0.6 MB at N = 8, but 0.91× CPU paired), nor
- * `--v8-pool-size=1` or glibc's `MALLOC_ARENA_MAX=1` (V8's workers' malloc arenas, 2–3 MB
- * resident at N = 8, mostly move into the main heap: −0.7 to −2.1 MB, but 0.90–0.95× paired in
- * the combined compares).
+ * `--no-sparkplug` (V8's code space 2.2 → 0.6 MB at N = 8, but 0.91× CPU paired), nor glibc's
+ * `MALLOC_ARENA_MAX=1` (V8's workers' malloc arenas, 2–3 MB resident at N = 8, mostly move
+ * into the main heap: −0.7 to −2.1 MB, but 0.90–0.95× paired in the combined compares).
+ *
+ * `--v8-pool-size=1`: one V8 worker thread instead of Node's four (whatever the core count), for
+ * concurrent compilation and GC helpers of a ~30 MB heap. Each worker leaves a malloc arena of
+ * compiler scratch behind: RSS at N = 8 −2.4 to −2.6 MB, CPU equal to four workers paired
+ * (N = 8 1.03 and 0.97, N = 2 1.15 over three rounds each; bench/RESULTS.md, issue 15, session
+ * 14, lead; native measured it 1.00 alone).
  */
-export const MEDIA_SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2'];
+export const MEDIA_SERVER_NODE_FLAGS: readonly string[] = [
+  '--max-semi-space-size=2',
+  '--v8-pool-size=1',
+];
 
 /** Whether a TURN list (`MEDIA_TURN`, media-server/config.ts) names a TURN server over TLS. */
 function turnOverTls(turn: string | undefined): boolean {
