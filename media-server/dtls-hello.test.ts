@@ -7,11 +7,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { RTCPeerConnection } from 'werift';
-import { MediaStreamTrack } from 'werift';
 
-import type { KEndpoint, KPipeline } from './test/kurento';
-import { k } from './test/kurento';
-import { loopbackPeer, pump, trickle, view, waitConnected } from './test/peers';
+import { publisherAndViewer } from './test/kurento';
+import { publish, pump, view, waitConnected } from './test/peers';
 import { useTestServer } from './test/useTestServer';
 
 /** A DTLS handshake record (content type 22) carrying a ClientHello (handshake type 1). */
@@ -47,23 +45,14 @@ describe('the DTLS client hello', () => {
 
   /** A publisher whose DTLS server hears our hellos as `path` says, forwarded to a viewer. */
   async function publishThrough(path: Path) {
-    const pipeline = await k<KPipeline>((cb) => fx.client.create('MediaPipeline', cb));
-    const pubEp = await k<KEndpoint>((cb) => pipeline.create('WebRtcEndpoint', cb));
-    const viewEp = await k<KEndpoint>((cb) => pipeline.create('WebRtcEndpoint', cb));
-    await k((cb) => pubEp.connect(viewEp, cb));
-    const pc = loopbackPeer();
+    const { pubEp, viewEp } = await publisherAndViewer(fx.client);
+    let hellos: ReturnType<typeof helloesTo> | undefined;
+    const { pc, video, answer } = await publish(pubEp, undefined, (offerer) => {
+      hellos = helloesTo(offerer, path);
+    });
     fx.defer(() => pc.close());
-    const video = new MediaStreamTrack({ kind: 'video' });
-    pc.addTransceiver(new MediaStreamTrack({ kind: 'audio' }), { direction: 'sendonly' });
-    pc.addTransceiver(video, { direction: 'sendonly' });
-    trickle(pc, pubEp);
-    await pc.setLocalDescription(await pc.createOffer());
-    const hellos = helloesTo(pc, path);
-    const answer = await k<string>((cb) => pubEp.processOffer(pc.localDescription?.sdp ?? '', cb));
     // We are the DTLS client: the browser's side (here werift) is the server.
     expect(answer).toContain('a=setup:active');
-    await pc.setRemoteDescription({ type: 'answer', sdp: answer });
-    await k((cb) => pubEp.gatherCandidates(cb));
     const viewer = await view(viewEp);
     fx.defer(() => viewer.pc.close());
     await Promise.all([waitConnected(pc), waitConnected(viewer.pc)]);
@@ -71,6 +60,7 @@ describe('the DTLS client hello', () => {
     const stream = pump(video, 'video', { size: 500, everyMs: 10, payloadType: vpt });
     fx.defer(() => stream.stop());
     const received = await viewer.waitFor('video', 10);
+    if (!hellos) throw new Error('the publisher made no offer');
     return { hellos, received };
   }
 

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { WebRtcEndpoint } from '../objects/WebRtcEndpoint';
-import type { KEndpoint, KPipeline } from '../test/kurento';
-import { k } from '../test/kurento';
+import { publisherAndViewer } from '../test/kurento';
 import { publish, pump, view, waitConnected } from '../test/peers';
 import { useTestServer } from '../test/useTestServer';
 
@@ -10,10 +9,7 @@ describe("werift's sender bandwidth estimator (issue 15, memory)", () => {
   const fx = useTestServer();
 
   it('is one for every sender of every connection, and media still flows', async () => {
-    const pipeline = await k<KPipeline>((cb) => fx.client.create('MediaPipeline', cb));
-    const pubEp = await k<KEndpoint>((cb) => pipeline.create('WebRtcEndpoint', cb));
-    const viewEp = await k<KEndpoint>((cb) => pipeline.create('WebRtcEndpoint', cb));
-    await k((cb) => pubEp.connect(viewEp, cb));
+    const { pubEp, viewEp } = await publisherAndViewer(fx.client);
     const pub = await publish(pubEp);
     const viewer = await view(viewEp);
     fx.defer(

@@ -119,3 +119,14 @@ export function connectClient(
   // The callback form waits for the strict-mode getInfo module check.
   return k<KClient>((cb) => kurento(url, { request_timeout: 10_000, ...options }, cb));
 }
+
+/** A pipeline with a publishing endpoint connected to a viewing one, the shape most tests start from. */
+export async function publisherAndViewer(
+  client: KClient,
+): Promise<{ pipeline: KPipeline; pubEp: KEndpoint; viewEp: KEndpoint }> {
+  const pipeline = await k<KPipeline>((cb) => client.create('MediaPipeline', cb));
+  const pubEp = await k<KEndpoint>((cb) => pipeline.create('WebRtcEndpoint', cb));
+  const viewEp = await k<KEndpoint>((cb) => pipeline.create('WebRtcEndpoint', cb));
+  await k((cb) => pubEp.connect(viewEp, cb));
+  return { pipeline, pubEp, viewEp };
+}

@@ -79,8 +79,16 @@ export interface Publisher {
   answer: string;
 }
 
-/** Publisher: sendonly audio+video offer → endpoint.processOffer → gatherCandidates. */
-export async function publish(ep: KEndpoint, video?: RTCRtpCodecParameters[]): Promise<Publisher> {
+/**
+ * Publisher: sendonly audio+video offer → endpoint.processOffer → gatherCandidates.
+ * `onOffer` runs once the offer is the local description, before the endpoint sees it (the DTLS
+ * tests wrap the peer's ICE connection there, before any DTLS record is sent).
+ */
+export async function publish(
+  ep: KEndpoint,
+  video?: RTCRtpCodecParameters[],
+  onOffer?: (pc: RTCPeerConnection) => void,
+): Promise<Publisher> {
   const pc = loopbackPeer(video);
   const audio = new MediaStreamTrack({ kind: 'audio' });
   const vtrack = new MediaStreamTrack({ kind: 'video' });
@@ -88,6 +96,7 @@ export async function publish(ep: KEndpoint, video?: RTCRtpCodecParameters[]): P
   pc.addTransceiver(vtrack, { direction: 'sendonly' });
   trickle(pc, ep);
   await pc.setLocalDescription(await pc.createOffer());
+  onOffer?.(pc);
   const answer = await k<string>((cb) => ep.processOffer(pc.localDescription?.sdp ?? '', cb));
   await pc.setRemoteDescription({ type: 'answer', sdp: answer });
   await k((cb) => ep.gatherCandidates(cb));
